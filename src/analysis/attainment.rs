@@ -1,0 +1,172 @@
+/*!
+Target attainment of one period (methods.md §5): gap, gap %, attainment ratio, met and
+the red/amber/green status with tolerance — and the window summary (hit rate, streak).
+Range KPIs compare against the band [target_min, target_max].
+*/
+use serde::Serialize;
+
+use super::{Point, Status};
+use crate::model::kpi::Direction;
+
+/// The target of one period: a single value, or a band for range KPIs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    Value(f64),
+    Band(f64, f64),
+}
+
+impl Target {
+    /// The period's target for a KPI of `direction`, if it has one.
+    pub fn of(direction: Direction, target: Option<f64>, min: Option<f64>, max: Option<f64>) -> Option<Target> {
+        match direction {
+            Direction::Range => match (min, max) {
+                (Some(a), Some(b)) => Some(Target::Band(a.min(b), a.max(b))),
+                _ => None,
+            },
+            _ => target.map(Target::Value),
+        }
+    }
+}
+
+/// Comparison of one value with its target.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Comparison {
+    pub gap: Option<f64>,
+    pub gap_pct: Option<f64>,
+    pub attainment: Option<f64>,
+    pub met: Option<bool>,
+    pub status: Option<Status>,
+}
+
+fn ratio(num: f64, den: f64) -> Option<f64> {
+    (den != 0.0).then(|| num / den.abs())
+}
+
+pub fn compare(value: f64, target: Target, direction: Direction, tolerance: f64) -> Comparison {
+    match target {
+        Target::Value(t) => {
+            let gap = value - t;
+            let (met, amber, attainment) = match direction {
+                Direction::Lower => (
+                    value <= t,
+                    value <= t + tolerance * t.abs(),
+                    (value > 0.0).then(|| t / value),
+                ),
+                _ => (
+                    value >= t,
+                    value >= t - tolerance * t.abs(),
+                    (t > 0.0).then(|| value / t),
+                ),
+            };
+            Comparison {
+                gap: Some(gap),
+                gap_pct: ratio(gap, t),
+                attainment,
+                met: Some(met),
+                status: Some(status(met, amber)),
+            }
+        }
+        Target::Band(a, b) => {
+            let (gap, edge) = if value < a {
+                (value - a, a)
+            } else if value > b {
+                (value - b, b)
+            } else {
+                // Inside the band: the gap is 0; gap % is relative to the nearer edge.
+                (0.0, if (value - a).abs() <= (b - value).abs() { a } else { b })
+            };
+            let met = a <= value && value <= b;
+            let slack = tolerance * (b - a);
+            let amber = value >= a - slack && value <= b + slack;
+            Comparison {
+                gap: Some(gap),
+                gap_pct: ratio(gap, edge),
+                attainment: None,
+                met: Some(met),
+                status: Some(status(met, amber)),
+            }
+        }
+    }
+}
+
+fn status(met: bool, within_tolerance: bool) -> Status {
+    if met {
+        Status::Green
+    } else if within_tolerance {
+        Status::Amber
+    } else {
+        Status::Red
+    }
+}
+
+/// Window summary of target attainment.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Summary {
+    pub periods_with_target: usize,
+    pub hits: usize,
+    pub hit_rate: Option<f64>,
+    pub streak: i64,
+}
+
+/// Hit rate and streak over periods that have both a value and a target.
+pub fn summarise(points: &[Point]) -> Summary {
+    let outcomes: Vec<bool> = points.iter().filter_map(|p| p.value.and(p.met)).collect();
+    let hits = outcomes.iter().filter(|&&m| m).count();
+    let streak = match outcomes.last() {
+        None => 0,
+        Some(&last) => {
+            let len = outcomes.iter().rev().take_while(|&&m| m == last).count() as i64;
+            if last {
+                len
+            } else {
+                -len
+            }
+        }
+    };
+    Summary {
+        periods_with_target: outcomes.len(),
+        hits,
+        hit_rate: (!outcomes.is_empty()).then(|| hits as f64 / outcomes.len() as f64),
+        streak,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn higher_is_better() {
+        let c = compare(0.931, Target::Value(0.95), Direction::Higher, 0.05);
+        assert_eq!(c.met, Some(false));
+        assert_eq!(c.status, Some(Status::Amber));
+        assert!((c.gap.unwrap() - (-0.019)).abs() < 1e-12);
+        assert!((c.gap_pct.unwrap() - (-0.019 / 0.95)).abs() < 1e-12);
+        assert!((c.attainment.unwrap() - 0.931 / 0.95).abs() < 1e-12);
+        let red = compare(80.0, Target::Value(100.0), Direction::Higher, 0.05);
+        assert_eq!(red.status, Some(Status::Red));
+    }
+
+    #[test]
+    fn lower_is_better_and_zero_target() {
+        let c = compare(6.0, Target::Value(5.0), Direction::Lower, 0.05);
+        assert_eq!(c.status, Some(Status::Red));
+        assert_eq!(c.attainment, Some(5.0 / 6.0));
+        let z = compare(1.0, Target::Value(0.0), Direction::Lower, 0.05);
+        assert_eq!(z.gap_pct, None);
+        assert_eq!(z.attainment, Some(0.0));
+        let neg = compare(-3.0, Target::Value(-2.0), Direction::Higher, 0.05);
+        assert_eq!(neg.attainment, None);
+        assert_eq!(neg.gap_pct, Some(-0.5));
+    }
+
+    #[test]
+    fn range_band() {
+        let inside = compare(40.0, Target::Band(30.0, 45.0), Direction::Range, 0.05);
+        assert_eq!((inside.gap, inside.met, inside.status), (Some(0.0), Some(true), Some(Status::Green)));
+        let near = compare(46.0, Target::Band(30.0, 45.0), Direction::Range, 0.1);
+        assert_eq!((near.gap, near.status), (Some(1.0), Some(Status::Amber)));
+        assert_eq!(near.gap_pct, Some(1.0 / 45.0));
+        assert_eq!(near.attainment, None);
+    }
+}

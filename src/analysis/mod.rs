@@ -1,0 +1,155 @@
+/*!
+Analysis: pure functions from tidy series to `Results`. Nothing here reads files or
+writes cells; every number a sheet shows is computed here and so also appears in the
+JSON. Each statistic family has its own module (methods.md section in brackets):
+series building and latest values [§1, §5], trend [§3], XmR process behaviour [§4].
+*/
+pub mod attainment;
+pub mod change;
+pub mod quality;
+pub mod series;
+pub mod spc;
+pub mod trend;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::model::kpi::KpiDef;
+use crate::model::period::Grain;
+use crate::model::series::SourceRef;
+pub use quality::{Finding, Severity};
+
+/// An input as the report names it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct InputInfo {
+    pub path: String,
+    pub sheets: Vec<String>,
+}
+
+/// What `check` prints per file/sheet: the layout that was detected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayoutInfo {
+    pub file: String,
+    pub sheet: Option<String>,
+    /// long | wide | periods_across | definitions | targets | empty
+    pub layout: &'static str,
+    /// 1-based header row, when there is one.
+    pub header_row: Option<u32>,
+    pub kpis: usize,
+    pub values: usize,
+}
+
+/// Red/amber/green status of one period against its target (methods.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Green,
+    Amber,
+    Red,
+    None,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Green => "green",
+            Status::Amber => "amber",
+            Status::Red => "red",
+            Status::None => "none",
+        }
+    }
+}
+
+/// One period of a KPI's analysis window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Point {
+    pub period: NaiveDate,
+    pub value: Option<f64>,
+    pub target: Option<f64>,
+    pub target_min: Option<f64>,
+    pub target_max: Option<f64>,
+    pub met: Option<bool>,
+    pub status: Status,
+    pub mr: Option<f64>,
+    pub rules: Vec<&'static str>,
+    /// Input rows that produced this value (not in the JSON).
+    #[serde(skip)]
+    pub sources: Vec<SourceRef>,
+}
+
+/// The latest observed period with its target comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Latest {
+    pub period: Option<NaiveDate>,
+    pub value: Option<f64>,
+    pub target: Option<f64>,
+    pub target_min: Option<f64>,
+    pub target_max: Option<f64>,
+    pub gap: Option<f64>,
+    pub gap_pct: Option<f64>,
+    pub attainment: Option<f64>,
+    pub met: Option<bool>,
+    pub status: Option<Status>,
+}
+
+/// Everything computed for one KPI.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KpiResult {
+    /// The merged definition (config, then definitions sheet, then data columns).
+    pub def: KpiDef,
+    /// Report grain of the series.
+    pub grain: Grain,
+    /// Observed values up to as-of (all history, not only the window).
+    pub n: usize,
+    pub first_period: Option<NaiveDate>,
+    pub last_period: Option<NaiveDate>,
+    pub latest: Latest,
+    /// Every period of the analysis window, in order; missing periods have no value.
+    pub series: Vec<Point>,
+    /// All periods up to as-of (before the window too): YTD, YoY and lead-lag use them.
+    pub history: Vec<Point>,
+}
+
+/// The whole analysis of one run.
+#[derive(Debug, Clone)]
+pub struct Results {
+    pub title: String,
+    pub as_of: NaiveDate,
+    pub rules: spc::Rules,
+    /// `None` for `--period auto`.
+    pub period: Option<Grain>,
+    pub window: usize,
+    pub fiscal_year_start: u32,
+    pub inputs: Vec<InputInfo>,
+    pub layouts: Vec<LayoutInfo>,
+    pub kpis: Vec<KpiResult>,
+    pub findings: Vec<Finding>,
+}
+
+impl Results {
+    pub fn count_findings(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// Analyse everything that was read.
+pub fn analyse(ingested: crate::ingest::Ingested, cfg: &crate::config::RunConfig) -> crate::error::Result<Results> {
+    let built = series::build(&ingested, cfg)?;
+    let mut findings = ingested.findings;
+    findings.extend(built.findings);
+    Ok(Results {
+        title: cfg.title.clone(),
+        as_of: built.as_of,
+        rules: cfg.rules,
+        period: cfg.period,
+        window: cfg.window,
+        fiscal_year_start: cfg.calendar.fiscal_year_start,
+        inputs: ingested.inputs,
+        layouts: ingested.layouts,
+        kpis: built.kpis,
+        findings,
+    })
+}

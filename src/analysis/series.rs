@@ -1,0 +1,421 @@
+/*!
+From observations to one regular series per KPI (methods.md §1, §5 and the §9 rulings):
+definitions merged by precedence, as-of applied, grain inferred, duplicates combined at
+the KPI's own grain (with a finding), periods aggregated to the report grain, targets
+decided per period (data column, else Targets sheet, else config), the history filled
+with missing periods, and the window cut. The two grouping passes run in polars.
+*/
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::attainment::{self, Target};
+use super::{Finding, KpiResult, Latest, Point, Status};
+use crate::config::RunConfig;
+use crate::error::{Error, Result};
+use crate::ingest::Ingested;
+use crate::model::kpi::{name_key, Aggregation, Direction, KpiDef};
+use crate::model::period::{Calendar, Grain};
+use crate::model::series::{Observation, SourceRef};
+
+/// Series-building output: per-KPI results (change/trend/… still empty), the as-of date
+/// and findings.
+pub struct Built {
+    pub kpis: Vec<KpiResult>,
+    pub as_of: NaiveDate,
+    pub findings: Vec<Finding>,
+}
+
+/// Aggregates of one group for one column, as polars computed them.
+#[derive(Debug, Clone, Copy, Default)]
+struct Agg {
+    n: i64,
+    sum: f64,
+    mean: Option<f64>,
+    min: Option<f64>,
+    max: Option<f64>,
+    last: Option<f64>,
+}
+
+impl Agg {
+    fn pick(&self, a: Aggregation) -> Option<f64> {
+        if self.n == 0 {
+            return None;
+        }
+        match a {
+            Aggregation::Sum => Some(self.sum),
+            Aggregation::Mean => self.mean,
+            Aggregation::Min => self.min,
+            Aggregation::Max => self.max,
+            Aggregation::Last => self.last,
+        }
+    }
+}
+
+/// One row fed to the grouping: a KPI, its period, an ordering key and four columns
+/// (value, target, target_min, target_max).
+struct Rows {
+    kpi: Vec<u32>,
+    period: Vec<i32>,
+    order: Vec<i64>,
+    cols: [Vec<Option<f64>>; 4],
+}
+
+impl Rows {
+    fn new() -> Self {
+        Rows {
+            kpi: Vec::new(),
+            period: Vec::new(),
+            order: Vec::new(),
+            cols: Default::default(),
+        }
+    }
+    fn push(&mut self, kpi: u32, period: NaiveDate, order: i64, cols: [Option<f64>; 4]) {
+        self.kpi.push(kpi);
+        self.period.push(days(period));
+        self.order.push(order);
+        for (dst, v) in self.cols.iter_mut().zip(cols) {
+            dst.push(v);
+        }
+    }
+}
+
+const COLS: [&str; 4] = ["value", "target", "target_min", "target_max"];
+
+fn days(d: NaiveDate) -> i32 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days() as i32
+}
+
+fn from_days(n: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default() + chrono::Duration::days(i64::from(n))
+}
+
+/// Group rows by (kpi, period) and compute every aggregation of every column at once;
+/// `last` follows `order` (the date, then input order). Groups come back in
+/// (kpi, period) order.
+fn aggregate(rows: Rows) -> PolarsResult<Vec<(u32, NaiveDate, [Agg; 4])>> {
+    let height = rows.kpi.len();
+    let mut columns = vec![
+        Column::new("kpi".into(), rows.kpi),
+        Column::new("period".into(), rows.period),
+        Column::new("order".into(), rows.order),
+    ];
+    for (name, v) in COLS.iter().zip(rows.cols) {
+        columns.push(Column::new((*name).into(), v));
+    }
+    let df = DataFrame::new(height, columns)?;
+    let mut aggs = Vec::new();
+    for name in COLS {
+        let c = col(name);
+        aggs.push(c.clone().count().cast(DataType::Int64).alias(format!("{name}_n")));
+        aggs.push(c.clone().sum().alias(format!("{name}_sum")));
+        aggs.push(c.clone().mean().alias(format!("{name}_mean")));
+        aggs.push(c.clone().min().alias(format!("{name}_min")));
+        aggs.push(c.clone().max().alias(format!("{name}_max")));
+        aggs.push(c.drop_nulls().last().alias(format!("{name}_last")));
+    }
+    let out = df
+        .lazy()
+        .sort(["kpi", "period", "order"], SortMultipleOptions::default())
+        .group_by_stable([col("kpi"), col("period")])
+        .agg(aggs)
+        .sort(["kpi", "period"], SortMultipleOptions::default())
+        .collect()?;
+    let kpi: Vec<Option<u32>> = out.column("kpi")?.u32()?.iter().collect();
+    let period: Vec<Option<i32>> = out.column("period")?.i32()?.iter().collect();
+    let f = |n: String| -> PolarsResult<Vec<Option<f64>>> {
+        Ok(out.column(&n)?.cast(&DataType::Float64)?.f64()?.iter().collect())
+    };
+    let mut per_col = Vec::new();
+    for name in COLS {
+        let n: Vec<Option<i64>> = out.column(&format!("{name}_n"))?.i64()?.iter().collect();
+        per_col.push((
+            n,
+            f(format!("{name}_sum"))?,
+            f(format!("{name}_mean"))?,
+            f(format!("{name}_min"))?,
+            f(format!("{name}_max"))?,
+            f(format!("{name}_last"))?,
+        ));
+    }
+    let mut result = Vec::with_capacity(out.height());
+    for i in 0..out.height() {
+        let mut aggs = [Agg::default(); 4];
+        for (a, (n, sum, mean, min, max, last)) in aggs.iter_mut().zip(&per_col) {
+            *a = Agg {
+                n: n[i].unwrap_or(0),
+                sum: sum[i].unwrap_or(0.0),
+                mean: mean[i],
+                min: min[i],
+                max: max[i],
+                last: last[i],
+            };
+        }
+        result.push((kpi[i].unwrap_or(0), from_days(period[i].unwrap_or(0)), aggs));
+    }
+    Ok(result)
+}
+
+fn polars_err(e: PolarsError) -> Error {
+    Error::Internal(format!("aggregating series: {e}"))
+}
+
+/// Grain of one KPI: the label grain when its dates came from period labels, else the
+/// median gap between distinct dates.
+fn infer_grain(obs: &[&Observation]) -> (Grain, bool) {
+    let mut labels: BTreeMap<Grain, usize> = BTreeMap::new();
+    for o in obs {
+        if let Some(g) = o.label_grain {
+            *labels.entry(g).or_default() += 1;
+        }
+    }
+    if let Some((&g, _)) = labels.iter().max_by_key(|(g, n)| (**n, **g)) {
+        return (g, false);
+    }
+    let mut dates: Vec<NaiveDate> = obs.iter().map(|o| o.date).collect();
+    dates.sort();
+    dates.dedup();
+    if dates.len() < 2 {
+        return (Grain::Month, false);
+    }
+    let mut gaps: Vec<f64> = dates.windows(2).map(|w| (w[1] - w[0]).num_days() as f64).collect();
+    gaps.sort_by(f64::total_cmp);
+    let m = gaps.len();
+    let median = if m % 2 == 1 { gaps[m / 2] } else { (gaps[m / 2 - 1] + gaps[m / 2]) / 2.0 };
+    Grain::from_median_gap(median)
+}
+
+/// Merge definitions: config, then definitions sheet, then data columns.
+fn merged_defs(ing: &Ingested, cfg: &RunConfig) -> HashMap<String, KpiDef> {
+    let mut defs: HashMap<String, KpiDef> = HashMap::new();
+    for d in &cfg.kpis {
+        defs.insert(name_key(&d.name), d.clone());
+    }
+    for d in ing.sheet_defs.iter().chain(&ing.data_defs) {
+        defs.entry(name_key(&d.name))
+            .and_modify(|e| e.fill_from(d))
+            .or_insert_with(|| d.clone());
+    }
+    defs
+}
+
+pub fn build(ing: &Ingested, cfg: &RunConfig) -> Result<Built> {
+    let cal = cfg.calendar;
+    let mut findings = Vec::new();
+    let defs = merged_defs(ing, cfg);
+
+    // KPIs in order of first appearance.
+    let mut order: Vec<String> = Vec::new();
+    let mut by_kpi: HashMap<String, Vec<&Observation>> = HashMap::new();
+    for o in &ing.observations {
+        let key = name_key(&o.kpi);
+        by_kpi.entry(key.clone()).or_insert_with(|| {
+            order.push(key.clone());
+            Vec::new()
+        }).push(o);
+    }
+    for d in &cfg.kpis {
+        if !by_kpi.contains_key(&name_key(&d.name)) {
+            findings.push(Finding::warning("kpi_not_found", format!("the config names KPI '{}' but no input has it; check the spelling against `kpilens check`", d.name)).kpi(&d.name));
+        }
+    }
+    let mut missing_targets: Vec<&str> = ing.targets.iter().filter(|t| !by_kpi.contains_key(&name_key(&t.kpi))).map(|t| t.kpi.as_str()).collect();
+    missing_targets.sort_unstable();
+    missing_targets.dedup();
+    for k in missing_targets {
+        findings.push(Finding::warning("kpi_not_found", format!("the Targets sheet names KPI '{k}' but no input has values for it")).kpi(k));
+    }
+
+    let as_of = cfg.as_of.or_else(|| ing.observations.iter().filter(|o| o.value.is_some()).map(|o| o.date).max())
+        .ok_or_else(|| Error::Data("nothing usable: no KPI has any value".into()))?;
+
+    // Pass 1: combine at each KPI's own grain.
+    let mut rows = Rows::new();
+    let mut grains = Vec::with_capacity(order.len());
+    let mut sources: HashMap<(u32, NaiveDate), Vec<SourceRef>> = HashMap::new();
+    for (k, key) in order.iter().enumerate() {
+        let all = &by_kpi[key];
+        let name = &all[0].kpi;
+        let kept: Vec<&Observation> = all.iter().copied().filter(|o| o.date <= as_of).collect();
+        let dropped = all.len() - kept.len();
+        if dropped > 0 {
+            findings.push(Finding::info("after_as_of", format!("{dropped} observation(s) dated after the as-of date {as_of} were ignored")).kpi(name));
+        }
+        let (own, irregular) = infer_grain(if kept.is_empty() { all } else { &kept });
+        if irregular {
+            findings.push(Finding::warning("irregular_spacing", "the dates are irregularly spaced (median gap fits no day/week/month/quarter/year); the KPI is treated as monthly").kpi(name));
+        }
+        let report = match cfg.period {
+            Some(g) if g > own => g,
+            Some(g) if g < own => {
+                findings.push(Finding::info("coarser_than_period", format!("the KPI is {own}ly, coarser than the requested --period {g}; it is kept {own}ly")).kpi(name));
+                own
+            }
+            _ => own,
+        };
+        grains.push((own, report));
+        for o in kept {
+            let p = cal.period_start(o.date, own);
+            rows.push(k as u32, p, i64::from(days(o.date)) * 1_000_000 + rows.kpi.len() as i64 % 1_000_000, [o.value, o.target, o.target_min, o.target_max]);
+            sources.entry((k as u32, p)).or_default().push(o.source.clone());
+        }
+    }
+    let own_groups = aggregate(rows).map_err(polars_err)?;
+
+    // Duplicates at the own grain, then pass 2 to the report grain.
+    let mut rows2 = Rows::new();
+    let mut sources2: HashMap<(u32, NaiveDate), Vec<SourceRef>> = HashMap::new();
+    for (k, p, aggs) in &own_groups {
+        let key = &order[*k as usize];
+        let def = defs.get(key);
+        let agg = def.map(KpiDef::aggregation).unwrap_or_default();
+        let src = sources.remove(&(*k, *p)).unwrap_or_default();
+        let (own, report) = grains[*k as usize];
+        if aggs[0].n > 1 {
+            let rows_txt: Vec<String> = src.iter().map(|s| format!("{}{} row {}", s.file, s.sheet.as_deref().map(|s| format!(" '{s}'")).unwrap_or_default(), s.row)).collect();
+            findings.push(Finding::warning("duplicate_observation", format!("{} values for {} ({}); combined with '{}': {}", aggs[0].n, cal.label(*p, own), p, agg.as_str(), rows_txt.join("; "))).kpi(&by_kpi[key][0].kpi));
+        }
+        let rp = cal.period_start(*p, report);
+        rows2.push(*k, rp, i64::from(days(*p)), [aggs[0].pick(agg), aggs[1].pick(agg), aggs[2].pick(agg), aggs[3].pick(agg)]);
+        sources2.entry((*k, rp)).or_default().extend(src);
+    }
+    let report_groups = aggregate(rows2).map_err(polars_err)?;
+
+    let mut per_kpi: Vec<Vec<(NaiveDate, [Option<f64>; 4])>> = vec![Vec::new(); order.len()];
+    for (k, p, aggs) in report_groups {
+        let agg = defs.get(&order[k as usize]).map(KpiDef::aggregation).unwrap_or_default();
+        per_kpi[k as usize].push((p, [aggs[0].pick(agg), aggs[1].pick(agg), aggs[2].pick(agg), aggs[3].pick(agg)]));
+    }
+
+    let mut kpis = Vec::with_capacity(order.len());
+    for (k, key) in order.iter().enumerate() {
+        let name = by_kpi[key][0].kpi.clone();
+        let mut def = defs.get(key).cloned().unwrap_or_else(|| KpiDef::new(&name));
+        def.name = name;
+        let (_, grain) = grains[k];
+        let sheet_targets = sheet_targets(ing, key, grain, &cal, def.aggregation());
+        let history = fill_history(&per_kpi[k], grain, &cal, &def, &sheet_targets, cfg, &mut sources2, k as u32);
+        let tolerance = def.tolerance.unwrap_or(cfg.defaults.tolerance);
+        kpis.push(finish_kpi(def, grain, history, cfg.window, tolerance));
+    }
+    Ok(Built { kpis, as_of, findings })
+}
+
+/// Targets sheet rows of one KPI at the report grain: per-period targets (aggregated
+/// with the KPI's aggregation) and steps.
+struct SheetTargets {
+    per_period: BTreeMap<NaiveDate, f64>,
+    steps: Vec<(NaiveDate, f64)>,
+}
+
+fn sheet_targets(ing: &Ingested, key: &str, grain: Grain, cal: &Calendar, agg: Aggregation) -> SheetTargets {
+    let mut grouped: BTreeMap<NaiveDate, Vec<(NaiveDate, f64)>> = BTreeMap::new();
+    let mut steps = Vec::new();
+    for t in ing.targets.iter().filter(|t| name_key(&t.kpi) == key) {
+        let p = cal.period_start(t.period, grain);
+        if t.is_step {
+            steps.push((p, t.target));
+        } else {
+            grouped.entry(p).or_default().push((t.period, t.target));
+        }
+    }
+    steps.sort_by_key(|s| s.0);
+    let per_period = grouped
+        .into_iter()
+        .filter_map(|(p, mut v)| {
+            v.sort_by_key(|x| x.0);
+            let vals: Vec<f64> = v.into_iter().map(|x| x.1).collect();
+            agg.apply(&vals).map(|t| (p, t))
+        })
+        .collect();
+    SheetTargets { per_period, steps }
+}
+
+/// The step value in force at `p`, if any.
+fn step_at(steps: impl IntoIterator<Item = (NaiveDate, f64)>, p: NaiveDate) -> Option<f64> {
+    steps.into_iter().take_while(|(from, _)| *from <= p).last().map(|s| s.1)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn fill_history(
+    groups: &[(NaiveDate, [Option<f64>; 4])],
+    grain: Grain,
+    cal: &Calendar,
+    def: &KpiDef,
+    sheet: &SheetTargets,
+    cfg: &RunConfig,
+    sources: &mut HashMap<(u32, NaiveDate), Vec<SourceRef>>,
+    k: u32,
+) -> Vec<Point> {
+    let observed: Vec<&(NaiveDate, [Option<f64>; 4])> = groups.iter().filter(|g| g.1[0].is_some()).collect();
+    let (Some(first), Some(last)) = (observed.first(), observed.last()) else {
+        return Vec::new();
+    };
+    let by_period: HashMap<NaiveDate, [Option<f64>; 4]> = groups.iter().copied().collect();
+    let direction = def.direction();
+    let tolerance = def.tolerance.unwrap_or(cfg.defaults.tolerance);
+    let n = cal.ordinal(first.0, last.0, grain);
+    let mut points = Vec::with_capacity(n as usize + 1);
+    for i in 0..=n {
+        let p = cal.step(first.0, grain, i);
+        let vals = by_period.get(&p).copied().unwrap_or_default();
+        let config_target = step_at(def.targets.iter().map(|s| (cal.period_start(s.from, grain), s.value)), p).or(def.target);
+        let target = vals[1]
+            .or_else(|| sheet.per_period.get(&p).copied())
+            .or_else(|| step_at(sheet.steps.iter().copied(), p))
+            .or(config_target);
+        let target_min = vals[2].or(def.target_min);
+        let target_max = vals[3].or(def.target_max);
+        let cmp = match (vals[0], Target::of(direction, target, target_min, target_max)) {
+            (Some(v), Some(t)) => attainment::compare(v, t, direction, tolerance),
+            _ => Default::default(),
+        };
+        points.push(Point {
+            period: p,
+            value: vals[0],
+            target: if direction == Direction::Range { None } else { target },
+            target_min,
+            target_max,
+            met: cmp.met,
+            status: cmp.status.unwrap_or(Status::None),
+            mr: None,
+            rules: Vec::new(),
+            sources: sources.remove(&(k, p)).unwrap_or_default(),
+        });
+    }
+    points
+}
+
+fn finish_kpi(def: KpiDef, grain: Grain, history: Vec<Point>, window: usize, tolerance: f64) -> KpiResult {
+    let n = history.iter().filter(|p| p.value.is_some()).count();
+    let first_period = history.first().map(|p| p.period);
+    let last_period = history.last().map(|p| p.period);
+    let start = history.len().saturating_sub(window);
+    let series = history[start..].to_vec();
+    let latest = series
+        .iter()
+        .rev()
+        .find(|p| p.value.is_some())
+        .map(|p| {
+            let direction = def.direction();
+            let cmp = match (p.value, Target::of(direction, p.target, p.target_min, p.target_max)) {
+                (Some(v), Some(t)) => attainment::compare(v, t, direction, tolerance),
+                _ => Default::default(),
+            };
+            Latest {
+                period: Some(p.period),
+                value: p.value,
+                target: p.target,
+                target_min: p.target_min,
+                target_max: p.target_max,
+                gap: cmp.gap,
+                gap_pct: cmp.gap_pct,
+                attainment: cmp.attainment,
+                met: cmp.met,
+                status: Some(cmp.status.unwrap_or(Status::None)),
+            }
+        })
+        .unwrap_or_default();
+    KpiResult { def, grain, n, first_period, last_period, latest, series, history }
+}

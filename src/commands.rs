@@ -1,0 +1,182 @@
+/*!
+The three subcommands as a user sees them: `report` (analyse and write), `check`
+(validate and describe the inputs) and `init` (a starter config). Each turns arguments
+into a `RunConfig`, runs the pipeline and prints what the user needs on the terminal.
+*/
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::analysis::{Results, Severity, Status};
+use crate::cli::{CheckArgs, InitArgs, ReportArgs};
+use crate::error::{Error, Result};
+use crate::{config, output, report};
+
+/// `kpilens report`.
+pub fn report(args: &ReportArgs) -> Result<u8> {
+    let cfg = config::load(&args.input, Some(&args.analysis))?;
+    output::guard(&args.output, &args.input.inputs, args.force, report::written_by_kpilens)?;
+    if let Some(json) = args.analysis.json.as_deref().filter(|p| p.as_os_str() != "-") {
+        output::guard(json, &args.input.inputs, true, |_| true)?;
+    }
+    let results = crate::analyse(&args.input.inputs, &cfg)?;
+    report::write_workbook(&results, &args.output, created(results.as_of))?;
+    if let Some(json) = &args.analysis.json {
+        let dest = (json.as_os_str() != "-").then_some(json.as_path());
+        report::json::write_json(&results, dest)?;
+    }
+    if !args.analysis.quiet {
+        eprint!("{}", terminal_summary(&results, &args.output));
+    }
+    Ok(0)
+}
+
+/// Document time: `SOURCE_DATE_EPOCH` when set, else midnight of the as-of date, so
+/// identical inputs give identical bytes.
+fn created(as_of: NaiveDate) -> NaiveDateTime {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map(|dt| dt.naive_utc())
+        .unwrap_or_else(|| as_of.and_hms_opt(0, 0, 0).unwrap_or_default())
+}
+
+fn status_counts(results: &Results) -> String {
+    let count = |s: Status| results.kpis.iter().filter(|k| k.latest.status == Some(s)).count();
+    format!(
+        "{} KPIs: {} green, {} amber, {} red, {} no target",
+        results.kpis.len(),
+        count(Status::Green),
+        count(Status::Amber),
+        count(Status::Red),
+        count(Status::None)
+    )
+}
+
+fn findings_count(results: &Results) -> String {
+    format!(
+        "{} findings ({} errors, {} warnings, {} info)",
+        results.findings.len(),
+        results.count_findings(Severity::Error),
+        results.count_findings(Severity::Warning),
+        results.count_findings(Severity::Info)
+    )
+}
+
+fn terminal_summary(results: &Results, out: &Path) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "kpilens {} — as of {}", crate::VERSION, results.as_of);
+    let _ = writeln!(s, "{}", status_counts(results));
+    let _ = writeln!(s, "{}", findings_count(results));
+    for f in results.findings.iter().filter(|f| f.severity == Severity::Error).take(5) {
+        let _ = writeln!(s, "  error {}: {} ({})", f.code, f.message, f.place());
+    }
+    let _ = writeln!(s, "wrote {}", out.display());
+    s
+}
+
+/// `kpilens check`: exit 3 when any error-severity finding exists.
+pub fn check(args: &CheckArgs) -> Result<u8> {
+    let cfg = config::load(&args.input, Some(&args.analysis))?;
+    let results = crate::analyse(&args.input.inputs, &cfg)?;
+    let mut s = String::new();
+    let _ = writeln!(s, "Layouts:");
+    for l in &results.layouts {
+        let place = match &l.sheet {
+            Some(sh) => format!("{} [{}]", l.file, sh),
+            None => l.file.clone(),
+        };
+        let header = l.header_row.map(|h| format!(", header row {h}")).unwrap_or_default();
+        let _ = writeln!(s, "  {place}: {}{header}, {} KPIs, {} values", l.layout, l.kpis, l.values);
+    }
+    let _ = writeln!(s, "\nKPIs (as of {}):", results.as_of);
+    for k in &results.kpis {
+        let span = match (k.first_period, k.last_period) {
+            (Some(a), Some(b)) => format!("{a} … {b}"),
+            _ => "no values".into(),
+        };
+        let _ = writeln!(s, "  {:<40} {:<8} {:>5} values  {span}", k.def.name, k.grain.as_str(), k.n);
+    }
+    let _ = writeln!(s, "\nFindings: {}", findings_count(&results));
+    for f in &results.findings {
+        let place = f.place();
+        let _ = writeln!(
+            s,
+            "  {:<7} {:<24} {}{}{}",
+            f.severity.as_str(),
+            f.code,
+            f.kpi.as_deref().map(|k| format!("[{k}] ")).unwrap_or_default(),
+            f.message,
+            if place.is_empty() { String::new() } else { format!(" ({place})") }
+        );
+    }
+    print!("{s}");
+    if let Some(json) = &args.analysis.json {
+        let dest = (json.as_os_str() != "-").then_some(json.as_path());
+        report::json::write_json(&results, dest)?;
+    }
+    Ok(if results.count_findings(Severity::Error) > 0 { 3 } else { 0 })
+}
+
+/// `kpilens init`: a commented starter config listing every KPI found.
+pub fn init(args: &InitArgs) -> Result<u8> {
+    let cfg = config::load(&args.input, None)?;
+    output::guard(&args.output, &args.input.inputs, args.force, |_| false)?;
+    let results = crate::analyse(&args.input.inputs, &cfg)?;
+    let text = starter_config(&results);
+    if let Some(parent) = args.output.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Error::write(args.output.display(), e))?;
+    }
+    let mut f = std::fs::File::create(&args.output).map_err(|e| Error::write(args.output.display(), e))?;
+    f.write_all(text.as_bytes()).map_err(|e| Error::write(args.output.display(), e))?;
+    eprintln!("wrote {} with {} KPIs; fill in direction, owner, target and leads", args.output.display(), results.kpis.len());
+    Ok(0)
+}
+
+fn toml_str(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+fn starter_config(results: &Results) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# kpilens configuration — generated by `kpilens init` from {} input(s).", results.inputs.len());
+    let _ = writeln!(s, "# Defaults are written out; edit what differs. Reference: docs/methods.md.\n");
+    let _ = writeln!(s, "[report]");
+    let _ = writeln!(s, "title = \"KPI report\"");
+    let _ = writeln!(s, "period = \"auto\"        # auto | day | week | month | quarter | year");
+    let _ = writeln!(s, "window = 24             # periods analysed, ending at each KPI's latest value");
+    let _ = writeln!(s, "rules = \"wheeler\"       # wheeler | nhs signal rules");
+    let _ = writeln!(s, "fiscal_year_start = 1   # month the fiscal year starts");
+    let _ = writeln!(s, "tolerance = 0.05        # amber band: within 5% of target");
+    let _ = writeln!(s, "transform = \"diff\"      # lead-lag on changes (diff), levels (none) or detrended");
+    let _ = writeln!(s, "min_pairs = 8\n");
+    for k in &results.kpis {
+        let d = &k.def;
+        let _ = writeln!(s, "[[kpi]]");
+        let _ = writeln!(s, "name = {}", toml_str(&d.name));
+        let _ = writeln!(s, "# grain found: {}; {} values from {} to {}", k.grain, k.n,
+            k.first_period.map(|p| p.to_string()).unwrap_or_default(), k.last_period.map(|p| p.to_string()).unwrap_or_default());
+        let _ = writeln!(s, "direction = \"{}\"   # higher | lower | range (range needs target_min/target_max)", d.direction().as_str());
+        let _ = writeln!(s, "aggregation = \"{}\"   # sum | mean | last | min | max", d.aggregation().as_str());
+        match &d.unit {
+            Some(u) => { let _ = writeln!(s, "unit = {}", toml_str(u)); }
+            None => { let _ = writeln!(s, "# unit = \"\""); }
+        }
+        match &d.owner {
+            Some(o) => { let _ = writeln!(s, "owner = {}", toml_str(o)); }
+            None => { let _ = writeln!(s, "# owner = \"\""); }
+        }
+        match k.latest.target.or(d.target) {
+            Some(t) => { let _ = writeln!(s, "target = {t}"); }
+            None => { let _ = writeln!(s, "# target = 0"); }
+        }
+        if let Some(p) = &d.perspective {
+            let _ = writeln!(s, "perspective = {}", toml_str(p));
+        }
+        let _ = writeln!(s, "# leads = []           # KPIs this one should lead\n");
+    }
+    s
+}

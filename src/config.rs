@@ -1,0 +1,547 @@
+/*!
+`kpis.toml` plus the command-line flags become one validated `RunConfig`. The raw serde
+structs mirror the file exactly (unknown keys rejected, with the nearest valid key
+suggested); everything after this module works with checked values only. CLI flags win
+over `[report]`.
+*/
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::analysis::spc::Rules;
+use crate::cli::{AnalysisArgs, InputArgs, PeriodArg, RulesArg};
+use crate::error::{Error, Result};
+use crate::ingest::dates::parse_date_text;
+use crate::ingest::ReadOptions;
+use crate::model::kpi::{Aggregation, Direction, KpiDef, TargetStep};
+use crate::model::period::{Calendar, Grain};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    report: Option<RawReport>,
+    email: Option<RawEmail>,
+    #[serde(default)]
+    kpi: Vec<RawKpi>,
+    #[serde(default)]
+    input: Vec<RawInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReport {
+    period: Option<String>,
+    window: Option<usize>,
+    rules: Option<String>,
+    fiscal_year_start: Option<u32>,
+    as_of: Option<String>,
+    title: Option<String>,
+    tolerance: Option<f64>,
+    max_lag: Option<u32>,
+    transform: Option<String>,
+    min_pairs: Option<u32>,
+    run_length: Option<u32>,
+}
+
+/// `[email]`: addresses and subject for `--eml`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EmailConfig {
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Vec<String>,
+    #[serde(default)]
+    pub cc: Vec<String>,
+    pub subject: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    from: String,
+    value: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKpi {
+    name: String,
+    direction: Option<Direction>,
+    unit: Option<String>,
+    aggregation: Option<Aggregation>,
+    owner: Option<String>,
+    target: Option<f64>,
+    target_min: Option<f64>,
+    target_max: Option<f64>,
+    #[serde(default)]
+    targets: Vec<RawStep>,
+    tolerance: Option<f64>,
+    lower_bound: Option<f64>,
+    upper_bound: Option<f64>,
+    role: Option<String>,
+    #[serde(default)]
+    leads: Vec<String>,
+    #[serde(default)]
+    rebase: Vec<String>,
+    freeze_after: Option<u32>,
+    run_length: Option<u32>,
+    max_lag: Option<u32>,
+    transform: Option<String>,
+    min_pairs: Option<u32>,
+    perspective: Option<String>,
+    description: Option<String>,
+}
+
+/// `[[input]]`: force the layout and column names of one file or sheet.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct InputOverride {
+    /// File name (or path suffix) the override applies to.
+    pub file: String,
+    pub sheet: Option<String>,
+    /// long | wide | periods_across
+    pub layout: Option<String>,
+    /// 1-based header row.
+    pub header_row: Option<u32>,
+    pub date: Option<String>,
+    pub kpi: Option<String>,
+    pub value: Option<String>,
+    pub target: Option<String>,
+}
+
+/// Defaults for per-KPI settings, from `[report]` then the built-ins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Defaults {
+    pub tolerance: f64,
+    pub max_lag: Option<u32>,
+    pub transform: String,
+    pub min_pairs: u32,
+    pub run_length: Option<u32>,
+}
+
+/// Everything a run needs, validated.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    pub config_path: Option<PathBuf>,
+    pub title: String,
+    pub period: Option<Grain>,
+    pub window: usize,
+    pub rules: Rules,
+    pub calendar: Calendar,
+    pub as_of: Option<NaiveDate>,
+    pub defaults: Defaults,
+    pub kpis: Vec<KpiDef>,
+    pub email: EmailConfig,
+    pub read: ReadOptions,
+}
+
+const DEFAULT_TITLE: &str = "KPI report";
+
+/// Build the run configuration from flags and the optional config file.
+pub fn load(input: &InputArgs, analysis: Option<&AnalysisArgs>) -> Result<RunConfig> {
+    let config_path = analysis.and_then(|a| a.config.clone());
+    let raw = match &config_path {
+        Some(p) => parse_file(p)?,
+        None => RawConfig::default(),
+    };
+    let report = raw.report.unwrap_or_default();
+    let cfg_err = |message: String| Error::Config {
+        path: config_path.clone().unwrap_or_default(),
+        line: None,
+        message,
+    };
+
+    let fys = match input.fiscal_year_start {
+        Some(m) if !(1..=12).contains(&m) => {
+            return Err(Error::Usage(format!(
+                "--fiscal-year-start must be a month number 1-12, got {m}"
+            )))
+        }
+        Some(m) => m,
+        None => match report.fiscal_year_start {
+            Some(m) if !(1..=12).contains(&m) => {
+                return Err(cfg_err(format!(
+                    "[report] fiscal_year_start must be 1-12, got {m}"
+                )))
+            }
+            Some(m) => m,
+            None => 1,
+        },
+    };
+    let calendar = Calendar {
+        fiscal_year_start: fys,
+    };
+
+    let period = match analysis.and_then(|a| a.period) {
+        Some(PeriodArg::Auto) => None,
+        Some(PeriodArg::Day) => Some(Grain::Day),
+        Some(PeriodArg::Week) => Some(Grain::Week),
+        Some(PeriodArg::Month) => Some(Grain::Month),
+        Some(PeriodArg::Quarter) => Some(Grain::Quarter),
+        Some(PeriodArg::Year) => Some(Grain::Year),
+        None => match report.period.as_deref() {
+            None | Some("auto") => None,
+            Some(s) => Some(Grain::parse(s).ok_or_else(|| {
+                cfg_err(format!(
+                    "[report] period = \"{s}\" is not one of auto, day, week, month, quarter, year"
+                ))
+            })?),
+        },
+    };
+
+    let window = match analysis.and_then(|a| a.window) {
+        Some(0) => return Err(Error::Usage("--window must be at least 1".into())),
+        Some(w) => w,
+        None => match report.window {
+            Some(0) => return Err(cfg_err("[report] window must be at least 1".into())),
+            Some(w) => w,
+            None => 24,
+        },
+    };
+
+    let rules = match analysis.and_then(|a| a.rules) {
+        Some(RulesArg::Wheeler) => Rules::Wheeler,
+        Some(RulesArg::Nhs) => Rules::Nhs,
+        None => match report.rules.as_deref() {
+            None | Some("wheeler") => Rules::Wheeler,
+            Some("nhs") => Rules::Nhs,
+            Some(s) => {
+                return Err(cfg_err(format!(
+                    "[report] rules = \"{s}\" is not one of wheeler, nhs"
+                )))
+            }
+        },
+    };
+
+    let as_of = match analysis.and_then(|a| a.as_of.as_deref()) {
+        Some(s) => Some(parse_iso_date(s).ok_or_else(|| {
+            Error::Usage(format!(
+                "--as-of '{s}' is not a valid date; use YYYY-MM-DD, e.g. 2026-10-31"
+            ))
+        })?),
+        None => match report.as_of.as_deref() {
+            Some(s) => Some(parse_iso_date(s).ok_or_else(|| {
+                cfg_err(format!("[report] as_of = \"{s}\" is not a valid YYYY-MM-DD date"))
+            })?),
+            None => None,
+        },
+    };
+
+    if let Some(t) = report.tolerance {
+        check_tolerance(t).map_err(|m| cfg_err(format!("[report] tolerance {m}")))?;
+    }
+    if let Some(t) = report.transform.as_deref() {
+        check_transform(t).map_err(|m| cfg_err(format!("[report] transform {m}")))?;
+    }
+    let defaults = Defaults {
+        tolerance: report.tolerance.unwrap_or(0.05),
+        max_lag: report.max_lag,
+        transform: report.transform.unwrap_or_else(|| "diff".into()),
+        min_pairs: report.min_pairs.unwrap_or(8),
+        run_length: report.run_length,
+    };
+
+    let mut kpis: Vec<KpiDef> = Vec::with_capacity(raw.kpi.len());
+    for k in raw.kpi {
+        let def = kpi_def(k, &calendar).map_err(cfg_err)?;
+        let key = crate::model::kpi::name_key(&def.name);
+        if kpis
+            .iter()
+            .any(|o| crate::model::kpi::name_key(&o.name) == key)
+        {
+            return Err(cfg_err(format!(
+                "[[kpi]] name = \"{}\" appears twice; each KPI may be configured once",
+                def.name
+            )));
+        }
+        kpis.push(def);
+    }
+
+    let delimiter = match input.delimiter.as_deref() {
+        None => None,
+        Some("\\t") | Some("tab") => Some(b'\t'),
+        Some(s) if s.len() == 1 => Some(s.as_bytes()[0]),
+        Some(s) => {
+            return Err(Error::Usage(format!(
+                "--delimiter must be a single character (or \\t), got '{s}'"
+            )))
+        }
+    };
+
+    Ok(RunConfig {
+        config_path,
+        title: report.title.unwrap_or_else(|| DEFAULT_TITLE.into()),
+        period,
+        window,
+        rules,
+        calendar,
+        as_of,
+        defaults,
+        kpis,
+        email: raw.email.unwrap_or_default(),
+        read: ReadOptions {
+            sheets: input.sheets.clone(),
+            date_format: input.date_format.clone(),
+            decimal_comma: input.decimal_comma,
+            delimiter,
+            encoding: input.encoding,
+            calendar,
+            overrides: raw.input,
+        },
+    })
+}
+
+fn parse_iso_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+fn check_tolerance(t: f64) -> Result<(), String> {
+    if t.is_finite() && t >= 0.0 {
+        Ok(())
+    } else {
+        Err(format!("must be a number ≥ 0, got {t}"))
+    }
+}
+
+fn check_transform(t: &str) -> Result<(), String> {
+    match t {
+        "diff" | "none" | "detrend" => Ok(()),
+        _ => Err(format!("= \"{t}\" is not one of diff, none, detrend")),
+    }
+}
+
+fn parse_period(s: &str, calendar: &Calendar) -> Option<NaiveDate> {
+    parse_date_text(s, None, calendar).ok().map(|p| p.date)
+}
+
+fn kpi_def(k: RawKpi, calendar: &Calendar) -> Result<KpiDef, String> {
+    let name = k.name.trim().to_string();
+    let at = |key: &str| format!("[[kpi]] \"{name}\": {key}");
+    if name.is_empty() {
+        return Err("[[kpi]] name must not be empty".into());
+    }
+    for (key, v) in [
+        ("target", k.target),
+        ("target_min", k.target_min),
+        ("target_max", k.target_max),
+        ("tolerance", k.tolerance),
+        ("lower_bound", k.lower_bound),
+        ("upper_bound", k.upper_bound),
+    ] {
+        if let Some(v) = v {
+            if !v.is_finite() {
+                return Err(format!("{} must be a finite number, got {v}", at(key)));
+            }
+        }
+    }
+    if let (Some(a), Some(b)) = (k.target_min, k.target_max) {
+        if a > b {
+            return Err(format!(
+                "{}: target_min ({a}) is greater than target_max ({b})",
+                at("target_min")
+            ));
+        }
+    }
+    if let (Some(a), Some(b)) = (k.lower_bound, k.upper_bound) {
+        if a > b {
+            return Err(format!(
+                "{}: lower_bound ({a}) is greater than upper_bound ({b})",
+                at("lower_bound")
+            ));
+        }
+    }
+    if let Some(t) = k.tolerance {
+        check_tolerance(t).map_err(|m| format!("{} {m}", at("tolerance")))?;
+    }
+    if let Some(t) = k.transform.as_deref() {
+        check_transform(t).map_err(|m| format!("{} {m}", at("transform")))?;
+    }
+    if k.direction == Some(Direction::Range) && (k.target_min.is_none() != k.target_max.is_none())
+    {
+        return Err(format!(
+            "{} a range KPI needs both target_min and target_max",
+            at("direction")
+        ));
+    }
+    let mut targets = Vec::with_capacity(k.targets.len());
+    for step in k.targets {
+        if !step.value.is_finite() {
+            return Err(format!("{} value must be finite", at("targets")));
+        }
+        let from = parse_period(&step.from, calendar).ok_or_else(|| {
+            format!(
+                "{}: from = \"{}\" is not a date or period (e.g. \"2026-01\")",
+                at("targets"),
+                step.from
+            )
+        })?;
+        targets.push(TargetStep {
+            from,
+            value: step.value,
+        });
+    }
+    targets.sort_by_key(|s| s.from);
+    let mut rebase = Vec::with_capacity(k.rebase.len());
+    for r in &k.rebase {
+        rebase.push(parse_period(r, calendar).ok_or_else(|| {
+            format!(
+                "{}: \"{r}\" is not a date or period (e.g. \"2025-07\")",
+                at("rebase")
+            )
+        })?);
+    }
+    rebase.sort();
+    if k.freeze_after == Some(0) {
+        return Err(format!("{} must be at least 1", at("freeze_after")));
+    }
+    if k.run_length == Some(0) {
+        return Err(format!("{} must be at least 1", at("run_length")));
+    }
+    Ok(KpiDef {
+        name,
+        direction: k.direction,
+        unit: k.unit,
+        aggregation: k.aggregation,
+        owner: k.owner,
+        target: k.target,
+        target_min: k.target_min,
+        target_max: k.target_max,
+        targets,
+        tolerance: k.tolerance,
+        lower_bound: k.lower_bound,
+        upper_bound: k.upper_bound,
+        role: k.role,
+        leads: k.leads,
+        rebase,
+        freeze_after: k.freeze_after,
+        run_length: k.run_length,
+        max_lag: k.max_lag,
+        transform: k.transform,
+        min_pairs: k.min_pairs,
+        perspective: k.perspective,
+        description: k.description,
+    })
+}
+
+fn parse_file(path: &Path) -> Result<RawConfig> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::read(
+            path.display(),
+            format!("{e} (the config file given with -c)"),
+        )
+    })?;
+    parse_str(&text).map_err(|(line, message)| Error::Config {
+        path: path.to_path_buf(),
+        line,
+        message,
+    })
+}
+
+/// Parse config text; on error returns the 1-based line and a message that names the
+/// key and, for unknown keys, the nearest valid one.
+fn parse_str(text: &str) -> Result<RawConfig, (Option<usize>, String)> {
+    toml::from_str::<RawConfig>(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let mut message = e.message().trim().to_string();
+        if let Some(hint) = unknown_key_hint(&message) {
+            message.push_str(&hint);
+        }
+        (line, message)
+    })
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`" add "; did you mean `a`?".
+fn unknown_key_hint(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (bad, rest) = rest.split_once('`')?;
+    let best = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .min_by_key(|cand| edit_distance(bad, cand))?;
+    Some(format!("; did you mean `{best}`?"))
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_names_nearest() {
+        let (line, msg) = parse_str("[[kpi]]\nname = \"A\"\ntragte = 5\n").unwrap_err();
+        assert_eq!(line, Some(3));
+        assert!(msg.contains("unknown field `tragte`"), "{msg}");
+        assert!(msg.ends_with("did you mean `target`?"), "{msg}");
+    }
+
+    #[test]
+    fn full_example_parses() {
+        let raw = parse_str(
+            r#"
+[report]
+period = "auto"
+window = 24
+rules = "wheeler"
+fiscal_year_start = 1
+as_of = "2026-10-31"
+title = "ACME"
+tolerance = 0.05
+max_lag = 6
+transform = "diff"
+min_pairs = 8
+[email]
+from = "a@example.com"
+to = ["b@example.com"]
+subject = "KPI review {as_of}"
+[[kpi]]
+name = "Revenue"
+direction = "higher"
+unit = "USD"
+aggregation = "sum"
+owner = "Sales"
+target = 1_200_000
+targets = [{from="2026-01", value=1.3e6}]
+tolerance = 0.05
+lower_bound = 0
+role = "lagging"
+leads = ["Revenue"]
+rebase = ["2025-07"]
+freeze_after = 12
+run_length = 8
+max_lag = 6
+perspective = "Financial"
+description = "..."
+"#,
+        )
+        .unwrap();
+        let def = kpi_def(raw.kpi.into_iter().next().unwrap(), &Calendar::default()).unwrap();
+        assert_eq!(def.targets[0].from, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        assert_eq!(def.rebase[0], NaiveDate::from_ymd_opt(2025, 7, 1).unwrap());
+        assert_eq!(def.aggregation, Some(Aggregation::Sum));
+    }
+
+    #[test]
+    fn min_above_max_is_an_error() {
+        let raw = parse_str("[[kpi]]\nname = \"A\"\ntarget_min = 5\ntarget_max = 2\n").unwrap();
+        let err = kpi_def(raw.kpi.into_iter().next().unwrap(), &Calendar::default()).unwrap_err();
+        assert!(err.contains("target_min (5) is greater than target_max (2)"), "{err}");
+    }
+}

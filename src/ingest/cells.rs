@@ -1,0 +1,156 @@
+/*!
+Turning one cell into a value or a date, the same way for every layout. Text cells go
+through the number and date parsers; Excel cells keep their types. A date column's
+day/month order is decided once per column (`column_order`) so `01/02/2024` means the
+same thing in every row — and a column that stays ambiguous stops the run.
+*/
+use super::dates::{self, DateOrder, ParsedDate};
+use super::numbers::{self, NumberStyle};
+use super::{Cell, ReadOptions, Table};
+use crate::analysis::quality::column_letter;
+use crate::error::{Error, Result};
+
+/// What a value cell holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValueCell {
+    Missing,
+    Value { value: f64, percent: bool },
+    /// An Excel error (`#N/A`, …): missing, but counted in a finding.
+    ExcelError(String),
+    /// Text that is not a number: an error finding.
+    Bad(String),
+}
+
+pub fn value_of(cell: &Cell, decimal_comma: bool) -> ValueCell {
+    match cell {
+        Cell::Empty => ValueCell::Missing,
+        Cell::Number { value, percent } => ValueCell::Value {
+            value: if *value == 0.0 { 0.0 } else { *value },
+            percent: *percent,
+        },
+        Cell::Text(s) => match numbers::parse_number(s, NumberStyle { decimal_comma }) {
+            Ok(Some(v)) => ValueCell::Value {
+                value: v,
+                percent: s.trim_end().ends_with('%'),
+            },
+            Ok(None) if numbers::is_excel_error_literal(s) => ValueCell::ExcelError(s.trim().into()),
+            Ok(None) => ValueCell::Missing,
+            Err(e) => ValueCell::Bad(format!("'{}' {e}", s.trim())),
+        },
+        Cell::Error(e) => ValueCell::ExcelError(e.clone()),
+        Cell::Date(d) => ValueCell::Bad(format!("'{d}' is a date, not a number")),
+        Cell::BadDate(s) => ValueCell::Bad(s.clone()),
+        Cell::Bool(b) => ValueCell::Bad(format!("'{b}' is not a number")),
+    }
+}
+
+/// Parse a date/period cell. `order` is the column's inferred day/month order.
+pub fn date_of(
+    cell: &Cell,
+    order: Option<DateOrder>,
+    opts: &ReadOptions,
+    is_1904: bool,
+) -> Result<ParsedDate, String> {
+    match cell {
+        Cell::Date(d) => Ok(ParsedDate {
+            date: *d,
+            grain: None,
+        }),
+        Cell::Number { value, .. } => {
+            let v = *value;
+            if v.fract() == 0.0 && (1900.0..=2200.0).contains(&v) {
+                let fy = opts
+                    .calendar
+                    .fiscal_year(v as i32)
+                    .ok_or_else(|| format!("'{v}' is not a valid year"))?;
+                Ok(ParsedDate {
+                    date: fy,
+                    grain: Some(crate::model::period::Grain::Year),
+                })
+            } else {
+                dates::excel_serial_to_date(v, is_1904)
+                    .map(|date| ParsedDate { date, grain: None })
+                    .map_err(|e| format!("date serial {v} {e}"))
+            }
+        }
+        Cell::Text(s) => {
+            let s = s.trim();
+            if let Some(fmt) = &opts.date_format {
+                if let Ok(p) = dates::parse_with_format(s, fmt) {
+                    return Ok(p);
+                }
+            }
+            dates::parse_date_text(s, order, &opts.calendar).map_err(|e| format!("'{s}' {e}"))
+        }
+        Cell::Empty => Err("the date is empty".into()),
+        Cell::BadDate(s) => Err(s.clone()),
+        Cell::Error(e) => Err(format!("'{e}' is an Excel error, not a date")),
+        Cell::Bool(b) => Err(format!("'{b}' is not a date")),
+    }
+}
+
+/// Can this cell be read as a date/period (used to detect date columns and period
+/// headers)? Numbers count only when they are Excel date cells or plausible years.
+pub fn looks_like_period(cell: &Cell, opts: &ReadOptions) -> bool {
+    match cell {
+        Cell::Date(_) => true,
+        Cell::Number { value, .. } => value.fract() == 0.0 && (1900.0..=2200.0).contains(value),
+        Cell::Text(s) => {
+            let s = s.trim();
+            // Any day/month order will do for detection.
+            dates::parse_date_text(s, Some(DateOrder::DayFirst), &opts.calendar).is_ok()
+                || dates::parse_date_text(s, Some(DateOrder::MonthFirst), &opts.calendar).is_ok()
+                || opts
+                    .date_format
+                    .as_deref()
+                    .is_some_and(|f| dates::parse_with_format(s, f).is_ok())
+        }
+        _ => false,
+    }
+}
+
+/// Decide the day/month order of a set of text date cells (one column, or one header
+/// row). A set that stays ambiguous is an error asking for `--date-format`.
+pub fn column_order<'a>(
+    table: &Table,
+    cells: impl Iterator<Item = (usize, usize, &'a Cell)> + Clone,
+    opts: &ReadOptions,
+    what: &str,
+) -> Result<Option<DateOrder>> {
+    if opts.date_format.is_some() {
+        return Ok(None);
+    }
+    let texts = cells.clone().filter_map(|(_, _, c)| match c {
+        Cell::Text(s) => Some(s.as_str()),
+        _ => None,
+    });
+    let first_sensitive = cells.clone().find_map(|(r, c, cell)| match cell {
+        Cell::Text(s) if dates::is_order_sensitive(s) => Some((r, c, s.clone())),
+        _ => None,
+    });
+    let place = |r: usize, c: usize| {
+        let mut p = table.file.clone();
+        if let Some(s) = &table.sheet {
+            p.push_str(&format!(", sheet '{s}'"));
+        }
+        format!("{p}, {what} (column {}, from row {})", column_letter(c as u32), r + 1)
+    };
+    match dates::infer_order(texts) {
+        Ok(Some(o)) => Ok(Some(o)),
+        Ok(None) => match first_sensitive {
+            Some((r, c, s)) => Err(Error::Data(format!(
+                "{}: dates like '{s}' could be day/month or month/day and no value settles it; \
+                 give the order with --date-format '%d/%m/%Y' or --date-format '%m/%d/%Y'",
+                place(r, c)
+            ))),
+            None => Ok(None),
+        },
+        Err(e) => {
+            let (r, c) = first_sensitive.map(|(r, c, _)| (r, c)).unwrap_or((0, 0));
+            Err(Error::Data(format!(
+                "{}: the dates mix day-first and month-first forms ({e}); fix the column or give --date-format",
+                place(r, c)
+            )))
+        }
+    }
+}

@@ -1,0 +1,266 @@
+/*!
+Spreadsheets through calamine, with its known traps guarded (reliability.md): xlsx and
+xlsb are streamed cell by cell so a sheet's real extent is checked against a budget
+before anything is allocated; date cells are converted with our own range-checked
+serial conversion using the workbook's date system; hidden sheets are skipped with a
+finding unless asked for by `--sheet`.
+*/
+use std::io::Cursor;
+
+use calamine::{Data, Ods, Reader, SheetVisible, Xls, Xlsb, Xlsx};
+
+use super::{dates, Cell, Format, ReadOptions, Table, CELL_BUDGET};
+use crate::analysis::Finding;
+use crate::error::{Error, Result};
+
+type Rs = Cursor<Vec<u8>>;
+
+pub fn read(
+    bytes: Vec<u8>,
+    format: Format,
+    file: &str,
+    opts: &ReadOptions,
+    findings: &mut Vec<Finding>,
+) -> Result<Vec<Table>> {
+    let rs = Cursor::new(bytes);
+    let open_err = |e: &dyn std::fmt::Display| {
+        let text = e.to_string();
+        if text.to_ascii_lowercase().contains("password") || text.contains("encrypt") {
+            Error::read(file, "the workbook is encrypted (password-protected); save an unprotected copy and try again")
+        } else {
+            Error::read(file, format!("the workbook could not be opened ({text}); re-export it from the source system"))
+        }
+    };
+    match format {
+        Format::Xlsx => {
+            let mut wb: Xlsx<Rs> = Xlsx::new(rs).map_err(|e| open_err(&e))?;
+            let is_1904 = wb.has_1904_epoch();
+            let names = pick_sheets(wb.sheets_metadata(), file, opts, findings);
+            let mut tables = Vec::new();
+            for name in names {
+                let mut reader = wb
+                    .worksheet_cells_reader(&name)
+                    .map_err(|e| Error::read(file, format!("sheet '{name}': {e}")))?;
+                let mut sparse = Sparse::new(file, &name);
+                loop {
+                    let next = reader
+                        .next_cell_with_style_id()
+                        .map_err(|e| Error::read(file, format!("sheet '{name}': {e}")))?;
+                    let Some((cell, style)) = next else { break };
+                    let percent = reader
+                        .styles()
+                        .get(style)
+                        .and_then(|s| s.number_format.as_ref())
+                        .is_some_and(|nf| {
+                            nf.format_code.contains('%') || matches!(nf.format_id, Some(9 | 10))
+                        });
+                    let (r, c) = cell.get_position();
+                    sparse.push(r, c, convert(Data::from(cell.get_value().clone()), percent, is_1904))?;
+                }
+                tables.push(sparse.into_table(is_1904));
+            }
+            Ok(tables)
+        }
+        Format::Xlsb => {
+            let mut wb: Xlsb<Rs> = Xlsb::new(rs).map_err(|e| open_err(&e))?;
+            let is_1904 = wb.has_1904_epoch();
+            let names = pick_sheets(wb.sheets_metadata(), file, opts, findings);
+            let mut tables = Vec::new();
+            for name in names {
+                let mut reader = wb
+                    .worksheet_cells_reader(&name)
+                    .map_err(|e| Error::read(file, format!("sheet '{name}': {e}")))?;
+                let mut sparse = Sparse::new(file, &name);
+                while let Some(cell) = reader
+                    .next_cell()
+                    .map_err(|e| Error::read(file, format!("sheet '{name}': {e}")))?
+                {
+                    let (r, c) = cell.get_position();
+                    sparse.push(r, c, convert(Data::from(cell.get_value().clone()), false, is_1904))?;
+                }
+                tables.push(sparse.into_table(is_1904));
+            }
+            Ok(tables)
+        }
+        Format::Xls => {
+            let mut wb: Xls<Rs> = Xls::new(rs).map_err(|e| open_err(&e))?;
+            let is_1904 = wb.has_1904_epoch();
+            let names = pick_sheets(wb.sheets_metadata(), file, opts, findings);
+            read_ranges(&mut wb, names, file, is_1904)
+        }
+        Format::Ods => {
+            let mut wb: Ods<Rs> = Ods::new(rs).map_err(|e| open_err(&e))?;
+            let names = pick_sheets(wb.sheets_metadata(), file, opts, findings);
+            read_ranges(&mut wb, names, file, false)
+        }
+        Format::Text | Format::Html => Err(Error::Internal("excel::read on text".into())),
+    }
+}
+
+/// Formats without a streaming reader: their size is bounded by the format (xls) or by
+/// the cells actually present (ods), so the range is read whole.
+fn read_ranges<R: Reader<Rs>>(
+    wb: &mut R,
+    names: Vec<String>,
+    file: &str,
+    is_1904: bool,
+) -> Result<Vec<Table>>
+where
+    R::Error: std::fmt::Display,
+{
+    let mut tables = Vec::new();
+    for name in names {
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| Error::read(file, format!("sheet '{name}': {e}")))?;
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let mut sparse = Sparse::new(file, &name);
+        for (r, c, v) in range.used_cells() {
+            sparse.push(r0 + r as u32, c0 + c as u32, convert(v.clone(), false, is_1904))?;
+        }
+        tables.push(sparse.into_table(is_1904));
+    }
+    Ok(tables)
+}
+
+/// Which sheets to read: those named by `--sheet`, else every visible one. Hidden
+/// sheets are reported, not read.
+fn pick_sheets(
+    meta: &[calamine::Sheet],
+    file: &str,
+    opts: &ReadOptions,
+    findings: &mut Vec<Finding>,
+) -> Vec<String> {
+    if !opts.sheets.is_empty() {
+        let mut names = Vec::new();
+        for want in &opts.sheets {
+            match meta.iter().find(|s| s.name.eq_ignore_ascii_case(want.trim())) {
+                Some(s) => names.push(s.name.clone()),
+                None => findings.push(
+                    Finding::warning(
+                        "sheet_not_found",
+                        format!(
+                            "--sheet '{want}' is not in {file}; its sheets are: {}",
+                            meta.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                    .file(file),
+                ),
+            }
+        }
+        // Definition and target sheets are always read when present.
+        for s in meta {
+            if super::layout::is_special_sheet(&s.name) && !names.contains(&s.name) {
+                names.push(s.name.clone());
+            }
+        }
+        return names;
+    }
+    let mut names = Vec::new();
+    for s in meta {
+        if s.visible == SheetVisible::Visible {
+            names.push(s.name.clone());
+        } else {
+            findings.push(
+                Finding::info(
+                    "hidden_sheet_skipped",
+                    format!("hidden sheet '{}' was not read (name it with --sheet to read it)", s.name),
+                )
+                .file(file)
+                .sheet(Some(&s.name)),
+            );
+        }
+    }
+    names
+}
+
+fn convert(v: Data, percent: bool, is_1904: bool) -> Cell {
+    match v {
+        Data::Empty => Cell::Empty,
+        Data::Int(i) => Cell::Number {
+            value: i as f64,
+            percent,
+        },
+        Data::Float(f) if f.is_finite() => Cell::Number { value: f, percent },
+        Data::Float(f) => Cell::Error(format!("{f}")),
+        Data::String(s) => Cell::Text(s),
+        Data::Bool(b) => Cell::Bool(b),
+        Data::DateTime(dt) if dt.is_duration() => Cell::Number {
+            value: dt.as_f64(),
+            percent: false,
+        },
+        Data::DateTime(dt) => match dates::excel_serial_to_date(dt.as_f64(), is_1904) {
+            Ok(d) => Cell::Date(d),
+            Err(e) => Cell::BadDate(format!("date serial {} {e}", dt.as_f64())),
+        },
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s),
+        Data::Error(e) => Cell::Error(e.to_string()),
+    }
+}
+
+/// Collects streamed cells, checking the real extent against the cell budget.
+struct Sparse<'a> {
+    file: &'a str,
+    sheet: &'a str,
+    cells: Vec<(u32, u32, Cell)>,
+    max_row: u32,
+    max_col: u32,
+}
+
+impl<'a> Sparse<'a> {
+    fn new(file: &'a str, sheet: &'a str) -> Self {
+        Sparse {
+            file,
+            sheet,
+            cells: Vec::new(),
+            max_row: 0,
+            max_col: 0,
+        }
+    }
+
+    fn push(&mut self, r: u32, c: u32, cell: Cell) -> Result<()> {
+        if cell == Cell::Empty {
+            return Ok(());
+        }
+        self.max_row = self.max_row.max(r);
+        self.max_col = self.max_col.max(c);
+        let extent = (u64::from(self.max_row) + 1) * (u64::from(self.max_col) + 1);
+        if extent > CELL_BUDGET {
+            return Err(Error::read(
+                self.file,
+                format!(
+                    "sheet '{}' spans {} rows × {} columns (a cell at {}{}), over the budget of {CELL_BUDGET} cells; delete the stray cells far from the data or export only the data range",
+                    self.sheet,
+                    self.max_row + 1,
+                    self.max_col + 1,
+                    crate::analysis::quality::column_letter(c),
+                    r + 1
+                ),
+            ));
+        }
+        self.cells.push((r, c, cell));
+        Ok(())
+    }
+
+    fn into_table(self, is_1904: bool) -> Table {
+        let mut grid: Vec<Vec<Cell>> = Vec::new();
+        if !self.cells.is_empty() {
+            grid.resize_with(self.max_row as usize + 1, Vec::new);
+        }
+        for (r, c, cell) in self.cells {
+            let row = &mut grid[r as usize];
+            if row.len() <= c as usize {
+                row.resize(c as usize + 1, Cell::Empty);
+            }
+            row[c as usize] = cell;
+        }
+        Table {
+            file: self.file.to_string(),
+            sheet: Some(self.sheet.to_string()),
+            cells: grid,
+            from_text: false,
+            is_1904,
+            decimal_comma: false,
+        }
+    }
+}

@@ -1,0 +1,660 @@
+/*!
+Layout detection: which of the three shapes a table has, and where its header is.
+
+- *long*: date, KPI-name and value columns (plus optional target/owner/unit columns);
+- *wide*: a date column and one column per KPI (`<KPI> target` columns are targets);
+- *periods across*: KPI names down the first text column, periods across the header.
+
+Title rows above the header and notes/total rows below the data are skipped with info
+findings. Definitions and Targets sheets are recognised by name (`special.rs`). The
+config can force the layout and column names of a file or sheet (`[[input]]`).
+*/
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::cells::{self, ValueCell};
+use super::{special, Cell, Ingested, ReadOptions, Table};
+use crate::analysis::{Finding, LayoutInfo};
+use crate::config::InputOverride;
+use crate::error::Result;
+use crate::model::kpi::{name_key, KpiDef};
+use crate::model::series::{Observation, SourceRef};
+
+/// How many rows from the top we search for the header.
+const HEADER_SEARCH_ROWS: usize = 30;
+
+/// What a header cell names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Date,
+    Kpi,
+    Value,
+    Target,
+    TargetMin,
+    TargetMax,
+    Owner,
+    Unit,
+    Direction,
+    Aggregation,
+    Perspective,
+    Description,
+}
+
+/// Lower-case, punctuation to spaces, whitespace collapsed.
+pub fn norm(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { ' ' })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn header_role(text: &str) -> Option<Role> {
+    let n = norm(text);
+    Some(match n.as_str() {
+        "date" | "period" | "month" | "week" | "quarter" | "year" | "day" | "time"
+        | "as of" | "as of date" | "reporting period" | "report period" | "period start"
+        | "period end" | "period ending" | "week ending" | "week starting" | "week start"
+        | "month ending" | "month start" | "fiscal period" | "timestamp" | "date time"
+        | "datetime" | "report date" | "reporting date" | "period date" => Role::Date,
+        "kpi" | "metric" | "measure" | "indicator" | "name" | "kpi name" | "metric name"
+        | "measure name" | "indicator name" | "series" | "kpis" | "metrics" => Role::Kpi,
+        "value" | "actual" | "actuals" | "amount" | "result" | "measurement" | "actual value" => {
+            Role::Value
+        }
+        "target" | "goal" | "plan" | "budget" | "target value" => Role::Target,
+        "target min" | "min target" | "target low" | "lower target" | "target lower" => {
+            Role::TargetMin
+        }
+        "target max" | "max target" | "target high" | "upper target" | "target upper" => {
+            Role::TargetMax
+        }
+        "owner" | "responsible" | "accountable" => Role::Owner,
+        "unit" | "units" | "uom" => Role::Unit,
+        "direction" | "polarity" => Role::Direction,
+        "aggregation" => Role::Aggregation,
+        "perspective" => Role::Perspective,
+        "description" => Role::Description,
+        _ => return None,
+    })
+}
+
+/// Sheets read as definitions or targets rather than data.
+pub fn is_special_sheet(name: &str) -> bool {
+    special::kind_of(name).is_some()
+}
+
+/// Is this table's header a footer-like text (notes, sources, totals)?
+fn is_footer_text(s: &str) -> bool {
+    let n = norm(s);
+    ["total", "grand total", "sum", "average", "source", "sources", "note", "notes", "n b"]
+        .iter()
+        .any(|w| n == *w || n.starts_with(&format!("{w} ")))
+        || s.trim_start().starts_with('*')
+}
+
+/// Read one table into `out`.
+pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Ingested) -> Result<()> {
+    if let Some(kind) = table.sheet.as_deref().and_then(special::kind_of) {
+        return special::read(kind, table, opts, out);
+    }
+    let over = find_override(table, opts);
+    let Some((header, shape)) = detect(table, opts, over) else {
+        let layout = if table.cells.iter().all(|r| r.iter().all(Cell::is_empty)) {
+            "empty"
+        } else {
+            out.findings.push(table.at(
+                Finding::warning(
+                    "layout_not_detected",
+                    "no header row with a date/period column (long or wide layout) or with periods across (periods-across layout) was found in the first 30 rows; the table was skipped",
+                ),
+                0,
+                None,
+            ));
+            "unknown"
+        };
+        out.layouts.push(LayoutInfo {
+            file: table.file.clone(),
+            sheet: table.sheet.clone(),
+            layout,
+            header_row: None,
+            kpis: 0,
+            values: 0,
+        });
+        return Ok(());
+    };
+    let skipped_above: Vec<usize> = (0..header)
+        .filter(|&r| table.cells.get(r).is_some_and(|row| row.iter().any(|c| !c.is_empty())))
+        .collect();
+    if let Some(&first) = skipped_above.first() {
+        out.findings.push(table.at(
+            Finding::info(
+                "title_rows_skipped",
+                format!(
+                    "{} row(s) above the header (row {}) were skipped, starting with '{}'",
+                    skipped_above.len(),
+                    header + 1,
+                    first_text(table, first)
+                ),
+            ),
+            first,
+            None,
+        ));
+    }
+    let mut reader = RowReader::new(table, opts);
+    let layout = match shape {
+        Shape::Long(cols) => {
+            reader.long(header, &cols)?;
+            "long"
+        }
+        Shape::Wide { date } => {
+            reader.wide(header, date)?;
+            "wide"
+        }
+        Shape::Across { name } => {
+            reader.across(header, name)?;
+            "periods_across"
+        }
+    };
+    reader.finish(out, header, layout);
+    Ok(())
+}
+
+fn first_text(table: &Table, r: usize) -> String {
+    table.cells[r]
+        .iter()
+        .find(|c| !c.is_empty())
+        .map(|c| c.text().chars().take(60).collect())
+        .unwrap_or_default()
+}
+
+fn find_override<'a>(table: &Table, opts: &'a ReadOptions) -> Option<&'a InputOverride> {
+    opts.overrides.iter().find(|o| {
+        let file_ok = table.file.ends_with(&o.file)
+            || std::path::Path::new(&table.file)
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().eq_ignore_ascii_case(&o.file));
+        let sheet_ok = match (&o.sheet, &table.sheet) {
+            (Some(want), Some(have)) => want.eq_ignore_ascii_case(have),
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        file_ok && sheet_ok
+    })
+}
+
+/// Column indices of a long table.
+#[derive(Debug, Clone, Default)]
+struct LongCols {
+    date: usize,
+    kpi: usize,
+    value: usize,
+    roles: Vec<(usize, Role)>,
+}
+
+#[derive(Debug, Clone)]
+enum Shape {
+    Long(LongCols),
+    Wide { date: usize },
+    Across { name: usize },
+}
+
+fn row_cells(table: &Table, r: usize) -> &[Cell] {
+    table.cells.get(r).map_or(&[], Vec::as_slice)
+}
+
+/// Find the header row and the layout.
+fn detect(table: &Table, opts: &ReadOptions, over: Option<&InputOverride>) -> Option<(usize, Shape)> {
+    let forced = over.and_then(|o| o.layout.as_deref()).map(norm);
+    let rows: Vec<usize> = match over.and_then(|o| o.header_row) {
+        Some(h) if h >= 1 => vec![h as usize - 1],
+        _ => (0..table.cells.len().min(HEADER_SEARCH_ROWS)).collect(),
+    };
+    for r in rows {
+        let row = row_cells(table, r);
+        let filled = row.iter().filter(|c| !c.is_empty()).count();
+        if filled < 2 {
+            continue;
+        }
+        let named = |want: Option<&String>, role: Role| -> Option<usize> {
+            match want {
+                Some(w) => row.iter().position(|c| norm(&c.text()) == norm(w)),
+                None => row.iter().position(|c| header_role(&c.text()) == Some(role)),
+            }
+        };
+        let periods = row.iter().filter(|c| cells::looks_like_period(c, opts)).count();
+        let across_ok = periods >= 2 && periods * 2 >= filled.saturating_sub(1);
+        if forced.as_deref() == Some("periods across") || (forced.is_none() && across_ok) {
+            if let Some(name) = row.iter().position(|c| {
+                !c.is_empty() && !cells::looks_like_period(c, opts)
+            }) {
+                let name = named(over.and_then(|o| o.kpi.as_ref()), Role::Kpi)
+                    .filter(|&k| !cells::looks_like_period(&row[k], opts))
+                    .unwrap_or(name);
+                return Some((r, Shape::Across { name }));
+            }
+        }
+        let date = named(over.and_then(|o| o.date.as_ref()), Role::Date);
+        let kpi = named(over.and_then(|o| o.kpi.as_ref()), Role::Kpi);
+        let value = named(over.and_then(|o| o.value.as_ref()), Role::Value);
+        let long_wanted = forced.as_deref().is_none_or(|f| f == "long");
+        if let (Some(date), Some(kpi), Some(value), true) = (date, kpi, value, long_wanted) {
+            let mut roles: Vec<(usize, Role)> = row
+                .iter()
+                .enumerate()
+                .filter_map(|(c, cell)| header_role(&cell.text()).map(|role| (c, role)))
+                .filter(|(c, _)| ![date, kpi, value].contains(c))
+                .collect();
+            if let Some(t) = over.and_then(|o| o.target.as_ref()) {
+                if let Some(c) = row.iter().position(|c| norm(&c.text()) == norm(t)) {
+                    roles.retain(|(_, role)| *role != Role::Target);
+                    roles.push((c, Role::Target));
+                }
+            }
+            return Some((r, Shape::Long(LongCols { date, kpi, value, roles })));
+        }
+        if forced.as_deref().is_none_or(|f| f == "wide") {
+            let date = date.or_else(|| {
+                // An unnamed date column: the first column whose cells below are dates.
+                (0..row.len()).find(|&c| {
+                    let below: Vec<&Cell> = (r + 1..table.cells.len().min(r + 11))
+                        .map(|rr| table.get(rr, c))
+                        .filter(|c| !c.is_empty())
+                        .collect();
+                    !below.is_empty()
+                        && below.iter().filter(|c| cells::looks_like_period(c, opts)).count() * 10
+                            >= below.len() * 8
+                })
+            });
+            if let Some(date) = date {
+                if forced.is_some() || kpi.is_none() {
+                    return Some((r, Shape::Wide { date }));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Accumulates observations and findings while the rows of one table are read.
+struct RowReader<'a> {
+    table: &'a Table,
+    opts: &'a ReadOptions,
+    file: Arc<str>,
+    sheet: Option<Arc<str>>,
+    obs: Vec<Observation>,
+    defs: HashMap<String, KpiDef>,
+    findings: Vec<Finding>,
+    excel_errors: Vec<(usize, usize, String)>,
+    footer_rows: Vec<usize>,
+}
+
+impl<'a> RowReader<'a> {
+    fn new(table: &'a Table, opts: &'a ReadOptions) -> Self {
+        RowReader {
+            table,
+            opts,
+            file: Arc::from(table.file.as_str()),
+            sheet: table.sheet.as_deref().map(Arc::from),
+            obs: Vec::new(),
+            defs: HashMap::new(),
+            findings: Vec::new(),
+            excel_errors: Vec::new(),
+            footer_rows: Vec::new(),
+        }
+    }
+
+    fn source(&self, r: usize) -> SourceRef {
+        SourceRef {
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
+            row: r as u32 + 1,
+        }
+    }
+
+    fn def(&mut self, kpi: &str) -> &mut KpiDef {
+        self.defs
+            .entry(name_key(kpi))
+            .or_insert_with(|| KpiDef::new(kpi))
+    }
+
+    /// A value cell → number; errors become findings.
+    fn value(&mut self, r: usize, c: usize, kpi: &str) -> Option<f64> {
+        match cells::value_of(self.table.get(r, c), self.table.decimal_comma) {
+            ValueCell::Missing => None,
+            ValueCell::Value { value, percent } => {
+                if percent {
+                    let d = self.def(kpi);
+                    d.unit.get_or_insert_with(|| "%".into());
+                }
+                Some(value)
+            }
+            ValueCell::ExcelError(e) => {
+                self.excel_errors.push((r, c, e));
+                None
+            }
+            ValueCell::Bad(why) => {
+                let f = Finding::error("bad_value", format!("{why}; the cell was read as missing"))
+                    .kpi(kpi);
+                self.findings.push(self.table.at(f, r, Some(c)));
+                None
+            }
+        }
+    }
+
+    fn push(&mut self, kpi: &str, date: super::dates::ParsedDate, r: usize, value: Option<f64>) -> usize {
+        self.obs.push(Observation {
+            kpi: kpi.to_string(),
+            date: date.date,
+            label_grain: date.grain,
+            value,
+            target: None,
+            target_min: None,
+            target_max: None,
+            source: self.source(r),
+        });
+        self.obs.len() - 1
+    }
+
+    fn bad_date(&mut self, r: usize, c: usize, why: String) {
+        let f = Finding::error("bad_date", format!("{why}; the row was skipped"));
+        self.findings.push(self.table.at(f, r, Some(c)));
+    }
+
+    fn is_blank_row(&self, r: usize) -> bool {
+        row_cells(self.table, r).iter().all(Cell::is_empty)
+    }
+
+    /// Long layout: one observation per row.
+    fn long(&mut self, header: usize, cols: &LongCols) -> Result<()> {
+        let rows = header + 1..self.table.cells.len();
+        let t = self.table;
+        let order = cells::column_order(
+            t,
+            rows.clone().map(|r| (r, cols.date, t.get(r, cols.date))),
+            self.opts,
+            "the date column",
+        )?;
+        for r in rows {
+            if self.is_blank_row(r) {
+                continue;
+            }
+            let kpi = t.get(r, cols.kpi).text();
+            let date = match cells::date_of(t.get(r, cols.date), order, self.opts, t.is_1904) {
+                Ok(d) => d,
+                Err(why) => {
+                    if self.looks_like_footer(r) {
+                        self.footer_rows.push(r);
+                    } else {
+                        self.bad_date(r, cols.date, why);
+                    }
+                    continue;
+                }
+            };
+            if kpi.is_empty() {
+                let f = Finding::warning("bad_value", "the KPI name is empty; the row was skipped");
+                self.findings.push(t.at(f, r, Some(cols.kpi)));
+                continue;
+            }
+            let value = self.value(r, cols.value, &kpi);
+            let i = self.push(&kpi, date, r, value);
+            for &(c, role) in &cols.roles {
+                match role {
+                    Role::Target | Role::TargetMin | Role::TargetMax => {
+                        let v = self.value(r, c, &kpi);
+                        let o = &mut self.obs[i];
+                        match role {
+                            Role::Target => o.target = v,
+                            Role::TargetMin => o.target_min = v,
+                            _ => o.target_max = v,
+                        }
+                    }
+                    _ => {
+                        let text = t.get(r, c).text();
+                        if !text.is_empty() {
+                            special::set_attribute(self.def(&kpi), role, &text);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Wide layout: one column per KPI; `<KPI> target` columns are targets.
+    fn wide(&mut self, header: usize, date_col: usize) -> Result<()> {
+        let t = self.table;
+        let head = row_cells(t, header);
+        let mut kpi_cols: Vec<(usize, String)> = Vec::new();
+        let mut target_cols: Vec<(usize, String)> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (c, cell) in head.iter().enumerate() {
+            if c == date_col {
+                continue;
+            }
+            let name = cell.text();
+            if name.is_empty() {
+                if (header + 1..t.cells.len()).any(|r| !t.get(r, c).is_empty()) {
+                    let f = Finding::warning("duplicate_header", "a column with data has no header; it was skipped");
+                    self.findings.push(t.at(f, header, Some(c)));
+                }
+                continue;
+            }
+            if let Some(kpi) = target_of(&name) {
+                target_cols.push((c, kpi));
+                continue;
+            }
+            if header_role(&name).is_some() {
+                continue;
+            }
+            if let Some(&first) = seen.get(&name_key(&name)) {
+                let f = Finding::warning(
+                    "duplicate_header",
+                    format!("'{name}' is also the header of column {}; this column was skipped", crate::analysis::quality::column_letter(first as u32)),
+                );
+                self.findings.push(t.at(f, header, Some(c)));
+                continue;
+            }
+            seen.insert(name_key(&name), c);
+            kpi_cols.push((c, name));
+        }
+        let rows = header + 1..t.cells.len();
+        let order = cells::column_order(t, rows.clone().map(|r| (r, date_col, t.get(r, date_col))), self.opts, "the date column")?;
+        for r in rows {
+            if self.is_blank_row(r) {
+                continue;
+            }
+            let date = match cells::date_of(t.get(r, date_col), order, self.opts, t.is_1904) {
+                Ok(d) => d,
+                Err(why) => {
+                    if self.looks_like_footer(r) {
+                        self.footer_rows.push(r);
+                    } else {
+                        self.bad_date(r, date_col, why);
+                    }
+                    continue;
+                }
+            };
+            for (c, kpi) in &kpi_cols {
+                let value = self.value(r, *c, kpi);
+                let i = self.push(kpi, date, r, value);
+                for (tc, tk) in &target_cols {
+                    if name_key(tk) == name_key(kpi) {
+                        self.obs[i].target = self.value(r, *tc, kpi);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Periods across: KPI names down `name_col`, one period per header column.
+    fn across(&mut self, header: usize, name_col: usize) -> Result<()> {
+        let t = self.table;
+        let head = row_cells(t, header);
+        let order = cells::column_order(
+            t,
+            head.iter().enumerate().map(|(c, cell)| (header, c, cell)),
+            self.opts,
+            "the period header row",
+        )?;
+        let mut periods: Vec<(usize, super::dates::ParsedDate)> = Vec::new();
+        let mut attrs: Vec<(usize, Role)> = Vec::new();
+        let mut seen = HashMap::new();
+        for (c, cell) in head.iter().enumerate() {
+            if c == name_col || cell.is_empty() {
+                continue;
+            }
+            if cells::looks_like_period(cell, self.opts) {
+                match cells::date_of(cell, order, self.opts, t.is_1904) {
+                    Ok(p) => {
+                        if let Some(prev) = seen.insert(p.date, c) {
+                            let f = Finding::warning(
+                                "duplicate_header",
+                                format!("the period '{}' also heads column {}; both are read and combined", cell.text(), crate::analysis::quality::column_letter(prev as u32)),
+                            );
+                            self.findings.push(t.at(f, header, Some(c)));
+                        }
+                        periods.push((c, p));
+                    }
+                    Err(why) => self.bad_date(header, c, why),
+                }
+            } else if let Some(role) = header_role(&cell.text()) {
+                attrs.push((c, role));
+            }
+        }
+        for r in header + 1..t.cells.len() {
+            if self.is_blank_row(r) {
+                continue;
+            }
+            let name = t.get(r, name_col).text();
+            let has_values = periods.iter().any(|(c, _)| !t.get(r, *c).is_empty());
+            if name.is_empty() || is_footer_text(&name) || (!has_values && self.looks_like_footer(r)) {
+                self.footer_rows.push(r);
+                continue;
+            }
+            // A Target column beside the periods is a data target for every period.
+            let mut targets = [None; 3];
+            for &(c, role) in &attrs {
+                let text = t.get(r, c).text();
+                if text.is_empty() {
+                    continue;
+                }
+                match role {
+                    Role::Target => targets[0] = self.value(r, c, &name),
+                    Role::TargetMin => targets[1] = self.value(r, c, &name),
+                    Role::TargetMax => targets[2] = self.value(r, c, &name),
+                    _ => {
+                        special::set_attribute(self.def(&name), role, &text);
+                    }
+                }
+            }
+            self.def(&name);
+            for &(c, p) in &periods {
+                let value = self.value(r, c, &name);
+                let i = self.push(&name, p, r, value);
+                let o = &mut self.obs[i];
+                [o.target, o.target_min, o.target_max] = targets;
+            }
+        }
+        Ok(())
+    }
+
+    /// A row below the data that is a note, source line or total rather than data.
+    fn looks_like_footer(&self, r: usize) -> bool {
+        let row = row_cells(self.table, r);
+        let filled: Vec<&Cell> = row.iter().filter(|c| !c.is_empty()).collect();
+        filled.len() <= 1 || filled.first().is_some_and(|c| is_footer_text(&c.text()))
+    }
+
+    fn finish(mut self, out: &mut Ingested, header: usize, layout: &'static str) {
+        let t = self.table;
+        if !self.excel_errors.is_empty() {
+            let shown: Vec<String> = self
+                .excel_errors
+                .iter()
+                .take(5)
+                .map(|(r, c, e)| format!("{e} at {}{}", crate::analysis::quality::column_letter(*c as u32), r + 1))
+                .collect();
+            let more = self.excel_errors.len().saturating_sub(5);
+            let (r, c, _) = self.excel_errors[0];
+            let f = Finding::warning(
+                "excel_error_cell",
+                format!(
+                    "{} Excel error cell(s) read as missing values: {}{}",
+                    self.excel_errors.len(),
+                    shown.join(", "),
+                    if more > 0 { format!(" and {more} more") } else { String::new() }
+                ),
+            );
+            self.findings.push(t.at(f, r, Some(c)));
+        }
+        if let Some(&first) = self.footer_rows.first() {
+            let f = Finding::info(
+                "footer_rows_skipped",
+                format!(
+                    "{} row(s) below or between the data were skipped as notes or totals, starting with '{}'",
+                    self.footer_rows.len(),
+                    first_text(t, first)
+                ),
+            );
+            self.findings.push(t.at(f, first, None));
+        }
+        let mut names: Vec<String> = self.obs.iter().map(|o| name_key(&o.kpi)).collect();
+        names.sort();
+        names.dedup();
+        out.layouts.push(LayoutInfo {
+            file: t.file.clone(),
+            sheet: t.sheet.clone(),
+            layout,
+            header_row: Some(header as u32 + 1),
+            kpis: names.len(),
+            values: self.obs.iter().filter(|o| o.value.is_some()).count(),
+        });
+        let mut defs: Vec<KpiDef> = self.defs.into_values().collect();
+        defs.sort_by(|a, b| a.name.cmp(&b.name));
+        out.data_defs.extend(defs);
+        out.observations.extend(self.obs);
+        out.findings.extend(self.findings);
+    }
+}
+
+/// `Revenue target`, `Revenue_target`, `Target Revenue` → `Revenue`.
+fn target_of(header: &str) -> Option<String> {
+    let h = header.trim();
+    let lower = h.to_lowercase();
+    for suffix in [" target", "_target", "-target", " goal", " plan", " budget"] {
+        if lower.ends_with(suffix) && lower.len() > suffix.len() {
+            return Some(h[..h.len() - suffix.len()].trim().to_string());
+        }
+    }
+    for prefix in ["target ", "target_", "goal ", "plan ", "budget "] {
+        if lower.starts_with(prefix) && lower.len() > prefix.len() {
+            return Some(h[prefix.len()..].trim().to_string());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_synonyms() {
+        assert_eq!(header_role(" Metric Name "), Some(Role::Kpi));
+        assert_eq!(header_role("Week ending"), Some(Role::Date));
+        assert_eq!(header_role("Actual"), Some(Role::Value));
+        assert_eq!(header_role("Budget"), Some(Role::Target));
+        assert_eq!(header_role("Revenue"), None);
+    }
+
+    #[test]
+    fn target_columns() {
+        assert_eq!(target_of("Revenue target").as_deref(), Some("Revenue"));
+        assert_eq!(target_of("Revenue_target").as_deref(), Some("Revenue"));
+        assert_eq!(target_of("Target Revenue").as_deref(), Some("Revenue"));
+        assert_eq!(target_of("Target"), None);
+    }
+}

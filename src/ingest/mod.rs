@@ -1,0 +1,439 @@
+/*!
+Reading inputs. Every file, whatever its format, is first turned into `Table`s — a grid
+of typed cells per sheet, with positions as a spreadsheet shows them — and then one
+layout detector (`layout.rs`) turns tables into observations. Formats are decided by the
+bytes, not the extension (a CSV named `.xlsx` or an HTML table named `.xls` is read for
+what it is, with a finding). Each file is read behind a panic guard so one bad file
+becomes a finding, not a crashed run.
+*/
+mod cells;
+pub mod dates;
+mod excel;
+mod html;
+pub mod layout;
+pub mod numbers;
+pub mod special;
+mod text;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::analysis::{Finding, InputInfo, LayoutInfo};
+use crate::cli::EncodingArg;
+use crate::config::InputOverride;
+use crate::error::{Error, Result};
+use crate::model::kpi::KpiDef;
+use crate::model::period::Calendar;
+use crate::model::series::{Observation, TargetRow};
+
+/// Largest sheet (rows × columns of its real extent) we agree to read.
+pub const CELL_BUDGET: u64 = 20_000_000;
+/// Largest total uncompressed size of a zipped workbook.
+const UNZIPPED_BUDGET: u64 = 2 << 30;
+/// Compression ratio above which a large archive is treated as a zip bomb.
+const ZIP_RATIO_LIMIT: u64 = 200;
+
+/// How to read inputs (from flags and config).
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    pub sheets: Vec<String>,
+    pub date_format: Option<String>,
+    pub decimal_comma: bool,
+    pub delimiter: Option<u8>,
+    pub encoding: Option<EncodingArg>,
+    pub calendar: Calendar,
+    pub overrides: Vec<InputOverride>,
+}
+
+/// A typed cell, as read from any format.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    /// A number; `percent` when the cell had a percent number format.
+    Number {
+        value: f64,
+        percent: bool,
+    },
+    Text(String),
+    /// An Excel date cell (already converted with the workbook's date system).
+    Date(NaiveDate),
+    /// An Excel date cell whose serial is out of range; kept to report it.
+    BadDate(String),
+    Bool(bool),
+    /// An Excel error value (`#N/A`, `#DIV/0!`, …) or a formula without cached value.
+    Error(String),
+}
+
+impl Cell {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as text, for headers, names and messages.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Number { value, .. } => format_number(*value),
+            Cell::Text(s) => s.trim().to_string(),
+            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Cell::BadDate(s) | Cell::Error(s) => s.clone(),
+            Cell::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+fn format_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// One sheet (or one text file) as a grid of cells. `cells[r][c]` is the cell at
+/// 0-based sheet row `r`, column `c`; rows may be shorter than others.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub cells: Vec<Vec<Cell>>,
+    /// Text input: numbers and dates are still text to be parsed.
+    pub from_text: bool,
+    /// The workbook uses the 1904 date system (for numeric dates in date columns).
+    pub is_1904: bool,
+    /// Decimal comma for text numbers in this table.
+    pub decimal_comma: bool,
+}
+
+impl Table {
+    pub fn get(&self, r: usize, c: usize) -> &Cell {
+        self.cells
+            .get(r)
+            .and_then(|row| row.get(c))
+            .unwrap_or(&Cell::Empty)
+    }
+    pub fn width(&self) -> usize {
+        self.cells.iter().map(Vec::len).max().unwrap_or(0)
+    }
+    /// A finding located in this table.
+    pub fn at(&self, f: Finding, row0: usize, col0: Option<usize>) -> Finding {
+        let f = f
+            .file(&self.file)
+            .sheet(self.sheet.as_deref())
+            .row(row0 as u32 + 1);
+        match col0 {
+            Some(c) => f.col(c as u32),
+            None => f,
+        }
+    }
+}
+
+/// Everything read from all inputs.
+#[derive(Debug, Default)]
+pub struct Ingested {
+    pub observations: Vec<Observation>,
+    /// KPI attributes found in data columns (owner, unit, … per KPI).
+    pub data_defs: Vec<KpiDef>,
+    /// Definitions sheets (`KPIs`, `Definitions`, `Metadata`).
+    pub sheet_defs: Vec<KpiDef>,
+    /// Targets sheets.
+    pub targets: Vec<TargetRow>,
+    pub layouts: Vec<LayoutInfo>,
+    pub inputs: Vec<InputInfo>,
+    pub findings: Vec<Finding>,
+}
+
+/// What a file's bytes are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Html,
+    Xlsx,
+    Xlsb,
+    Ods,
+    Xls,
+}
+
+impl Format {
+    fn name(self) -> &'static str {
+        match self {
+            Format::Text => "delimited text",
+            Format::Html => "an HTML table",
+            Format::Xlsx => "an xlsx/xlsm workbook",
+            Format::Xlsb => "an xlsb workbook",
+            Format::Ods => "an OpenDocument spreadsheet",
+            Format::Xls => "an xls workbook",
+        }
+    }
+    fn from_extension(ext: &str) -> Option<Format> {
+        match ext.to_ascii_lowercase().as_str() {
+            "csv" | "tsv" | "txt" => Some(Format::Text),
+            "xlsx" | "xlsm" => Some(Format::Xlsx),
+            "xlsb" => Some(Format::Xlsb),
+            "ods" => Some(Format::Ods),
+            "xls" => Some(Format::Xls),
+            "htm" | "html" => Some(Format::Html),
+            _ => None,
+        }
+    }
+}
+
+const EXTENSIONS: &[&str] = &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "xlsb", "ods"];
+
+/// Expand folders into their supported files (sorted by name); files are kept as given.
+pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for input in inputs {
+        let meta = std::fs::metadata(input).map_err(|e| {
+            Error::read(
+                input.display(),
+                format!("{} — check the path", io_reason(&e)),
+            )
+        })?;
+        if meta.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(input)
+                .map_err(|e| Error::read(input.display(), io_reason(&e)))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file())
+                .filter(|p| {
+                    p.extension()
+                        .and_then(|e| e.to_str())
+                        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+                })
+                .filter(|p| {
+                    // Excel's lock files (~$book.xlsx) are not data.
+                    !p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with("~$"))
+                })
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(input.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Read every input. Files that cannot be read become `unreadable_file` findings when
+/// something else is usable; if nothing is usable the first such problem is the error.
+pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Ingested> {
+    let files = expand_inputs(inputs)?;
+    let mut out = Ingested::default();
+    let mut read_errors: Vec<Error> = Vec::new();
+    let mut ambiguous: Option<Error> = None;
+    for path in &files {
+        let display = path.display().to_string();
+        let result = catch_unwind(AssertUnwindSafe(|| read_tables(path, opts)));
+        let tables = match result {
+            Ok(Ok((tables, findings))) => {
+                out.findings.extend(findings);
+                tables
+            }
+            Ok(Err(e)) => {
+                out.findings.push(
+                    Finding::error("unreadable_file", e.to_string()).file(&display),
+                );
+                read_errors.push(e);
+                continue;
+            }
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_else(|| "the reader failed".into());
+                let e = Error::read(&display, format!("the file is damaged or unusual ({what})"));
+                out.findings
+                    .push(Finding::error("unreadable_file", e.to_string()).file(&display));
+                read_errors.push(e);
+                continue;
+            }
+        };
+        let mut sheets = Vec::new();
+        for table in &tables {
+            if let Some(s) = &table.sheet {
+                sheets.push(s.clone());
+            }
+            match layout::read_table(table, opts, &mut out) {
+                Ok(()) => {}
+                Err(e @ Error::Data(_)) => {
+                    ambiguous.get_or_insert(e);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        out.inputs.push(InputInfo {
+            path: display,
+            sheets,
+        });
+    }
+    if let Some(e) = ambiguous {
+        return Err(e);
+    }
+    let usable = out.observations.iter().any(|o| o.value.is_some());
+    if !usable {
+        if let Some(e) = read_errors.into_iter().next() {
+            return Err(e);
+        }
+        let detail = if files.is_empty() {
+            "no .csv/.tsv/.txt/.xlsx/.xlsm/.xls/.xlsb/.ods files were found in the input".to_string()
+        } else {
+            let mut d = "no KPI values were found in the input".to_string();
+            if let Some(f) = out.findings.iter().find(|f| f.severity == crate::analysis::Severity::Error) {
+                d.push_str(&format!("; first problem: {} ({})", f.message, f.place()));
+            }
+            d
+        };
+        return Err(Error::Data(format!(
+            "nothing usable: {detail}. Check that the file has a header row with a date/period column and KPI values (run `kpilens check` to see what was detected)"
+        )));
+    }
+    Ok(out)
+}
+
+/// Sniff the format from the first bytes.
+pub fn sniff(bytes: &[u8], path: &Path) -> Result<Format> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return zip_format(bytes, path);
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        if contains_utf16(bytes, "EncryptedPackage") {
+            return Err(Error::read(
+                path.display(),
+                "the workbook is encrypted (password-protected); save an unprotected copy and try again",
+            ));
+        }
+        return Ok(Format::Xls);
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let trimmed = lower.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with("<!doctype html")
+        || trimmed.starts_with("<html")
+        || (trimmed.starts_with('<') && lower.contains("<table"))
+    {
+        return Ok(Format::Html);
+    }
+    if looks_like_text(head) {
+        return Ok(Format::Text);
+    }
+    Err(Error::read(
+        path.display(),
+        "the content is not a supported format (CSV/TSV text, xlsx, xlsm, xls, xlsb, ods)",
+    ))
+}
+
+fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
+    let pat: Vec<u8> = needle.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    bytes.windows(pat.len()).any(|w| w == pat.as_slice())
+}
+
+/// Text if it has a UTF-16 BOM, or no NUL bytes and few control characters.
+fn looks_like_text(head: &[u8]) -> bool {
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return true;
+    }
+    if head.is_empty() {
+        return true;
+    }
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C))
+        .count();
+    controls * 20 < head.len()
+}
+
+/// Decide which zipped format this is, refusing zip bombs before any reader inflates it.
+fn zip_format(bytes: &[u8], path: &Path) -> Result<Format> {
+    let bad = |why: String| Error::read(path.display(), why);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
+        bad(format!(
+            "the workbook is damaged or truncated ({e}); re-export it from the source system"
+        ))
+    })?;
+    let mut total: u64 = 0;
+    let mut compressed: u64 = 0;
+    let mut format = None;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| bad(format!("the workbook is damaged ({e})")))?;
+        total = total.saturating_add(entry.size());
+        compressed = compressed.saturating_add(entry.compressed_size());
+        match entry.name() {
+            "xl/workbook.xml" => format = Some(Format::Xlsx),
+            "xl/workbook.bin" => format = Some(Format::Xlsb),
+            "content.xml" if format.is_none() => format = Some(Format::Ods),
+            _ => {}
+        }
+    }
+    if total > UNZIPPED_BUDGET
+        || (total > 50 << 20 && total / compressed.max(1) > ZIP_RATIO_LIMIT)
+    {
+        return Err(bad(format!(
+            "the workbook would expand to {} MB ({}× its size): refusing a possible zip bomb",
+            total >> 20,
+            total / compressed.max(1)
+        )));
+    }
+    format.ok_or_else(|| {
+        bad("the file is a zip archive but not an xlsx, xlsm, xlsb or ods workbook".into())
+    })
+}
+
+/// Read one file into tables, with format findings.
+fn read_tables(path: &Path, opts: &ReadOptions) -> Result<(Vec<Table>, Vec<Finding>)> {
+    let display = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| Error::read(&display, io_reason(&e)))?;
+    let mut findings = Vec::new();
+    let format = sniff(&bytes, path)?;
+    let by_ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .and_then(Format::from_extension);
+    let mismatch = match (by_ext, format) {
+        (Some(e), f) if e == f => false,
+        (Some(Format::Xlsx), Format::Xlsx) => false,
+        (Some(Format::Xls), Format::Xlsx | Format::Xlsb) => true,
+        (Some(_), _) => true,
+        (None, _) => false,
+    };
+    if mismatch {
+        findings.push(
+            Finding::warning(
+                "extension_mismatch",
+                format!(
+                    "{display} is named like {} but contains {}; it was read as {}",
+                    by_ext.map(Format::name).unwrap_or("another format"),
+                    format.name(),
+                    format.name()
+                ),
+            )
+            .file(&display),
+        );
+    }
+    let tables = match format {
+        Format::Text => text::read(&bytes, &display, opts, &mut findings)?,
+        Format::Html => html::read(&bytes, &display, opts, &mut findings)?,
+        Format::Xlsx | Format::Xlsb | Format::Ods | Format::Xls => {
+            excel::read(bytes, format, &display, opts, &mut findings)?
+        }
+    };
+    Ok((tables, findings))
+}

@@ -1,0 +1,247 @@
+/*!
+Sheets that describe KPIs rather than measure them: a `KPIs`/`Definitions`/`Metadata`
+sheet (config keys as columns) and a `Targets` sheet (kpi, period, target — or steps:
+kpi, from, target). Also the one place that turns an attribute text (direction,
+aggregation, owner…) into a `KpiDef` field, shared with the data layouts.
+*/
+use std::sync::Arc;
+
+use super::cells::{self, ValueCell};
+use super::layout::{header_role, norm, Role};
+use super::{Cell, Ingested, ReadOptions, Table};
+use crate::analysis::{Finding, LayoutInfo};
+use crate::error::Result;
+use crate::model::kpi::{Aggregation, Direction, KpiDef};
+use crate::model::series::{SourceRef, TargetRow};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Definitions,
+    Targets,
+}
+
+pub fn kind_of(sheet: &str) -> Option<Kind> {
+    match norm(sheet).as_str() {
+        "kpis" | "kpi" | "definitions" | "kpi definitions" | "metadata" => Some(Kind::Definitions),
+        "targets" | "target" => Some(Kind::Targets),
+        _ => None,
+    }
+}
+
+/// Set one attribute from text; unknown directions/aggregations are ignored here and
+/// reported by the caller's validation.
+pub fn set_attribute(def: &mut KpiDef, role: Role, text: &str) -> bool {
+    let text = text.trim();
+    match role {
+        Role::Owner => def.owner = Some(text.into()),
+        Role::Unit => def.unit = Some(text.into()),
+        Role::Perspective => def.perspective = Some(text.into()),
+        Role::Description => def.description = Some(text.into()),
+        Role::Direction => match Direction::parse(text) {
+            Some(d) => def.direction = Some(d),
+            None => return false,
+        },
+        Role::Aggregation => match Aggregation::parse(text) {
+            Some(a) => def.aggregation = Some(a),
+            None => return false,
+        },
+        _ => return false,
+    }
+    true
+}
+
+pub fn read(kind: Kind, table: &Table, opts: &ReadOptions, out: &mut Ingested) -> Result<()> {
+    // The header is the first row naming a KPI column.
+    let header = (0..table.cells.len().min(30)).find(|&r| {
+        table.cells[r]
+            .iter()
+            .any(|c| header_role(&c.text()) == Some(Role::Kpi))
+    });
+    let Some(header) = header else {
+        out.findings.push(table.at(
+            Finding::warning(
+                "layout_not_detected",
+                "this sheet is named like a definitions/targets sheet but has no 'name' or 'kpi' column header; it was skipped",
+            ),
+            0,
+            None,
+        ));
+        return Ok(());
+    };
+    let head: Vec<String> = table.cells[header].iter().map(|c| norm(&c.text())).collect();
+    let col = |names: &[&str]| head.iter().position(|h| names.contains(&h.as_str()));
+    let Some(name_col) = head.iter().position(|h| header_role(h) == Some(Role::Kpi)) else {
+        return Ok(());
+    };
+    let count = match kind {
+        Kind::Definitions => read_definitions(table, header, name_col, &head, out),
+        Kind::Targets => {
+            let period_col = col(&["period", "date", "month", "quarter", "week", "year", "from"]);
+            let target_col = col(&["target", "value", "goal", "plan", "budget"]);
+            let is_step = period_col.is_some_and(|c| head[c] == "from");
+            match (period_col, target_col) {
+                (Some(p), Some(tc)) => read_targets(table, opts, header, name_col, p, tc, is_step, out)?,
+                _ => {
+                    out.findings.push(table.at(
+                        Finding::warning(
+                            "layout_not_detected",
+                            "a Targets sheet needs columns kpi, period (or from) and target; it was skipped",
+                        ),
+                        header,
+                        None,
+                    ));
+                    0
+                }
+            }
+        }
+    };
+    out.layouts.push(LayoutInfo {
+        file: table.file.clone(),
+        sheet: table.sheet.clone(),
+        layout: match kind {
+            Kind::Definitions => "definitions",
+            Kind::Targets => "targets",
+        },
+        header_row: Some(header as u32 + 1),
+        kpis: count,
+        values: 0,
+    });
+    Ok(())
+}
+
+fn number(table: &Table, r: usize, c: usize) -> Option<f64> {
+    match cells::value_of(table.get(r, c), table.decimal_comma) {
+        ValueCell::Value { value, .. } => Some(value),
+        _ => None,
+    }
+}
+
+fn read_definitions(table: &Table, header: usize, name_col: usize, head: &[String], out: &mut Ingested) -> usize {
+    let mut n = 0;
+    for r in header + 1..table.cells.len() {
+        let name = table.get(r, name_col).text();
+        if name.is_empty() {
+            continue;
+        }
+        let mut def = KpiDef::new(&name);
+        for (c, h) in head.iter().enumerate() {
+            if c == name_col {
+                continue;
+            }
+            let cell = table.get(r, c);
+            if cell.is_empty() {
+                continue;
+            }
+            let text = cell.text();
+            let ok = match h.as_str() {
+                "target" => set_num(&mut def.target, number(table, r, c)),
+                "target min" => set_num(&mut def.target_min, number(table, r, c)),
+                "target max" => set_num(&mut def.target_max, number(table, r, c)),
+                "tolerance" => set_num(&mut def.tolerance, number(table, r, c)),
+                "lower bound" => set_num(&mut def.lower_bound, number(table, r, c)),
+                "upper bound" => set_num(&mut def.upper_bound, number(table, r, c)),
+                "role" => {
+                    def.role = Some(text.clone());
+                    true
+                }
+                "leads" => {
+                    def.leads = text.split([',', ';']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+                    true
+                }
+                "freeze after" => set_u32(&mut def.freeze_after, number(table, r, c)),
+                "run length" => set_u32(&mut def.run_length, number(table, r, c)),
+                "max lag" => set_u32(&mut def.max_lag, number(table, r, c)),
+                "min pairs" => set_u32(&mut def.min_pairs, number(table, r, c)),
+                "transform" => {
+                    def.transform = Some(text.clone());
+                    true
+                }
+                other => match header_role(other) {
+                    Some(role) => set_attribute(&mut def, role, &text),
+                    None => true, // unknown columns are notes for people
+                },
+            };
+            if !ok {
+                out.findings.push(table.at(
+                    Finding::warning("bad_value", format!("'{text}' is not a valid {h}; it was ignored")).kpi(&name),
+                    r,
+                    Some(c),
+                ));
+            }
+        }
+        out.sheet_defs.push(def);
+        n += 1;
+    }
+    n
+}
+
+fn set_num(slot: &mut Option<f64>, v: Option<f64>) -> bool {
+    *slot = v;
+    v.is_some()
+}
+
+fn set_u32(slot: &mut Option<u32>, v: Option<f64>) -> bool {
+    match v {
+        Some(x) if x >= 1.0 && x.fract() == 0.0 && x < 1e6 => {
+            *slot = Some(x as u32);
+            true
+        }
+        _ => false,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_targets(
+    table: &Table,
+    opts: &ReadOptions,
+    header: usize,
+    name_col: usize,
+    period_col: usize,
+    target_col: usize,
+    is_step: bool,
+    out: &mut Ingested,
+) -> Result<usize> {
+    let rows = header + 1..table.cells.len();
+    let order = cells::column_order(
+        table,
+        rows.clone().map(|r| (r, period_col, table.get(r, period_col))),
+        opts,
+        "the period column",
+    )?;
+    let file: Arc<str> = Arc::from(table.file.as_str());
+    let sheet = table.sheet.as_deref().map(Arc::from);
+    let mut n = 0;
+    for r in rows {
+        let name = table.get(r, name_col).text();
+        if name.is_empty() || table.get(r, period_col) == &Cell::Empty {
+            continue;
+        }
+        let period = match cells::date_of(table.get(r, period_col), order, opts, table.is_1904) {
+            Ok(p) => p,
+            Err(why) => {
+                out.findings.push(table.at(Finding::error("bad_date", format!("{why}; the target was skipped")).kpi(&name), r, Some(period_col)));
+                continue;
+            }
+        };
+        match cells::value_of(table.get(r, target_col), table.decimal_comma) {
+            ValueCell::Value { value, .. } => {
+                out.targets.push(TargetRow {
+                    kpi: name,
+                    period: period.date,
+                    label_grain: period.grain,
+                    target: value,
+                    is_step,
+                    source: SourceRef { file: file.clone(), sheet: sheet.clone(), row: r as u32 + 1 },
+                });
+                n += 1;
+            }
+            ValueCell::Missing => {}
+            ValueCell::ExcelError(e) | ValueCell::Bad(e) => out.findings.push(table.at(
+                Finding::error("bad_value", format!("target {e}; it was skipped")).kpi(&name),
+                r,
+                Some(target_col),
+            )),
+        }
+    }
+    Ok(n)
+}

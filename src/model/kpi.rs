@@ -1,0 +1,187 @@
+/*!
+What a KPI *is*, as opposed to its values: direction, aggregation, owner, unit, target
+rules and the per-KPI analysis settings. Definitions are merged from three sources in
+order of precedence (methods.md §9): the config, a definitions sheet, data columns.
+*/
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Which way is good.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    #[default]
+    Higher,
+    Lower,
+    Range,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Higher => "higher",
+            Direction::Lower => "lower",
+            Direction::Range => "range",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Direction> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "higher" | "higher is better" | "up" | "increase" | "max" | "maximise"
+            | "maximize" | "positive" => Some(Direction::Higher),
+            "lower" | "lower is better" | "down" | "decrease" | "min" | "minimise"
+            | "minimize" | "negative" => Some(Direction::Lower),
+            "range" | "band" | "threshold" | "within" => Some(Direction::Range),
+            _ => None,
+        }
+    }
+}
+
+/// How several observations in one period combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Aggregation {
+    Sum,
+    #[default]
+    Mean,
+    Last,
+    Min,
+    Max,
+}
+
+impl Aggregation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Aggregation::Sum => "sum",
+            Aggregation::Mean => "mean",
+            Aggregation::Last => "last",
+            Aggregation::Min => "min",
+            Aggregation::Max => "max",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Aggregation> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "sum" | "total" => Some(Aggregation::Sum),
+            "mean" | "average" | "avg" => Some(Aggregation::Mean),
+            "last" | "latest" | "closing" => Some(Aggregation::Last),
+            "min" | "minimum" => Some(Aggregation::Min),
+            "max" | "maximum" => Some(Aggregation::Max),
+            _ => None,
+        }
+    }
+
+    /// Combine values (in date order) with this aggregation; `None` if there are none.
+    pub fn apply(self, values_in_date_order: &[f64]) -> Option<f64> {
+        let v = values_in_date_order;
+        if v.is_empty() {
+            return None;
+        }
+        Some(match self {
+            Aggregation::Sum => v.iter().sum(),
+            Aggregation::Mean => v.iter().sum::<f64>() / v.len() as f64,
+            Aggregation::Last => *v.last()?,
+            Aggregation::Min => v.iter().copied().fold(f64::INFINITY, f64::min),
+            Aggregation::Max => v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        })
+    }
+}
+
+/// A target step from config: applies from period `from` on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetStep {
+    pub from: NaiveDate,
+    pub value: f64,
+}
+
+/// Everything known about one KPI apart from its values. Optional fields are `None`
+/// when no source stated them; defaults are applied where they are used.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KpiDef {
+    pub name: String,
+    pub direction: Option<Direction>,
+    pub unit: Option<String>,
+    pub aggregation: Option<Aggregation>,
+    pub owner: Option<String>,
+    pub target: Option<f64>,
+    pub target_min: Option<f64>,
+    pub target_max: Option<f64>,
+    pub targets: Vec<TargetStep>,
+    pub tolerance: Option<f64>,
+    pub lower_bound: Option<f64>,
+    pub upper_bound: Option<f64>,
+    pub role: Option<String>,
+    pub leads: Vec<String>,
+    pub rebase: Vec<NaiveDate>,
+    pub freeze_after: Option<u32>,
+    pub run_length: Option<u32>,
+    pub max_lag: Option<u32>,
+    pub transform: Option<String>,
+    pub min_pairs: Option<u32>,
+    pub perspective: Option<String>,
+    pub description: Option<String>,
+}
+
+impl KpiDef {
+    pub fn new(name: &str) -> KpiDef {
+        KpiDef {
+            name: name.to_string(),
+            ..KpiDef::default()
+        }
+    }
+
+    /// Fill every field this definition leaves unset from `other` (lower precedence).
+    pub fn fill_from(&mut self, other: &KpiDef) {
+        macro_rules! fill {
+            ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = other.$f.clone(); } )* };
+        }
+        fill!(
+            direction, unit, aggregation, owner, target, target_min, target_max, tolerance,
+            lower_bound, upper_bound, role, freeze_after, run_length, max_lag, transform,
+            min_pairs, perspective, description
+        );
+        if self.targets.is_empty() {
+            self.targets = other.targets.clone();
+        }
+        if self.leads.is_empty() {
+            self.leads = other.leads.clone();
+        }
+        if self.rebase.is_empty() {
+            self.rebase = other.rebase.clone();
+        }
+    }
+
+    pub fn direction(&self) -> Direction {
+        self.direction.unwrap_or_default()
+    }
+    pub fn aggregation(&self) -> Aggregation {
+        self.aggregation.unwrap_or_default()
+    }
+}
+
+/// Names are matched case-insensitively with surrounding whitespace trimmed.
+pub fn name_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aggregations() {
+        let v = [3.0, 1.0, 2.0];
+        assert_eq!(Aggregation::Sum.apply(&v), Some(6.0));
+        assert_eq!(Aggregation::Mean.apply(&v), Some(2.0));
+        assert_eq!(Aggregation::Last.apply(&v), Some(2.0));
+        assert_eq!(Aggregation::Min.apply(&v), Some(1.0));
+        assert_eq!(Aggregation::Max.apply(&v), Some(3.0));
+        assert_eq!(Aggregation::Max.apply(&[]), None);
+    }
+
+    #[test]
+    fn names_match_loosely() {
+        assert_eq!(name_key("  Net  Revenue "), name_key("net revenue"));
+    }
+}

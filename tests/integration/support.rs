@@ -1,0 +1,133 @@
+//! A small builder so a test reads as input → args → expectations:
+//! `Run::new().file("a.csv", "...").args(["report", "a.csv"]).run()`.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+pub struct Run {
+    pub dir: tempfile::TempDir,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+}
+
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub dir: PathBuf,
+}
+
+impl Run {
+    pub fn new() -> Run {
+        Run {
+            dir: tempfile::tempdir().expect("temp dir"),
+            args: Vec::new(),
+            env: Vec::new(),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Write an input file into the run's folder.
+    pub fn file(self, name: &str, bytes: impl AsRef<[u8]>) -> Run {
+        let p = self.path(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(p, bytes).expect("write fixture");
+        self
+    }
+
+    /// Copy a file from tests/fixtures into the run's folder.
+    pub fn fixture(self, name: &str) -> Run {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        let bytes = std::fs::read(&src).unwrap_or_else(|e| panic!("fixture {}: {e}", src.display()));
+        self.file(name, bytes)
+    }
+
+    pub fn args<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, args: I) -> Run {
+        self.args.extend(args.into_iter().map(|s| s.as_ref().to_string()));
+        self
+    }
+
+    pub fn env(mut self, k: &str, v: &str) -> Run {
+        self.env.push((k.into(), v.into()));
+        self
+    }
+
+    pub fn run(self) -> (Outcome, tempfile::TempDir) {
+        let out = Command::new(env!("CARGO_BIN_EXE_kpilens"))
+            .current_dir(self.dir.path())
+            .args(&self.args)
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .expect("run kpilens");
+        (
+            Outcome {
+                code: out.status.code().unwrap_or(-1),
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+                dir: self.dir.path().to_path_buf(),
+            },
+            self.dir,
+        )
+    }
+
+    /// `report <inputs> --json out.json -o out.xlsx`, expecting success; returns the JSON.
+    pub fn report_json(self, inputs: &[&str], extra: &[&str]) -> (Value, Outcome, tempfile::TempDir) {
+        let mut args = vec!["report".to_string()];
+        args.extend(inputs.iter().map(|s| s.to_string()));
+        args.extend(["--json", "out.json", "-o", "out.xlsx", "--quiet"].map(String::from));
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let (o, dir) = self.args(args).run();
+        assert_eq!(o.code, 0, "kpilens failed: {}\n{}", o.stderr, o.stdout);
+        let text = std::fs::read_to_string(o.dir.join("out.json")).expect("json written");
+        (serde_json::from_str(&text).expect("valid json"), o, dir)
+    }
+}
+
+/// The KPI object named `name` in a results JSON.
+pub fn kpi<'a>(json: &'a Value, name: &str) -> &'a Value {
+    json["kpis"]
+        .as_array()
+        .expect("kpis array")
+        .iter()
+        .find(|k| k["name"] == name)
+        .unwrap_or_else(|| panic!("KPI {name} not in {:?}", json["kpis"].as_array().unwrap().iter().map(|k| k["name"].clone()).collect::<Vec<_>>()))
+}
+
+/// (period, value) pairs of a KPI's series, observed values only.
+pub fn values(json: &Value, name: &str) -> Vec<(String, f64)> {
+    kpi(json, name)["series"]
+        .as_array()
+        .expect("series")
+        .iter()
+        .filter(|p| !p["value"].is_null())
+        .map(|p| (p["period"].as_str().unwrap().to_string(), p["value"].as_f64().unwrap()))
+        .collect()
+}
+
+/// Finding codes in a results JSON.
+pub fn codes(json: &Value) -> Vec<String> {
+    json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+pub fn finding<'a>(json: &'a Value, code: &str) -> &'a Value {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == code)
+        .unwrap_or_else(|| panic!("no finding {code} in {:?}", codes(json)))
+}
