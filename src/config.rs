@@ -21,11 +21,11 @@ use crate::model::period::{Calendar, Grain};
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     report: Option<RawReport>,
-    email: Option<RawEmail>,
+    email: Option<EmailConfig>,
     #[serde(default)]
     kpi: Vec<RawKpi>,
     #[serde(default)]
-    input: Vec<RawInput>,
+    input: Vec<InputOverride>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -465,19 +465,28 @@ fn unknown_key_hint(message: &str) -> Option<String> {
     Some(format!("; did you mean `{best}`?"))
 }
 
+/// Optimal-string-alignment distance: edits plus adjacent swaps, so typos such as
+/// `tragte` are closest to `target`.
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@ pub mod change;
 pub mod quality;
 pub mod series;
 pub mod spc;
-pub mod trend;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -108,6 +107,8 @@ pub struct KpiResult {
     pub series: Vec<Point>,
     /// All periods up to as-of (before the window too): YTD, YoY and lead-lag use them.
     pub history: Vec<Point>,
+    pub change: change::Change,
+    pub attainment: attainment::Summary,
 }
 
 /// The whole analysis of one run.
@@ -137,7 +138,11 @@ impl Results {
 
 /// Analyse everything that was read.
 pub fn analyse(ingested: crate::ingest::Ingested, cfg: &crate::config::RunConfig) -> crate::error::Result<Results> {
-    let built = series::build(&ingested, cfg)?;
+    let mut built = series::build(&ingested, cfg)?;
+    for k in &mut built.kpis {
+        k.change = change::change(&k.history, k.grain, &cfg.calendar, k.def.aggregation(), k.def.direction());
+        k.attainment = attainment::summarise(&k.series);
+    }
     let mut findings = ingested.findings;
     findings.extend(built.findings);
     Ok(Results {

@@ -417,5 +417,16 @@ fn finish_kpi(def: KpiDef, grain: Grain, history: Vec<Point>, window: usize, tol
             }
         })
         .unwrap_or_default();
-    KpiResult { def, grain, n, first_period, last_period, latest, series, history }
+    KpiResult {
+        def,
+        grain,
+        n,
+        first_period,
+        last_period,
+        latest,
+        series,
+        history,
+        change: Default::default(),
+        attainment: Default::default(),
+    }
 }

@@ -57,10 +57,15 @@ pub fn header_role(text: &str) -> Option<Role> {
         | "as of" | "as of date" | "reporting period" | "report period" | "period start"
         | "period end" | "period ending" | "week ending" | "week starting" | "week start"
         | "month ending" | "month start" | "fiscal period" | "timestamp" | "date time"
-        | "datetime" | "report date" | "reporting date" | "period date" => Role::Date,
+        | "datetime" | "report date" | "reporting date" | "period date" | "datum" | "fecha" => {
+            Role::Date
+        }
         "kpi" | "metric" | "measure" | "indicator" | "name" | "kpi name" | "metric name"
-        | "measure name" | "indicator name" | "series" | "kpis" | "metrics" => Role::Kpi,
-        "value" | "actual" | "actuals" | "amount" | "result" | "measurement" | "actual value" => {
+        | "measure name" | "indicator name" | "series" | "kpis" | "metrics" | "kennzahl" => {
+            Role::Kpi
+        }
+        "value" | "actual" | "actuals" | "amount" | "result" | "measurement" | "actual value"
+        | "wert" | "valor" => {
             Role::Value
         }
         "target" | "goal" | "plan" | "budget" | "target value" => Role::Target,

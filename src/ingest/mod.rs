@@ -376,7 +376,7 @@ fn zip_format(bytes: &[u8], path: &Path) -> Result<Format> {
             .map_err(|e| bad(format!("the workbook is damaged ({e})")))?;
         total = total.saturating_add(entry.size());
         compressed = compressed.saturating_add(entry.compressed_size());
-        match entry.name() {
+        match entry.name().unwrap_or_default().as_ref() {
             "xl/workbook.xml" => format = Some(Format::Xlsx),
             "xl/workbook.bin" => format = Some(Format::Xlsb),
             "content.xml" if format.is_none() => format = Some(Format::Ods),

@@ -33,9 +33,14 @@ fn number_styles_in_text() {
 
 #[test]
 fn semicolon_decimal_comma_detected() {
-    let csv = "Datum;KPI;Wert\n2024-01-01;A;1.234,5\n2024-02-01;A;2,25\n";
-    let (json, _, _) = Run::new().file("de.csv", csv).report_json(&["de.csv"], &["--decimal-comma"]);
+    // detected for ';'-separated text
+    let csv = "Datum;Kennzahl;Wert\n2024-01-01;A;1.234,5\n2024-02-01;A;2,25\n";
+    let (json, _, _) = Run::new().file("de.csv", csv).report_json(&["de.csv"], &[]);
     assert_eq!(values(&json, "A"), v(&[("2024-01-01", 1234.5), ("2024-02-01", 2.25)]));
+    // forced with --decimal-comma for other delimiters
+    let tsv = "Date\tKPI\tValue\n2024-01-01\tB\t1 234,5\n2024-02-01\tB\t0,5\n";
+    let (json, _, _) = Run::new().file("b.tsv", tsv).report_json(&["b.tsv"], &["--decimal-comma"]);
+    assert_eq!(values(&json, "B"), v(&[("2024-01-01", 1234.5), ("2024-02-01", 0.5)]));
 }
 
 #[test]
@@ -68,11 +73,12 @@ fn period_labels_give_their_grain() {
 
 #[test]
 fn day_first_inferred_from_a_day_over_12() {
-    let csv = "Date,KPI,Value\n01/02/2024,A,1\n15/02/2024,A,2\n";
+    let csv = "Date,KPI,Value\n01/02/2024,A,1\n02/02/2024,A,2\n03/02/2024,A,3\n13/02/2024,A,4\n";
     let (json, _, _) = Run::new().file("d.csv", csv).report_json(&["d.csv"], &[]);
     let got: Vec<String> = kpi(&json, "A")["series"].as_array().unwrap().iter().filter(|p| !p["value"].is_null()).map(|p| p["period"].as_str().unwrap().to_string()).collect();
     assert_eq!(got.first().map(String::as_str), Some("2024-02-01"));
-    assert_eq!(got.last().map(String::as_str), Some("2024-02-15"));
+    assert_eq!(got.last().map(String::as_str), Some("2024-02-13"));
+    assert_eq!(kpi(&json, "A")["grain"], "day");
 }
 
 #[test]
