@@ -17,8 +17,18 @@ use crate::{config, output, report};
 /// `kpilens report`.
 pub fn report(args: &ReportArgs) -> Result<u8> {
     let cfg = config::load(&args.input, Some(&args.analysis))?;
-    output::guard(&args.output, &args.input.inputs, args.force, report::written_by_kpilens)?;
-    if let Some(json) = args.analysis.json.as_deref().filter(|p| p.as_os_str() != "-") {
+    output::guard(
+        &args.output,
+        &args.input.inputs,
+        args.force,
+        report::written_by_kpilens,
+    )?;
+    if let Some(json) = args
+        .analysis
+        .json
+        .as_deref()
+        .filter(|p| p.as_os_str() != "-")
+    {
         output::guard(json, &args.input.inputs, true, |_| true)?;
     }
     let results = crate::analyse(&args.input.inputs, &cfg)?;
@@ -45,7 +55,13 @@ fn created(as_of: NaiveDate) -> NaiveDateTime {
 }
 
 fn status_counts(results: &Results) -> String {
-    let count = |s: Status| results.kpis.iter().filter(|k| k.latest.status == Some(s)).count();
+    let count = |s: Status| {
+        results
+            .kpis
+            .iter()
+            .filter(|k| k.latest.status == Some(s))
+            .count()
+    };
     format!(
         "{} KPIs: {} green, {} amber, {} red, {} no target",
         results.kpis.len(),
@@ -71,7 +87,12 @@ fn terminal_summary(results: &Results, out: &Path) -> String {
     let _ = writeln!(s, "kpilens {} — as of {}", crate::VERSION, results.as_of);
     let _ = writeln!(s, "{}", status_counts(results));
     let _ = writeln!(s, "{}", findings_count(results));
-    for f in results.findings.iter().filter(|f| f.severity == Severity::Error).take(5) {
+    for f in results
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .take(5)
+    {
         let _ = writeln!(s, "  error {}: {} ({})", f.code, f.message, f.place());
     }
     let _ = writeln!(s, "wrote {}", out.display());
@@ -89,8 +110,15 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
             Some(sh) => format!("{} [{}]", l.file, sh),
             None => l.file.clone(),
         };
-        let header = l.header_row.map(|h| format!(", header row {h}")).unwrap_or_default();
-        let _ = writeln!(s, "  {place}: {}{header}, {} KPIs, {} values", l.layout, l.kpis, l.values);
+        let header = l
+            .header_row
+            .map(|h| format!(", header row {h}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "  {place}: {}{header}, {} KPIs, {} values",
+            l.layout, l.kpis, l.values
+        );
     }
     let _ = writeln!(s, "\nKPIs (as of {}):", results.as_of);
     for k in &results.kpis {
@@ -98,7 +126,13 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
             (Some(a), Some(b)) => format!("{a} … {b}"),
             _ => "no values".into(),
         };
-        let _ = writeln!(s, "  {:<40} {:<8} {:>5} values  {span}", k.def.name, k.grain.as_str(), k.n);
+        let _ = writeln!(
+            s,
+            "  {:<40} {:<8} {:>5} values  {span}",
+            k.def.name,
+            k.grain.as_str(),
+            k.n
+        );
     }
     let _ = writeln!(s, "\nFindings: {}", findings_count(&results));
     for f in &results.findings {
@@ -108,9 +142,16 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
             "  {:<7} {:<24} {}{}{}",
             f.severity.as_str(),
             f.code,
-            f.kpi.as_deref().map(|k| format!("[{k}] ")).unwrap_or_default(),
+            f.kpi
+                .as_deref()
+                .map(|k| format!("[{k}] "))
+                .unwrap_or_default(),
             f.message,
-            if place.is_empty() { String::new() } else { format!(" ({place})") }
+            if place.is_empty() {
+                String::new()
+            } else {
+                format!(" ({place})")
+            }
         );
     }
     print!("{s}");
@@ -118,7 +159,11 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
         let dest = (json.as_os_str() != "-").then_some(json.as_path());
         report::json::write_json(&results, dest)?;
     }
-    Ok(if results.count_findings(Severity::Error) > 0 { 3 } else { 0 })
+    Ok(if results.count_findings(Severity::Error) > 0 {
+        3
+    } else {
+        0
+    })
 }
 
 /// `kpilens init`: a commented starter config listing every KPI found.
@@ -130,9 +175,15 @@ pub fn init(args: &InitArgs) -> Result<u8> {
     if let Some(parent) = args.output.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::write(args.output.display(), e))?;
     }
-    let mut f = std::fs::File::create(&args.output).map_err(|e| Error::write(args.output.display(), e))?;
-    f.write_all(text.as_bytes()).map_err(|e| Error::write(args.output.display(), e))?;
-    eprintln!("wrote {} with {} KPIs; fill in direction, owner, target and leads", args.output.display(), results.kpis.len());
+    let mut f =
+        std::fs::File::create(&args.output).map_err(|e| Error::write(args.output.display(), e))?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| Error::write(args.output.display(), e))?;
+    eprintln!(
+        "wrote {} with {} KPIs; fill in direction, owner, target and leads",
+        args.output.display(),
+        results.kpis.len()
+    );
     Ok(0)
 }
 
@@ -142,36 +193,81 @@ fn toml_str(s: &str) -> String {
 
 fn starter_config(results: &Results) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "# kpilens configuration — generated by `kpilens init` from {} input(s).", results.inputs.len());
-    let _ = writeln!(s, "# Defaults are written out; edit what differs. Reference: docs/methods.md.\n");
+    let _ = writeln!(
+        s,
+        "# kpilens configuration — generated by `kpilens init` from {} input(s).",
+        results.inputs.len()
+    );
+    let _ = writeln!(
+        s,
+        "# Defaults are written out; edit what differs. Reference: docs/methods.md.\n"
+    );
     let _ = writeln!(s, "[report]");
     let _ = writeln!(s, "title = \"KPI report\"");
-    let _ = writeln!(s, "period = \"auto\"        # auto | day | week | month | quarter | year");
-    let _ = writeln!(s, "window = 24             # periods analysed, ending at each KPI's latest value");
+    let _ = writeln!(
+        s,
+        "period = \"auto\"        # auto | day | week | month | quarter | year"
+    );
+    let _ = writeln!(
+        s,
+        "window = 24             # periods analysed, ending at each KPI's latest value"
+    );
     let _ = writeln!(s, "rules = \"wheeler\"       # wheeler | nhs signal rules");
     let _ = writeln!(s, "fiscal_year_start = 1   # month the fiscal year starts");
-    let _ = writeln!(s, "tolerance = 0.05        # amber band: within 5% of target");
-    let _ = writeln!(s, "transform = \"diff\"      # lead-lag on changes (diff), levels (none) or detrended");
+    let _ = writeln!(
+        s,
+        "tolerance = 0.05        # amber band: within 5% of target"
+    );
+    let _ = writeln!(
+        s,
+        "transform = \"diff\"      # lead-lag on changes (diff), levels (none) or detrended"
+    );
     let _ = writeln!(s, "min_pairs = 8\n");
     for k in &results.kpis {
         let d = &k.def;
         let _ = writeln!(s, "[[kpi]]");
         let _ = writeln!(s, "name = {}", toml_str(&d.name));
-        let _ = writeln!(s, "# grain found: {}; {} values from {} to {}", k.grain, k.n,
-            k.first_period.map(|p| p.to_string()).unwrap_or_default(), k.last_period.map(|p| p.to_string()).unwrap_or_default());
-        let _ = writeln!(s, "direction = \"{}\"   # higher | lower | range (range needs target_min/target_max)", d.direction().as_str());
-        let _ = writeln!(s, "aggregation = \"{}\"   # sum | mean | last | min | max", d.aggregation().as_str());
+        let _ = writeln!(
+            s,
+            "# grain found: {}; {} values from {} to {}",
+            k.grain,
+            k.n,
+            k.first_period.map(|p| p.to_string()).unwrap_or_default(),
+            k.last_period.map(|p| p.to_string()).unwrap_or_default()
+        );
+        let _ = writeln!(
+            s,
+            "direction = \"{}\"   # higher | lower | range (range needs target_min/target_max)",
+            d.direction().as_str()
+        );
+        let _ = writeln!(
+            s,
+            "aggregation = \"{}\"   # sum | mean | last | min | max",
+            d.aggregation().as_str()
+        );
         match &d.unit {
-            Some(u) => { let _ = writeln!(s, "unit = {}", toml_str(u)); }
-            None => { let _ = writeln!(s, "# unit = \"\""); }
+            Some(u) => {
+                let _ = writeln!(s, "unit = {}", toml_str(u));
+            }
+            None => {
+                let _ = writeln!(s, "# unit = \"\"");
+            }
         }
         match &d.owner {
-            Some(o) => { let _ = writeln!(s, "owner = {}", toml_str(o)); }
-            None => { let _ = writeln!(s, "# owner = \"\""); }
+            Some(o) => {
+                let _ = writeln!(s, "owner = {}", toml_str(o));
+            }
+            None => {
+                let _ = writeln!(s, "# owner = \"\"");
+            }
         }
         match k.latest.target.or(d.target) {
-            Some(t) => { let _ = writeln!(s, "target = {t}"); }
-            None => { let _ = writeln!(s, "# target = 0"); }
+            Some(t) => {
+                let _ = writeln!(s, "target = {t}");
+            }
+            None => {
+                let _ = writeln!(s, "# target = 0");
+            }
         }
         if let Some(p) = &d.perspective {
             let _ = writeln!(s, "perspective = {}", toml_str(p));

@@ -222,7 +222,9 @@ pub fn load(input: &InputArgs, analysis: Option<&AnalysisArgs>) -> Result<RunCon
         })?),
         None => match report.as_of.as_deref() {
             Some(s) => Some(parse_iso_date(s).ok_or_else(|| {
-                cfg_err(format!("[report] as_of = \"{s}\" is not a valid YYYY-MM-DD date"))
+                cfg_err(format!(
+                    "[report] as_of = \"{s}\" is not a valid YYYY-MM-DD date"
+                ))
             })?),
             None => None,
         },
@@ -357,8 +359,7 @@ fn kpi_def(k: RawKpi, calendar: &Calendar) -> Result<KpiDef, String> {
     if let Some(t) = k.transform.as_deref() {
         check_transform(t).map_err(|m| format!("{} {m}", at("transform")))?;
     }
-    if k.direction == Some(Direction::Range) && (k.target_min.is_none() != k.target_max.is_none())
-    {
+    if k.direction == Some(Direction::Range) && (k.target_min.is_none() != k.target_max.is_none()) {
         return Err(format!(
             "{} a range KPI needs both target_min and target_max",
             at("direction")
@@ -474,13 +475,15 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
             }
@@ -542,7 +545,10 @@ description = "..."
         )
         .unwrap();
         let def = kpi_def(raw.kpi.into_iter().next().unwrap(), &Calendar::default()).unwrap();
-        assert_eq!(def.targets[0].from, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        assert_eq!(
+            def.targets[0].from,
+            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+        );
         assert_eq!(def.rebase[0], NaiveDate::from_ymd_opt(2025, 7, 1).unwrap());
         assert_eq!(def.aggregation, Some(Aggregation::Sum));
     }
@@ -551,6 +557,9 @@ description = "..."
     fn min_above_max_is_an_error() {
         let raw = parse_str("[[kpi]]\nname = \"A\"\ntarget_min = 5\ntarget_max = 2\n").unwrap();
         let err = kpi_def(raw.kpi.into_iter().next().unwrap(), &Calendar::default()).unwrap_err();
-        assert!(err.contains("target_min (5) is greater than target_max (2)"), "{err}");
+        assert!(
+            err.contains("target_min (5) is greater than target_max (2)"),
+            "{err}"
+        );
     }
 }

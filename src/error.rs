@@ -33,7 +33,9 @@ pub enum Error {
     Write { path: String, reason: String },
 
     /// A bug (exit 1).
-    #[error("internal error: {0} — this is a bug in kpilens; please report it with the command you ran")]
+    #[error(
+        "internal error: {0} — this is a bug in kpilens; please report it with the command you ran"
+    )]
     Internal(String),
 }
 

@@ -13,7 +13,10 @@ pub fn resolve(path: &Path) -> PathBuf {
     if let Ok(p) = path.canonicalize() {
         return p;
     }
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     match (parent.canonicalize(), path.file_name()) {
         (Ok(dir), Some(name)) => dir.join(name),
         _ => path.to_path_buf(),
@@ -22,20 +25,35 @@ pub fn resolve(path: &Path) -> PathBuf {
 
 /// Check that `output` may be written. `ours` tells whether an existing file was
 /// written by kpilens (and so may be replaced without `--force`).
-pub fn guard(output: &Path, inputs: &[PathBuf], force: bool, ours: impl Fn(&Path) -> bool) -> Result<()> {
+pub fn guard(
+    output: &Path,
+    inputs: &[PathBuf],
+    force: bool,
+    ours: impl Fn(&Path) -> bool,
+) -> Result<()> {
     let target = resolve(output);
     for input in inputs {
         let input = resolve(input);
-        let clash = if input.is_dir() { target.starts_with(&input) && is_input_file(&target) } else { input == target };
+        let clash = if input.is_dir() {
+            target.starts_with(&input) && is_input_file(&target)
+        } else {
+            input == target
+        };
         if clash {
             return Err(Error::write(
                 output.display(),
-                format!("it is one of the inputs ({}); choose another output with -o", input.display()),
+                format!(
+                    "it is one of the inputs ({}); choose another output with -o",
+                    input.display()
+                ),
             ));
         }
     }
     if target.is_dir() {
-        return Err(Error::write(output.display(), "it is a folder; give a file name such as kpi-report.xlsx"));
+        return Err(Error::write(
+            output.display(),
+            "it is a folder; give a file name such as kpi-report.xlsx",
+        ));
     }
     if target.exists() && !force && !ours(&target) {
         return Err(Error::write(
@@ -48,7 +66,8 @@ pub fn guard(output: &Path, inputs: &[PathBuf], force: bool, ours: impl Fn(&Path
 
 /// Would a file at this path be picked up as an input when its folder is read?
 fn is_input_file(p: &Path) -> bool {
-    p.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "xlsb", "ods"].contains(&e.to_ascii_lowercase().as_str()))
+    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "xlsb", "ods"]
+            .contains(&e.to_ascii_lowercase().as_str())
+    })
 }

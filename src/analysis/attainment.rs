@@ -17,7 +17,12 @@ pub enum Target {
 
 impl Target {
     /// The period's target for a KPI of `direction`, if it has one.
-    pub fn of(direction: Direction, target: Option<f64>, min: Option<f64>, max: Option<f64>) -> Option<Target> {
+    pub fn of(
+        direction: Direction,
+        target: Option<f64>,
+        min: Option<f64>,
+        max: Option<f64>,
+    ) -> Option<Target> {
         match direction {
             Direction::Range => match (min, max) {
                 (Some(a), Some(b)) => Some(Target::Band(a.min(b), a.max(b))),
@@ -73,7 +78,14 @@ pub fn compare(value: f64, target: Target, direction: Direction, tolerance: f64)
                 (value - b, b)
             } else {
                 // Inside the band: the gap is 0; gap % is relative to the nearer edge.
-                (0.0, if (value - a).abs() <= (b - value).abs() { a } else { b })
+                (
+                    0.0,
+                    if (value - a).abs() <= (b - value).abs() {
+                        a
+                    } else {
+                        b
+                    },
+                )
             };
             let met = a <= value && value <= b;
             let slack = tolerance * (b - a);
@@ -163,7 +175,10 @@ mod tests {
     #[test]
     fn range_band() {
         let inside = compare(40.0, Target::Band(30.0, 45.0), Direction::Range, 0.05);
-        assert_eq!((inside.gap, inside.met, inside.status), (Some(0.0), Some(true), Some(Status::Green)));
+        assert_eq!(
+            (inside.gap, inside.met, inside.status),
+            (Some(0.0), Some(true), Some(Status::Green))
+        );
         let near = compare(46.0, Target::Band(30.0, 45.0), Direction::Range, 0.1);
         assert_eq!((near.gap, near.status), (Some(1.0), Some(Status::Amber)));
         assert_eq!(near.gap_pct, Some(1.0 / 45.0));

@@ -36,7 +36,13 @@ fn delta(latest: f64, base: Option<f64>) -> (Option<f64>, Option<f64>) {
     }
 }
 
-pub fn change(history: &[Point], grain: Grain, cal: &Calendar, aggregation: Aggregation, direction: Direction) -> Change {
+pub fn change(
+    history: &[Point],
+    grain: Grain,
+    cal: &Calendar,
+    aggregation: Aggregation,
+    direction: Direction,
+) -> Change {
     let Some(latest) = history.iter().rev().find(|p| p.value.is_some()) else {
         return Change::default();
     };
@@ -109,7 +115,9 @@ mod tests {
             let (y, m) = if i < 9 { (2023, 4 + i) } else { (2024, i - 8) };
             h.push(pt(y, m, Some(f64::from(i + 1)), Some(5.0)));
         }
-        let cal = Calendar { fiscal_year_start: 4 };
+        let cal = Calendar {
+            fiscal_year_start: 4,
+        };
         let c = change(&h, Grain::Month, &cal, Aggregation::Sum, Direction::Higher);
         assert_eq!(c.prev_value, Some(13.0));
         assert_eq!(c.pop_abs, Some(1.0));
@@ -124,12 +132,28 @@ mod tests {
 
     #[test]
     fn missing_previous_is_not_skipped_and_zero_base_has_no_pct() {
-        let h = vec![pt(2024, 1, Some(0.0), None), pt(2024, 2, None, None), pt(2024, 3, Some(4.0), None)];
-        let c = change(&h, Grain::Month, &Calendar::default(), Aggregation::Mean, Direction::Lower);
+        let h = vec![
+            pt(2024, 1, Some(0.0), None),
+            pt(2024, 2, None, None),
+            pt(2024, 3, Some(4.0), None),
+        ];
+        let c = change(
+            &h,
+            Grain::Month,
+            &Calendar::default(),
+            Aggregation::Mean,
+            Direction::Lower,
+        );
         assert_eq!(c.prev_value, None);
         assert_eq!(c.pop_abs, None);
         let h2 = vec![pt(2024, 2, Some(0.0), None), pt(2024, 3, Some(4.0), None)];
-        let c2 = change(&h2, Grain::Month, &Calendar::default(), Aggregation::Mean, Direction::Lower);
+        let c2 = change(
+            &h2,
+            Grain::Month,
+            &Calendar::default(),
+            Aggregation::Mean,
+            Direction::Lower,
+        );
         assert_eq!((c2.pop_abs, c2.pop_pct), (Some(4.0), None));
         assert_eq!(c2.ytd_value, Some(2.0));
         assert_eq!(c2.ytd_met, None);

@@ -137,10 +137,19 @@ impl Results {
 }
 
 /// Analyse everything that was read.
-pub fn analyse(ingested: crate::ingest::Ingested, cfg: &crate::config::RunConfig) -> crate::error::Result<Results> {
+pub fn analyse(
+    ingested: crate::ingest::Ingested,
+    cfg: &crate::config::RunConfig,
+) -> crate::error::Result<Results> {
     let mut built = series::build(&ingested, cfg)?;
     for k in &mut built.kpis {
-        k.change = change::change(&k.history, k.grain, &cfg.calendar, k.def.aggregation(), k.def.direction());
+        k.change = change::change(
+            &k.history,
+            k.grain,
+            &cfg.calendar,
+            k.def.aggregation(),
+            k.def.direction(),
+        );
         k.attainment = attainment::summarise(&k.series);
     }
     let mut findings = ingested.findings;

@@ -108,7 +108,12 @@ fn aggregate(rows: Rows) -> PolarsResult<Vec<(u32, NaiveDate, [Agg; 4])>> {
     let mut aggs = Vec::new();
     for name in COLS {
         let c = col(name);
-        aggs.push(c.clone().count().cast(DataType::Int64).alias(format!("{name}_n")));
+        aggs.push(
+            c.clone()
+                .count()
+                .cast(DataType::Int64)
+                .alias(format!("{name}_n")),
+        );
         aggs.push(c.clone().sum().alias(format!("{name}_sum")));
         aggs.push(c.clone().mean().alias(format!("{name}_mean")));
         aggs.push(c.clone().min().alias(format!("{name}_min")));
@@ -125,7 +130,12 @@ fn aggregate(rows: Rows) -> PolarsResult<Vec<(u32, NaiveDate, [Agg; 4])>> {
     let kpi: Vec<Option<u32>> = out.column("kpi")?.u32()?.iter().collect();
     let period: Vec<Option<i32>> = out.column("period")?.i32()?.iter().collect();
     let f = |n: String| -> PolarsResult<Vec<Option<f64>>> {
-        Ok(out.column(&n)?.cast(&DataType::Float64)?.f64()?.iter().collect())
+        Ok(out
+            .column(&n)?
+            .cast(&DataType::Float64)?
+            .f64()?
+            .iter()
+            .collect())
     };
     let mut per_col = Vec::new();
     for name in COLS {
@@ -179,10 +189,17 @@ fn infer_grain(obs: &[&Observation]) -> (Grain, bool) {
     if dates.len() < 2 {
         return (Grain::Month, false);
     }
-    let mut gaps: Vec<f64> = dates.windows(2).map(|w| (w[1] - w[0]).num_days() as f64).collect();
+    let mut gaps: Vec<f64> = dates
+        .windows(2)
+        .map(|w| (w[1] - w[0]).num_days() as f64)
+        .collect();
     gaps.sort_by(f64::total_cmp);
     let m = gaps.len();
-    let median = if m % 2 == 1 { gaps[m / 2] } else { (gaps[m / 2 - 1] + gaps[m / 2]) / 2.0 };
+    let median = if m % 2 == 1 {
+        gaps[m / 2]
+    } else {
+        (gaps[m / 2 - 1] + gaps[m / 2]) / 2.0
+    };
     Grain::from_median_gap(median)
 }
 
@@ -210,24 +227,46 @@ pub fn build(ing: &Ingested, cfg: &RunConfig) -> Result<Built> {
     let mut by_kpi: HashMap<String, Vec<&Observation>> = HashMap::new();
     for o in &ing.observations {
         let key = name_key(&o.kpi);
-        by_kpi.entry(key.clone()).or_insert_with(|| {
-            order.push(key.clone());
-            Vec::new()
-        }).push(o);
+        by_kpi
+            .entry(key.clone())
+            .or_insert_with(|| {
+                order.push(key.clone());
+                Vec::new()
+            })
+            .push(o);
     }
     for d in &cfg.kpis {
         if !by_kpi.contains_key(&name_key(&d.name)) {
             findings.push(Finding::warning("kpi_not_found", format!("the config names KPI '{}' but no input has it; check the spelling against `kpilens check`", d.name)).kpi(&d.name));
         }
     }
-    let mut missing_targets: Vec<&str> = ing.targets.iter().filter(|t| !by_kpi.contains_key(&name_key(&t.kpi))).map(|t| t.kpi.as_str()).collect();
+    let mut missing_targets: Vec<&str> = ing
+        .targets
+        .iter()
+        .filter(|t| !by_kpi.contains_key(&name_key(&t.kpi)))
+        .map(|t| t.kpi.as_str())
+        .collect();
     missing_targets.sort_unstable();
     missing_targets.dedup();
     for k in missing_targets {
-        findings.push(Finding::warning("kpi_not_found", format!("the Targets sheet names KPI '{k}' but no input has values for it")).kpi(k));
+        findings.push(
+            Finding::warning(
+                "kpi_not_found",
+                format!("the Targets sheet names KPI '{k}' but no input has values for it"),
+            )
+            .kpi(k),
+        );
     }
 
-    let as_of = cfg.as_of.or_else(|| ing.observations.iter().filter(|o| o.value.is_some()).map(|o| o.date).max())
+    let as_of = cfg
+        .as_of
+        .or_else(|| {
+            ing.observations
+                .iter()
+                .filter(|o| o.value.is_some())
+                .map(|o| o.date)
+                .max()
+        })
         .ok_or_else(|| Error::Data("nothing usable: no KPI has any value".into()))?;
 
     // Pass 1: combine at each KPI's own grain.
@@ -240,7 +279,15 @@ pub fn build(ing: &Ingested, cfg: &RunConfig) -> Result<Built> {
         let kept: Vec<&Observation> = all.iter().copied().filter(|o| o.date <= as_of).collect();
         let dropped = all.len() - kept.len();
         if dropped > 0 {
-            findings.push(Finding::info("after_as_of", format!("{dropped} observation(s) dated after the as-of date {as_of} were ignored")).kpi(name));
+            findings.push(
+                Finding::info(
+                    "after_as_of",
+                    format!(
+                        "{dropped} observation(s) dated after the as-of date {as_of} were ignored"
+                    ),
+                )
+                .kpi(name),
+            );
         }
         let (own, irregular) = infer_grain(if kept.is_empty() { all } else { &kept });
         if irregular {
@@ -257,8 +304,16 @@ pub fn build(ing: &Ingested, cfg: &RunConfig) -> Result<Built> {
         grains.push((own, report));
         for o in kept {
             let p = cal.period_start(o.date, own);
-            rows.push(k as u32, p, i64::from(days(o.date)) * 1_000_000 + rows.kpi.len() as i64 % 1_000_000, [o.value, o.target, o.target_min, o.target_max]);
-            sources.entry((k as u32, p)).or_default().push(o.source.clone());
+            rows.push(
+                k as u32,
+                p,
+                i64::from(days(o.date)) * 1_000_000 + rows.kpi.len() as i64 % 1_000_000,
+                [o.value, o.target, o.target_min, o.target_max],
+            );
+            sources
+                .entry((k as u32, p))
+                .or_default()
+                .push(o.source.clone());
         }
     }
     let own_groups = aggregate(rows).map_err(polars_err)?;
@@ -273,19 +328,66 @@ pub fn build(ing: &Ingested, cfg: &RunConfig) -> Result<Built> {
         let src = sources.remove(&(*k, *p)).unwrap_or_default();
         let (own, report) = grains[*k as usize];
         if aggs[0].n > 1 {
-            let rows_txt: Vec<String> = src.iter().map(|s| format!("{}{} row {}", s.file, s.sheet.as_deref().map(|s| format!(" '{s}'")).unwrap_or_default(), s.row)).collect();
-            findings.push(Finding::warning("duplicate_observation", format!("{} values for {} ({}); combined with '{}': {}", aggs[0].n, cal.label(*p, own), p, agg.as_str(), rows_txt.join("; "))).kpi(&by_kpi[key][0].kpi));
+            let rows_txt: Vec<String> = src
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{}{} row {}",
+                        s.file,
+                        s.sheet
+                            .as_deref()
+                            .map(|s| format!(" '{s}'"))
+                            .unwrap_or_default(),
+                        s.row
+                    )
+                })
+                .collect();
+            findings.push(
+                Finding::warning(
+                    "duplicate_observation",
+                    format!(
+                        "{} values for {} ({}); combined with '{}': {}",
+                        aggs[0].n,
+                        cal.label(*p, own),
+                        p,
+                        agg.as_str(),
+                        rows_txt.join("; ")
+                    ),
+                )
+                .kpi(&by_kpi[key][0].kpi),
+            );
         }
         let rp = cal.period_start(*p, report);
-        rows2.push(*k, rp, i64::from(days(*p)), [aggs[0].pick(agg), aggs[1].pick(agg), aggs[2].pick(agg), aggs[3].pick(agg)]);
+        rows2.push(
+            *k,
+            rp,
+            i64::from(days(*p)),
+            [
+                aggs[0].pick(agg),
+                aggs[1].pick(agg),
+                aggs[2].pick(agg),
+                aggs[3].pick(agg),
+            ],
+        );
         sources2.entry((*k, rp)).or_default().extend(src);
     }
     let report_groups = aggregate(rows2).map_err(polars_err)?;
 
     let mut per_kpi: Vec<Vec<(NaiveDate, [Option<f64>; 4])>> = vec![Vec::new(); order.len()];
     for (k, p, aggs) in report_groups {
-        let agg = defs.get(&order[k as usize]).map(KpiDef::aggregation).unwrap_or_default();
-        per_kpi[k as usize].push((p, [aggs[0].pick(agg), aggs[1].pick(agg), aggs[2].pick(agg), aggs[3].pick(agg)]));
+        let agg = defs
+            .get(&order[k as usize])
+            .map(KpiDef::aggregation)
+            .unwrap_or_default();
+        per_kpi[k as usize].push((
+            p,
+            [
+                aggs[0].pick(agg),
+                aggs[1].pick(agg),
+                aggs[2].pick(agg),
+                aggs[3].pick(agg),
+            ],
+        ));
     }
 
     let mut kpis = Vec::with_capacity(order.len());
@@ -295,11 +397,24 @@ pub fn build(ing: &Ingested, cfg: &RunConfig) -> Result<Built> {
         def.name = name;
         let (_, grain) = grains[k];
         let sheet_targets = sheet_targets(ing, key, grain, &cal, def.aggregation());
-        let history = fill_history(&per_kpi[k], grain, &cal, &def, &sheet_targets, cfg, &mut sources2, k as u32);
+        let history = fill_history(
+            &per_kpi[k],
+            grain,
+            &cal,
+            &def,
+            &sheet_targets,
+            cfg,
+            &mut sources2,
+            k as u32,
+        );
         let tolerance = def.tolerance.unwrap_or(cfg.defaults.tolerance);
         kpis.push(finish_kpi(def, grain, history, cfg.window, tolerance));
     }
-    Ok(Built { kpis, as_of, findings })
+    Ok(Built {
+        kpis,
+        as_of,
+        findings,
+    })
 }
 
 /// Targets sheet rows of one KPI at the report grain: per-period targets (aggregated
@@ -309,7 +424,13 @@ struct SheetTargets {
     steps: Vec<(NaiveDate, f64)>,
 }
 
-fn sheet_targets(ing: &Ingested, key: &str, grain: Grain, cal: &Calendar, agg: Aggregation) -> SheetTargets {
+fn sheet_targets(
+    ing: &Ingested,
+    key: &str,
+    grain: Grain,
+    cal: &Calendar,
+    agg: Aggregation,
+) -> SheetTargets {
     let mut grouped: BTreeMap<NaiveDate, Vec<(NaiveDate, f64)>> = BTreeMap::new();
     let mut steps = Vec::new();
     for t in ing.targets.iter().filter(|t| name_key(&t.kpi) == key) {
@@ -334,7 +455,11 @@ fn sheet_targets(ing: &Ingested, key: &str, grain: Grain, cal: &Calendar, agg: A
 
 /// The step value in force at `p`, if any.
 fn step_at(steps: impl IntoIterator<Item = (NaiveDate, f64)>, p: NaiveDate) -> Option<f64> {
-    steps.into_iter().take_while(|(from, _)| *from <= p).last().map(|s| s.1)
+    steps
+        .into_iter()
+        .take_while(|(from, _)| *from <= p)
+        .last()
+        .map(|s| s.1)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -348,7 +473,8 @@ fn fill_history(
     sources: &mut HashMap<(u32, NaiveDate), Vec<SourceRef>>,
     k: u32,
 ) -> Vec<Point> {
-    let observed: Vec<&(NaiveDate, [Option<f64>; 4])> = groups.iter().filter(|g| g.1[0].is_some()).collect();
+    let observed: Vec<&(NaiveDate, [Option<f64>; 4])> =
+        groups.iter().filter(|g| g.1[0].is_some()).collect();
     let (Some(first), Some(last)) = (observed.first(), observed.last()) else {
         return Vec::new();
     };
@@ -360,21 +486,34 @@ fn fill_history(
     for i in 0..=n {
         let p = cal.step(first.0, grain, i);
         let vals = by_period.get(&p).copied().unwrap_or_default();
-        let config_target = step_at(def.targets.iter().map(|s| (cal.period_start(s.from, grain), s.value)), p).or(def.target);
+        let config_target = step_at(
+            def.targets
+                .iter()
+                .map(|s| (cal.period_start(s.from, grain), s.value)),
+            p,
+        )
+        .or(def.target);
         let target = vals[1]
             .or_else(|| sheet.per_period.get(&p).copied())
             .or_else(|| step_at(sheet.steps.iter().copied(), p))
             .or(config_target);
         let target_min = vals[2].or(def.target_min);
         let target_max = vals[3].or(def.target_max);
-        let cmp = match (vals[0], Target::of(direction, target, target_min, target_max)) {
+        let cmp = match (
+            vals[0],
+            Target::of(direction, target, target_min, target_max),
+        ) {
             (Some(v), Some(t)) => attainment::compare(v, t, direction, tolerance),
             _ => Default::default(),
         };
         points.push(Point {
             period: p,
             value: vals[0],
-            target: if direction == Direction::Range { None } else { target },
+            target: if direction == Direction::Range {
+                None
+            } else {
+                target
+            },
             target_min,
             target_max,
             met: cmp.met,
@@ -387,7 +526,13 @@ fn fill_history(
     points
 }
 
-fn finish_kpi(def: KpiDef, grain: Grain, history: Vec<Point>, window: usize, tolerance: f64) -> KpiResult {
+fn finish_kpi(
+    def: KpiDef,
+    grain: Grain,
+    history: Vec<Point>,
+    window: usize,
+    tolerance: f64,
+) -> KpiResult {
     let n = history.iter().filter(|p| p.value.is_some()).count();
     let first_period = history.first().map(|p| p.period);
     let last_period = history.last().map(|p| p.period);
@@ -399,7 +544,10 @@ fn finish_kpi(def: KpiDef, grain: Grain, history: Vec<Point>, window: usize, tol
         .find(|p| p.value.is_some())
         .map(|p| {
             let direction = def.direction();
-            let cmp = match (p.value, Target::of(direction, p.target, p.target_min, p.target_max)) {
+            let cmp = match (
+                p.value,
+                Target::of(direction, p.target, p.target_min, p.target_max),
+            ) {
                 (Some(v), Some(t)) => attainment::compare(v, t, direction, tolerance),
                 _ => Default::default(),
             };

@@ -14,7 +14,10 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, PartialEq)]
 pub enum ValueCell {
     Missing,
-    Value { value: f64, percent: bool },
+    Value {
+        value: f64,
+        percent: bool,
+    },
     /// An Excel error (`#N/A`, …): missing, but counted in a finding.
     ExcelError(String),
     /// Text that is not a number: an error finding.
@@ -33,7 +36,9 @@ pub fn value_of(cell: &Cell, decimal_comma: bool) -> ValueCell {
                 value: v,
                 percent: s.trim_end().ends_with('%'),
             },
-            Ok(None) if numbers::is_excel_error_literal(s) => ValueCell::ExcelError(s.trim().into()),
+            Ok(None) if numbers::is_excel_error_literal(s) => {
+                ValueCell::ExcelError(s.trim().into())
+            }
             Ok(None) => ValueCell::Missing,
             Err(e) => ValueCell::Bad(format!("'{}' {e}", s.trim())),
         },
@@ -133,7 +138,11 @@ pub fn column_order<'a>(
         if let Some(s) = &table.sheet {
             p.push_str(&format!(", sheet '{s}'"));
         }
-        format!("{p}, {what} (column {}, from row {})", column_letter(c as u32), r + 1)
+        format!(
+            "{p}, {what} (column {}, from row {})",
+            column_letter(c as u32),
+            r + 1
+        )
     };
     match dates::infer_order(texts) {
         Ok(Some(o)) => Ok(Some(o)),

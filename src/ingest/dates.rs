@@ -41,8 +41,18 @@ impl std::fmt::Display for DateError {
 }
 
 const MONTHS: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 fn month_name(s: &str) -> Option<u32> {
@@ -117,7 +127,11 @@ fn tokens(s: &str) -> Vec<&str> {
     out
 }
 
-pub fn parse_date_text(text: &str, order: Option<DateOrder>, cal: &Calendar) -> Result<ParsedDate, DateError> {
+pub fn parse_date_text(
+    text: &str,
+    order: Option<DateOrder>,
+    cal: &Calendar,
+) -> Result<ParsedDate, DateError> {
     let s = text.trim();
     if s.is_empty() || s.len() > 40 {
         return Err(DateError::NotADate);
@@ -130,7 +144,11 @@ pub fn parse_date_text(text: &str, order: Option<DateOrder>, cal: &Calendar) -> 
         let sep = b[4] as char;
         let date_part = lower.split(['t', ' ']).next().unwrap_or("");
         let parts: Vec<&str> = date_part.split(sep).collect();
-        if parts.len() == 3 && parts.iter().all(|p| all_digits(p)) && parts[1].len() <= 2 && parts[2].len() <= 2 {
+        if parts.len() == 3
+            && parts.iter().all(|p| all_digits(p))
+            && parts[1].len() <= 2
+            && parts[2].len() <= 2
+        {
             let y = parts[0].parse().map_err(|_| DateError::NotADate)?;
             let m = parts[1].parse().map_err(|_| DateError::NotADate)?;
             let d = parts[2].parse().map_err(|_| DateError::NotADate)?;
@@ -140,7 +158,13 @@ pub fn parse_date_text(text: &str, order: Option<DateOrder>, cal: &Calendar) -> 
     let t = tokens(&lower);
     let n = t.len();
     // YYYY-MM, YYYY/MM
-    if n == 2 && t[0].len() == 4 && all_digits(t[0]) && all_digits(t[1]) && t[1].len() <= 2 && lower[4..].starts_with(['-', '/', '.']) {
+    if n == 2
+        && t[0].len() == 4
+        && all_digits(t[0])
+        && all_digits(t[1])
+        && t[1].len() <= 2
+        && lower[4..].starts_with(['-', '/', '.'])
+    {
         let y = year_of(t[0]).ok_or(DateError::NotADate)?;
         let m: u32 = t[1].parse().map_err(|_| DateError::NotADate)?;
         return ymd(y, m, 1).map(|d| label(d, Grain::Month));
@@ -174,30 +198,48 @@ pub fn parse_date_text(text: &str, order: Option<DateOrder>, cal: &Calendar) -> 
     // Fiscal years: FY2024, FY24, FY 2024
     if n == 2 && t[0] == "fy" && all_digits(t[1]) {
         let y = year_of(t[1]).ok_or(DateError::NotADate)?;
-        return cal.fiscal_year(y).map(|d| label(d, Grain::Year)).ok_or(DateError::NotADate);
+        return cal
+            .fiscal_year(y)
+            .map(|d| label(d, Grain::Year))
+            .ok_or(DateError::NotADate);
     }
     // Bare year
     if n == 1 && lower.len() == 4 && all_digits(&lower) {
         let y: i32 = lower.parse().map_err(|_| DateError::NotADate)?;
         if (1900..=2200).contains(&y) {
-            return cal.fiscal_year(y).map(|d| label(d, Grain::Year)).ok_or(DateError::NotADate);
+            return cal
+                .fiscal_year(y)
+                .map(|d| label(d, Grain::Year))
+                .ok_or(DateError::NotADate);
         }
         return Err(DateError::NotADate);
     }
     // Month names: Mar 2024, March 2024, Mar-24, 2024 Mar, 15 Mar 2024, March 15, 2024
     if (2..=3).contains(&n) {
-        let names: Vec<Option<u32>> = t.iter().map(|x| if all_digits(x) { None } else { month_name(x) }).collect();
+        let names: Vec<Option<u32>> = t
+            .iter()
+            .map(|x| if all_digits(x) { None } else { month_name(x) })
+            .collect();
         let letters = t.iter().filter(|x| !all_digits(x)).count();
         if letters == 1 {
             if let Some(mi) = names.iter().position(Option::is_some) {
                 let m = names[mi].unwrap_or(1);
-                let nums: Vec<&str> = t.iter().enumerate().filter(|(i, _)| *i != mi).map(|(_, x)| *x).collect();
+                let nums: Vec<&str> = t
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != mi)
+                    .map(|(_, x)| *x)
+                    .collect();
                 if n == 2 {
                     let y = year_of(nums[0]).ok_or(DateError::NotADate)?;
                     return ymd(y, m, 1).map(|d| label(d, Grain::Month));
                 }
                 // Day and year around the month name: the 4-digit (or last) one is the year.
-                let (d, y) = if nums[0].len() == 4 { (nums[1], nums[0]) } else { (nums[0], nums[1]) };
+                let (d, y) = if nums[0].len() == 4 {
+                    (nums[1], nums[0])
+                } else {
+                    (nums[0], nums[1])
+                };
                 let y = year_of(y).ok_or(DateError::NotADate)?;
                 let d: u32 = d.parse().map_err(|_| DateError::NotADate)?;
                 return ymd(y, m, d).map(full);
@@ -254,7 +296,9 @@ pub fn is_order_sensitive(text: &str) -> bool {
 
 /// Day/month order of a column: a first field over 12 means day-first, a second field
 /// over 12 means month-first; both seen is an error; neither leaves it open (`None`).
-pub fn infer_order<'a>(texts: impl IntoIterator<Item = &'a str>) -> Result<Option<DateOrder>, DateError> {
+pub fn infer_order<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+) -> Result<Option<DateOrder>, DateError> {
     let (mut day_first, mut month_first) = (false, false);
     for text in texts {
         if !is_order_sensitive(text) {
@@ -367,8 +411,13 @@ mod tests {
         assert_eq!(lab("FY2024"), (d(2024, 1, 1), Some(Grain::Year)));
         assert_eq!(lab("FY24"), (d(2024, 1, 1), Some(Grain::Year)));
         assert_eq!(lab("2024"), (d(2024, 1, 1), Some(Grain::Year)));
-        let fy4 = Calendar { fiscal_year_start: 4 };
-        assert_eq!(parse_date_text("FY2024", None, &fy4).unwrap().date, d(2023, 4, 1));
+        let fy4 = Calendar {
+            fiscal_year_start: 4,
+        };
+        assert_eq!(
+            parse_date_text("FY2024", None, &fy4).unwrap().date,
+            d(2023, 4, 1)
+        );
         assert_eq!(p("Revenue"), Err(DateError::NotADate));
         assert_eq!(p("Target"), Err(DateError::NotADate));
         assert_eq!(p("Q1"), Err(DateError::NotADate));
@@ -380,13 +429,32 @@ mod tests {
         assert_eq!(p("01/02/2024"), Err(DateError::Ambiguous));
         assert_eq!(lab("15/02/2024"), (d(2024, 2, 15), None));
         assert_eq!(lab("02/15/2024"), (d(2024, 2, 15), None));
-        let df = parse_date_text("01/02/2024", Some(DateOrder::DayFirst), &Calendar::default()).unwrap();
+        let df = parse_date_text(
+            "01/02/2024",
+            Some(DateOrder::DayFirst),
+            &Calendar::default(),
+        )
+        .unwrap();
         assert_eq!(df.date, d(2024, 2, 1));
-        let mf = parse_date_text("1.2.24", Some(DateOrder::MonthFirst), &Calendar::default()).unwrap();
+        let mf =
+            parse_date_text("1.2.24", Some(DateOrder::MonthFirst), &Calendar::default()).unwrap();
         assert_eq!(mf.date, d(2024, 1, 2));
-        assert!(matches!(parse_date_text("31/02/2024", Some(DateOrder::DayFirst), &Calendar::default()), Err(DateError::Impossible(_))));
-        assert_eq!(infer_order(["01/02/2024", "13/02/2024"]), Ok(Some(DateOrder::DayFirst)));
-        assert_eq!(infer_order(["01/02/2024", "02/13/2024"]), Ok(Some(DateOrder::MonthFirst)));
+        assert!(matches!(
+            parse_date_text(
+                "31/02/2024",
+                Some(DateOrder::DayFirst),
+                &Calendar::default()
+            ),
+            Err(DateError::Impossible(_))
+        ));
+        assert_eq!(
+            infer_order(["01/02/2024", "13/02/2024"]),
+            Ok(Some(DateOrder::DayFirst))
+        );
+        assert_eq!(
+            infer_order(["01/02/2024", "02/13/2024"]),
+            Ok(Some(DateOrder::MonthFirst))
+        );
         assert_eq!(infer_order(["01/02/2024", "03/04/2024"]), Ok(None));
         assert!(infer_order(["13/01/2024", "01/13/2024"]).is_err());
         assert!(!is_order_sensitive("2024-01-02"));
@@ -400,16 +468,33 @@ mod tests {
         assert_eq!(excel_serial_to_date(61.0, false), Ok(d(1900, 3, 1)));
         assert_eq!(excel_serial_to_date(45292.75, false), Ok(d(2024, 1, 1)));
         assert_eq!(excel_serial_to_date(43830.0, true), Ok(d(2024, 1, 1)));
-        assert_eq!(excel_serial_to_date(2_958_465.0, false), Ok(d(9999, 12, 31)));
-        for bad in [0.0, -1.0, 1e300, -1e300, f64::NAN, f64::INFINITY, 2_958_466.0] {
+        assert_eq!(
+            excel_serial_to_date(2_958_465.0, false),
+            Ok(d(9999, 12, 31))
+        );
+        for bad in [
+            0.0,
+            -1.0,
+            1e300,
+            -1e300,
+            f64::NAN,
+            f64::INFINITY,
+            2_958_466.0,
+        ] {
             assert!(excel_serial_to_date(bad, false).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn explicit_format() {
-        assert_eq!(parse_with_format("01/02/2024", "%d/%m/%Y").unwrap().date, d(2024, 2, 1));
-        assert_eq!(parse_with_format("2024.03", "%Y.%m").unwrap(), label(d(2024, 3, 1), Grain::Month));
+        assert_eq!(
+            parse_with_format("01/02/2024", "%d/%m/%Y").unwrap().date,
+            d(2024, 2, 1)
+        );
+        assert_eq!(
+            parse_with_format("2024.03", "%Y.%m").unwrap(),
+            label(d(2024, 3, 1), Grain::Month)
+        );
         assert!(parse_with_format("x", "%d/%m/%Y").is_err());
     }
 }

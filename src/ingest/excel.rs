@@ -55,7 +55,11 @@ pub fn read(
                             nf.format_code.contains('%') || matches!(nf.format_id, Some(9 | 10))
                         });
                     let (r, c) = cell.get_position();
-                    sparse.push(r, c, convert(Data::from(cell.get_value().clone()), percent, is_1904))?;
+                    sparse.push(
+                        r,
+                        c,
+                        convert(Data::from(cell.get_value().clone()), percent, is_1904),
+                    )?;
                 }
                 tables.push(sparse.into_table(is_1904));
             }
@@ -76,7 +80,11 @@ pub fn read(
                     .map_err(|e| Error::read(file, format!("sheet '{name}': {e}")))?
                 {
                     let (r, c) = cell.get_position();
-                    sparse.push(r, c, convert(Data::from(cell.get_value().clone()), false, is_1904))?;
+                    sparse.push(
+                        r,
+                        c,
+                        convert(Data::from(cell.get_value().clone()), false, is_1904),
+                    )?;
                 }
                 tables.push(sparse.into_table(is_1904));
             }
@@ -116,7 +124,11 @@ where
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let mut sparse = Sparse::new(file, &name);
         for (r, c, v) in range.used_cells() {
-            sparse.push(r0 + r as u32, c0 + c as u32, convert(v.clone(), false, is_1904))?;
+            sparse.push(
+                r0 + r as u32,
+                c0 + c as u32,
+                convert(v.clone(), false, is_1904),
+            )?;
         }
         tables.push(sparse.into_table(is_1904));
     }
@@ -134,14 +146,20 @@ fn pick_sheets(
     if !opts.sheets.is_empty() {
         let mut names = Vec::new();
         for want in &opts.sheets {
-            match meta.iter().find(|s| s.name.eq_ignore_ascii_case(want.trim())) {
+            match meta
+                .iter()
+                .find(|s| s.name.eq_ignore_ascii_case(want.trim()))
+            {
                 Some(s) => names.push(s.name.clone()),
                 None => findings.push(
                     Finding::warning(
                         "sheet_not_found",
                         format!(
                             "--sheet '{want}' is not in {file}; its sheets are: {}",
-                            meta.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
+                            meta.iter()
+                                .map(|s| s.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                     )
                     .file(file),
@@ -164,7 +182,10 @@ fn pick_sheets(
             findings.push(
                 Finding::info(
                     "hidden_sheet_skipped",
-                    format!("hidden sheet '{}' was not read (name it with --sheet to read it)", s.name),
+                    format!(
+                        "hidden sheet '{}' was not read (name it with --sheet to read it)",
+                        s.name
+                    ),
                 )
                 .file(file)
                 .sheet(Some(&s.name)),

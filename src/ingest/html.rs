@@ -23,7 +23,9 @@ pub fn read(
         let mut row = Vec::new();
         let mut cpos = tr;
         while let Some(cell_start) = next_cell(&lower, cpos, end) {
-            let open_end = lower[cell_start..].find('>').map_or(end, |e| cell_start + e + 1);
+            let open_end = lower[cell_start..]
+                .find('>')
+                .map_or(end, |e| cell_start + e + 1);
             let close = ["</td", "</th", "<td", "<th", "</tr"]
                 .iter()
                 .filter_map(|t| lower[open_end..end].find(t).map(|i| open_end + i))

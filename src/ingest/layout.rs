@@ -43,7 +43,13 @@ pub enum Role {
 /// Lower-case, punctuation to spaces, whitespace collapsed.
 pub fn norm(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { ' ' })
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                ' '
+            }
+        })
         .collect::<String>()
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -53,21 +59,17 @@ pub fn norm(s: &str) -> String {
 pub fn header_role(text: &str) -> Option<Role> {
     let n = norm(text);
     Some(match n.as_str() {
-        "date" | "period" | "month" | "week" | "quarter" | "year" | "day" | "time"
-        | "as of" | "as of date" | "reporting period" | "report period" | "period start"
-        | "period end" | "period ending" | "week ending" | "week starting" | "week start"
-        | "month ending" | "month start" | "fiscal period" | "timestamp" | "date time"
-        | "datetime" | "report date" | "reporting date" | "period date" | "datum" | "fecha" => {
-            Role::Date
-        }
+        "date" | "period" | "month" | "week" | "quarter" | "year" | "day" | "time" | "as of"
+        | "as of date" | "reporting period" | "report period" | "period start" | "period end"
+        | "period ending" | "week ending" | "week starting" | "week start" | "month ending"
+        | "month start" | "fiscal period" | "timestamp" | "date time" | "datetime"
+        | "report date" | "reporting date" | "period date" | "datum" | "fecha" => Role::Date,
         "kpi" | "metric" | "measure" | "indicator" | "name" | "kpi name" | "metric name"
         | "measure name" | "indicator name" | "series" | "kpis" | "metrics" | "kennzahl" => {
             Role::Kpi
         }
         "value" | "actual" | "actuals" | "amount" | "result" | "measurement" | "actual value"
-        | "wert" | "valor" => {
-            Role::Value
-        }
+        | "wert" | "valor" => Role::Value,
         "target" | "goal" | "plan" | "budget" | "target value" => Role::Target,
         "target min" | "min target" | "target low" | "lower target" | "target lower" => {
             Role::TargetMin
@@ -93,9 +95,19 @@ pub fn is_special_sheet(name: &str) -> bool {
 /// Is this table's header a footer-like text (notes, sources, totals)?
 fn is_footer_text(s: &str) -> bool {
     let n = norm(s);
-    ["total", "grand total", "sum", "average", "source", "sources", "note", "notes", "n b"]
-        .iter()
-        .any(|w| n == *w || n.starts_with(&format!("{w} ")))
+    [
+        "total",
+        "grand total",
+        "sum",
+        "average",
+        "source",
+        "sources",
+        "note",
+        "notes",
+        "n b",
+    ]
+    .iter()
+    .any(|w| n == *w || n.starts_with(&format!("{w} ")))
         || s.trim_start().starts_with('*')
 }
 
@@ -130,7 +142,12 @@ pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Ingested) -> Resu
         return Ok(());
     };
     let skipped_above: Vec<usize> = (0..header)
-        .filter(|&r| table.cells.get(r).is_some_and(|row| row.iter().any(|c| !c.is_empty())))
+        .filter(|&r| {
+            table
+                .cells
+                .get(r)
+                .is_some_and(|row| row.iter().any(|c| !c.is_empty()))
+        })
         .collect();
     if let Some(&first) = skipped_above.first() {
         out.findings.push(table.at(
@@ -210,7 +227,11 @@ fn row_cells(table: &Table, r: usize) -> &[Cell] {
 }
 
 /// Find the header row and the layout.
-fn detect(table: &Table, opts: &ReadOptions, over: Option<&InputOverride>) -> Option<(usize, Shape)> {
+fn detect(
+    table: &Table,
+    opts: &ReadOptions,
+    over: Option<&InputOverride>,
+) -> Option<(usize, Shape)> {
     let forced = over.and_then(|o| o.layout.as_deref()).map(norm);
     let rows: Vec<usize> = match over.and_then(|o| o.header_row) {
         Some(h) if h >= 1 => vec![h as usize - 1],
@@ -225,15 +246,21 @@ fn detect(table: &Table, opts: &ReadOptions, over: Option<&InputOverride>) -> Op
         let named = |want: Option<&String>, role: Role| -> Option<usize> {
             match want {
                 Some(w) => row.iter().position(|c| norm(&c.text()) == norm(w)),
-                None => row.iter().position(|c| header_role(&c.text()) == Some(role)),
+                None => row
+                    .iter()
+                    .position(|c| header_role(&c.text()) == Some(role)),
             }
         };
-        let periods = row.iter().filter(|c| cells::looks_like_period(c, opts)).count();
+        let periods = row
+            .iter()
+            .filter(|c| cells::looks_like_period(c, opts))
+            .count();
         let across_ok = periods >= 2 && periods * 2 >= filled.saturating_sub(1);
         if forced.as_deref() == Some("periods across") || (forced.is_none() && across_ok) {
-            if let Some(name) = row.iter().position(|c| {
-                !c.is_empty() && !cells::looks_like_period(c, opts)
-            }) {
+            if let Some(name) = row
+                .iter()
+                .position(|c| !c.is_empty() && !cells::looks_like_period(c, opts))
+            {
                 let name = named(over.and_then(|o| o.kpi.as_ref()), Role::Kpi)
                     .filter(|&k| !cells::looks_like_period(&row[k], opts))
                     .unwrap_or(name);
@@ -257,7 +284,15 @@ fn detect(table: &Table, opts: &ReadOptions, over: Option<&InputOverride>) -> Op
                     roles.push((c, Role::Target));
                 }
             }
-            return Some((r, Shape::Long(LongCols { date, kpi, value, roles })));
+            return Some((
+                r,
+                Shape::Long(LongCols {
+                    date,
+                    kpi,
+                    value,
+                    roles,
+                }),
+            ));
         }
         if forced.as_deref().is_none_or(|f| f == "wide") {
             let date = date.or_else(|| {
@@ -268,7 +303,11 @@ fn detect(table: &Table, opts: &ReadOptions, over: Option<&InputOverride>) -> Op
                         .filter(|c| !c.is_empty())
                         .collect();
                     !below.is_empty()
-                        && below.iter().filter(|c| cells::looks_like_period(c, opts)).count() * 10
+                        && below
+                            .iter()
+                            .filter(|c| cells::looks_like_period(c, opts))
+                            .count()
+                            * 10
                             >= below.len() * 8
                 })
             });
@@ -348,7 +387,13 @@ impl<'a> RowReader<'a> {
         }
     }
 
-    fn push(&mut self, kpi: &str, date: super::dates::ParsedDate, r: usize, value: Option<f64>) -> usize {
+    fn push(
+        &mut self,
+        kpi: &str,
+        date: super::dates::ParsedDate,
+        r: usize,
+        value: Option<f64>,
+    ) -> usize {
         self.obs.push(Observation {
             kpi: kpi.to_string(),
             date: date.date,
@@ -441,7 +486,10 @@ impl<'a> RowReader<'a> {
             let name = cell.text();
             if name.is_empty() {
                 if (header + 1..t.cells.len()).any(|r| !t.get(r, c).is_empty()) {
-                    let f = Finding::warning("duplicate_header", "a column with data has no header; it was skipped");
+                    let f = Finding::warning(
+                        "duplicate_header",
+                        "a column with data has no header; it was skipped",
+                    );
                     self.findings.push(t.at(f, header, Some(c)));
                 }
                 continue;
@@ -456,7 +504,10 @@ impl<'a> RowReader<'a> {
             if let Some(&first) = seen.get(&name_key(&name)) {
                 let f = Finding::warning(
                     "duplicate_header",
-                    format!("'{name}' is also the header of column {}; this column was skipped", crate::analysis::quality::column_letter(first as u32)),
+                    format!(
+                        "'{name}' is also the header of column {}; this column was skipped",
+                        crate::analysis::quality::column_letter(first as u32)
+                    ),
                 );
                 self.findings.push(t.at(f, header, Some(c)));
                 continue;
@@ -465,7 +516,12 @@ impl<'a> RowReader<'a> {
             kpi_cols.push((c, name));
         }
         let rows = header + 1..t.cells.len();
-        let order = cells::column_order(t, rows.clone().map(|r| (r, date_col, t.get(r, date_col))), self.opts, "the date column")?;
+        let order = cells::column_order(
+            t,
+            rows.clone().map(|r| (r, date_col, t.get(r, date_col))),
+            self.opts,
+            "the date column",
+        )?;
         for r in rows {
             if self.is_blank_row(r) {
                 continue;
@@ -535,7 +591,10 @@ impl<'a> RowReader<'a> {
             }
             let name = t.get(r, name_col).text();
             let has_values = periods.iter().any(|(c, _)| !t.get(r, *c).is_empty());
-            if name.is_empty() || is_footer_text(&name) || (!has_values && self.looks_like_footer(r)) {
+            if name.is_empty()
+                || is_footer_text(&name)
+                || (!has_values && self.looks_like_footer(r))
+            {
                 self.footer_rows.push(r);
                 continue;
             }
@@ -580,7 +639,13 @@ impl<'a> RowReader<'a> {
                 .excel_errors
                 .iter()
                 .take(5)
-                .map(|(r, c, e)| format!("{e} at {}{}", crate::analysis::quality::column_letter(*c as u32), r + 1))
+                .map(|(r, c, e)| {
+                    format!(
+                        "{e} at {}{}",
+                        crate::analysis::quality::column_letter(*c as u32),
+                        r + 1
+                    )
+                })
                 .collect();
             let more = self.excel_errors.len().saturating_sub(5);
             let (r, c, _) = self.excel_errors[0];
@@ -590,7 +655,11 @@ impl<'a> RowReader<'a> {
                     "{} Excel error cell(s) read as missing values: {}{}",
                     self.excel_errors.len(),
                     shown.join(", "),
-                    if more > 0 { format!(" and {more} more") } else { String::new() }
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
                 ),
             );
             self.findings.push(t.at(f, r, Some(c)));

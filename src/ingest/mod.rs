@@ -246,9 +246,8 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Ingested> {
                 tables
             }
             Ok(Err(e)) => {
-                out.findings.push(
-                    Finding::error("unreadable_file", e.to_string()).file(&display),
-                );
+                out.findings
+                    .push(Finding::error("unreadable_file", e.to_string()).file(&display));
                 read_errors.push(e);
                 continue;
             }
@@ -292,10 +291,15 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Ingested> {
             return Err(e);
         }
         let detail = if files.is_empty() {
-            "no .csv/.tsv/.txt/.xlsx/.xlsm/.xls/.xlsb/.ods files were found in the input".to_string()
+            "no .csv/.tsv/.txt/.xlsx/.xlsm/.xls/.xlsb/.ods files were found in the input"
+                .to_string()
         } else {
             let mut d = "no KPI values were found in the input".to_string();
-            if let Some(f) = out.findings.iter().find(|f| f.severity == crate::analysis::Severity::Error) {
+            if let Some(f) = out
+                .findings
+                .iter()
+                .find(|f| f.severity == crate::analysis::Severity::Error)
+            {
                 d.push_str(&format!("; first problem: {} ({})", f.message, f.place()));
             }
             d
@@ -383,8 +387,7 @@ fn zip_format(bytes: &[u8], path: &Path) -> Result<Format> {
             _ => {}
         }
     }
-    if total > UNZIPPED_BUDGET
-        || (total > 50 << 20 && total / compressed.max(1) > ZIP_RATIO_LIMIT)
+    if total > UNZIPPED_BUDGET || (total > 50 << 20 && total / compressed.max(1) > ZIP_RATIO_LIMIT)
     {
         return Err(bad(format!(
             "the workbook would expand to {} MB ({}× its size): refusing a possible zip bomb",

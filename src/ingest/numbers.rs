@@ -27,11 +27,27 @@ impl std::fmt::Display for NumberError {
 }
 
 const EXCEL_ERRORS: &[&str] = &[
-    "#n/a", "#div/0!", "#value!", "#ref!", "#name?", "#num!", "#null!", "#getting_data",
-    "#spill!", "#calc!", "#data!", "#field!", "#blocked!", "#connect!", "#busy!", "#unknown!",
+    "#n/a",
+    "#div/0!",
+    "#value!",
+    "#ref!",
+    "#name?",
+    "#num!",
+    "#null!",
+    "#getting_data",
+    "#spill!",
+    "#calc!",
+    "#data!",
+    "#field!",
+    "#blocked!",
+    "#connect!",
+    "#busy!",
+    "#unknown!",
 ];
 
-const MISSING: &[&str] = &["", "na", "n/a", "n.a.", "-", "—", "–", "null", "none", "nan", "#na", "--"];
+const MISSING: &[&str] = &[
+    "", "na", "n/a", "n.a.", "-", "—", "–", "null", "none", "nan", "#na", "--",
+];
 
 /// Spaces that may surround or group digits.
 fn is_space(c: char) -> bool {
@@ -96,7 +112,9 @@ pub fn parse_number(text: &str, style: NumberStyle) -> Result<Option<f64>, Numbe
 
 fn strip_currency(s: &str) -> &str {
     let mut s = s;
-    for sym in ["US$", "$", "€", "£", "¥", "₹", "USD", "EUR", "GBP", "CHF", "JPY"] {
+    for sym in [
+        "US$", "$", "€", "£", "¥", "₹", "USD", "EUR", "GBP", "CHF", "JPY",
+    ] {
         if let Some(r) = s.strip_prefix(sym) {
             s = r.trim_matches(is_space);
         }
@@ -131,7 +149,11 @@ fn normalise(s: &str, style: NumberStyle) -> Option<String> {
         (Some(c), Some(d)) => c > d,
         _ => style.decimal_comma,
     };
-    let (dec, thou) = if decimal_comma { (',', '.') } else { ('.', ',') };
+    let (dec, thou) = if decimal_comma {
+        (',', '.')
+    } else {
+        ('.', ',')
+    };
     let mut int_part = String::new();
     let mut frac_part: Option<String> = None;
     let mut groups: Vec<usize> = Vec::new();
@@ -166,7 +188,11 @@ fn normalise(s: &str, style: NumberStyle) -> Option<String> {
     if int_part.is_empty() && frac_part.as_deref().is_none_or(str::is_empty) {
         return None;
     }
-    let mut out = if int_part.is_empty() { "0".to_string() } else { int_part };
+    let mut out = if int_part.is_empty() {
+        "0".to_string()
+    } else {
+        int_part
+    };
     if let Some(f) = frac_part {
         if !f.is_empty() {
             out.push('.');
@@ -188,10 +214,16 @@ pub fn detect_decimal_comma<'a>(samples: impl IntoIterator<Item = &'a str>) -> b
         let t = s.trim_matches(is_space);
         let t = t.strip_prefix('-').unwrap_or(t);
         let t = t.strip_suffix('%').unwrap_or(t).trim_matches(is_space);
-        if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+        if t.is_empty()
+            || !t
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+        {
             continue;
         }
-        let (Some(first), Some(_)) = (t.chars().next(), t.chars().last()) else { continue };
+        let (Some(first), Some(_)) = (t.chars().next(), t.chars().last()) else {
+            continue;
+        };
         if !first.is_ascii_digit() {
             continue;
         }
@@ -223,7 +255,12 @@ mod tests {
         parse_number(s, NumberStyle::default())
     }
     fn pc(s: &str) -> Result<Option<f64>, NumberError> {
-        parse_number(s, NumberStyle { decimal_comma: true })
+        parse_number(
+            s,
+            NumberStyle {
+                decimal_comma: true,
+            },
+        )
     }
 
     #[test]
@@ -255,7 +292,9 @@ mod tests {
 
     #[test]
     fn missing_errors_and_junk() {
-        for m in ["", " ", "NA", "N/A", "n/a", "-", "—", "null", "None", "#N/A", "NaN", "#DIV/0!"] {
+        for m in [
+            "", " ", "NA", "N/A", "n/a", "-", "—", "null", "None", "#N/A", "NaN", "#DIV/0!",
+        ] {
             assert_eq!(p(m), Ok(None), "{m}");
         }
         assert!(is_excel_error_literal("#DIV/0!"));
@@ -264,7 +303,10 @@ mod tests {
         assert_eq!(p("-inf"), Err(NumberError::NonFinite));
         assert_eq!(p("abc"), Err(NumberError::NotANumber));
         assert_eq!(p("12 kg"), Err(NumberError::NotANumber));
-        assert_eq!(p("-0").map(|v| v.map(f64::to_bits)), Ok(Some(0.0f64.to_bits())));
+        assert_eq!(
+            p("-0").map(|v| v.map(f64::to_bits)),
+            Ok(Some(0.0f64.to_bits()))
+        );
     }
 
     #[test]

@@ -68,7 +68,10 @@ pub fn read(kind: Kind, table: &Table, opts: &ReadOptions, out: &mut Ingested) -
         ));
         return Ok(());
     };
-    let head: Vec<String> = table.cells[header].iter().map(|c| norm(&c.text())).collect();
+    let head: Vec<String> = table.cells[header]
+        .iter()
+        .map(|c| norm(&c.text()))
+        .collect();
     let col = |names: &[&str]| head.iter().position(|h| names.contains(&h.as_str()));
     let Some(name_col) = head.iter().position(|h| header_role(h) == Some(Role::Kpi)) else {
         return Ok(());
@@ -80,7 +83,9 @@ pub fn read(kind: Kind, table: &Table, opts: &ReadOptions, out: &mut Ingested) -
             let target_col = col(&["target", "value", "goal", "plan", "budget"]);
             let is_step = period_col.is_some_and(|c| head[c] == "from");
             match (period_col, target_col) {
-                (Some(p), Some(tc)) => read_targets(table, opts, header, name_col, p, tc, is_step, out)?,
+                (Some(p), Some(tc)) => {
+                    read_targets(table, opts, header, name_col, p, tc, is_step, out)?
+                }
                 _ => {
                     out.findings.push(table.at(
                         Finding::warning(
@@ -116,7 +121,13 @@ fn number(table: &Table, r: usize, c: usize) -> Option<f64> {
     }
 }
 
-fn read_definitions(table: &Table, header: usize, name_col: usize, head: &[String], out: &mut Ingested) -> usize {
+fn read_definitions(
+    table: &Table,
+    header: usize,
+    name_col: usize,
+    head: &[String],
+    out: &mut Ingested,
+) -> usize {
     let mut n = 0;
     for r in header + 1..table.cells.len() {
         let name = table.get(r, name_col).text();
@@ -145,7 +156,11 @@ fn read_definitions(table: &Table, header: usize, name_col: usize, head: &[Strin
                     true
                 }
                 "leads" => {
-                    def.leads = text.split([',', ';']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+                    def.leads = text
+                        .split([',', ';'])
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect();
                     true
                 }
                 "freeze after" => set_u32(&mut def.freeze_after, number(table, r, c)),
@@ -162,11 +177,17 @@ fn read_definitions(table: &Table, header: usize, name_col: usize, head: &[Strin
                 },
             };
             if !ok {
-                out.findings.push(table.at(
-                    Finding::warning("bad_value", format!("'{text}' is not a valid {h}; it was ignored")).kpi(&name),
-                    r,
-                    Some(c),
-                ));
+                out.findings.push(
+                    table.at(
+                        Finding::warning(
+                            "bad_value",
+                            format!("'{text}' is not a valid {h}; it was ignored"),
+                        )
+                        .kpi(&name),
+                        r,
+                        Some(c),
+                    ),
+                );
             }
         }
         out.sheet_defs.push(def);
@@ -204,7 +225,8 @@ fn read_targets(
     let rows = header + 1..table.cells.len();
     let order = cells::column_order(
         table,
-        rows.clone().map(|r| (r, period_col, table.get(r, period_col))),
+        rows.clone()
+            .map(|r| (r, period_col, table.get(r, period_col))),
         opts,
         "the period column",
     )?;
@@ -219,7 +241,11 @@ fn read_targets(
         let period = match cells::date_of(table.get(r, period_col), order, opts, table.is_1904) {
             Ok(p) => p,
             Err(why) => {
-                out.findings.push(table.at(Finding::error("bad_date", format!("{why}; the target was skipped")).kpi(&name), r, Some(period_col)));
+                out.findings.push(table.at(
+                    Finding::error("bad_date", format!("{why}; the target was skipped")).kpi(&name),
+                    r,
+                    Some(period_col),
+                ));
                 continue;
             }
         };
@@ -231,7 +257,11 @@ fn read_targets(
                     label_grain: period.grain,
                     target: value,
                     is_step,
-                    source: SourceRef { file: file.clone(), sheet: sheet.clone(), row: r as u32 + 1 },
+                    source: SourceRef {
+                        file: file.clone(),
+                        sheet: sheet.clone(),
+                        row: r as u32 + 1,
+                    },
                 });
                 n += 1;
             }

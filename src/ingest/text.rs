@@ -107,21 +107,22 @@ pub fn decode(
     forced: Option<EncodingArg>,
     findings: &mut Vec<Finding>,
 ) -> Result<String> {
-    let (enc, body): (&'static Encoding, &[u8]) = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        (UTF_8, rest)
-    } else if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        (UTF_16LE, rest)
-    } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        (UTF_16BE, rest)
-    } else {
-        match forced {
-            Some(EncodingArg::Windows1252) => (WINDOWS_1252, bytes),
-            Some(EncodingArg::Utf16) => (UTF_16LE, bytes),
-            Some(EncodingArg::Utf8) => (UTF_8, bytes),
-            None if std::str::from_utf8(bytes).is_ok() => (UTF_8, bytes),
-            None => (WINDOWS_1252, bytes),
-        }
-    };
+    let (enc, body): (&'static Encoding, &[u8]) =
+        if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+            (UTF_8, rest)
+        } else if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+            (UTF_16LE, rest)
+        } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+            (UTF_16BE, rest)
+        } else {
+            match forced {
+                Some(EncodingArg::Windows1252) => (WINDOWS_1252, bytes),
+                Some(EncodingArg::Utf16) => (UTF_16LE, bytes),
+                Some(EncodingArg::Utf8) => (UTF_8, bytes),
+                None if std::str::from_utf8(bytes).is_ok() => (UTF_8, bytes),
+                None => (WINDOWS_1252, bytes),
+            }
+        };
     let (text, had_errors) = enc.decode_without_bom_handling(body);
     if had_errors {
         return Err(Error::read(
@@ -216,13 +217,19 @@ mod tests {
         assert_eq!(sniff_delimiter("a,b,c\n1,2,3\n", "f").unwrap(), b',');
         assert_eq!(sniff_delimiter("a;b;c\n1,5;2,5;3\n", "f").unwrap(), b';');
         assert_eq!(sniff_delimiter("a\tb\n1\t2\n", "f").unwrap(), b'\t');
-        assert_eq!(sniff_delimiter("\"x,y\";b\n\"1,2\";3\n", "f").unwrap(), b';');
+        assert_eq!(
+            sniff_delimiter("\"x,y\";b\n\"1,2\";3\n", "f").unwrap(),
+            b';'
+        );
     }
 
     #[test]
     fn decodes_boms_and_1252() {
         let mut f = Vec::new();
-        assert_eq!(decode(b"\xEF\xBB\xBFa,b", "f", None, &mut f).unwrap(), "a,b");
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFa,b", "f", None, &mut f).unwrap(),
+            "a,b"
+        );
         let utf16: Vec<u8> = [0xFF, 0xFE]
             .into_iter()
             .chain("a\tb".encode_utf16().flat_map(u16::to_le_bytes))

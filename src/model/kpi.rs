@@ -26,10 +26,10 @@ impl Direction {
     }
     pub fn parse(s: &str) -> Option<Direction> {
         match s.trim().to_ascii_lowercase().as_str() {
-            "higher" | "higher is better" | "up" | "increase" | "max" | "maximise"
-            | "maximize" | "positive" => Some(Direction::Higher),
-            "lower" | "lower is better" | "down" | "decrease" | "min" | "minimise"
-            | "minimize" | "negative" => Some(Direction::Lower),
+            "higher" | "higher is better" | "up" | "increase" | "max" | "maximise" | "maximize"
+            | "positive" => Some(Direction::Higher),
+            "lower" | "lower is better" | "down" | "decrease" | "min" | "minimise" | "minimize"
+            | "negative" => Some(Direction::Lower),
             "range" | "band" | "threshold" | "within" => Some(Direction::Range),
             _ => None,
         }
@@ -134,9 +134,24 @@ impl KpiDef {
             ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = other.$f.clone(); } )* };
         }
         fill!(
-            direction, unit, aggregation, owner, target, target_min, target_max, tolerance,
-            lower_bound, upper_bound, role, freeze_after, run_length, max_lag, transform,
-            min_pairs, perspective, description
+            direction,
+            unit,
+            aggregation,
+            owner,
+            target,
+            target_min,
+            target_max,
+            tolerance,
+            lower_bound,
+            upper_bound,
+            role,
+            freeze_after,
+            run_length,
+            max_lag,
+            transform,
+            min_pairs,
+            perspective,
+            description
         );
         if self.targets.is_empty() {
             self.targets = other.targets.clone();

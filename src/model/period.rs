@@ -230,18 +230,27 @@ mod tests {
         let c = Calendar::default();
         assert_eq!(c.period_start(d(2024, 3, 14), Grain::Week), d(2024, 3, 11));
         assert_eq!(c.period_start(d(2024, 3, 14), Grain::Month), d(2024, 3, 1));
-        assert_eq!(c.period_start(d(2024, 5, 14), Grain::Quarter), d(2024, 4, 1));
+        assert_eq!(
+            c.period_start(d(2024, 5, 14), Grain::Quarter),
+            d(2024, 4, 1)
+        );
         assert_eq!(c.period_start(d(2024, 5, 14), Grain::Year), d(2024, 1, 1));
         let fy = Calendar {
             fiscal_year_start: 4,
         };
-        assert_eq!(fy.period_start(d(2024, 3, 14), Grain::Quarter), d(2024, 1, 1));
+        assert_eq!(
+            fy.period_start(d(2024, 3, 14), Grain::Quarter),
+            d(2024, 1, 1)
+        );
         assert_eq!(fy.period_start(d(2024, 3, 14), Grain::Year), d(2023, 4, 1));
         assert_eq!(fy.period_start(d(2024, 4, 1), Grain::Year), d(2024, 4, 1));
         let fy11 = Calendar {
             fiscal_year_start: 11,
         };
-        assert_eq!(fy11.period_start(d(2024, 1, 5), Grain::Quarter), d(2023, 11, 1));
+        assert_eq!(
+            fy11.period_start(d(2024, 1, 5), Grain::Quarter),
+            d(2023, 11, 1)
+        );
         assert_eq!(fy.fiscal_year(2024), Some(d(2023, 4, 1)));
     }
 

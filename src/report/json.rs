@@ -83,7 +83,10 @@ fn kpi(k: &KpiResult) -> Value {
             "streak": a.streak,
         }),
     );
-    obj.insert("series".into(), Value::Array(k.series.iter().map(point).collect()));
+    obj.insert(
+        "series".into(),
+        Value::Array(k.series.iter().map(point).collect()),
+    );
     Value::Object(obj)
 }
 

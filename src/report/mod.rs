@@ -39,7 +39,11 @@ pub fn build_workbook(results: &Results, created: NaiveDateTime) -> Result<Vec<u
         .set_title(&results.title)
         .set_subject(format!("KPI report as of {}", results.as_of))
         .set_author("kpilens")
-        .set_comment(format!("Written by kpilens {} from {} input(s)", crate::VERSION, results.inputs.len()))
+        .set_comment(format!(
+            "Written by kpilens {} from {} input(s)",
+            crate::VERSION,
+            results.inputs.len()
+        ))
         .set_creation_datetime(&created)
         .set_custom_property(GENERATOR, format!("kpilens {}", crate::VERSION).as_str());
     wb.set_properties(&props);
@@ -53,7 +57,10 @@ pub fn build_workbook(results: &Results, created: NaiveDateTime) -> Result<Vec<u
 /// Write bytes to a temporary file beside `path`, then rename it into place.
 pub fn save_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let err = |e: &dyn std::fmt::Display| Error::write(path.display(), e);
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| err(&e))?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".kpilens-")
@@ -68,9 +75,15 @@ pub fn save_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Was the file at `path` written by kpilens? (Its custom document properties say so.)
 pub fn written_by_kpilens(path: &Path) -> bool {
-    let Ok(file) = std::fs::File::open(path) else { return false };
-    let Ok(mut zip) = zip::ZipArchive::new(file) else { return false };
-    let Ok(mut entry) = zip.by_name("docProps/custom.xml") else { return false };
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(file) else {
+        return false;
+    };
+    let Ok(mut entry) = zip.by_name("docProps/custom.xml") else {
+        return false;
+    };
     if entry.size() > 1 << 20 {
         return false;
     }
@@ -83,7 +96,13 @@ pub fn written_by_kpilens(path: &Path) -> bool {
 
 /// Write text that came from an input: formula-like text keeps Excel's quote prefix so
 /// no edit turns it into a formula, and over-long text is cut to Excel's limit.
-pub fn write_text(ws: &mut Worksheet, row: u32, col: u16, text: &str, fmt: &Format) -> Result<(), XlsxError> {
+pub fn write_text(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    fmt: &Format,
+) -> Result<(), XlsxError> {
     let mut cut = text.len().min(MAX_TEXT);
     while !text.is_char_boundary(cut) {
         cut -= 1;
@@ -98,7 +117,13 @@ pub fn write_text(ws: &mut Worksheet, row: u32, col: u16, text: &str, fmt: &Form
 }
 
 /// Write a number, or nothing for a missing or non-finite value.
-pub fn write_num(ws: &mut Worksheet, row: u32, col: u16, v: Option<f64>, fmt: &Format) -> Result<(), XlsxError> {
+pub fn write_num(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    v: Option<f64>,
+    fmt: &Format,
+) -> Result<(), XlsxError> {
     match v {
         Some(x) if x.is_finite() => {
             ws.write_number_with_format(row, col, x, fmt)?;

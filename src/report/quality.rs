@@ -41,7 +41,12 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
         write_text(ws, row, 7, &f.message, &st.wrap)?;
     }
     if findings.is_empty() {
-        ws.write_string_with_format(1, 7, "No data-quality findings: every input cell was read as expected.", &st.text)?;
+        ws.write_string_with_format(
+            1,
+            7,
+            "No data-quality findings: every input cell was read as expected.",
+            &st.text,
+        )?;
     }
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, findings.len().max(1) as u32, HEADERS.len() as u16 - 1)?;

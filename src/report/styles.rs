@@ -43,7 +43,10 @@ fn fill(bg: u32, fg: u32) -> Format {
 impl Styles {
     pub fn new() -> Styles {
         Styles {
-            title: base().set_bold().set_font_size(16).set_font_color(Color::RGB(HEADER_FILL)),
+            title: base()
+                .set_bold()
+                .set_font_size(16)
+                .set_font_color(Color::RGB(HEADER_FILL)),
             subtitle: base().set_font_color(Color::RGB(0x595959)),
             header: base()
                 .set_bold()
@@ -55,20 +58,30 @@ impl Styles {
             group: base().set_bold().set_background_color(Color::RGB(0xD9E1F2)),
             text: base(),
             wrap: base().set_text_wrap().set_align(FormatAlign::Top),
-            link: base().set_font_color(Color::RGB(0x0563C1)).set_underline(rust_xlsxwriter::FormatUnderline::Single),
+            link: base()
+                .set_font_color(Color::RGB(0x0563C1))
+                .set_underline(rust_xlsxwriter::FormatUnderline::Single),
             number: base().set_num_format("#,##0.00"),
             integer: base().set_num_format("#,##0"),
             percent: base().set_num_format("0.0%"),
             signed_percent: base().set_num_format("+0.0%;-0.0%;0.0%"),
-            date_day: base().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Left),
-            date_month: base().set_num_format("mmm yyyy").set_align(FormatAlign::Left),
+            date_day: base()
+                .set_num_format("yyyy-mm-dd")
+                .set_align(FormatAlign::Left),
+            date_month: base()
+                .set_num_format("mmm yyyy")
+                .set_align(FormatAlign::Left),
             status: [
                 fill(0xC6EFCE, 0x006100),
                 fill(0xFFEB9C, 0x9C5700),
                 fill(0xFFC7CE, 0x9C0006),
                 fill(0xEDEDED, 0x595959),
             ],
-            severity: [fill(0xFFC7CE, 0x9C0006), fill(0xFFEB9C, 0x9C5700), fill(0xDDEBF7, 0x1F3864)],
+            severity: [
+                fill(0xFFC7CE, 0x9C0006),
+                fill(0xFFEB9C, 0x9C5700),
+                fill(0xDDEBF7, 0x1F3864),
+            ],
         }
     }
 
@@ -110,8 +123,11 @@ impl Styles {
 
 fn is_count(unit: &str) -> bool {
     let u = unit.to_ascii_lowercase();
-    ["count", "#", "units", "people", "fte", "tickets", "orders", "usd", "eur", "gbp", "$", "€", "£"]
-        .contains(&u.as_str())
+    [
+        "count", "#", "units", "people", "fte", "tickets", "orders", "usd", "eur", "gbp", "$", "€",
+        "£",
+    ]
+    .contains(&u.as_str())
 }
 
 impl Default for Styles {

@@ -30,15 +30,30 @@ const HEADERS: [(&str, f64); 15] = [
 
 pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Summary")?;
-    let cal = Calendar { fiscal_year_start: r.fiscal_year_start };
+    let cal = Calendar {
+        fiscal_year_start: r.fiscal_year_start,
+    };
     write_text(ws, 0, 0, &r.title, &st.title)?;
     let period = match r.period {
         None => "auto (each KPI at its own grain)".to_string(),
         Some(g) => g.as_str().to_string(),
     };
     let lines = [
-        format!("As of {}  ·  period: {}  ·  window: {} periods  ·  rules: {}", r.as_of, period, r.window, rules_name(r)),
-        format!("Inputs: {}", r.inputs.iter().map(|i| i.path.as_str()).collect::<Vec<_>>().join(", ")),
+        format!(
+            "As of {}  ·  period: {}  ·  window: {} periods  ·  rules: {}",
+            r.as_of,
+            period,
+            r.window,
+            rules_name(r)
+        ),
+        format!(
+            "Inputs: {}",
+            r.inputs
+                .iter()
+                .map(|i| i.path.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         counts_line(r),
         format!("kpilens {}", crate::VERSION),
     ];
@@ -67,7 +82,12 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
         }
     }
     ws.set_freeze_panes(header_row + 1, 1)?;
-    ws.autofilter(header_row, 0, row.saturating_sub(1).max(header_row), HEADERS.len() as u16 - 1)?;
+    ws.autofilter(
+        header_row,
+        0,
+        row.saturating_sub(1).max(header_row),
+        HEADERS.len() as u16 - 1,
+    )?;
     ws.set_row_height(header_row, 30)?;
     print_setup(ws, header_row)?;
     Ok(())
@@ -111,7 +131,13 @@ fn groups(r: &Results) -> Vec<(Option<&str>, Vec<&KpiResult>)> {
     out
 }
 
-fn kpi_row(ws: &mut Worksheet, row: u32, k: &KpiResult, st: &Styles, cal: &Calendar) -> Result<(), XlsxError> {
+fn kpi_row(
+    ws: &mut Worksheet,
+    row: u32,
+    k: &KpiResult,
+    st: &Styles,
+    cal: &Calendar,
+) -> Result<(), XlsxError> {
     let d = &k.def;
     let l = &k.latest;
     let vf = st.value(d.unit.as_deref());
@@ -119,14 +145,23 @@ fn kpi_row(ws: &mut Worksheet, row: u32, k: &KpiResult, st: &Styles, cal: &Calen
     write_text(ws, row, 1, d.owner.as_deref().unwrap_or(""), &st.text)?;
     write_text(ws, row, 2, d.unit.as_deref().unwrap_or(""), &st.text)?;
     write_text(ws, row, 3, k.grain.as_str(), &st.text)?;
-    match l.period {
-        Some(p) => write_text(ws, row, 4, &cal.label(p, k.grain), &st.text)?,
-        None => {}
+    if let Some(p) = l.period {
+        write_text(ws, row, 4, &cal.label(p, k.grain), &st.text)?;
     }
     write_num(ws, row, 5, l.value, vf)?;
     if d.direction() == Direction::Range {
         if let (Some(a), Some(b)) = (l.target_min, l.target_max) {
-            write_text(ws, row, 6, &format!("{} – {}", fmt_value(a, d.unit.as_deref()), fmt_value(b, d.unit.as_deref())), &st.text)?;
+            write_text(
+                ws,
+                row,
+                6,
+                &format!(
+                    "{} – {}",
+                    fmt_value(a, d.unit.as_deref()),
+                    fmt_value(b, d.unit.as_deref())
+                ),
+                &st.text,
+            )?;
         }
     } else {
         write_num(ws, row, 6, l.target, vf)?;
@@ -145,7 +180,7 @@ fn kpi_row(ws: &mut Worksheet, row: u32, k: &KpiResult, st: &Styles, cal: &Calen
     ws.write_number_with_format(row, 12, k.n as f64, &st.integer)?;
     for (c, p) in [(13u16, k.first_period), (14, k.last_period)] {
         if let Some(p) = p {
-            ws.write_date_with_format(row, c, &p, st.date(k.grain))?;
+            ws.write_date_with_format(row, c, p, st.date(k.grain))?;
         }
     }
     Ok(())
@@ -181,9 +216,14 @@ pub fn status_reason(k: &KpiResult) -> String {
     };
     let actual = fmt_value(v, unit);
     match (k.def.direction(), status) {
-        (_, Status::None) => format!("{actual}: no target is set for this period, so there is no status."),
+        (_, Status::None) => {
+            format!("{actual}: no target is set for this period, so there is no status.")
+        }
         (Direction::Range, s) => {
-            let (a, b) = (l.target_min.unwrap_or(f64::NAN), l.target_max.unwrap_or(f64::NAN));
+            let (a, b) = (
+                l.target_min.unwrap_or(f64::NAN),
+                l.target_max.unwrap_or(f64::NAN),
+            );
             let band = format!("{} – {}", fmt_value(a, unit), fmt_value(b, unit));
             match s {
                 Status::Green => format!("{actual} is inside the band {band} → green"),
@@ -194,9 +234,20 @@ pub fn status_reason(k: &KpiResult) -> String {
         (dir, s) => {
             let t = l.target.unwrap_or(f64::NAN);
             let gap = l.gap.unwrap_or(0.0);
-            let pct = l.gap_pct.map(|p| format!(" ({:+.1}%)", p * 100.0)).unwrap_or_default();
-            let better = if dir == Direction::Lower { "at or below" } else { "at or above" };
-            let miss = if dir == Direction::Lower { "above" } else { "short of" };
+            let pct = l
+                .gap_pct
+                .map(|p| format!(" ({:+.1}%)", p * 100.0))
+                .unwrap_or_default();
+            let better = if dir == Direction::Lower {
+                "at or below"
+            } else {
+                "at or above"
+            };
+            let miss = if dir == Direction::Lower {
+                "above"
+            } else {
+                "short of"
+            };
             match s {
                 Status::Green => format!("{actual} vs target {}: {better} target → green", fmt_value(t, unit)),
                 Status::Amber => format!("{actual} vs target {}: {} {miss} target{pct}, inside the {:.0}% tolerance → amber", fmt_value(t, unit), fmt_value(gap.abs(), unit), tol * 100.0),

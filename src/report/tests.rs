@@ -58,10 +58,16 @@ fn results() -> Results {
         period: None,
         window: 24,
         fiscal_year_start: 1,
-        inputs: vec![InputInfo { path: "in.csv".into(), sheets: vec![] }],
+        inputs: vec![InputInfo {
+            path: "in.csv".into(),
+            sheets: vec![],
+        }],
         layouts: vec![],
         kpis: vec![kpi],
-        findings: vec![Finding::warning("bad_value", "'x' is not a number").file("in.csv").row(4).col(2)],
+        findings: vec![Finding::warning("bad_value", "'x' is not a number")
+            .file("in.csv")
+            .row(4)
+            .col(2)],
     }
 }
 
@@ -77,7 +83,10 @@ fn sheets_and_cells_read_back() {
     let mut wb = open_workbook_auto(&path).unwrap();
     assert_eq!(wb.sheet_names(), ["Summary", "Data Quality", "Data"]);
     let s = wb.worksheet_range("Summary").unwrap();
-    assert_eq!(s.get_value((0, 0)), Some(&Data::String("Test report".into())));
+    assert_eq!(
+        s.get_value((0, 0)),
+        Some(&Data::String("Test report".into()))
+    );
     assert_eq!(
         s.get_value((3, 0)),
         Some(&Data::String("1 KPIs: 0 green, 0 amber, 1 red, 0 no target; 1 data findings (0 errors, 1 warnings, 0 info)".into()))
@@ -92,8 +101,14 @@ fn sheets_and_cells_read_back() {
     assert_eq!(q.get_value((1, 5)), Some(&Data::Float(4.0)));
     assert_eq!(q.get_value((1, 6)), Some(&Data::String("C".into())));
     let data = wb.worksheet_range("Data").unwrap();
-    assert_eq!(data.get_value((3, 3)), Some(&Data::Float(0.3 + 3.0 / 100.0)));
-    assert_eq!(data.get_value((3, 2)), Some(&Data::String("Mar 2024".into())));
+    assert_eq!(
+        data.get_value((3, 3)),
+        Some(&Data::Float(0.3 + 3.0 / 100.0))
+    );
+    assert_eq!(
+        data.get_value((3, 2)),
+        Some(&Data::String("Mar 2024".into()))
+    );
 }
 
 #[test]
@@ -118,7 +133,21 @@ fn own_output_is_recognised_and_bytes_repeat() {
 fn json_has_the_interface_names() {
     let j = json::to_json(&results());
     let k = &j["kpis"][0];
-    for key in ["name", "unit", "direction", "grain", "aggregation", "owner", "n", "first_period", "last_period", "latest", "change", "attainment", "series"] {
+    for key in [
+        "name",
+        "unit",
+        "direction",
+        "grain",
+        "aggregation",
+        "owner",
+        "n",
+        "first_period",
+        "last_period",
+        "latest",
+        "change",
+        "attainment",
+        "series",
+    ] {
         assert!(k.get(key).is_some(), "missing {key}");
     }
     assert_eq!(k["latest"]["status"], "red");

@@ -7,21 +7,38 @@ const GOOD: &str = "Date,KPI,Value\n2024-01-01,A,1\n2024-02-01,A,2\n";
 fn missing_input_is_exit_4() {
     let (o, _d) = Run::new().args(["report", "nope.csv"]).run();
     assert_eq!(o.code, 4, "{}", o.stderr);
-    assert_eq!(o.stderr.trim(), "kpilens: error: could not read nope.csv: no such file or folder — check the path");
+    assert_eq!(
+        o.stderr.trim(),
+        "kpilens: error: could not read nope.csv: no such file or folder — check the path"
+    );
 }
 
 #[test]
 fn unsupported_bytes_are_exit_4() {
-    let (o, _d) = Run::new().file("x.xlsx", [0u8, 1, 2, 3, 0, 0, 7, 8, 0, 0]).args(["report", "x.xlsx"]).run();
+    let (o, _d) = Run::new()
+        .file("x.xlsx", [0u8, 1, 2, 3, 0, 0, 7, 8, 0, 0])
+        .args(["report", "x.xlsx"])
+        .run();
     assert_eq!(o.code, 4, "{}", o.stderr);
-    assert!(o.stderr.contains("x.xlsx") && o.stderr.contains("not a supported format"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("x.xlsx") && o.stderr.contains("not a supported format"),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]
 fn truncated_xlsx_is_exit_4() {
-    let (o, _d) = Run::new().file("t.xlsx", b"PK\x03\x04\x14\x00\x00\x00broken").args(["report", "t.xlsx"]).run();
+    let (o, _d) = Run::new()
+        .file("t.xlsx", b"PK\x03\x04\x14\x00\x00\x00broken")
+        .args(["report", "t.xlsx"])
+        .run();
     assert_eq!(o.code, 4, "{}", o.stderr);
-    assert!(o.stderr.contains("t.xlsx") && o.stderr.contains("damaged or truncated"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("t.xlsx") && o.stderr.contains("damaged or truncated"),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]
@@ -32,7 +49,8 @@ fn a_bad_file_beside_a_good_one_becomes_a_finding() {
         .args(["report", "good.csv", "bad.xlsx", "--json", "r.json", "-q"])
         .run();
     assert_eq!(o.code, 0, "{}", o.stderr);
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(o.dir.join("r.json")).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(o.dir.join("r.json")).unwrap()).unwrap();
     let f = crate::support::finding(&json, "unreadable_file");
     assert_eq!(f["severity"], "error");
     assert_eq!(f["file"], "bad.xlsx");
@@ -40,11 +58,27 @@ fn a_bad_file_beside_a_good_one_becomes_a_finding() {
 
 #[test]
 fn ambiguous_day_month_is_exit_3() {
-    let (o, _d) = Run::new().file("amb.csv", "Date,KPI,Value\n01/02/2024,A,1\n03/04/2024,A,2\n").args(["report", "amb.csv"]).run();
+    let (o, _d) = Run::new()
+        .file(
+            "amb.csv",
+            "Date,KPI,Value\n01/02/2024,A,1\n03/04/2024,A,2\n",
+        )
+        .args(["report", "amb.csv"])
+        .run();
     assert_eq!(o.code, 3, "{}", o.stderr);
-    assert!(o.stderr.contains("amb.csv") && o.stderr.contains("column A") && o.stderr.contains("'01/02/2024'") && o.stderr.contains("--date-format"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("amb.csv")
+            && o.stderr.contains("column A")
+            && o.stderr.contains("'01/02/2024'")
+            && o.stderr.contains("--date-format"),
+        "{}",
+        o.stderr
+    );
     let (ok, _d) = Run::new()
-        .file("amb.csv", "Date,KPI,Value\n01/02/2024,A,1\n03/04/2024,A,2\n")
+        .file(
+            "amb.csv",
+            "Date,KPI,Value\n01/02/2024,A,1\n03/04/2024,A,2\n",
+        )
         .args(["report", "amb.csv", "--date-format", "%d/%m/%Y", "-q"])
         .run();
     assert_eq!(ok.code, 0, "{}", ok.stderr);
@@ -61,25 +95,40 @@ fn empty_and_header_only_are_exit_3() {
 
 #[test]
 fn output_over_an_input_or_foreign_file_is_exit_5() {
-    let (o, _d) = Run::new().file("a.csv", GOOD).args(["report", "a.csv", "-o", "./a.csv"]).run();
+    let (o, _d) = Run::new()
+        .file("a.csv", GOOD)
+        .args(["report", "a.csv", "-o", "./a.csv"])
+        .run();
     assert_eq!(o.code, 5, "{}", o.stderr);
     assert!(o.stderr.contains("one of the inputs"), "{}", o.stderr);
     assert_eq!(std::fs::read_to_string(o.dir.join("a.csv")).unwrap(), GOOD);
 
-    let (o, _d) = Run::new().file("a.csv", GOOD).file("old.xlsx", "precious").args(["report", "a.csv", "-o", "old.xlsx"]).run();
+    let (o, _d) = Run::new()
+        .file("a.csv", GOOD)
+        .file("old.xlsx", "precious")
+        .args(["report", "a.csv", "-o", "old.xlsx"])
+        .run();
     assert_eq!(o.code, 5, "{}", o.stderr);
     assert!(o.stderr.contains("--force"), "{}", o.stderr);
-    assert_eq!(std::fs::read_to_string(o.dir.join("old.xlsx")).unwrap(), "precious");
+    assert_eq!(
+        std::fs::read_to_string(o.dir.join("old.xlsx")).unwrap(),
+        "precious"
+    );
 }
 
 #[test]
 fn own_output_is_replaced_and_bytes_are_identical() {
-    let run = Run::new().file("a.csv", GOOD).args(["report", "a.csv", "-o", "out/r.xlsx", "-q"]);
+    let run = Run::new()
+        .file("a.csv", GOOD)
+        .args(["report", "a.csv", "-o", "out/r.xlsx", "-q"]);
     let dir = run.dir.path().to_path_buf();
     let (o, keep) = run.run();
     assert_eq!(o.code, 0, "{}", o.stderr);
     let first = std::fs::read(dir.join("out/r.xlsx")).unwrap();
-    let (o2, _k2) = Run::new().file("a.csv", GOOD).args(["report", "a.csv", "-o", "out/r.xlsx", "-q"]).run();
+    let (o2, _k2) = Run::new()
+        .file("a.csv", GOOD)
+        .args(["report", "a.csv", "-o", "out/r.xlsx", "-q"])
+        .run();
     assert_eq!(o2.code, 0, "{}", o2.stderr);
     let other = std::fs::read(o2.dir.join("out/r.xlsx")).unwrap();
     assert_eq!(first, other, "identical input must give identical bytes");
@@ -95,7 +144,11 @@ fn own_output_is_replaced_and_bytes_are_identical() {
 
 #[test]
 fn flag_values_out_of_range_are_exit_2() {
-    for args in [vec!["--window", "0"], vec!["--fiscal-year-start", "13"], vec!["--as-of", "2024-02-30"]] {
+    for args in [
+        vec!["--window", "0"],
+        vec!["--fiscal-year-start", "13"],
+        vec!["--as-of", "2024-02-30"],
+    ] {
         let mut all = vec!["report", "a.csv"];
         all.extend(args.iter());
         let (o, _d) = Run::new().file("a.csv", GOOD).args(all).run();
@@ -111,24 +164,50 @@ fn config_errors_name_key_and_line() {
         .args(["report", "a.csv", "-c", "k.toml"])
         .run();
     assert_eq!(o.code, 3, "{}", o.stderr);
-    assert!(o.stderr.contains("k.toml, line 3") && o.stderr.contains("did you mean `target`?"), "{}", o.stderr);
-    let (o, _d) = Run::new().file("a.csv", GOOD).args(["report", "a.csv", "-c", "missing.toml"]).run();
+    assert!(
+        o.stderr.contains("k.toml, line 3") && o.stderr.contains("did you mean `target`?"),
+        "{}",
+        o.stderr
+    );
+    let (o, _d) = Run::new()
+        .file("a.csv", GOOD)
+        .args(["report", "a.csv", "-c", "missing.toml"])
+        .run();
     assert_eq!(o.code, 4, "{}", o.stderr);
 }
 
 #[test]
 fn check_exits_3_on_error_findings() {
-    let (o, _d) = Run::new().file("a.csv", "Date,KPI,Value\n2024-01-01,A,1\n2024-02-01,A,oops\n2024-03-01,A,3\n").args(["check", "a.csv"]).run();
+    let (o, _d) = Run::new()
+        .file(
+            "a.csv",
+            "Date,KPI,Value\n2024-01-01,A,1\n2024-02-01,A,oops\n2024-03-01,A,3\n",
+        )
+        .args(["check", "a.csv"])
+        .run();
     assert_eq!(o.code, 3, "{}", o.stdout);
-    assert!(o.stdout.contains("bad_value") && o.stdout.contains("'oops'") && o.stdout.contains("row 3, column C"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("bad_value")
+            && o.stdout.contains("'oops'")
+            && o.stdout.contains("row 3, column C"),
+        "{}",
+        o.stdout
+    );
 }
 
 #[test]
 fn init_writes_a_config_that_loads() {
-    let (o, _d) = Run::new().file("a.csv", GOOD).args(["init", "a.csv", "-o", "k.toml"]).run();
+    let (o, _d) = Run::new()
+        .file("a.csv", GOOD)
+        .args(["init", "a.csv", "-o", "k.toml"])
+        .run();
     assert_eq!(o.code, 0, "{}", o.stderr);
     let text = std::fs::read_to_string(o.dir.join("k.toml")).unwrap();
     assert!(text.contains("name = \"A\""), "{text}");
-    let (o2, _d2) = Run::new().file("a.csv", GOOD).file("k.toml", text).args(["report", "a.csv", "-c", "k.toml", "-q"]).run();
+    let (o2, _d2) = Run::new()
+        .file("a.csv", GOOD)
+        .file("k.toml", text)
+        .args(["report", "a.csv", "-c", "k.toml", "-q"])
+        .run();
     assert_eq!(o2.code, 0, "{}", o2.stderr);
 }

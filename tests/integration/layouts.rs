@@ -13,10 +13,16 @@ fn long_csv_with_title_and_notes_rows() {
     let csv = "ACME export,,\n\nDate,Metric,Value,Target,Owner\n\
                2024-01-31,Sales,100,90,Ann\n2024-02-29,Sales,110,90,Ann\n2024-03-31,Sales,\"1,234.5\",90,Ann\n\
                2024-01-31,Cost,5,,\n2024-02-29,Cost,6,,\n\nSource: ERP,,\n";
-    let (json, _, _) = Run::new().file("long.csv", csv).report_json(&["long.csv"], &[]);
+    let (json, _, _) = Run::new()
+        .file("long.csv", csv)
+        .report_json(&["long.csv"], &[]);
     assert_eq!(
         values(&json, "Sales"),
-        v(&[("2024-01-01", 100.0), ("2024-02-01", 110.0), ("2024-03-01", 1234.5)])
+        v(&[
+            ("2024-01-01", 100.0),
+            ("2024-02-01", 110.0),
+            ("2024-03-01", 1234.5)
+        ])
     );
     let sales = kpi(&json, "Sales");
     assert_eq!(sales["grain"], "month");
@@ -32,9 +38,21 @@ fn long_csv_with_title_and_notes_rows() {
 #[test]
 fn wide_csv_with_target_columns() {
     let csv = "Month,Revenue,Revenue target,Churn %\n2024-01,10,12,2%\n2024-02,11,12,3%\n2024-03,,12,2.5%\n";
-    let (json, _, _) = Run::new().file("wide.csv", csv).report_json(&["wide.csv"], &[]);
-    assert_eq!(values(&json, "Revenue"), v(&[("2024-01-01", 10.0), ("2024-02-01", 11.0)]));
-    assert_eq!(values(&json, "Churn %"), v(&[("2024-01-01", 0.02), ("2024-02-01", 0.03), ("2024-03-01", 0.025)]));
+    let (json, _, _) = Run::new()
+        .file("wide.csv", csv)
+        .report_json(&["wide.csv"], &[]);
+    assert_eq!(
+        values(&json, "Revenue"),
+        v(&[("2024-01-01", 10.0), ("2024-02-01", 11.0)])
+    );
+    assert_eq!(
+        values(&json, "Churn %"),
+        v(&[
+            ("2024-01-01", 0.02),
+            ("2024-02-01", 0.03),
+            ("2024-03-01", 0.025)
+        ])
+    );
     let rev = kpi(&json, "Revenue");
     assert_eq!(rev["series"][0]["target"], 12.0);
     assert_eq!(rev["latest"]["period"], "2024-02-01");
@@ -44,12 +62,28 @@ fn wide_csv_with_target_columns() {
 #[test]
 fn periods_across_csv_with_attribute_columns() {
     let csv = "KPI pack Q1,,,,,\nKPI,Owner,Unit,Jan-24,Feb-24,Mar-24\nNPS,CX,pts,31,33,(2)\nLeads,Sales,count,\"1,200\",n/a,1300\nTotal,,,,,\n";
-    let (json, _, _) = Run::new().file("across.csv", csv).report_json(&["across.csv"], &[]);
-    assert_eq!(values(&json, "NPS"), v(&[("2024-01-01", 31.0), ("2024-02-01", 33.0), ("2024-03-01", -2.0)]));
-    assert_eq!(values(&json, "Leads"), v(&[("2024-01-01", 1200.0), ("2024-03-01", 1300.0)]));
+    let (json, _, _) = Run::new()
+        .file("across.csv", csv)
+        .report_json(&["across.csv"], &[]);
+    assert_eq!(
+        values(&json, "NPS"),
+        v(&[
+            ("2024-01-01", 31.0),
+            ("2024-02-01", 33.0),
+            ("2024-03-01", -2.0)
+        ])
+    );
+    assert_eq!(
+        values(&json, "Leads"),
+        v(&[("2024-01-01", 1200.0), ("2024-03-01", 1300.0)])
+    );
     assert_eq!(kpi(&json, "NPS")["owner"], "CX");
     assert_eq!(kpi(&json, "Leads")["unit"], "count");
-    assert!(json["kpis"].as_array().unwrap().iter().all(|k| k["name"] != "Total"));
+    assert!(json["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|k| k["name"] != "Total"));
 }
 
 /// A management-report workbook: title row, real date cells across, percent cells,
@@ -63,11 +97,13 @@ fn across_workbook() -> Vec<u8> {
     ws.write(2, 0, "KPI").unwrap();
     for m in 0..4u8 {
         let d = ExcelDateTime::from_ymd(2024, m + 1, 1).unwrap();
-        ws.write_datetime_with_format(2, u16::from(m) + 1, &d, &date_fmt).unwrap();
+        ws.write_datetime_with_format(2, u16::from(m) + 1, &d, &date_fmt)
+            .unwrap();
     }
     ws.write(3, 0, "Margin").unwrap();
     for (i, x) in [0.31, 0.32, 0.30, 0.33].iter().enumerate() {
-        ws.write_number_with_format(3, i as u16 + 1, *x, &pct).unwrap();
+        ws.write_number_with_format(3, i as u16 + 1, *x, &pct)
+            .unwrap();
     }
     ws.write(4, 0, "Orders").unwrap();
     ws.write_number(4, 1, 120.0).unwrap();
@@ -76,10 +112,16 @@ fn across_workbook() -> Vec<u8> {
     ws.write_number(4, 4, 125.0).unwrap();
     ws.write(6, 0, "Source: ERP").unwrap();
     let defs = wb.add_worksheet().set_name("KPIs").unwrap();
-    for (c, h) in ["name", "owner", "direction", "aggregation", "perspective"].iter().enumerate() {
+    for (c, h) in ["name", "owner", "direction", "aggregation", "perspective"]
+        .iter()
+        .enumerate()
+    {
         defs.write(0, c as u16, *h).unwrap();
     }
-    for (c, h) in ["Orders", "Sales", "higher", "sum", "Customer"].iter().enumerate() {
+    for (c, h) in ["Orders", "Sales", "higher", "sum", "Customer"]
+        .iter()
+        .enumerate()
+    {
         defs.write(1, c as u16, *h).unwrap();
     }
     let tg = wb.add_worksheet().set_name("Targets").unwrap();
@@ -97,10 +139,17 @@ fn across_workbook() -> Vec<u8> {
 
 #[test]
 fn periods_across_workbook_with_definitions_and_targets() {
-    let (json, _, _) = Run::new().file("pack.xlsx", across_workbook()).report_json(&["pack.xlsx"], &[]);
+    let (json, _, _) = Run::new()
+        .file("pack.xlsx", across_workbook())
+        .report_json(&["pack.xlsx"], &[]);
     assert_eq!(
         values(&json, "Margin"),
-        v(&[("2024-01-01", 0.31), ("2024-02-01", 0.32), ("2024-03-01", 0.30), ("2024-04-01", 0.33)])
+        v(&[
+            ("2024-01-01", 0.31),
+            ("2024-02-01", 0.32),
+            ("2024-03-01", 0.30),
+            ("2024-04-01", 0.33)
+        ])
     );
     let margin = kpi(&json, "Margin");
     assert_eq!(margin["unit"], "%");
@@ -112,7 +161,10 @@ fn periods_across_workbook_with_definitions_and_targets() {
     let c = codes(&json);
     assert!(c.contains(&"excel_error_cell".to_string()), "{c:?}");
     assert!(c.contains(&"hidden_sheet_skipped".to_string()), "{c:?}");
-    assert_eq!(json["inputs"][0]["sheets"], serde_json::json!(["Monthly", "KPIs", "Targets"]));
+    assert_eq!(
+        json["inputs"][0]["sheets"],
+        serde_json::json!(["Monthly", "KPIs", "Targets"])
+    );
 }
 
 #[test]
@@ -122,8 +174,17 @@ fn check_prints_layouts_and_kpis() {
         .args(["check", "pack.xlsx"])
         .run();
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(o.stdout.contains("pack.xlsx [Monthly]: periods_across, header row 3, 2 KPIs, 7 values"), "{}", o.stdout);
-    assert!(o.stdout.contains("pack.xlsx [KPIs]: definitions"), "{}", o.stdout);
+    assert!(
+        o.stdout
+            .contains("pack.xlsx [Monthly]: periods_across, header row 3, 2 KPIs, 7 values"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains("pack.xlsx [KPIs]: definitions"),
+        "{}",
+        o.stdout
+    );
     assert!(o.stdout.contains("Margin"), "{}", o.stdout);
 }
 
@@ -135,20 +196,40 @@ fn html_named_xls_and_csv_named_xlsx_are_read_by_content() {
         .file("web.xls", html)
         .file("fake.xlsx", "Date,Calls\n2024-01-01,3\n2024-01-02,4\n")
         .report_json(&["web.xls", "fake.xlsx"], &[]);
-    assert_eq!(values(&json, "Visits"), v(&[("2024-01-01", 5.0), ("2024-01-02", 7.0)]));
-    assert_eq!(values(&json, "Calls"), v(&[("2024-01-01", 3.0), ("2024-01-02", 4.0)]));
+    assert_eq!(
+        values(&json, "Visits"),
+        v(&[("2024-01-01", 5.0), ("2024-01-02", 7.0)])
+    );
+    assert_eq!(
+        values(&json, "Calls"),
+        v(&[("2024-01-01", 3.0), ("2024-01-02", 4.0)])
+    );
     assert_eq!(kpi(&json, "Calls")["grain"], "day");
-    let mismatches = codes(&json).iter().filter(|c| *c == "extension_mismatch").count();
+    let mismatches = codes(&json)
+        .iter()
+        .filter(|c| *c == "extension_mismatch")
+        .count();
     assert_eq!(mismatches, 2);
 }
 
 #[test]
 fn folder_input_reads_every_supported_file_sorted() {
     let (json, _, _) = Run::new()
-        .file("data/b.csv", "Date,KPI,Value\n2024-01-01,B,1\n2024-02-01,B,2\n")
-        .file("data/a.csv", "Date,KPI,Value\n2024-01-01,A,1\n2024-02-01,A,2\n")
+        .file(
+            "data/b.csv",
+            "Date,KPI,Value\n2024-01-01,B,1\n2024-02-01,B,2\n",
+        )
+        .file(
+            "data/a.csv",
+            "Date,KPI,Value\n2024-01-01,A,1\n2024-02-01,A,2\n",
+        )
         .file("data/notes.md", "not data")
         .report_json(&["data"], &[]);
-    let inputs: Vec<&str> = json["inputs"].as_array().unwrap().iter().map(|i| i["path"].as_str().unwrap()).collect();
+    let inputs: Vec<&str> = json["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
     assert_eq!(inputs, ["data/a.csv", "data/b.csv"]);
 }

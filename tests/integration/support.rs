@@ -45,13 +45,17 @@ impl Run {
 
     /// Copy a file from tests/fixtures into the run's folder.
     pub fn fixture(self, name: &str) -> Run {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
-        let bytes = std::fs::read(&src).unwrap_or_else(|e| panic!("fixture {}: {e}", src.display()));
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        let bytes =
+            std::fs::read(&src).unwrap_or_else(|e| panic!("fixture {}: {e}", src.display()));
         self.file(name, bytes)
     }
 
     pub fn args<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, args: I) -> Run {
-        self.args.extend(args.into_iter().map(|s| s.as_ref().to_string()));
+        self.args
+            .extend(args.into_iter().map(|s| s.as_ref().to_string()));
         self
     }
 
@@ -80,7 +84,11 @@ impl Run {
     }
 
     /// `report <inputs> --json out.json -o out.xlsx`, expecting success; returns the JSON.
-    pub fn report_json(self, inputs: &[&str], extra: &[&str]) -> (Value, Outcome, tempfile::TempDir) {
+    pub fn report_json(
+        self,
+        inputs: &[&str],
+        extra: &[&str],
+    ) -> (Value, Outcome, tempfile::TempDir) {
         let mut args = vec!["report".to_string()];
         args.extend(inputs.iter().map(|s| s.to_string()));
         args.extend(["--json", "out.json", "-o", "out.xlsx", "--quiet"].map(String::from));
@@ -99,7 +107,17 @@ pub fn kpi<'a>(json: &'a Value, name: &str) -> &'a Value {
         .expect("kpis array")
         .iter()
         .find(|k| k["name"] == name)
-        .unwrap_or_else(|| panic!("KPI {name} not in {:?}", json["kpis"].as_array().unwrap().iter().map(|k| k["name"].clone()).collect::<Vec<_>>()))
+        .unwrap_or_else(|| {
+            panic!(
+                "KPI {name} not in {:?}",
+                json["kpis"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|k| k["name"].clone())
+                    .collect::<Vec<_>>()
+            )
+        })
 }
 
 /// (period, value) pairs of a KPI's series, observed values only.
@@ -109,7 +127,12 @@ pub fn values(json: &Value, name: &str) -> Vec<(String, f64)> {
         .expect("series")
         .iter()
         .filter(|p| !p["value"].is_null())
-        .map(|p| (p["period"].as_str().unwrap().to_string(), p["value"].as_f64().unwrap()))
+        .map(|p| {
+            (
+                p["period"].as_str().unwrap().to_string(),
+                p["value"].as_f64().unwrap(),
+            )
+        })
         .collect()
 }
 

@@ -23,11 +23,20 @@ fn number_styles_in_text() {
             ("2024-09-01", 0.0),
         ])
     );
-    let bad: Vec<&serde_json::Value> = json["findings"].as_array().unwrap().iter().filter(|f| f["code"] == "bad_value").collect();
+    let bad: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "bad_value")
+        .collect();
     assert_eq!(bad.len(), 2, "{bad:?}");
     assert_eq!(bad[0]["row"], 11);
     assert_eq!(bad[0]["column"], "C");
-    assert!(bad[1]["message"].as_str().unwrap().contains("'abc'"), "{}", bad[1]["message"]);
+    assert!(
+        bad[1]["message"].as_str().unwrap().contains("'abc'"),
+        "{}",
+        bad[1]["message"]
+    );
     assert_eq!(finding(&json, "excel_error_cell")["row"], 9);
 }
 
@@ -36,11 +45,19 @@ fn semicolon_decimal_comma_detected() {
     // detected for ';'-separated text
     let csv = "Datum;Kennzahl;Wert\n2024-01-01;A;1.234,5\n2024-02-01;A;2,25\n";
     let (json, _, _) = Run::new().file("de.csv", csv).report_json(&["de.csv"], &[]);
-    assert_eq!(values(&json, "A"), v(&[("2024-01-01", 1234.5), ("2024-02-01", 2.25)]));
+    assert_eq!(
+        values(&json, "A"),
+        v(&[("2024-01-01", 1234.5), ("2024-02-01", 2.25)])
+    );
     // forced with --decimal-comma for other delimiters
     let tsv = "Date\tKPI\tValue\n2024-01-01\tB\t1 234,5\n2024-02-01\tB\t0,5\n";
-    let (json, _, _) = Run::new().file("b.tsv", tsv).report_json(&["b.tsv"], &["--decimal-comma"]);
-    assert_eq!(values(&json, "B"), v(&[("2024-01-01", 1234.5), ("2024-02-01", 0.5)]));
+    let (json, _, _) = Run::new()
+        .file("b.tsv", tsv)
+        .report_json(&["b.tsv"], &["--decimal-comma"]);
+    assert_eq!(
+        values(&json, "B"),
+        v(&[("2024-01-01", 1234.5), ("2024-02-01", 0.5)])
+    );
 }
 
 #[test]
@@ -48,25 +65,44 @@ fn utf16_tab_and_windows_1252() {
     let text = "Date\tKPI\tValue\n2024-01-01\tCafé visits\t3\n2024-02-01\tCafé visits\t4\n";
     let mut utf16 = vec![0xFF, 0xFE];
     utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
-    let cp1252 = b"Date,KPI,Value\n2024-01-01,Caf\xE9 sales,1\n2024-02-01,Caf\xE9 sales,2\n".to_vec();
+    let cp1252 =
+        b"Date,KPI,Value\n2024-01-01,Caf\xE9 sales,1\n2024-02-01,Caf\xE9 sales,2\n".to_vec();
     let (json, _, _) = Run::new()
         .file("u16.txt", utf16)
         .file("w.csv", cp1252)
         .report_json(&["u16.txt", "w.csv"], &[]);
     assert_eq!(values(&json, "Café visits").len(), 2);
-    assert_eq!(values(&json, "Café sales"), v(&[("2024-01-01", 1.0), ("2024-02-01", 2.0)]));
-    assert!(codes(&json).iter().filter(|c| *c == "encoding_used").count() >= 2);
+    assert_eq!(
+        values(&json, "Café sales"),
+        v(&[("2024-01-01", 1.0), ("2024-02-01", 2.0)])
+    );
+    assert!(
+        codes(&json)
+            .iter()
+            .filter(|c| *c == "encoding_used")
+            .count()
+            >= 2
+    );
 }
 
 #[test]
 fn period_labels_give_their_grain() {
     let csv = "Period,KPI,Value\n2024-Q1,Q,1\nQ2 2024,Q,2\n2024-W05,W,1\n2024-W06,W,2\nFY2023,Y,1\nFY2024,Y,2\nMar 2024,M,1\nApr 2024,M,2\n";
     let (json, _, _) = Run::new().file("p.csv", csv).report_json(&["p.csv"], &[]);
-    assert_eq!(values(&json, "Q"), v(&[("2024-01-01", 1.0), ("2024-04-01", 2.0)]));
+    assert_eq!(
+        values(&json, "Q"),
+        v(&[("2024-01-01", 1.0), ("2024-04-01", 2.0)])
+    );
     assert_eq!(kpi(&json, "Q")["grain"], "quarter");
-    assert_eq!(values(&json, "W"), v(&[("2024-01-29", 1.0), ("2024-02-05", 2.0)]));
+    assert_eq!(
+        values(&json, "W"),
+        v(&[("2024-01-29", 1.0), ("2024-02-05", 2.0)])
+    );
     assert_eq!(kpi(&json, "W")["grain"], "week");
-    assert_eq!(values(&json, "Y"), v(&[("2023-01-01", 1.0), ("2024-01-01", 2.0)]));
+    assert_eq!(
+        values(&json, "Y"),
+        v(&[("2023-01-01", 1.0), ("2024-01-01", 2.0)])
+    );
     assert_eq!(kpi(&json, "Y")["grain"], "year");
     assert_eq!(kpi(&json, "M")["grain"], "month");
 }
@@ -75,7 +111,13 @@ fn period_labels_give_their_grain() {
 fn day_first_inferred_from_a_day_over_12() {
     let csv = "Date,KPI,Value\n01/02/2024,A,1\n02/02/2024,A,2\n03/02/2024,A,3\n13/02/2024,A,4\n";
     let (json, _, _) = Run::new().file("d.csv", csv).report_json(&["d.csv"], &[]);
-    let got: Vec<String> = kpi(&json, "A")["series"].as_array().unwrap().iter().filter(|p| !p["value"].is_null()).map(|p| p["period"].as_str().unwrap().to_string()).collect();
+    let got: Vec<String> = kpi(&json, "A")["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| !p["value"].is_null())
+        .map(|p| p["period"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(got.first().map(String::as_str), Some("2024-02-01"));
     assert_eq!(got.last().map(String::as_str), Some("2024-02-13"));
     assert_eq!(kpi(&json, "A")["grain"], "day");
@@ -84,25 +126,51 @@ fn day_first_inferred_from_a_day_over_12() {
 #[test]
 fn duplicates_are_combined_with_a_finding() {
     let csv = "Date,KPI,Value\n2024-01-01,A,10\n2024-01-01,A,20\n2024-02-01,A,5\n";
-    let (json, _, _) = Run::new().file("dup.csv", csv).report_json(&["dup.csv"], &[]);
+    let (json, _, _) = Run::new()
+        .file("dup.csv", csv)
+        .report_json(&["dup.csv"], &[]);
     // Two dates only → one-date spacing rules do not apply; the KPI is monthly by its gap.
-    assert_eq!(values(&json, "A"), v(&[("2024-01-01", 15.0), ("2024-02-01", 5.0)]));
+    assert_eq!(
+        values(&json, "A"),
+        v(&[("2024-01-01", 15.0), ("2024-02-01", 5.0)])
+    );
     let f = finding(&json, "duplicate_observation");
-    assert!(f["message"].as_str().unwrap().contains("row 2; "), "{}", f["message"]);
-    assert!(f["message"].as_str().unwrap().contains("row 3"), "{}", f["message"]);
+    assert!(
+        f["message"].as_str().unwrap().contains("row 2; "),
+        "{}",
+        f["message"]
+    );
+    assert!(
+        f["message"].as_str().unwrap().contains("row 3"),
+        "{}",
+        f["message"]
+    );
 }
 
 #[test]
 fn as_of_drops_later_values_and_period_aggregates_up() {
     let mut csv = String::from("Date,KPI,Value\n");
-    for (d, x) in [("2024-01-01", 1), ("2024-01-08", 2), ("2024-01-15", 3), ("2024-01-22", 4), ("2024-01-29", 5), ("2024-02-05", 6), ("2024-02-12", 7)] {
+    for (d, x) in [
+        ("2024-01-01", 1),
+        ("2024-01-08", 2),
+        ("2024-01-15", 3),
+        ("2024-01-22", 4),
+        ("2024-01-29", 5),
+        ("2024-02-05", 6),
+        ("2024-02-12", 7),
+    ] {
         csv.push_str(&format!("{d},W,{x}\n"));
     }
-    let (json, _, _) = Run::new().file("w.csv", csv).report_json(&["w.csv"], &["--period", "month", "--as-of", "2024-02-06"]);
+    let (json, _, _) = Run::new()
+        .file("w.csv", csv)
+        .report_json(&["w.csv"], &["--period", "month", "--as-of", "2024-02-06"]);
     assert_eq!(json["as_of"], "2024-02-06");
     assert_eq!(kpi(&json, "W")["grain"], "month");
     // mean of the weekly values whose Monday is in the month
-    assert_eq!(values(&json, "W"), v(&[("2024-01-01", 3.0), ("2024-02-01", 6.0)]));
+    assert_eq!(
+        values(&json, "W"),
+        v(&[("2024-01-01", 3.0), ("2024-02-01", 6.0)])
+    );
     assert!(codes(&json).contains(&"after_as_of".to_string()));
 }
 
@@ -114,7 +182,14 @@ fn config_targets_and_sum_aggregation() {
         .file("s.csv", csv)
         .file("kpis.toml", cfg)
         .report_json(&["s.csv"], &["-c", "kpis.toml", "--period", "month"]);
-    assert_eq!(values(&json, "Sales"), v(&[("2024-01-01", 3.0), ("2024-02-01", 4.0), ("2024-03-01", 8.0)]));
+    assert_eq!(
+        values(&json, "Sales"),
+        v(&[
+            ("2024-01-01", 3.0),
+            ("2024-02-01", 4.0),
+            ("2024-03-01", 8.0)
+        ])
+    );
     let s = kpi(&json, "Sales");
     assert_eq!(s["series"][0]["target"], 5.0);
     assert_eq!(s["series"][2]["target"], 7.0);
