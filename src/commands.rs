@@ -114,9 +114,10 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
             .header_row
             .map(|h| format!(", header row {h}"))
             .unwrap_or_default();
+        let what = if l.layout == "targets" { "targets" } else { "values" };
         let _ = writeln!(
             s,
-            "  {place}: {}{header}, {} KPIs, {} values",
+            "  {place}: {}{header}, {} KPIs, {} {what}",
             l.layout, l.kpis, l.values
         );
     }

@@ -289,7 +289,17 @@ pub fn build(ing: &Ingested, cfg: &RunConfig) -> Result<Built> {
                 .kpi(name),
             );
         }
-        let (own, irregular) = infer_grain(if kept.is_empty() { all } else { &kept });
+        // Grain from the dates that carry a value: a monthly sheet that is filled only
+        // each quarter is a quarterly KPI.
+        let valued: Vec<&Observation> = kept.iter().copied().filter(|o| o.value.is_some()).collect();
+        let basis = if !valued.is_empty() {
+            &valued
+        } else if !kept.is_empty() {
+            &kept
+        } else {
+            all
+        };
+        let (own, irregular) = infer_grain(basis);
         if irregular {
             findings.push(Finding::warning("irregular_spacing", "the dates are irregularly spaced (median gap fits no day/week/month/quarter/year); the KPI is treated as monthly").kpi(name));
         }

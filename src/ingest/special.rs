@@ -76,6 +76,7 @@ pub fn read(kind: Kind, table: &Table, opts: &ReadOptions, out: &mut Ingested) -
     let Some(name_col) = head.iter().position(|h| header_role(h) == Some(Role::Kpi)) else {
         return Ok(());
     };
+    let targets_before = out.targets.len();
     let count = match kind {
         Kind::Definitions => read_definitions(table, header, name_col, &head, out),
         Kind::Targets => {
@@ -108,8 +109,19 @@ pub fn read(kind: Kind, table: &Table, opts: &ReadOptions, out: &mut Ingested) -
             Kind::Targets => "targets",
         },
         header_row: Some(header as u32 + 1),
-        kpis: count,
-        values: 0,
+        kpis: match kind {
+            Kind::Definitions => count,
+            Kind::Targets => {
+                let mut names: Vec<String> = out.targets[targets_before..]
+                    .iter()
+                    .map(|t| crate::model::kpi::name_key(&t.kpi))
+                    .collect();
+                names.sort();
+                names.dedup();
+                names.len()
+            }
+        },
+        values: if kind == Kind::Targets { count } else { 0 },
     });
     Ok(())
 }
