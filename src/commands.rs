@@ -114,7 +114,11 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
             .header_row
             .map(|h| format!(", header row {h}"))
             .unwrap_or_default();
-        let what = if l.layout == "targets" { "targets" } else { "values" };
+        let what = if l.layout == "targets" {
+            "targets"
+        } else {
+            "values"
+        };
         let _ = writeln!(
             s,
             "  {place}: {}{header}, {} KPIs, {} {what}",

@@ -291,7 +291,8 @@ pub fn build(ing: &Ingested, cfg: &RunConfig) -> Result<Built> {
         }
         // Grain from the dates that carry a value: a monthly sheet that is filled only
         // each quarter is a quarterly KPI.
-        let valued: Vec<&Observation> = kept.iter().copied().filter(|o| o.value.is_some()).collect();
+        let valued: Vec<&Observation> =
+            kept.iter().copied().filter(|o| o.value.is_some()).collect();
         let basis = if !valued.is_empty() {
             &valued
         } else if !kept.is_empty() {

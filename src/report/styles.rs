@@ -1,43 +1,78 @@
 /*!
 Every format the workbook uses, defined once and asked for by meaning (`header`,
-`percent`, `status(Green)`…). Sheets never build their own formats, so colours and
-number formats stay consistent and can be changed in one place.
+`percent`, `status(Status::Red)`…). Sheets never build their own formats, so colours
+and number formats stay consistent across sheets and can be changed in one place.
+
+The status colours are Excel's own "good / neutral / bad" cell styles, which readers
+already know; severities reuse them (error red, warning amber) with a quiet blue for
+information.
 */
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder};
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, FormatUnderline};
 
 use crate::analysis::{Severity, Status};
 use crate::model::period::Grain;
 
 const FONT: &str = "Calibri";
-const HEADER_FILL: u32 = 0x1F3864;
+const FONT_SIZE: f64 = 10.0;
+/// Dark blue of the title and header band.
+const ACCENT: u32 = 0x1F_38_64;
+const MUTED: u32 = 0x59_59_59;
 
+/// The formats of one workbook, by meaning.
 pub struct Styles {
+    /// The report title on Summary.
     pub title: Format,
+    /// Lines of the title block under the title.
     pub subtitle: Format,
+    /// Column headers of a table.
     pub header: Format,
+    /// A group heading row inside a table (a scorecard perspective).
     pub group: Format,
+    /// Plain text.
     pub text: Format,
+    /// Text that wraps inside its column (messages, explanations).
     pub wrap: Format,
+    /// A hyperlink.
     pub link: Format,
+    /// Numbers with decimals: `#,##0.00`.
     pub number: Format,
+    /// Whole numbers and counts: `#,##0`.
     pub integer: Format,
+    /// Ratios shown as percent: `0.0%`.
     pub percent: Format,
+    /// Changes shown as signed percent: `+1.5%`, `-2.0%`.
     pub signed_percent: Format,
-    date_day: Format,
-    date_month: Format,
-    status: [Format; 4],
-    severity: [Format; 3],
+    /// Dates of daily, weekly, quarterly and yearly periods: `yyyy-mm-dd`.
+    pub date_day: Format,
+    /// Dates of monthly periods: `mmm yyyy`.
+    pub date_month: Format,
+    pub status_green: Format,
+    pub status_amber: Format,
+    pub status_red: Format,
+    /// No target, so no status: grey.
+    pub status_none: Format,
+    pub severity_error: Format,
+    pub severity_warning: Format,
+    pub severity_info: Format,
 }
 
 fn base() -> Format {
-    Format::new().set_font_name(FONT).set_font_size(10)
+    Format::new()
+        .set_font_name(FONT)
+        .set_font_size(FONT_SIZE)
+        .set_align(FormatAlign::Top)
 }
 
-fn fill(bg: u32, fg: u32) -> Format {
+/// A filled cell: background and matching dark font, centred.
+fn fill(background: u32, font: u32) -> Format {
     base()
-        .set_background_color(Color::RGB(bg))
-        .set_font_color(Color::RGB(fg))
+        .set_background_color(Color::RGB(background))
+        .set_font_color(Color::RGB(font))
         .set_align(FormatAlign::Center)
+}
+
+fn date(num_format: &str) -> Format {
+    base().set_num_format(num_format).set_align(FormatAlign::Left)
 }
 
 impl Styles {
@@ -46,88 +81,74 @@ impl Styles {
             title: base()
                 .set_bold()
                 .set_font_size(16)
-                .set_font_color(Color::RGB(HEADER_FILL)),
-            subtitle: base().set_font_color(Color::RGB(0x595959)),
+                .set_font_color(Color::RGB(ACCENT)),
+            subtitle: base().set_font_color(Color::RGB(MUTED)),
             header: base()
                 .set_bold()
                 .set_font_color(Color::White)
-                .set_background_color(Color::RGB(HEADER_FILL))
+                .set_background_color(Color::RGB(ACCENT))
                 .set_text_wrap()
-                .set_align(FormatAlign::Top)
                 .set_border_bottom(FormatBorder::Thin),
-            group: base().set_bold().set_background_color(Color::RGB(0xD9E1F2)),
+            group: base()
+                .set_bold()
+                .set_background_color(Color::RGB(0xD9_E1_F2)),
             text: base(),
-            wrap: base().set_text_wrap().set_align(FormatAlign::Top),
+            wrap: base().set_text_wrap(),
             link: base()
-                .set_font_color(Color::RGB(0x0563C1))
-                .set_underline(rust_xlsxwriter::FormatUnderline::Single),
+                .set_font_color(Color::RGB(0x05_63_C1))
+                .set_underline(FormatUnderline::Single),
             number: base().set_num_format("#,##0.00"),
             integer: base().set_num_format("#,##0"),
             percent: base().set_num_format("0.0%"),
             signed_percent: base().set_num_format("+0.0%;-0.0%;0.0%"),
-            date_day: base()
-                .set_num_format("yyyy-mm-dd")
-                .set_align(FormatAlign::Left),
-            date_month: base()
-                .set_num_format("mmm yyyy")
-                .set_align(FormatAlign::Left),
-            status: [
-                fill(0xC6EFCE, 0x006100),
-                fill(0xFFEB9C, 0x9C5700),
-                fill(0xFFC7CE, 0x9C0006),
-                fill(0xEDEDED, 0x595959),
-            ],
-            severity: [
-                fill(0xFFC7CE, 0x9C0006),
-                fill(0xFFEB9C, 0x9C5700),
-                fill(0xDDEBF7, 0x1F3864),
-            ],
+            date_day: date("yyyy-mm-dd"),
+            date_month: date("mmm yyyy"),
+            status_green: fill(0xC6_EF_CE, 0x00_61_00),
+            status_amber: fill(0xFF_EB_9C, 0x9C_57_00),
+            status_red: fill(0xFF_C7_CE, 0x9C_00_06),
+            status_none: fill(0xED_ED_ED, MUTED),
+            severity_error: fill(0xFF_C7_CE, 0x9C_00_06),
+            severity_warning: fill(0xFF_EB_9C, 0x9C_57_00),
+            severity_info: fill(0xDD_EB_F7, ACCENT),
         }
     }
 
-    /// Date format fitting a grain: months as `mmm yyyy`, everything else as a full
-    /// date (quarters and weeks also get a text label column where shown).
+    /// The date format fitting a grain. Months read best as `mmm yyyy`; a week,
+    /// quarter or (fiscal) year is named by its first day, so those show the full date
+    /// and sheets add a text label (`2024-W10`, `2024-Q2`, `FY2025`) where it helps.
     pub fn date(&self, grain: Grain) -> &Format {
         match grain {
             Grain::Month => &self.date_month,
-            _ => &self.date_day,
+            Grain::Day | Grain::Week | Grain::Quarter | Grain::Year => &self.date_day,
         }
     }
 
-    pub fn status(&self, s: Status) -> &Format {
-        match s {
-            Status::Green => &self.status[0],
-            Status::Amber => &self.status[1],
-            Status::Red => &self.status[2],
-            Status::None => &self.status[3],
+    pub fn status(&self, status: Status) -> &Format {
+        match status {
+            Status::Green => &self.status_green,
+            Status::Amber => &self.status_amber,
+            Status::Red => &self.status_red,
+            Status::None => &self.status_none,
         }
     }
 
-    pub fn severity(&self, s: Severity) -> &Format {
-        match s {
-            Severity::Error => &self.severity[0],
-            Severity::Warning => &self.severity[1],
-            Severity::Info => &self.severity[2],
+    pub fn severity(&self, severity: Severity) -> &Format {
+        match severity {
+            Severity::Error => &self.severity_error,
+            Severity::Warning => &self.severity_warning,
+            Severity::Info => &self.severity_info,
         }
     }
 
-    /// Number format for a KPI's values, from its unit.
-    pub fn value(&self, unit: Option<&str>) -> &Format {
+    /// The format for a KPI's values and targets: percent for unit `%`, whole numbers
+    /// when every value is whole (counts, currency totals), else two decimals.
+    pub fn value(&self, unit: Option<&str>, whole: bool) -> &Format {
         match unit.map(str::trim) {
             Some("%") => &self.percent,
-            Some(u) if is_count(u) => &self.integer,
+            _ if whole => &self.integer,
             _ => &self.number,
         }
     }
-}
-
-fn is_count(unit: &str) -> bool {
-    let u = unit.to_ascii_lowercase();
-    [
-        "count", "#", "units", "people", "fte", "tickets", "orders", "usd", "eur", "gbp", "$", "€",
-        "£",
-    ]
-    .contains(&u.as_str())
 }
 
 impl Default for Styles {
