@@ -165,6 +165,7 @@ pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Ingested) -> Resu
         ));
     }
     let mut reader = RowReader::new(table, opts);
+    reader.check_ragged(header);
     let layout = match shape {
         Shape::Long(cols) => {
             reader.long(header, &cols)?;
@@ -623,6 +624,30 @@ impl<'a> RowReader<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Text rows with more or fewer fields than the header: one finding for the table.
+    fn check_ragged(&mut self, header: usize) {
+        let t = self.table;
+        if !t.from_text {
+            return;
+        }
+        let width = row_cells(t, header).len();
+        let ragged: Vec<usize> = (header + 1..t.cells.len())
+            .filter(|&r| !self.is_blank_row(r) && row_cells(t, r).len() != width)
+            .collect();
+        if let Some(&first) = ragged.first() {
+            let f = Finding::warning(
+                "ragged_row",
+                format!(
+                    "{} row(s) have a different number of fields than the header's {width} (row {} has {}); extra fields were ignored and missing ones read as empty",
+                    ragged.len(),
+                    first + 1,
+                    row_cells(t, first).len()
+                ),
+            );
+            self.findings.push(t.at(f, first, None));
+        }
     }
 
     /// A row below the data that is a note, source line or total rather than data.

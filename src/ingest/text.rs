@@ -151,61 +151,48 @@ pub fn decode(
     Ok(text.into_owned())
 }
 
-/// Pick the delimiter whose per-line field count is most consistent over the first
-/// lines (quotes respected). Fails when no candidate is convincing and the text has
-/// more than one column's worth of separators.
+/// Pick the delimiter whose records (quotes and embedded newlines respected) most
+/// consistently share one field count over the first records. Fails when no candidate
+/// is convincing, asking for `--delimiter`.
 fn sniff_delimiter(text: &str, file: &str) -> Result<u8> {
     const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
-    let lines: Vec<&str> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(30)
-        .collect();
-    if lines.is_empty() {
-        return Ok(b',');
-    }
-    let mut best: Option<(u8, f64)> = None;
+    let mut best: Option<(u8, f64, usize)> = None;
     for &d in &CANDIDATES {
-        let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, d)).collect();
-        let with = counts.iter().filter(|&&c| c > 0).count();
-        if with == 0 {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(d)
+            .from_reader(text.as_bytes());
+        let counts: Vec<usize> = reader
+            .records()
+            .filter_map(std::result::Result::ok)
+            .filter(|r| r.iter().any(|f| !f.trim().is_empty()))
+            .take(30)
+            .map(|r| r.len())
+            .collect();
+        if counts.is_empty() {
             continue;
         }
-        // The most common non-zero count and how many lines share it.
         let mut freq = std::collections::BTreeMap::new();
-        for &c in counts.iter().filter(|&&c| c > 0) {
+        for &c in counts.iter().filter(|&&c| c > 1) {
             *freq.entry(c).or_insert(0usize) += 1;
         }
-        let (&mode, &share) = freq
-            .iter()
-            .max_by_key(|(c, n)| (**n, **c))
-            .unwrap_or((&0, &0));
-        let score = share as f64 / lines.len() as f64 + (mode as f64).ln_1p() * 0.01;
-        if best.is_none_or(|(_, s)| score > s) {
-            best = Some((d, score));
+        let Some((&mode, &share)) = freq.iter().max_by_key(|(c, n)| (**n, **c)) else {
+            continue;
+        };
+        let score = share as f64 / counts.len() as f64;
+        if best.is_none_or(|(_, s, m)| score > s || (score == s && mode > m)) {
+            best = Some((d, score, mode));
         }
     }
     match best {
-        Some((d, score)) if score >= 0.5 => Ok(d),
+        Some((d, score, _)) if score >= 0.5 => Ok(d),
         Some(_) => Err(Error::read(
             file,
             "could not tell the field delimiter from the first lines; give it with --delimiter",
         )),
         None => Ok(b','),
     }
-}
-
-fn count_outside_quotes(line: &str, delim: u8) -> usize {
-    let mut inside = false;
-    let mut n = 0;
-    for b in line.bytes() {
-        if b == b'"' {
-            inside = !inside;
-        } else if b == delim && !inside {
-            n += 1;
-        }
-    }
-    n
 }
 
 #[cfg(test)]

@@ -5,4 +5,5 @@ mod support;
 
 mod cli;
 mod layouts;
+mod robustness;
 mod values;

@@ -1,0 +1,232 @@
+//! The bad inputs of reliability.md: each gives a clear error naming the file (and
+//! sheet, row, column where it applies) or a finding — never a panic, hang or abort.
+use std::io::{Read, Write};
+
+use rust_xlsxwriter::{Format, Workbook};
+
+use crate::support::{codes, finding, kpi, values, Run};
+
+const GOOD: &str = "Date,KPI,Value\n2024-01-01,A,1\n2024-02-01,A,2\n";
+
+/// Rewrite the parts of a zip archive (an xlsx) with `edit(name, text)`.
+fn rezip(bytes: &[u8], edit: impl Fn(&str, String) -> String) -> Vec<u8> {
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..src.len() {
+        let mut f = src.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        let data = match String::from_utf8(data) {
+            Ok(text) => edit(&name, text).into_bytes(),
+            Err(e) => e.into_bytes(),
+        };
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+fn long_sheet(wb: &mut Workbook) -> &mut rust_xlsxwriter::Worksheet {
+    let ws = wb.add_worksheet();
+    for (c, h) in ["Date", "KPI", "Value"].iter().enumerate() {
+        ws.write(0, c as u16, *h).unwrap();
+    }
+    ws
+}
+
+#[test]
+fn cells_at_a1_and_xfd1048576_are_refused_not_allocated() {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write(0, 0, "Date").unwrap();
+    ws.write(1_048_575, 16_383, 1).unwrap();
+    let (o, _d) = Run::new().file("huge.xlsx", wb.save_to_buffer().unwrap()).args(["report", "huge.xlsx"]).run();
+    assert_eq!(o.code, 4, "{}", o.stderr);
+    assert!(o.stderr.contains("huge.xlsx") && o.stderr.contains("sheet 'Sheet1'") && o.stderr.contains("XFD1048576") && o.stderr.contains("budget"), "{}", o.stderr);
+}
+
+#[test]
+fn a_wrong_dimension_tag_does_not_matter() {
+    let mut wb = Workbook::new();
+    let ws = long_sheet(&mut wb);
+    for (r, (d, v)) in [("2024-01-01", 1.0), ("2024-02-01", 2.0), ("2024-03-01", 3.0)].iter().enumerate() {
+        ws.write(r as u32 + 1, 0, *d).unwrap();
+        ws.write(r as u32 + 1, 1, "A").unwrap();
+        ws.write(r as u32 + 1, 2, *v).unwrap();
+    }
+    let bytes = rezip(&wb.save_to_buffer().unwrap(), |name, text| {
+        if name.ends_with("sheet1.xml") {
+            text.replace("<dimension ref=\"A1:C4\"/>", "<dimension ref=\"A1:A1\"/>")
+        } else {
+            text
+        }
+    });
+    let (json, _, _) = Run::new().file("dim.xlsx", bytes).report_json(&["dim.xlsx"], &[]);
+    assert_eq!(values(&json, "A").len(), 3);
+}
+
+#[test]
+fn a_1904_workbook_converts_serials_with_its_epoch() {
+    let mut wb = Workbook::new();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let ws = long_sheet(&mut wb);
+    // 43830 and 43861 in the 1904 system are 2024-01-01 and 2024-02-01.
+    for (r, serial) in [43830.0, 43861.0].iter().enumerate() {
+        ws.write_number_with_format(r as u32 + 1, 0, *serial, &date).unwrap();
+        ws.write(r as u32 + 1, 1, "A").unwrap();
+        ws.write(r as u32 + 1, 2, r as f64 + 1.0).unwrap();
+    }
+    let bytes = rezip(&wb.save_to_buffer().unwrap(), |name, text| {
+        if name == "xl/workbook.xml" {
+            text.replace("<workbookPr ", "<workbookPr date1904=\"1\" ")
+        } else {
+            text
+        }
+    });
+    let (json, _, _) = Run::new().file("mac.xlsx", bytes).report_json(&["mac.xlsx"], &[]);
+    let got: Vec<String> = values(&json, "A").into_iter().map(|(p, _)| p).collect();
+    assert_eq!(got, ["2024-01-01", "2024-02-01"]);
+}
+
+#[test]
+fn absurd_serials_in_date_cells_are_bad_dates_naming_the_cell() {
+    let mut wb = Workbook::new();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let ws = long_sheet(&mut wb);
+    for (r, serial) in [45292.0, 45323.0, 0.0, -1.0, 1e300, 45352.0].iter().enumerate() {
+        ws.write_number_with_format(r as u32 + 1, 0, *serial, &date).unwrap();
+        ws.write(r as u32 + 1, 1, "A").unwrap();
+        ws.write(r as u32 + 1, 2, 1.0).unwrap();
+    }
+    let (json, _, _) = Run::new().file("serials.xlsx", wb.save_to_buffer().unwrap()).report_json(&["serials.xlsx"], &[]);
+    assert_eq!(values(&json, "A").len(), 3);
+    let bad: Vec<&serde_json::Value> = json["findings"].as_array().unwrap().iter().filter(|f| f["code"] == "bad_date").collect();
+    assert_eq!(bad.len(), 3, "{bad:?}");
+    assert_eq!((bad[0]["row"].as_u64(), bad[0]["column"].as_str(), bad[0]["sheet"].as_str()), (Some(4), Some("A"), Some("Sheet1")));
+}
+
+#[test]
+fn hidden_and_very_hidden_sheets_are_skipped_unless_named() {
+    let mut wb = Workbook::new();
+    let ws = long_sheet(&mut wb);
+    ws.write(1, 0, "2024-01-01").unwrap();
+    ws.write(1, 1, "Visible").unwrap();
+    ws.write(1, 2, 1).unwrap();
+    for (name, very) in [("Hidden", false), ("Secret", true)] {
+        let ws = long_sheet(&mut wb);
+        ws.set_name(name).unwrap();
+        ws.write(1, 0, "2024-01-01").unwrap();
+        ws.write(1, 1, name).unwrap();
+        ws.write(1, 2, 1).unwrap();
+        if very {
+            ws.set_very_hidden(true);
+        } else {
+            ws.set_hidden(true);
+        }
+    }
+    let bytes = wb.save_to_buffer().unwrap();
+    let (json, _, _) = Run::new().file("h.xlsx", bytes.clone()).report_json(&["h.xlsx"], &[]);
+    assert_eq!(json["kpis"].as_array().unwrap().len(), 1);
+    assert_eq!(codes(&json).iter().filter(|c| *c == "hidden_sheet_skipped").count(), 2);
+    let (json, _, _) = Run::new().file("h.xlsx", bytes).report_json(&["h.xlsx"], &["--sheet", "hidden"]);
+    assert_eq!(kpi(&json, "Hidden")["n"], 1);
+}
+
+#[test]
+fn merged_title_and_cached_formula_errors() {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.merge_range(0, 0, 0, 3, "Quarterly pack", &Format::new()).unwrap();
+    for (c, h) in ["KPI", "Q1 2024", "Q2 2024", "Q3 2024"].iter().enumerate() {
+        ws.write(1, c as u16, *h).unwrap();
+    }
+    ws.write(2, 0, "Yield").unwrap();
+    ws.write(2, 1, 0.5).unwrap();
+    ws.write_formula(2, 2, rust_xlsxwriter::Formula::new("=1/0").set_result("#DIV/0!")).unwrap();
+    ws.write(2, 3, 0.7).unwrap();
+    let (json, _, _) = Run::new().file("m.xlsx", wb.save_to_buffer().unwrap()).report_json(&["m.xlsx"], &[]);
+    assert_eq!(values(&json, "Yield"), vec![("2024-01-01".to_string(), 0.5), ("2024-07-01".to_string(), 0.7)]);
+    assert_eq!(kpi(&json, "Yield")["grain"], "quarter");
+    let f = finding(&json, "excel_error_cell");
+    assert!(f["message"].as_str().unwrap().contains("#DIV/0! at C3"), "{}", f["message"]);
+}
+
+#[test]
+fn zip_bomb_is_refused() {
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    out.start_file("xl/workbook.xml", opts).unwrap();
+    out.write_all(b"<workbook/>").unwrap();
+    out.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+    let zeros = vec![b' '; 1 << 20];
+    for _ in 0..80 {
+        out.write_all(&zeros).unwrap();
+    }
+    let bytes = out.finish().unwrap().into_inner();
+    assert!(bytes.len() < 1 << 20);
+    let (o, _d) = Run::new().file("bomb.xlsx", bytes).args(["report", "bomb.xlsx"]).run();
+    assert_eq!(o.code, 4, "{}", o.stderr);
+    assert!(o.stderr.contains("bomb.xlsx") && o.stderr.contains("zip bomb"), "{}", o.stderr);
+}
+
+#[test]
+fn encrypted_workbook_says_encrypted() {
+    // An OLE compound file holding an EncryptedPackage stream is how Office stores a
+    // password-protected xlsx; the header and stream name are what is detected.
+    let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    bytes.extend(vec![0u8; 504]);
+    bytes.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+    bytes.extend(vec![0u8; 512]);
+    let (o, _d) = Run::new().file("locked.xlsx", bytes).args(["report", "locked.xlsx"]).run();
+    assert_eq!(o.code, 4, "{}", o.stderr);
+    assert!(o.stderr.contains("locked.xlsx") && o.stderr.contains("encrypted"), "{}", o.stderr);
+}
+
+#[test]
+fn messy_text_files() {
+    // CR-only line endings, NUL and control characters, a quoted field with a newline,
+    // rows longer and shorter than the header.
+    let cr = "Date,KPI,Value\r2024-01-01,A,1\r2024-02-01,A,2\r";
+    let nul = "Date,KPI,Value\n2024-01-01,B\u{0},3\n2024-02-01,B,\u{1}4\n";
+    let quoted = "Date,KPI,Value,Comment\n2024-01-01,C,5,\"two\nlines\"\n2024-02-01,C,6,ok,extra\n2024-03-01,C\n";
+    let (json, _, _) = Run::new()
+        .file("cr.csv", cr)
+        .file("nul.csv", nul)
+        .file("quoted.csv", quoted)
+        .report_json(&["cr.csv", "nul.csv", "quoted.csv"], &[]);
+    assert_eq!(values(&json, "A").len(), 2);
+    assert_eq!(values(&json, "B"), vec![("2024-01-01".to_string(), 3.0), ("2024-02-01".to_string(), 4.0)]);
+    assert_eq!(values(&json, "C"), vec![("2024-01-01".to_string(), 5.0), ("2024-02-01".to_string(), 6.0)]);
+    assert!(codes(&json).contains(&"ragged_row".to_string()), "{:?}", codes(&json));
+}
+
+#[test]
+fn a_50_mb_field_is_cut_with_a_finding() {
+    let mut csv = String::from("Date,KPI,Value,Note\n2024-01-01,A,1,");
+    csv.push_str(&"x".repeat(50 << 20));
+    csv.push_str("\n2024-02-01,A,2,ok\n");
+    let (json, _, _) = Run::new().file("big.csv", csv).report_json(&["big.csv"], &[]);
+    assert_eq!(values(&json, "A").len(), 2);
+    assert!(codes(&json).contains(&"text_truncated".to_string()));
+}
+
+#[test]
+fn invalid_utf8_falls_back_to_windows_1252_with_a_finding() {
+    let mut bytes = GOOD.as_bytes().to_vec();
+    bytes.extend(b"2024-03-01,Caf\xE9,3\n");
+    let (json, _, _) = Run::new().file("w.csv", bytes).report_json(&["w.csv"], &[]);
+    assert_eq!(values(&json, "Café").len(), 1);
+    let f = finding(&json, "encoding_used");
+    assert!(f["message"].as_str().unwrap().contains("windows-1252"), "{}", f["message"]);
+}
+
+#[test]
+fn series_edge_cases() {
+    // one date only → monthly; a constant series; two KPIs with no overlap
+    let csv = "Date,KPI,Value\n2024-05-17,Once,4\n2024-01-01,Flat,3\n2024-02-01,Flat,3\n2024-03-01,Flat,3\n";
+    let (json, _, _) = Run::new().file("e.csv", csv).report_json(&["e.csv"], &[]);
+    assert_eq!(kpi(&json, "Once")["grain"], "month");
+    assert_eq!(values(&json, "Once"), vec![("2024-05-01".to_string(), 4.0)]);
+    assert_eq!(kpi(&json, "Flat")["n"], 3);
+}
