@@ -418,7 +418,10 @@ pub fn build(ing: &Ingested, cfg: &RunConfig) -> Result<Built> {
             &mut sources2,
             k as u32,
         );
+        // The effective tolerance is recorded on the definition so every reader of the
+        // result (notes, JSON, later rules) uses the same number.
         let tolerance = def.tolerance.unwrap_or(cfg.defaults.tolerance);
+        def.tolerance = Some(tolerance);
         kpis.push(finish_kpi(def, grain, history, cfg.window, tolerance));
     }
     Ok(Built {

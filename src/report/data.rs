@@ -1,101 +1,152 @@
 /*!
-The Data sheet(s): the tidy series actually analysed — one row per KPI and period of
-the window, with the source file, sheet and rows — as an Excel table, so a reader can
-trace every number back to the export it came from. Past Excel's row limit the rows
-continue on "Data (2)", "Data (3)", …
+The Data sheet: the tidy series actually analysed — one row per KPI and period of its
+analysis window, with the file, sheet and rows the value came from — as an Excel table,
+so a reader can trace every number back to the export it came from (and pivot it).
+Periods without a value keep their row, so gaps are visible. Past Excel's row limit the
+rows continue on "Data (2)", "Data (3)", …
 */
+use std::borrow::Cow;
+
 use rust_xlsxwriter::{Table, TableColumn, TableStyle, Workbook, XlsxError};
 
-use super::{print_setup, write_num, write_text, Styles};
-use crate::analysis::{Point, Results};
+use super::cells::{print_setup, row_index, Cell, Columns};
+use super::{value_format, Styles};
+use crate::analysis::{KpiResult, Point, Results};
 use crate::model::period::Calendar;
 
-const HEADERS: [(&str, f64); 9] = [
-    ("KPI", 28.0),
-    ("Period", 11.0),
-    ("Label", 10.0),
-    ("Value", 12.0),
-    ("Target", 12.0),
-    ("Status", 8.0),
-    ("Source file", 28.0),
-    ("Sheet", 14.0),
-    ("Rows", 10.0),
+/// The columns every Data sheet has.
+const COLUMNS: [(&str, usize); 8] = [
+    ("KPI", 40),
+    ("Period", 12),
+    ("Value", 16),
+    ("Target", 16),
+    ("Source file", 40),
+    ("Sheet", 20),
+    ("Row", 16),
+    ("Period label", 12),
 ];
+/// Added when any KPI has a target band.
+const BAND_COLUMNS: [(&str, usize); 2] = [("Target min", 16), ("Target max", 16)];
 
-/// Data rows per sheet (Excel's limit less the header row).
-const ROWS_PER_SHEET: usize = 1_048_575;
+/// Data rows per sheet: Excel's 1,048,576 rows less the header row.
+pub const ROWS_PER_SHEET: usize = 1_048_575;
 
 pub fn write(wb: &mut Workbook, r: &Results, st: &Styles) -> Result<(), XlsxError> {
+    write_split(wb, r, st, ROWS_PER_SHEET)
+}
+
+/// Write the Data sheets with at most `per_sheet` data rows each.
+pub fn write_split(
+    wb: &mut Workbook,
+    r: &Results,
+    st: &Styles,
+    per_sheet: usize,
+) -> Result<(), XlsxError> {
     let cal = Calendar {
         fiscal_year_start: r.fiscal_year_start,
     };
-    let rows: Vec<(&crate::analysis::KpiResult, &Point)> = r
+    let banded = r.kpis.iter().any(|k| {
+        k.series
+            .iter()
+            .any(|p| p.target_min.is_some() || p.target_max.is_some())
+    });
+    let mut spec = COLUMNS.to_vec();
+    if banded {
+        spec.extend(BAND_COLUMNS);
+    }
+    let rows: Vec<(&KpiResult, &Point)> = r
         .kpis
         .iter()
         .flat_map(|k| k.series.iter().map(move |p| (k, p)))
         .collect();
-    let chunks: Vec<&[(&crate::analysis::KpiResult, &Point)]> = if rows.is_empty() {
+    let chunks: Vec<&[(&KpiResult, &Point)]> = if rows.is_empty() {
         vec![&[]]
     } else {
-        rows.chunks(ROWS_PER_SHEET).collect()
+        rows.chunks(per_sheet.max(1)).collect()
     };
     for (i, chunk) in chunks.iter().enumerate() {
         let ws = wb.add_worksheet();
-        ws.set_name(if i == 0 {
-            "Data".to_string()
-        } else {
-            format!("Data ({})", i + 1)
-        })?;
-        for (c, (_, w)) in HEADERS.iter().enumerate() {
-            ws.set_column_width(c as u16, *w)?;
-        }
+        ws.set_name(sheet_name(i))?;
+        let mut cols = Columns::new(&spec);
         for (j, (k, p)) in chunk.iter().enumerate() {
-            let row = j as u32 + 1;
-            let vf = st.value(k.def.unit.as_deref());
-            write_text(ws, row, 0, &k.def.name, &st.text)?;
-            ws.write_date_with_format(row, 1, p.period, st.date(k.grain))?;
-            write_text(ws, row, 2, &cal.label(p.period, k.grain), &st.text)?;
-            write_num(ws, row, 3, p.value, vf)?;
-            write_num(ws, row, 4, p.target, vf)?;
-            ws.write_string_with_format(row, 5, p.status.as_str(), &st.text)?;
-            let files: Vec<&str> = dedup(p.sources.iter().map(|s| &*s.file));
-            let sheets: Vec<&str> = dedup(p.sources.iter().filter_map(|s| s.sheet.as_deref()));
-            let rows_txt = p
-                .sources
-                .iter()
-                .map(|s| s.row.to_string())
-                .collect::<Vec<_>>()
-                .join(", ");
-            write_text(ws, row, 6, &files.join(", "), &st.text)?;
-            write_text(ws, row, 7, &sheets.join(", "), &st.text)?;
-            write_text(ws, row, 8, &rows_txt, &st.text)?;
+            let mut cells = point_cells(k, p, st, &cal);
+            if banded {
+                let vf = value_format(st, k);
+                cells.extend([Cell::Num(p.target_min, vf), Cell::Num(p.target_max, vf)]);
+            }
+            cols.write_row(ws, row_index(j + 1), &cells)?;
         }
-        let columns: Vec<TableColumn> = HEADERS
+        let columns: Vec<TableColumn> = cols
+            .headers()
             .iter()
-            .map(|(h, _)| TableColumn::new().set_header(*h))
+            .map(|h| TableColumn::new().set_header(*h))
             .collect();
         let table = Table::new()
             .set_columns(&columns)
             .set_style(TableStyle::Light9);
-        ws.add_table(
-            0,
-            0,
-            chunk.len().max(1) as u32,
-            HEADERS.len() as u16 - 1,
-            &table,
-        )?;
+        // A table needs one data row, even an empty one.
+        ws.add_table(0, 0, row_index(chunk.len().max(1)), cols.last(), &table)?;
+        cols.apply_widths(ws)?;
         ws.set_freeze_panes(1, 0)?;
         print_setup(ws, 0)?;
     }
     Ok(())
 }
 
-fn dedup<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut out: Vec<&str> = Vec::new();
-    for s in items {
-        if !out.contains(&s) {
-            out.push(s);
+/// "Data", then "Data (2)", "Data (3)", …
+pub fn sheet_name(index: usize) -> String {
+    if index == 0 {
+        "Data".to_string()
+    } else {
+        format!("Data ({})", index + 1)
+    }
+}
+
+fn point_cells<'a>(
+    k: &'a KpiResult,
+    p: &'a Point,
+    st: &'a Styles,
+    cal: &Calendar,
+) -> Vec<Cell<'a>> {
+    let vf = value_format(st, k);
+    vec![
+        Cell::text(k.def.name.as_str(), &st.text),
+        Cell::Date(Some(p.period), st.date(k.grain)),
+        Cell::Num(p.value, vf),
+        Cell::Num(p.target, vf),
+        Cell::text(unique(p.sources.iter().map(|s| &*s.file)), &st.text),
+        Cell::text(
+            unique(p.sources.iter().filter_map(|s| s.sheet.as_deref())),
+            &st.text,
+        ),
+        source_rows(p, st),
+        Cell::text(cal.label(p.period, k.grain), &st.text),
+    ]
+}
+
+/// One source row as a number; several as text "5, 9" (they were aggregated).
+fn source_rows<'a>(p: &Point, st: &'a Styles) -> Cell<'a> {
+    match p.sources.as_slice() {
+        [] => Cell::Blank(&st.reference),
+        [one] => Cell::Num(Some(f64::from(one.row)), &st.reference),
+        many => {
+            let rows: Vec<String> = many.iter().map(|s| s.row.to_string()).collect();
+            Cell::text(rows.join(", "), &st.reference)
         }
     }
-    out
+}
+
+/// Distinct values in order of first appearance, joined with ", ".
+fn unique<'a>(items: impl Iterator<Item = &'a str>) -> Cow<'a, str> {
+    let mut seen: Vec<&str> = Vec::new();
+    for s in items {
+        if !seen.contains(&s) {
+            seen.push(s);
+        }
+    }
+    match seen.as_slice() {
+        [] => Cow::Borrowed(""),
+        [one] => Cow::Borrowed(one),
+        many => Cow::Owned(many.join(", ")),
+    }
 }

@@ -1,25 +1,114 @@
 /*!
 The JSON results (`--json`), with the stable field names of interface.md. Numbers are
-JSON numbers, missing values `null` (non-finite values too), periods ISO dates. One
-function per block keeps the shape easy to compare with the spec.
+JSON numbers; missing values — and non-finite ones, which JSON cannot carry — are
+`null`; periods are ISO dates (`YYYY-MM-DD`, the period's first day).
+
+The shape is built here field by field rather than derived from the analysis structs,
+so renaming a Rust field can never silently change the published names. Each block has
+its own function; a new block (`trend`, `spc`, `forecast`, `targets`, `health`) is one
+more function and one more line in [`kpi`].
 */
 use std::io::Write;
 use std::path::Path;
 
+use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
 
-use crate::analysis::{KpiResult, Point, Results};
+use crate::analysis::attainment::Summary;
+use crate::analysis::change::Change;
+use crate::analysis::{Finding, InputInfo, KpiResult, Latest, Point, Results};
 use crate::error::{Error, Result};
 
-fn num(v: Option<f64>) -> Value {
-    match v {
-        Some(x) if x.is_finite() => json!(x),
-        _ => Value::Null,
+/// The whole results object.
+pub fn to_json(results: &Results) -> Value {
+    json!({
+        "tool": {"name": "kpilens", "version": crate::VERSION},
+        "as_of": date(Some(results.as_of)),
+        "rules": rules(results),
+        "inputs": results.inputs.iter().map(input).collect::<Vec<_>>(),
+        "kpis": results.kpis.iter().map(kpi).collect::<Vec<_>>(),
+        "correlations": [],
+        "findings": results.findings.iter().map(finding).collect::<Vec<_>>(),
+    })
+}
+
+/// Write the JSON to `dest` atomically (missing folders created), or to standard
+/// output when `dest` is `None` or `-`.
+pub fn write_json(results: &Results, dest: Option<&Path>) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(&to_json(results))
+        .map_err(|e| Error::Internal(format!("serialising the JSON results: {e}")))?;
+    text.push('\n');
+    match dest.filter(|p| p.as_os_str() != "-") {
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(|e| Error::write("standard output", e))
+        }
+        Some(path) => super::save_atomically(path, text.as_bytes()),
     }
 }
 
-fn date(d: Option<chrono::NaiveDate>) -> Value {
-    d.map_or(Value::Null, |d| json!(d.format("%Y-%m-%d").to_string()))
+/// One KPI: its definition, then one block per analysis, then the series.
+fn kpi(k: &KpiResult) -> Value {
+    let d = &k.def;
+    let mut o = Map::new();
+    o.insert("name".into(), json!(d.name));
+    o.insert("unit".into(), json!(d.unit));
+    o.insert("direction".into(), json!(d.direction().as_str()));
+    o.insert("grain".into(), json!(k.grain.as_str()));
+    o.insert("aggregation".into(), json!(d.aggregation().as_str()));
+    o.insert("owner".into(), json!(d.owner));
+    o.insert("n".into(), json!(k.n));
+    o.insert("first_period".into(), date(k.first_period));
+    o.insert("last_period".into(), date(k.last_period));
+    o.insert("latest".into(), latest(&k.latest));
+    o.insert("change".into(), change(&k.change));
+    o.insert("attainment".into(), attainment(&k.attainment));
+    // Later blocks: "trend", "spc", "forecast", "targets", "health".
+    o.insert(
+        "series".into(),
+        Value::Array(k.series.iter().map(point).collect()),
+    );
+    Value::Object(o)
+}
+
+fn latest(l: &Latest) -> Value {
+    json!({
+        "period": date(l.period),
+        "value": num(l.value),
+        "target": num(l.target),
+        "target_min": num(l.target_min),
+        "target_max": num(l.target_max),
+        "gap": num(l.gap),
+        "gap_pct": num(l.gap_pct),
+        "attainment": num(l.attainment),
+        "met": l.met,
+        "status": l.status.map(|s| s.as_str()),
+    })
+}
+
+fn change(c: &Change) -> Value {
+    json!({
+        "prev_value": num(c.prev_value),
+        "pop_abs": num(c.pop_abs),
+        "pop_pct": num(c.pop_pct),
+        "yoy_value": num(c.yoy_value),
+        "yoy_abs": num(c.yoy_abs),
+        "yoy_pct": num(c.yoy_pct),
+        "ytd_value": num(c.ytd_value),
+        "ytd_target": num(c.ytd_target),
+        "ytd_met": c.ytd_met,
+    })
+}
+
+fn attainment(a: &Summary) -> Value {
+    json!({
+        "periods_with_target": a.periods_with_target,
+        "hits": a.hits,
+        "hit_rate": num(a.hit_rate),
+        "streak": a.streak,
+    })
 }
 
 fn point(p: &Point) -> Value {
@@ -36,81 +125,157 @@ fn point(p: &Point) -> Value {
     })
 }
 
-fn kpi(k: &KpiResult) -> Value {
-    let d = &k.def;
-    let l = &k.latest;
-    let mut obj = Map::new();
-    obj.insert("name".into(), json!(d.name));
-    obj.insert("unit".into(), json!(d.unit));
-    obj.insert("direction".into(), json!(d.direction().as_str()));
-    obj.insert("grain".into(), json!(k.grain.as_str()));
-    obj.insert("aggregation".into(), json!(d.aggregation().as_str()));
-    obj.insert("owner".into(), json!(d.owner));
-    obj.insert("n".into(), json!(k.n));
-    obj.insert("first_period".into(), date(k.first_period));
-    obj.insert("last_period".into(), date(k.last_period));
-    obj.insert(
-        "latest".into(),
-        json!({
-            "period": date(l.period),
-            "value": num(l.value),
-            "target": num(l.target),
-            "target_min": num(l.target_min),
-            "target_max": num(l.target_max),
-            "gap": num(l.gap),
-            "gap_pct": num(l.gap_pct),
-            "attainment": num(l.attainment),
-            "met": l.met,
-            "status": l.status.map(|s| s.as_str()),
-        }),
-    );
-    let c = &k.change;
-    obj.insert(
-        "change".into(),
-        json!({
-            "prev_value": num(c.prev_value), "pop_abs": num(c.pop_abs), "pop_pct": num(c.pop_pct),
-            "yoy_value": num(c.yoy_value), "yoy_abs": num(c.yoy_abs), "yoy_pct": num(c.yoy_pct),
-            "ytd_value": num(c.ytd_value), "ytd_target": num(c.ytd_target), "ytd_met": c.ytd_met,
-        }),
-    );
-    let a = &k.attainment;
-    obj.insert(
-        "attainment".into(),
-        json!({
-            "periods_with_target": a.periods_with_target,
-            "hits": a.hits,
-            "hit_rate": num(a.hit_rate),
-            "streak": a.streak,
-        }),
-    );
-    obj.insert(
-        "series".into(),
-        Value::Array(k.series.iter().map(point).collect()),
-    );
-    Value::Object(obj)
+fn input(i: &InputInfo) -> Value {
+    json!({"path": i.path, "sheets": i.sheets})
 }
 
-pub fn to_json(results: &Results) -> Value {
+fn finding(f: &Finding) -> Value {
     json!({
-        "tool": {"name": "kpilens", "version": crate::VERSION},
-        "as_of": date(Some(results.as_of)),
-        "rules": results.rules,
-        "inputs": results.inputs,
-        "kpis": results.kpis.iter().map(kpi).collect::<Vec<_>>(),
-        "correlations": [],
-        "findings": results.findings,
+        "severity": f.severity.as_str(),
+        "code": f.code,
+        "kpi": f.kpi,
+        "file": f.file,
+        "sheet": f.sheet,
+        "row": f.row,
+        "column": f.column,
+        "message": f.message,
     })
 }
 
-/// Write the JSON to a file (atomically) or, with `None`, to stdout.
-pub fn write_json(results: &Results, dest: Option<&Path>) -> Result<()> {
-    let mut text = serde_json::to_string_pretty(&to_json(results))
-        .map_err(|e| Error::Internal(format!("serialising results: {e}")))?;
-    text.push('\n');
-    match dest {
-        None => std::io::stdout()
-            .write_all(text.as_bytes())
-            .map_err(|e| Error::write("standard output", e)),
-        Some(path) => super::save_atomically(path, text.as_bytes()),
+fn rules(r: &Results) -> Value {
+    // The preset's config spelling ("wheeler", "nhs"), as serde names it.
+    serde_json::to_value(r.rules).unwrap_or(Value::Null)
+}
+
+/// A finite number, else `null`.
+fn num(v: Option<f64>) -> Value {
+    match v {
+        Some(x) if x.is_finite() => json!(x),
+        _ => Value::Null,
+    }
+}
+
+fn date(d: Option<NaiveDate>) -> Value {
+    d.map_or(Value::Null, |d| json!(d.format("%Y-%m-%d").to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::sample;
+
+    fn keys(v: &Value) -> Vec<&str> {
+        let mut k: Vec<&str> = v
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        k.sort_unstable();
+        k
+    }
+
+    fn sorted(mut names: Vec<&str>) -> Vec<&str> {
+        names.sort_unstable();
+        names
+    }
+
+    #[test]
+    fn field_names_are_the_interface_names() {
+        let j = to_json(&sample());
+        let top = [
+            "tool",
+            "as_of",
+            "rules",
+            "inputs",
+            "kpis",
+            "correlations",
+            "findings",
+        ];
+        assert_eq!(keys(&j), sorted(top.to_vec()));
+        assert_eq!(keys(&j["tool"]), ["name", "version"]);
+        assert_eq!(keys(&j["inputs"][0]), ["path", "sheets"]);
+        let kpi = [
+            "name",
+            "unit",
+            "direction",
+            "grain",
+            "aggregation",
+            "owner",
+            "n",
+            "first_period",
+            "last_period",
+            "latest",
+            "change",
+            "attainment",
+            "series",
+        ];
+        assert_eq!(keys(&j["kpis"][0]), sorted(kpi.to_vec()));
+        let latest = [
+            "period",
+            "value",
+            "target",
+            "target_min",
+            "target_max",
+            "gap",
+            "gap_pct",
+            "attainment",
+            "met",
+            "status",
+        ];
+        assert_eq!(keys(&j["kpis"][1]["latest"]), sorted(latest.to_vec()));
+        let point = [
+            "period",
+            "value",
+            "target",
+            "target_min",
+            "target_max",
+            "met",
+            "status",
+            "mr",
+            "rules",
+        ];
+        assert_eq!(keys(&j["kpis"][0]["series"][0]), sorted(point.to_vec()));
+        let finding = [
+            "severity", "code", "kpi", "file", "sheet", "row", "column", "message",
+        ];
+        assert_eq!(keys(&j["findings"][0]), sorted(finding.to_vec()));
+    }
+
+    #[test]
+    fn values_defaults_and_nulls() {
+        let j = to_json(&sample());
+        assert_eq!(j["tool"]["name"], "kpilens");
+        assert_eq!(j["tool"]["version"], crate::VERSION);
+        assert_eq!(j["as_of"], "2024-03-01");
+        assert_eq!(j["rules"], "wheeler");
+        assert_eq!(j["correlations"], json!([]));
+        let tickets = &j["kpis"][0];
+        assert_eq!(tickets["direction"], "higher");
+        assert_eq!(tickets["aggregation"], "mean");
+        assert_eq!(tickets["unit"], Value::Null);
+        assert_eq!(tickets["series"][1]["value"], Value::Null);
+        // NaN cannot be JSON: null.
+        assert_eq!(tickets["series"][2]["value"], Value::Null);
+        assert_eq!(tickets["series"][0]["period"], "2024-01-01");
+        let pct = &j["kpis"][1];
+        assert_eq!(pct["name"], "=SUM(A1)");
+        assert_eq!(pct["latest"]["status"], "red");
+        assert_eq!(pct["latest"]["value"], 0.33);
+        assert_eq!(pct["n"], 3);
+        assert_eq!(j["findings"][1]["severity"], "warning");
+        assert_eq!(j["findings"][1]["column"], "C");
+        assert_eq!(j["findings"][1]["row"], 4);
+        assert_eq!(j["findings"][0]["row"], Value::Null);
+    }
+
+    #[test]
+    fn file_output_is_written_whole() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("new").join("results.json");
+        write_json(&sample(), Some(&path)).expect("written");
+        let text = std::fs::read_to_string(&path).expect("read");
+        let back: Value = serde_json::from_str(&text).expect("valid JSON");
+        assert_eq!(back, to_json(&sample()));
+        let err = write_json(&sample(), Some(dir.path())).expect_err("a folder");
+        assert_eq!(err.exit_code(), 5);
     }
 }

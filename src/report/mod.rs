@@ -1,9 +1,16 @@
 /*!
-The workbook and the other outputs. Sheets are written in the order of report.md, one
-module per sheet; all of them take their numbers from `Results` (nothing is computed
-here beyond wording) and their formats from `styles`. The file is built in memory and
-written atomically, so a failed run never leaves a damaged report behind.
+The outputs: the workbook (one module per sheet, in the order of report.md) and the
+JSON results. Sheets take every number from `Results` — nothing is computed here beyond
+wording and layout — and every format from `styles`, and write cells only through
+`cells`, which keeps input text literal and numbers finite.
+
+The workbook is built in memory and written to a temporary file beside the target that
+is then renamed into place, so a failed run never leaves a half-written report and the
+previous one stays intact. Document times come from the caller, so identical inputs
+give byte-identical files; a custom document property marks the file as ours, so a
+later run may replace it without `--force`.
 */
+mod cells;
 mod data;
 pub mod json;
 mod quality;
@@ -11,22 +18,28 @@ mod styles;
 mod summary;
 #[cfg(test)]
 mod tests;
+mod words;
 
 use std::io::{Read, Write};
 use std::path::Path;
 
 use chrono::NaiveDateTime;
-use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{DocProperties, Format, Workbook, XlsxError};
 
-use crate::analysis::Results;
+use crate::analysis::{KpiResult, Results};
 use crate::error::{Error, Result};
+pub use cells::{write_date, write_num, write_text, MAX_CELL_TEXT};
 pub use styles::Styles;
 
-/// Name of the custom document property that marks our own output.
-const GENERATOR: &str = "Generator";
-/// Excel's cell text limit.
-pub const MAX_TEXT: usize = 32_767;
+/// The custom document property that marks a workbook written by kpilens; its value
+/// is "kpilens <version>".
+pub const GENERATOR_PROPERTY: &str = "generator";
 
+/// Our own `docProps/custom.xml` is a few hundred bytes; refuse to inflate more.
+const MAX_CUSTOM_XML: u64 = 1 << 20;
+
+/// Write the workbook for `results` to `path` (atomically; missing folders created).
+/// `created` becomes the document's creation time. Any failure is `Error::Write`.
 pub fn write_workbook(results: &Results, path: &Path, created: NaiveDateTime) -> Result<()> {
     let bytes = build_workbook(results, created).map_err(|e| Error::write(path.display(), e))?;
     save_atomically(path, &bytes)
@@ -35,45 +48,65 @@ pub fn write_workbook(results: &Results, path: &Path, created: NaiveDateTime) ->
 /// The workbook's bytes.
 pub fn build_workbook(results: &Results, created: NaiveDateTime) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
-    let props = DocProperties::new()
-        .set_title(&results.title)
-        .set_subject(format!("KPI report as of {}", results.as_of))
-        .set_author("kpilens")
-        .set_comment(format!(
-            "Written by kpilens {} from {} input(s)",
-            crate::VERSION,
-            results.inputs.len()
-        ))
-        .set_creation_datetime(&created)
-        .set_custom_property(GENERATOR, format!("kpilens {}", crate::VERSION).as_str());
-    wb.set_properties(&props);
+    wb.set_properties(&properties(results, created));
     let st = Styles::new();
-    summary::write(wb.add_worksheet(), results, &st)?;
-    quality::write(wb.add_worksheet(), results, &st)?;
-    data::write(&mut wb, results, &st)?;
+    add_sheets(&mut wb, results, &st)?;
     wb.save_to_buffer()
 }
 
-/// Write bytes to a temporary file beside `path`, then rename it into place.
-pub fn save_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let err = |e: &dyn std::fmt::Display| Error::write(path.display(), e);
+/// Every sheet, in report.md's order. Later sheets slot in where the comments say.
+fn add_sheets(wb: &mut Workbook, r: &Results, st: &Styles) -> Result<(), XlsxError> {
+    summary::write(wb.add_worksheet(), r, st)?;
+    // One sheet per KPI, then Targets, Lead-Lag and Re-evaluation go here.
+    quality::write(wb.add_worksheet(), r, st)?;
+    data::write(wb, r, st)?;
+    // Method goes last.
+    Ok(())
+}
+
+fn properties(r: &Results, created: NaiveDateTime) -> DocProperties {
+    let generator = format!("kpilens {}", crate::VERSION);
+    DocProperties::new()
+        .set_title(cells::cut_utf16(&r.title, 255))
+        .set_subject(format!("KPI report as of {}", r.as_of.format("%Y-%m-%d")))
+        .set_author("kpilens")
+        .set_keywords("KPI, kpilens")
+        .set_comment(format!(
+            "Written by {generator} from {}.",
+            words::plural(r.inputs.len(), "input", "inputs")
+        ))
+        .set_creation_datetime(&created)
+        .set_custom_property(GENERATOR_PROPERTY, generator.as_str())
+}
+
+/// Write `bytes` to a temporary file beside `path`, then rename it into place. Missing
+/// parent folders are created; every failure is `Error::Write` naming `path`.
+pub(crate) fn save_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let fail = |e: &dyn std::fmt::Display| Error::write(path.display(), e);
+    if path.is_dir() {
+        return Err(fail(&"it is a folder"));
+    }
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| err(&e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".kpilens-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| err(&e))?;
-    tmp.write_all(bytes).map_err(|e| err(&e))?;
-    tmp.as_file().sync_all().map_err(|e| err(&e))?;
-    tmp.persist(path).map_err(|e| err(&e.error))?;
+    std::fs::create_dir_all(dir).map_err(|e| fail(&e))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".kpilens-").suffix(".tmp");
+    // Temporary files are private (0600); the report is an ordinary file, so ask for
+    // 0666 and let the umask decide, as any newly created file would.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| fail(&e))?;
+    tmp.write_all(bytes).map_err(|e| fail(&e))?;
+    tmp.as_file().sync_all().map_err(|e| fail(&e))?;
+    tmp.persist(path).map_err(|e| fail(&e.error))?;
     Ok(())
 }
 
-/// Was the file at `path` written by kpilens? (Its custom document properties say so.)
+/// Was the file at `path` written by kpilens? True when it is a zip whose
+/// `docProps/custom.xml` holds our generator property; false for anything else,
+/// including unreadable files.
 pub fn written_by_kpilens(path: &Path) -> bool {
     let Ok(file) = std::fs::File::open(path) else {
         return false;
@@ -81,65 +114,41 @@ pub fn written_by_kpilens(path: &Path) -> bool {
     let Ok(mut zip) = zip::ZipArchive::new(file) else {
         return false;
     };
-    let Ok(mut entry) = zip.by_name("docProps/custom.xml") else {
+    let Ok(entry) = zip.by_name("docProps/custom.xml") else {
         return false;
     };
-    if entry.size() > 1 << 20 {
+    if entry.size() > MAX_CUSTOM_XML {
         return false;
     }
     let mut xml = String::new();
-    if entry.read_to_string(&mut xml).is_err() {
+    if entry.take(MAX_CUSTOM_XML).read_to_string(&mut xml).is_err() {
         return false;
     }
-    xml.contains(&format!("name=\"{GENERATOR}\"")) && xml.contains(">kpilens ")
+    generator_of(&xml).is_some_and(|g| g.starts_with("kpilens "))
 }
 
-/// Write text that came from an input: formula-like text keeps Excel's quote prefix so
-/// no edit turns it into a formula, and over-long text is cut to Excel's limit.
-pub fn write_text(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    text: &str,
-    fmt: &Format,
-) -> Result<(), XlsxError> {
-    let mut cut = text.len().min(MAX_TEXT);
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    let text = &text[..cut];
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        ws.write_string_with_format(row, col, text, &fmt.clone().set_quote_prefix())?;
-    } else {
-        ws.write_string_with_format(row, col, text, fmt)?;
-    }
-    Ok(())
+/// The text value of the generator property in a `docProps/custom.xml`.
+fn generator_of(xml: &str) -> Option<&str> {
+    let at = xml.find(&format!("name=\"{GENERATOR_PROPERTY}\""))?;
+    let property = &xml[at..];
+    let property = &property[..property.find("</property>")?];
+    let open = "<vt:lpwstr>";
+    let start = property.find(open)? + open.len();
+    let len = property[start..].find("</vt:lpwstr>")?;
+    Some(&property[start..start + len])
 }
 
-/// Write a number, or nothing for a missing or non-finite value.
-pub fn write_num(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    v: Option<f64>,
-    fmt: &Format,
-) -> Result<(), XlsxError> {
-    match v {
-        Some(x) if x.is_finite() => {
-            ws.write_number_with_format(row, col, x, fmt)?;
-        }
-        _ => {
-            ws.write_blank(row, col, fmt)?;
-        }
-    }
-    Ok(())
-}
-
-/// Page setup shared by every sheet: landscape, one page wide, header rows repeated.
-pub fn print_setup(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(header_row, header_row)?;
-    ws.set_footer("&L&8kpilens&C&8&A&R&8Page &P of &N");
-    Ok(())
+/// The format for a KPI's values and targets, from its unit and its values.
+pub(crate) fn value_format<'a>(st: &'a Styles, k: &KpiResult) -> &'a Format {
+    let whole = |v: &f64| v.fract() == 0.0 && v.abs() < 1e15;
+    let mut values = k
+        .series
+        .iter()
+        .flat_map(|p| [p.value, p.target, p.target_min, p.target_max])
+        .chain([k.latest.value, k.latest.target])
+        .flatten()
+        .filter(|v| v.is_finite())
+        .peekable();
+    let any = values.peek().is_some();
+    st.value(k.def.unit.as_deref(), any && values.all(|v| whole(&v)))
 }

@@ -1,55 +1,73 @@
 /*!
 The Data Quality sheet: every finding of the run — errors first, then warnings, then
-information — with the place it refers to, coloured by severity and filterable.
+information, otherwise in the order the run made them — with the place it refers to
+(file, sheet, 1-based row, column letter), coloured by severity and filterable, so a
+reader can go straight to the cell that needs fixing.
 */
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::{print_setup, write_text, Styles};
-use crate::analysis::Results;
+use super::cells::{print_setup, row_index, wrapped_height, write_text, Cell, Columns};
+use super::Styles;
+use crate::analysis::{Finding, Results};
 
-const HEADERS: [(&str, f64); 8] = [
-    ("Severity", 9.0),
-    ("Code", 22.0),
-    ("KPI", 24.0),
-    ("File", 24.0),
-    ("Sheet", 14.0),
-    ("Row", 6.0),
-    ("Column", 7.0),
-    ("Message", 90.0),
+const COLUMNS: [(&str, usize); 8] = [
+    ("Severity", 10),
+    ("Code", 28),
+    ("KPI", 30),
+    ("File", 40),
+    ("Sheet", 20),
+    ("Row", 8),
+    ("Column", 8),
+    ("Message", MESSAGE_WIDTH),
 ];
+
+/// The message column wraps beyond this many characters.
+const MESSAGE_WIDTH: usize = 70;
+const MESSAGE_COL: usize = 7;
+
+const NO_FINDINGS: &str = "No data-quality findings: every input cell was read as expected.";
 
 pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Data Quality")?;
-    for (c, (h, w)) in HEADERS.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
-        ws.set_column_width(c as u16, *w)?;
-    }
-    let mut findings: Vec<_> = r.findings.iter().collect();
-    // Stable: severity first, then the order in which the run found them.
-    findings.sort_by_key(|f| f.severity);
+    let mut cols = Columns::new(&COLUMNS);
+    cols.write_headers(ws, 0, &st.header)?;
+    let findings = in_order(&r.findings);
     for (i, f) in findings.iter().enumerate() {
-        let row = i as u32 + 1;
-        ws.write_string_with_format(row, 0, f.severity.as_str(), st.severity(f.severity))?;
-        ws.write_string_with_format(row, 1, f.code, &st.text)?;
-        write_text(ws, row, 2, f.kpi.as_deref().unwrap_or(""), &st.text)?;
-        write_text(ws, row, 3, f.file.as_deref().unwrap_or(""), &st.text)?;
-        write_text(ws, row, 4, f.sheet.as_deref().unwrap_or(""), &st.text)?;
-        if let Some(rw) = f.row {
-            ws.write_number_with_format(row, 5, f64::from(rw), &st.integer)?;
+        cols.write_row(ws, row_index(i + 1), &cells(f, st))?;
+    }
+    let width = cols.width(MESSAGE_COL);
+    for (i, f) in findings.iter().enumerate() {
+        if let Some(height) = wrapped_height(&f.message, width) {
+            ws.set_row_height(row_index(i + 1), height)?;
         }
-        write_text(ws, row, 6, f.column.as_deref().unwrap_or(""), &st.text)?;
-        write_text(ws, row, 7, &f.message, &st.wrap)?;
     }
     if findings.is_empty() {
-        ws.write_string_with_format(
-            1,
-            7,
-            "No data-quality findings: every input cell was read as expected.",
-            &st.text,
-        )?;
+        write_text(ws, 1, MESSAGE_COL as u16, NO_FINDINGS, &st.text)?;
     }
+    cols.apply_widths(ws)?;
     ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, findings.len().max(1) as u32, HEADERS.len() as u16 - 1)?;
+    ws.autofilter(0, 0, row_index(findings.len().max(1)), cols.last())?;
     print_setup(ws, 0)?;
     Ok(())
+}
+
+/// Errors, then warnings, then information; a stable sort keeps the run's order.
+pub fn in_order(findings: &[Finding]) -> Vec<&Finding> {
+    let mut sorted: Vec<&Finding> = findings.iter().collect();
+    sorted.sort_by_key(|f| f.severity);
+    sorted
+}
+
+fn cells<'a>(f: &'a Finding, st: &'a Styles) -> Vec<Cell<'a>> {
+    let text = |s: &'a Option<String>| Cell::text(s.as_deref().unwrap_or(""), &st.text);
+    vec![
+        Cell::text(f.severity.as_str(), st.severity(f.severity)),
+        Cell::text(f.code, &st.text),
+        text(&f.kpi),
+        text(&f.file),
+        text(&f.sheet),
+        Cell::Num(f.row.map(f64::from), &st.reference),
+        Cell::text(f.column.as_deref().unwrap_or(""), &st.reference),
+        Cell::text(f.message.as_str(), &st.wrap),
+    ]
 }

@@ -15,8 +15,8 @@ use crate::model::period::Grain;
 const FONT: &str = "Calibri";
 const FONT_SIZE: f64 = 10.0;
 /// Dark blue of the title and header band.
-const ACCENT: u32 = 0x1F_38_64;
-const MUTED: u32 = 0x59_59_59;
+const ACCENT: u32 = 0x1F3864;
+const MUTED: u32 = 0x595959;
 
 /// The formats of one workbook, by meaning.
 pub struct Styles {
@@ -38,6 +38,9 @@ pub struct Styles {
     pub number: Format,
     /// Whole numbers and counts: `#,##0`.
     pub integer: Format,
+    /// A place in an input: a row number or column letter, centred so it does not
+    /// run into the text beside it.
+    pub reference: Format,
     /// Ratios shown as percent: `0.0%`.
     pub percent: Format,
     /// Changes shown as signed percent: `+1.5%`, `-2.0%`.
@@ -72,7 +75,9 @@ fn fill(background: u32, font: u32) -> Format {
 }
 
 fn date(num_format: &str) -> Format {
-    base().set_num_format(num_format).set_align(FormatAlign::Left)
+    base()
+        .set_num_format(num_format)
+        .set_align(FormatAlign::Left)
 }
 
 impl Styles {
@@ -89,27 +94,26 @@ impl Styles {
                 .set_background_color(Color::RGB(ACCENT))
                 .set_text_wrap()
                 .set_border_bottom(FormatBorder::Thin),
-            group: base()
-                .set_bold()
-                .set_background_color(Color::RGB(0xD9_E1_F2)),
+            group: base().set_bold().set_background_color(Color::RGB(0xD9E1F2)),
             text: base(),
             wrap: base().set_text_wrap(),
             link: base()
-                .set_font_color(Color::RGB(0x05_63_C1))
+                .set_font_color(Color::RGB(0x0563C1))
                 .set_underline(FormatUnderline::Single),
             number: base().set_num_format("#,##0.00"),
             integer: base().set_num_format("#,##0"),
+            reference: base().set_num_format("0").set_align(FormatAlign::Center),
             percent: base().set_num_format("0.0%"),
             signed_percent: base().set_num_format("+0.0%;-0.0%;0.0%"),
             date_day: date("yyyy-mm-dd"),
             date_month: date("mmm yyyy"),
-            status_green: fill(0xC6_EF_CE, 0x00_61_00),
-            status_amber: fill(0xFF_EB_9C, 0x9C_57_00),
-            status_red: fill(0xFF_C7_CE, 0x9C_00_06),
-            status_none: fill(0xED_ED_ED, MUTED),
-            severity_error: fill(0xFF_C7_CE, 0x9C_00_06),
-            severity_warning: fill(0xFF_EB_9C, 0x9C_57_00),
-            severity_info: fill(0xDD_EB_F7, ACCENT),
+            status_green: fill(0xC6EFCE, 0x006100),
+            status_amber: fill(0xFFEB9C, 0x9C5700),
+            status_red: fill(0xFFC7CE, 0x9C0006),
+            status_none: fill(0xEDEDED, MUTED),
+            severity_error: fill(0xFFC7CE, 0x9C0006),
+            severity_warning: fill(0xFFEB9C, 0x9C5700),
+            severity_info: fill(0xDDEBF7, ACCENT),
         }
     }
 

@@ -1,157 +1,393 @@
-//! Unit tests of the workbook writer: read back with calamine, assert real cells.
-use calamine::{open_workbook_auto, Data, Reader};
+//! Unit tests of the workbook writer: build `Results` by hand, write, read back with
+//! calamine and assert real cell values.
+use std::sync::Arc;
+
+use calamine::{open_workbook_auto, Data, DataType, Range, Reader};
 use chrono::NaiveDate;
+use rust_xlsxwriter::Workbook;
 
 use super::*;
+use crate::analysis::spc::Rules;
 use crate::analysis::{Finding, InputInfo, KpiResult, Latest, Point, Status};
 use crate::model::kpi::KpiDef;
 use crate::model::period::Grain;
+use crate::model::series::SourceRef;
 
 fn d(y: i32, m: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, 1).unwrap()
+    NaiveDate::from_ymd_opt(y, m, 1).expect("valid date")
 }
 
-fn results() -> Results {
-    let mut def = KpiDef::new("=SUM(A1)");
-    def.perspective = Some("Financial".into());
-    def.unit = Some("%".into());
-    let series: Vec<Point> = (1..=3)
-        .map(|m| Point {
-            period: d(2024, m),
-            value: Some(0.3 + f64::from(m) / 100.0),
-            target: Some(0.35),
-            target_min: None,
-            target_max: None,
-            met: Some(false),
-            status: Status::Red,
-            mr: None,
-            rules: vec![],
-            sources: vec![],
-        })
-        .collect();
-    let kpi = KpiResult {
+fn src(file: &str, sheet: Option<&str>, row: u32) -> SourceRef {
+    SourceRef {
+        file: Arc::from(file),
+        sheet: sheet.map(Arc::from),
+        row,
+    }
+}
+
+fn point(
+    period: NaiveDate,
+    value: Option<f64>,
+    target: Option<f64>,
+    sources: Vec<SourceRef>,
+) -> Point {
+    Point {
+        period,
+        value,
+        target,
+        target_min: None,
+        target_max: None,
+        met: None,
+        status: Status::None,
+        mr: None,
+        rules: vec![],
+        sources,
+    }
+}
+
+fn kpi(def: KpiDef, series: Vec<Point>, latest: Latest) -> KpiResult {
+    KpiResult {
         def,
         grain: Grain::Month,
-        n: 3,
-        first_period: Some(d(2024, 1)),
-        last_period: Some(d(2024, 3)),
-        latest: Latest {
-            period: Some(d(2024, 3)),
-            value: Some(0.33),
-            target: Some(0.35),
-            gap: Some(-0.02),
-            gap_pct: Some(-0.02 / 0.35),
-            attainment: Some(0.33 / 0.35),
-            met: Some(false),
-            status: Some(Status::Red),
-            ..Latest::default()
-        },
+        n: series.iter().filter(|p| p.value.is_some()).count(),
+        first_period: series.first().map(|p| p.period),
+        last_period: series.last().map(|p| p.period),
+        latest,
         history: series.clone(),
         series,
         change: Default::default(),
         attainment: Default::default(),
+    }
+}
+
+/// Two KPIs (the first with a perspective and a formula-like name), three findings
+/// given out of severity order.
+pub(super) fn sample() -> Results {
+    let mut first = KpiDef::new("=SUM(A1)");
+    first.perspective = Some("Financial".into());
+    first.unit = Some("%".into());
+    first.owner = Some("Finance".into());
+    let series1 = vec![
+        point(
+            d(2024, 1),
+            Some(0.31),
+            Some(0.35),
+            vec![src("in.xlsx", Some("KPIs"), 4)],
+        ),
+        point(
+            d(2024, 2),
+            Some(0.32),
+            Some(0.35),
+            vec![src("in.xlsx", Some("KPIs"), 5)],
+        ),
+        point(
+            d(2024, 3),
+            Some(0.33),
+            Some(0.35),
+            vec![src("in.xlsx", Some("KPIs"), 6)],
+        ),
+    ];
+    let latest1 = Latest {
+        period: Some(d(2024, 3)),
+        value: Some(0.33),
+        target: Some(0.35),
+        gap: Some(-0.02),
+        gap_pct: Some(-0.02 / 0.35),
+        attainment: Some(0.33 / 0.35),
+        met: Some(false),
+        status: Some(Status::Red),
+        ..Latest::default()
+    };
+    let series2 = vec![
+        point(
+            d(2024, 1),
+            Some(120.0),
+            None,
+            vec![src("t.csv", None, 5), src("t.csv", None, 9)],
+        ),
+        point(d(2024, 2), None, None, vec![]),
+        point(
+            d(2024, 3),
+            Some(f64::NAN),
+            None,
+            vec![src("t.csv", None, 12)],
+        ),
+    ];
+    let latest2 = Latest {
+        period: Some(d(2024, 1)),
+        value: Some(120.0),
+        status: Some(Status::None),
+        ..Latest::default()
     };
     Results {
         title: "Test report".into(),
         as_of: d(2024, 3),
-        rules: crate::analysis::spc::Rules::Wheeler,
+        rules: Rules::Wheeler,
         period: None,
         window: 24,
         fiscal_year_start: 1,
-        inputs: vec![InputInfo {
-            path: "in.csv".into(),
-            sheets: vec![],
-        }],
+        inputs: vec![
+            InputInfo {
+                path: "in.xlsx".into(),
+                sheets: vec!["KPIs".into()],
+            },
+            InputInfo {
+                path: "t.csv".into(),
+                sheets: vec![],
+            },
+        ],
         layouts: vec![],
-        kpis: vec![kpi],
-        findings: vec![Finding::warning("bad_value", "'x' is not a number")
-            .file("in.csv")
-            .row(4)
-            .col(2)],
+        kpis: vec![
+            kpi(KpiDef::new("Tickets"), series2, latest2),
+            kpi(first, series1, latest1),
+        ],
+        findings: vec![
+            Finding::info("encoding_used", "read as UTF-8").file("t.csv"),
+            Finding::warning("bad_value", "'x' is not a number")
+                .file("t.csv")
+                .row(4)
+                .col(2),
+            Finding::error("bad_date", "2024-13-45 is not a date")
+                .file("in.xlsx")
+                .sheet(Some("KPIs"))
+                .row(7)
+                .col(0)
+                .kpi("Tickets"),
+        ],
     }
 }
 
 fn created() -> NaiveDateTime {
-    d(2024, 3).and_hms_opt(0, 0, 0).unwrap()
+    d(2024, 3).and_hms_opt(0, 0, 0).expect("valid time")
+}
+
+fn written(results: &Results) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("out").join("report.xlsx");
+    write_workbook(results, &path, created()).expect("workbook written");
+    (dir, path)
+}
+
+fn sheet(path: &Path, name: &str) -> Range<Data> {
+    let mut wb = open_workbook_auto(path).expect("readable workbook");
+    wb.worksheet_range(name).expect("sheet exists")
+}
+
+fn s(text: &str) -> Data {
+    Data::String(text.into())
+}
+
+/// The row (0-based) whose first cell is `text`.
+fn row_of(range: &Range<Data>, text: &str) -> u32 {
+    let at = range.rows().position(|r| r.first() == Some(&s(text)));
+    let start = range.start().map_or(0, |(r, _)| r);
+    start + u32::try_from(at.expect("row present")).expect("small")
 }
 
 #[test]
-fn sheets_and_cells_read_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("r.xlsx");
-    write_workbook(&results(), &path, created()).unwrap();
-    let mut wb = open_workbook_auto(&path).unwrap();
+fn sheets_come_in_order() {
+    let (_dir, path) = written(&sample());
+    let wb = open_workbook_auto(&path).expect("readable");
     assert_eq!(wb.sheet_names(), ["Summary", "Data Quality", "Data"]);
-    let s = wb.worksheet_range("Summary").unwrap();
-    assert_eq!(
-        s.get_value((0, 0)),
-        Some(&Data::String("Test report".into()))
-    );
-    assert_eq!(
-        s.get_value((3, 0)),
-        Some(&Data::String("1 KPIs: 0 green, 0 amber, 1 red, 0 no target; 1 data findings (0 errors, 1 warnings, 0 info)".into()))
-    );
-    assert_eq!(s.get_value((7, 0)), Some(&Data::String("Financial".into())));
-    // formula-like KPI names stay text
-    assert_eq!(s.get_value((8, 0)), Some(&Data::String("=SUM(A1)".into())));
-    assert_eq!(s.get_value((8, 5)), Some(&Data::Float(0.33)));
-    assert_eq!(s.get_value((8, 9)), Some(&Data::String("red".into())));
-    let q = wb.worksheet_range("Data Quality").unwrap();
-    assert_eq!(q.get_value((1, 1)), Some(&Data::String("bad_value".into())));
-    assert_eq!(q.get_value((1, 5)), Some(&Data::Float(4.0)));
-    assert_eq!(q.get_value((1, 6)), Some(&Data::String("C".into())));
-    let data = wb.worksheet_range("Data").unwrap();
-    assert_eq!(
-        data.get_value((3, 3)),
-        Some(&Data::Float(0.3 + 3.0 / 100.0))
-    );
-    assert_eq!(
-        data.get_value((3, 2)),
-        Some(&Data::String("Mar 2024".into()))
-    );
 }
 
 #[test]
-fn own_output_is_recognised_and_bytes_repeat() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("r.xlsx");
-    write_workbook(&results(), &path, created()).unwrap();
+fn summary_has_title_counts_and_grouped_kpis() {
+    let (_dir, path) = written(&sample());
+    let sum = sheet(&path, "Summary");
+    assert_eq!(sum.get_value((0, 0)), Some(&s("Test report")));
+    assert_eq!(sum.get_value((1, 0)), Some(&s("As of 2024-03-01")));
+    let counts = "2 KPIs: 0 green, 0 amber, 1 red, 1 no target; \
+                  3 data findings (1 error, 1 warning, 1 info)";
+    assert_eq!(sum.get_value((6, 0)), Some(&s(counts)));
+    let header = row_of(&sum, "KPI");
+    assert_eq!(sum.get_value((header, 9)), Some(&s("Status")));
+    // Perspective groups in order of first appearance, "Other" last.
+    assert_eq!(sum.get_value((header + 1, 0)), Some(&s("Financial")));
+    let first = header + 2;
+    assert_eq!(sum.get_value((first, 0)), Some(&s("=SUM(A1)")));
+    assert_eq!(sum.get_value((first, 1)), Some(&s("Finance")));
+    assert_eq!(sum.get_value((first, 4)), Some(&Data::Float(3.0)));
+    let last = sum.get_value((first, 6)).and_then(DataType::as_date);
+    assert_eq!(last, Some(d(2024, 3)));
+    assert_eq!(sum.get_value((first, 7)), Some(&Data::Float(0.33)));
+    assert_eq!(sum.get_value((first, 8)), Some(&Data::Float(0.35)));
+    assert_eq!(sum.get_value((first, 9)), Some(&s("red")));
+    assert_eq!(sum.get_value((header + 3, 0)), Some(&s("Other")));
+    assert_eq!(sum.get_value((header + 4, 0)), Some(&s("Tickets")));
+    assert_eq!(sum.get_value((header + 4, 9)), Some(&s("no target")));
+}
+
+#[test]
+fn formula_like_text_stays_literal() {
+    let (_dir, path) = written(&sample());
+    let mut wb = open_workbook_auto(&path).expect("readable");
+    let formulas = wb.worksheet_formula("Summary").expect("formulas readable");
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+    let data = sheet(&path, "Data");
+    assert_eq!(data.get_value((4, 0)), Some(&s("=SUM(A1)")));
+}
+
+#[test]
+fn findings_are_listed_errors_first() {
+    let (_dir, path) = written(&sample());
+    let q = sheet(&path, "Data Quality");
+    assert_eq!(q.get_value((0, 7)), Some(&s("Message")));
+    let severities: Vec<_> = (1..=3).map(|r| q.get_value((r, 0)).cloned()).collect();
+    assert_eq!(
+        severities,
+        [Some(s("error")), Some(s("warning")), Some(s("info"))]
+    );
+    assert_eq!(q.get_value((1, 1)), Some(&s("bad_date")));
+    assert_eq!(q.get_value((1, 2)), Some(&s("Tickets")));
+    assert_eq!(q.get_value((1, 3)), Some(&s("in.xlsx")));
+    assert_eq!(q.get_value((1, 4)), Some(&s("KPIs")));
+    assert_eq!(q.get_value((1, 5)), Some(&Data::Float(7.0)));
+    assert_eq!(q.get_value((1, 6)), Some(&s("A")));
+    assert_eq!(q.get_value((2, 6)), Some(&s("C")));
+}
+
+#[test]
+fn data_rows_trace_back_to_their_sources() {
+    let (_dir, path) = written(&sample());
+    let data = sheet(&path, "Data");
+    let header: Vec<_> = (0..8).map(|c| data.get_value((0, c)).cloned()).collect();
+    let expected = [
+        "KPI",
+        "Period",
+        "Value",
+        "Target",
+        "Source file",
+        "Sheet",
+        "Row",
+        "Period label",
+    ];
+    assert_eq!(header, expected.map(|h| Some(s(h))));
+    // Tickets: two source rows aggregated, a missing period, a NaN value.
+    assert_eq!(data.get_value((1, 0)), Some(&s("Tickets")));
+    assert_eq!(
+        data.get_value((1, 1)).and_then(DataType::as_date),
+        Some(d(2024, 1))
+    );
+    assert_eq!(data.get_value((1, 2)), Some(&Data::Float(120.0)));
+    assert_eq!(data.get_value((1, 4)), Some(&s("t.csv")));
+    assert_eq!(data.get_value((1, 6)), Some(&s("5, 9")));
+    assert_eq!(data.get_value((1, 7)), Some(&s("Jan 2024")));
+    assert!(matches!(data.get_value((2, 2)), None | Some(Data::Empty)));
+    assert!(matches!(data.get_value((3, 2)), None | Some(Data::Empty)));
+    // =SUM(A1): one source row each, written as a number.
+    assert_eq!(data.get_value((4, 5)), Some(&s("KPIs")));
+    assert_eq!(data.get_value((4, 6)), Some(&Data::Float(4.0)));
+    assert_eq!(data.get_value((6, 3)), Some(&Data::Float(0.35)));
+}
+
+#[test]
+fn data_continues_on_numbered_sheets() {
+    let mut wb = Workbook::new();
+    data::write_split(&mut wb, &sample(), &Styles::new(), 4).expect("written");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("split.xlsx");
+    save_atomically(&path, &wb.save_to_buffer().expect("saved")).expect("written");
+    let book = open_workbook_auto(&path).expect("readable");
+    assert_eq!(book.sheet_names(), ["Data", "Data (2)"]);
+    let second = sheet(&path, "Data (2)");
+    assert_eq!(second.get_value((0, 0)), Some(&s("KPI")));
+    assert_eq!(second.get_value((1, 0)), Some(&s("=SUM(A1)")));
+    assert_eq!(second.get_value((2, 2)), Some(&Data::Float(0.33)));
+}
+
+#[test]
+fn long_text_is_cut_to_excels_limit() {
+    let mut r = sample();
+    r.kpis[0].def.owner = Some("é".repeat(40_000));
+    r.findings[0].message = "😀".repeat(20_000);
+    let (_dir, path) = written(&r);
+    let sum = sheet(&path, "Summary");
+    let header = row_of(&sum, "KPI");
+    let owner = sum
+        .get_value((header + 4, 1))
+        .and_then(DataType::get_string);
+    assert_eq!(owner.map(|o| o.chars().count()), Some(MAX_CELL_TEXT));
+    let q = sheet(&path, "Data Quality");
+    let message = q.get_value((3, 7)).and_then(DataType::get_string);
+    // Emoji take two UTF-16 units: 16,383 of them fit.
+    assert_eq!(message.map(|m| m.chars().count()), Some(16_383));
+}
+
+#[test]
+fn own_output_is_recognised() {
+    let (dir, path) = written(&sample());
     assert!(written_by_kpilens(&path));
-    let a = std::fs::read(&path).unwrap();
-    assert_eq!(a, build_workbook(&results(), created()).unwrap());
     let other = dir.path().join("other.xlsx");
     let mut wb = Workbook::new();
-    wb.add_worksheet().write(0, 0, "hello").unwrap();
-    wb.save(&other).unwrap();
+    wb.add_worksheet().write(0, 0, "hello").expect("cell");
+    wb.save(&other).expect("saved");
     assert!(!written_by_kpilens(&other));
-    let text = dir.path().join("t.xlsx");
-    std::fs::write(&text, "not a zip").unwrap();
+    let text = dir.path().join("text.xlsx");
+    std::fs::write(&text, "KPI,Period,Value\n").expect("written");
     assert!(!written_by_kpilens(&text));
+    assert!(!written_by_kpilens(&dir.path().join("missing.xlsx")));
+    assert!(!written_by_kpilens(dir.path()));
 }
 
 #[test]
-fn json_has_the_interface_names() {
-    let j = json::to_json(&results());
-    let k = &j["kpis"][0];
-    for key in [
-        "name",
-        "unit",
-        "direction",
-        "grain",
-        "aggregation",
-        "owner",
-        "n",
-        "first_period",
-        "last_period",
-        "latest",
-        "change",
-        "attainment",
-        "series",
-    ] {
-        assert!(k.get(key).is_some(), "missing {key}");
-    }
-    assert_eq!(k["latest"]["status"], "red");
-    assert_eq!(k["series"][0]["period"], "2024-01-01");
-    assert_eq!(j["findings"][0]["column"], "C");
-    assert_eq!(j["tool"]["name"], "kpilens");
+fn same_inputs_give_identical_bytes() {
+    let (dir, path) = written(&sample());
+    let again = dir.path().join("again.xlsx");
+    write_workbook(&sample(), &again, created()).expect("written");
+    let a = std::fs::read(&path).expect("read");
+    let b = std::fs::read(&again).expect("read");
+    assert_eq!(a, b);
+}
+
+#[test]
+fn write_failures_are_write_errors() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let err = write_workbook(&sample(), dir.path(), created()).expect_err("a folder");
+    assert_eq!(err.exit_code(), 5);
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "x").expect("written");
+    let err = write_workbook(&sample(), &blocker.join("r.xlsx"), created()).expect_err("bad");
+    assert_eq!(err.exit_code(), 5);
+}
+
+#[test]
+fn replacing_a_report_keeps_no_temporary_files() {
+    let (dir, path) = written(&sample());
+    write_workbook(&sample(), &path, created()).expect("replaced");
+    let names: Vec<_> = std::fs::read_dir(path.parent().expect("parent"))
+        .expect("listable")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(names, ["report.xlsx"]);
+    drop(dir);
+}
+
+#[test]
+fn formula_like_text_gets_the_quote_prefix() {
+    use std::io::Read as _;
+    let (_dir, path) = written(&sample());
+    let file = std::fs::File::open(&path).expect("open");
+    let mut zip = zip::ZipArchive::new(file).expect("zip");
+    let mut styles = String::new();
+    zip.by_name("xl/styles.xml")
+        .expect("styles part")
+        .read_to_string(&mut styles)
+        .expect("utf-8");
+    assert!(styles.contains("quotePrefix=\"1\""));
+    assert!(cells::looks_like_formula("-5% churn"));
+    assert!(cells::looks_like_formula("@user"));
+    assert!(!cells::looks_like_formula("Revenue"));
+    assert_eq!(cells::cut_utf16("a😀b", 2), "a");
+}
+
+#[cfg(unix)]
+#[test]
+fn reports_get_the_permissions_of_an_ordinary_new_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, path) = written(&sample());
+    let plain = dir.path().join("plain.txt");
+    std::fs::write(&plain, "x").expect("written");
+    let mode = |p: &Path| std::fs::metadata(p).expect("metadata").permissions().mode();
+    assert_eq!(mode(&path), mode(&plain));
 }

@@ -1,0 +1,164 @@
+/*!
+Plain-words explanations shown beside the numbers (cell notes, text columns). The
+report must explain itself to people who did not run the tool, so every judgement
+carries a sentence saying why. Only wording lives here: the numbers come from `Results`.
+*/
+use crate::analysis::{KpiResult, Status};
+use crate::model::kpi::Direction;
+
+/// "1 KPI", "3 KPIs".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// How a status is written in a cell.
+pub fn status_label(status: Option<Status>) -> &'static str {
+    match status {
+        Some(Status::None) => "no target",
+        Some(s) => s.as_str(),
+        None => "no data",
+    }
+}
+
+/// A number as a reader would say it, in the KPI's unit: `93.1%`, `1,234,568`,
+/// `12.35`, `0.0123`.
+pub fn fmt_value(v: f64, unit: Option<&str>) -> String {
+    if !v.is_finite() {
+        return "n/a".into();
+    }
+    if is_percent(unit) {
+        return format!("{:.1}%", v * 100.0);
+    }
+    let a = v.abs();
+    let s = if a >= 1000.0 {
+        thousands(a)
+    } else if a >= 1.0 || a == 0.0 {
+        trim_zeros(format!("{a:.2}"))
+    } else {
+        // Three significant digits for small values.
+        let decimals = (2 - a.log10().floor() as i32).clamp(2, 12) as usize;
+        trim_zeros(format!("{a:.decimals$}"))
+    };
+    if v < 0.0 && s != "0" {
+        format!("-{s}")
+    } else {
+        s
+    }
+}
+
+/// A difference between two values of the KPI: percentage points for percent KPIs.
+pub fn fmt_gap(v: f64, unit: Option<&str>) -> String {
+    if is_percent(unit) && v.is_finite() {
+        format!("{:.1} pts", v * 100.0)
+    } else {
+        fmt_value(v, unit)
+    }
+}
+
+fn is_percent(unit: Option<&str>) -> bool {
+    unit.map(str::trim) == Some("%")
+}
+
+fn thousands(a: f64) -> String {
+    let digits = format!("{a:.0}");
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn trim_zeros(s: String) -> String {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// Why the latest status is what it is, in one sentence:
+/// "93.1% vs target 95.0%: 1.9 pts short (-2.0%), inside the 5% tolerance → amber".
+pub fn status_reason(k: &KpiResult) -> String {
+    let l = &k.latest;
+    let unit = k.def.unit.as_deref();
+    let (Some(v), Some(status)) = (l.value, l.status) else {
+        return "No value in the analysis window, so there is no status.".into();
+    };
+    let actual = fmt_value(v, unit);
+    let tolerance = match k.def.tolerance {
+        Some(t) => format!("the {}% tolerance", trim_zeros(format!("{:.1}", t * 100.0))),
+        None => "the tolerance".into(),
+    };
+    let gap = l.gap.map_or_else(String::new, |g| fmt_gap(g.abs(), unit));
+    let pct = l
+        .gap_pct
+        .filter(|p| p.is_finite())
+        .map(|p| format!(" ({:+.1}%)", p * 100.0))
+        .unwrap_or_default();
+    match (k.def.direction(), status) {
+        (_, Status::None) => format!("{actual}: no target is set for this period, so no status."),
+        (Direction::Range, s) => {
+            let band = match (l.target_min, l.target_max) {
+                (Some(a), Some(b)) => format!("{} – {}", fmt_value(a, unit), fmt_value(b, unit)),
+                (Some(a), None) => format!("at least {}", fmt_value(a, unit)),
+                (None, Some(b)) => format!("at most {}", fmt_value(b, unit)),
+                (None, None) => "the target band".into(),
+            };
+            match s {
+                Status::Green => format!("{actual} is inside the band {band} → green"),
+                Status::Amber => format!(
+                    "{actual} is outside the band {band} by {gap}, within {tolerance} → amber"
+                ),
+                _ => format!(
+                    "{actual} is outside the band {band} by {gap}, beyond {tolerance} → red"
+                ),
+            }
+        }
+        (direction, s) => {
+            let target = l
+                .target
+                .map_or_else(|| "n/a".into(), |t| fmt_value(t, unit));
+            let (good, miss) = if direction == Direction::Lower {
+                ("at or below", "above")
+            } else {
+                ("at or above", "short of")
+            };
+            match s {
+                Status::Green => format!("{actual} vs target {target}: {good} target → green"),
+                Status::Amber => format!(
+                    "{actual} vs target {target}: {gap} {miss} target{pct}, inside {tolerance} → amber"
+                ),
+                _ => format!(
+                    "{actual} vs target {target}: {gap} {miss} target{pct}, beyond {tolerance} → red"
+                ),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_read_naturally() {
+        assert_eq!(fmt_value(1_234_567.8, None), "1,234,568");
+        assert_eq!(fmt_value(-1_234.0, Some("USD")), "-1,234");
+        assert_eq!(fmt_value(12.345, None), "12.35");
+        assert_eq!(fmt_value(12.0, None), "12");
+        assert_eq!(fmt_value(0.012_34, None), "0.0123");
+        assert_eq!(fmt_value(0.0, None), "0");
+        assert_eq!(fmt_value(0.931, Some("%")), "93.1%");
+        assert_eq!(fmt_value(f64::NAN, None), "n/a");
+        assert_eq!(fmt_gap(0.019, Some("%")), "1.9 pts");
+        assert_eq!(plural(1, "KPI", "KPIs"), "1 KPI");
+        assert_eq!(plural(0, "KPI", "KPIs"), "0 KPIs");
+    }
+}
