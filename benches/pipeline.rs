@@ -103,13 +103,18 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, Duration) {
 
 fn main() {
     let dir = tempfile::tempdir().unwrap();
-    for (name, path) in [("long_100k", long_csv(dir.path())), ("wide_1000x120", wide_csv(dir.path()))] {
+    for (name, path) in [
+        ("long_100k", long_csv(dir.path())),
+        ("wide_1000x120", wide_csv(dir.path())),
+    ] {
         let input = input_args(&path);
         let cfg = kpilens::config::load(&input, Some(&analysis_args())).unwrap();
         let (best, median) = time(5, || kpilens::analyse(&input.inputs, &cfg).unwrap());
         let results = kpilens::analyse(&input.inputs, &cfg).unwrap();
         let created = results.as_of.and_hms_opt(0, 0, 0).unwrap();
-        let (wbest, wmedian) = time(3, || kpilens::report::build_workbook(&results, created).unwrap());
+        let (wbest, wmedian) = time(3, || {
+            kpilens::report::build_workbook(&results, created).unwrap()
+        });
         println!(
             "{name:<16} {:>5} KPIs  read+analyse best {:>8.1} ms, median {:>8.1} ms | workbook best {:>8.1} ms, median {:>8.1} ms",
             results.kpis.len(),

@@ -6,9 +6,11 @@ series building and latest values [§1, §5], trend [§3], XmR process behaviour
 */
 pub mod attainment;
 pub mod change;
+pub mod process;
 pub mod quality;
 pub mod series;
 pub mod spc;
+pub mod trend;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -109,6 +111,8 @@ pub struct KpiResult {
     pub history: Vec<Point>,
     pub change: change::Change,
     pub attainment: attainment::Summary,
+    pub trend: trend::Trend,
+    pub spc: process::Spc,
 }
 
 /// The whole analysis of one run.
@@ -151,6 +155,8 @@ pub fn analyse(
             k.def.direction(),
         );
         k.attainment = attainment::summarise(&k.series);
+        let notes = process::analyse(k, cfg.rules, &cfg.defaults, &cfg.calendar);
+        built.findings.extend(notes);
     }
     let mut findings = ingested.findings;
     findings.extend(built.findings);

@@ -590,5 +590,7 @@ fn finish_kpi(
         history,
         change: Default::default(),
         attainment: Default::default(),
+        trend: Default::default(),
+        spc: Default::default(),
     }
 }

@@ -1,13 +1,404 @@
 /*!
-Process behaviour (XmR) charts: methods.md §4. (The rule presets live here; the limits
-and signal rules are added with the core-analytics work.)
+Process behaviour charts (XmR, methods.md §4): which movements of a KPI are routine
+variation and which are signals worth a conversation, and whether the process as it runs
+can be expected to meet its target at all.
+
+The window is cut into segments at rebase periods; each segment gets natural process
+limits from its own baseline, and the signal rules never look across a cut. Everything
+works on consecutive *observations*: a missing period is skipped, not a break, so the
+caller passes the observed values only and maps indices back to periods.
 */
 use serde::Serialize;
 
+use crate::model::kpi::Direction;
+use signals::{detect, rule_rank};
+
+mod signals;
+
+/// A baseline needs this many observations for limits at all…
+pub const MIN_BASELINE: usize = 6;
+/// …and this many for limits that are not provisional.
+pub const FIRM_BASELINE: usize = 12;
+
+/// Scaling constants for individual values and moving ranges of two.
+const E2: f64 = 2.66;
+const D4: f64 = 3.268;
+/// NHS screening: moving ranges at or above this multiple of mr_bar are dropped once.
+const NHS_SCREEN: f64 = 3.267;
+
+/// Signal rule names as they appear in the JSON and the workbook.
+pub mod rule {
+    pub const OUTSIDE: &str = "outside";
+    pub const RUN: &str = "run";
+    pub const NEAR_LIMIT: &str = "near_limit";
+    pub const TWO_OF_THREE: &str = "two_of_three";
+    pub const TREND: &str = "trend";
+    pub const JUMP: &str = "jump";
+    /// Report order of the rules.
+    pub const ALL: [&str; 6] = [OUTSIDE, RUN, NEAR_LIMIT, TWO_OF_THREE, TREND, JUMP];
+}
+
 /// Signal rule preset.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Rules {
+    #[default]
     Wheeler,
     Nhs,
 }
+
+impl Rules {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rules::Wheeler => "wheeler",
+            Rules::Nhs => "nhs",
+        }
+    }
+
+    /// Default length of a `run` signal.
+    pub fn run_length(self) -> usize {
+        match self {
+            Rules::Wheeler => 8,
+            Rules::Nhs => 7,
+        }
+    }
+}
+
+/// Per-KPI settings of the chart.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SpcSettings {
+    pub rules: Rules,
+    /// Overrides the preset's run length (8 wheeler, 7 nhs).
+    pub run_length: Option<u32>,
+    /// Baseline = the first `freeze_after` observations of each segment.
+    pub freeze_after: Option<u32>,
+    /// Clamp `lnpl`/`unpl` (never the centre line).
+    pub lower_bound: Option<f64>,
+    pub upper_bound: Option<f64>,
+}
+
+/// The latest period's target, for assurance.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct TargetSpec {
+    pub target: Option<f64>,
+    pub target_min: Option<f64>,
+    pub target_max: Option<f64>,
+}
+
+/// One segment of the window and its limits.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Segment {
+    /// Observations `start..end` (half-open, indices into the values); empty when no
+    /// value falls between two rebase periods.
+    pub start: usize,
+    pub end: usize,
+    /// Observations the limits were computed from.
+    pub baseline_n: usize,
+    pub cl: Option<f64>,
+    pub mr_bar: Option<f64>,
+    /// Natural process limits, clamped to the KPI's bounds.
+    pub unpl: Option<f64>,
+    pub lnpl: Option<f64>,
+    /// Upper range limit of the moving ranges.
+    pub url: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    High,
+    Low,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::High => "high",
+            Side::Low => "low",
+        }
+    }
+}
+
+/// One observation flagged by one rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Signal {
+    /// One of [`rule::ALL`].
+    pub rule: &'static str,
+    /// Index of the observation.
+    pub index: usize,
+    pub side: Side,
+}
+
+/// What the latest observation says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Variation {
+    Improvement,
+    Concern,
+    CommonCause,
+    Neutral,
+}
+
+impl Variation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Variation::Improvement => "improvement",
+            Variation::Concern => "concern",
+            Variation::CommonCause => "common_cause",
+            Variation::Neutral => "neutral",
+        }
+    }
+}
+
+/// Can the process, as it runs, be relied on to meet the target?
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Assurance {
+    Pass,
+    Fail,
+    HitAndMiss,
+}
+
+impl Assurance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Assurance::Pass => "pass",
+            Assurance::Fail => "fail",
+            Assurance::HitAndMiss => "hit_and_miss",
+        }
+    }
+}
+
+/// A finding about one segment's limits: `too_few_points_for_limits` (info) or
+/// `provisional_limits` (warning).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub segment: usize,
+    pub code: &'static str,
+}
+
+/// The whole chart of one KPI's window.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpcResult {
+    pub segments: Vec<Segment>,
+    /// Sorted by observation, then rule order; one per (rule, observation, side).
+    pub signals: Vec<Signal>,
+    /// Moving range per observation; `None` at each segment's first observation.
+    pub mr: Vec<Option<f64>>,
+    /// Segment of each observation.
+    pub segment_of: Vec<usize>,
+    pub variation: Option<Variation>,
+    pub assurance: Option<Assurance>,
+    /// First observation of a `run` that reaches the latest observation and began
+    /// after the latest segment's start.
+    pub suggested_rebase: Option<usize>,
+    pub notes: Vec<Note>,
+}
+
+impl SpcResult {
+    /// Names of the rules that flag observation `index`, in rule order, without repeats.
+    pub fn rules_at(&self, index: usize) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = Vec::new();
+        for s in self.signals.iter().filter(|s| s.index == index) {
+            if !out.contains(&s.rule) {
+                out.push(s.rule);
+            }
+        }
+        out
+    }
+}
+
+/// Limits of one segment: `unpl`/`lnpl` clamped to the bounds; the zone lines of the
+/// signal rules are drawn from the unclamped `cl` and `mr_bar`.
+#[derive(Clone, Copy, Debug)]
+struct Limits {
+    cl: f64,
+    mr_bar: f64,
+    unpl: f64,
+    lnpl: f64,
+    url: f64,
+}
+
+/// XmR chart of `values` (observed values in time order, missing periods dropped).
+///
+/// `segment_starts` are the indices where a rebase starts a new segment, in order; the
+/// result has exactly one segment more than there are starts (the first runs from
+/// index 0), so the caller can pair segments with its rebase periods. `target_latest`
+/// is the latest period's target, for assurance.
+pub fn xmr(
+    values: &[f64],
+    segment_starts: &[usize],
+    settings: &SpcSettings,
+    direction: Direction,
+    target_latest: Option<TargetSpec>,
+) -> SpcResult {
+    let n = values.len();
+    let mut out = SpcResult {
+        segments: Vec::new(),
+        signals: Vec::new(),
+        mr: vec![None; n],
+        segment_of: vec![0; n],
+        variation: None,
+        assurance: None,
+        suggested_rebase: None,
+        notes: Vec::new(),
+    };
+    let mut latest_runs = Vec::new();
+    for (k, (start, end)) in segment_bounds(n, segment_starts).into_iter().enumerate() {
+        let x = &values[start..end];
+        for i in start + 1..end {
+            out.mr[i] = Some((values[i] - values[i - 1]).abs());
+        }
+        out.segment_of[start..end].fill(k);
+        let baseline_n = settings
+            .freeze_after
+            .map_or(x.len(), |f| x.len().min(f as usize));
+        let limits = limits(&x[..baseline_n], settings);
+        match limits {
+            None => out.notes.push(Note {
+                segment: k,
+                code: "too_few_points_for_limits",
+            }),
+            Some(lim) => {
+                if baseline_n < FIRM_BASELINE {
+                    out.notes.push(Note {
+                        segment: k,
+                        code: "provisional_limits",
+                    });
+                }
+                let runs = detect(x, start, &lim, settings, &mut out.signals);
+                if end == n && start < end {
+                    latest_runs = runs;
+                }
+            }
+        }
+        out.segments.push(Segment {
+            start,
+            end,
+            baseline_n,
+            cl: limits.map(|l| l.cl),
+            mr_bar: limits.map(|l| l.mr_bar),
+            unpl: limits.map(|l| l.unpl),
+            lnpl: limits.map(|l| l.lnpl),
+            url: limits.map(|l| l.url),
+        });
+    }
+    out.signals
+        .sort_by_key(|s| (s.index, rule_rank(s.rule), s.side));
+    out.signals.dedup();
+
+    let Some(latest) = n.checked_sub(1) else {
+        return out;
+    };
+    let seg = &out.segments[out.segment_of[latest]];
+    let (Some(lnpl), Some(unpl)) = (seg.lnpl, seg.unpl) else {
+        return out;
+    };
+    let sides: Vec<Side> = out
+        .signals
+        .iter()
+        .filter(|s| s.index == latest)
+        .map(|s| s.side)
+        .collect();
+    out.variation = Some(variation(&sides, direction));
+    out.assurance = target_latest.and_then(|t| assurance(t, lnpl, unpl, direction));
+    out.suggested_rebase = latest_runs
+        .iter()
+        .find(|&&(first, last)| last == latest && first > seg.start)
+        .map(|&(first, _)| first);
+    out
+}
+
+/// Half-open observation ranges of the segments: one more than `starts`, each start
+/// clamped so the ranges stay in order and inside `0..=n`.
+fn segment_bounds(n: usize, starts: &[usize]) -> Vec<(usize, usize)> {
+    let mut bounds = Vec::with_capacity(starts.len() + 1);
+    let mut from = 0;
+    for &s in starts {
+        let s = s.clamp(from, n);
+        bounds.push((from, s));
+        from = s;
+    }
+    bounds.push((from, n));
+    bounds
+}
+
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+/// Limits from a baseline, or `None` when it is too short.
+fn limits(baseline: &[f64], settings: &SpcSettings) -> Option<Limits> {
+    if baseline.len() < MIN_BASELINE {
+        return None;
+    }
+    let cl = mean(baseline);
+    let ranges: Vec<f64> = baseline.windows(2).map(|w| (w[1] - w[0]).abs()).collect();
+    let mut mr_bar = mean(&ranges);
+    if settings.rules == Rules::Nhs && mr_bar > 0.0 {
+        // Screen once. With mr_bar > 0 at least one range stays below the cut-off.
+        let cut = NHS_SCREEN * mr_bar;
+        let kept: Vec<f64> = ranges.iter().copied().filter(|&r| r < cut).collect();
+        if kept.len() < ranges.len() {
+            mr_bar = mean(&kept);
+        }
+    }
+    let clamp = |v: f64| {
+        let v = settings.lower_bound.map_or(v, |lb| v.max(lb));
+        settings.upper_bound.map_or(v, |ub| v.min(ub))
+    };
+    Some(Limits {
+        cl,
+        mr_bar,
+        unpl: clamp(cl + E2 * mr_bar),
+        lnpl: clamp(cl - E2 * mr_bar),
+        url: D4 * mr_bar,
+    })
+}
+
+/// Variation of the latest observation from the sides of its signals.
+fn variation(sides: &[Side], direction: Direction) -> Variation {
+    let favourable = match direction {
+        Direction::Higher => Some(Side::High),
+        Direction::Lower => Some(Side::Low),
+        Direction::Range => None,
+    };
+    if sides.is_empty() {
+        Variation::CommonCause
+    } else if direction == Direction::Range {
+        Variation::Neutral
+    } else if favourable.is_some_and(|f| sides.contains(&f)) {
+        Variation::Improvement
+    } else {
+        Variation::Concern
+    }
+}
+
+/// Assurance of the target against the (clamped) limits; strict inequalities. A range
+/// with only one edge is open on the other side.
+fn assurance(t: TargetSpec, lnpl: f64, unpl: f64, direction: Direction) -> Option<Assurance> {
+    let verdict = |pass: bool, fail: bool| {
+        if pass {
+            Assurance::Pass
+        } else if fail {
+            Assurance::Fail
+        } else {
+            Assurance::HitAndMiss
+        }
+    };
+    match direction {
+        Direction::Higher => t.target.map(|v| verdict(v < lnpl, v > unpl)),
+        Direction::Lower => t.target.map(|v| verdict(v > unpl, v < lnpl)),
+        Direction::Range => {
+            if t.target_min.is_none() && t.target_max.is_none() {
+                return None;
+            }
+            let a = t.target_min.unwrap_or(f64::NEG_INFINITY);
+            let b = t.target_max.unwrap_or(f64::INFINITY);
+            Some(verdict(a < lnpl && unpl < b, unpl < a || lnpl > b))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,36 +1,36 @@
 /*!
-Trend tests on a KPI's window (methods.md §3): ordinary least squares of value on the
-period ordinal `t` (gaps keep their spacing), the Theil–Sen slope (scipy `theilslopes`,
-`method='separate'`), and the Mann–Kendall test with tie correction (pymannkendall
-`original_test`) on the observed values in time order. Fewer than 6 observations give
-no trend: only `n` is reported.
+Trend of a KPI over its analysis window (methods.md §3): is it moving, which way, and is
+that good? Three estimators answer three worries: ordinary least squares gives the
+familiar slope and r², Theil–Sen gives a slope one outlier cannot drag, and Mann–Kendall
+gives a significance test that assumes no distribution. The direction verdict comes from
+Mann–Kendall alone.
+
+The numbers are checked against scipy (`linregress`, `theilslopes`), numpy and
+pymannkendall to 1e-9 relative, so each formula follows the reference implementation,
+down to the rounding where that rounding is visible in the result.
 */
+use std::f64::consts::FRAC_1_SQRT_2;
+
 use chrono::NaiveDate;
 use serde::Serialize;
-use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
+use statrs::distribution::{ContinuousCDF, StudentsT};
+use statrs::function::erf::{erf, erfc};
 
 use crate::model::kpi::Direction;
 
-/// Minimum number of observations for a trend.
+/// Fewer observed values than this and every trend statistic is null.
 pub const MIN_POINTS: usize = 6;
-/// Significance level of the trend direction.
+
+/// Significance level of the Mann–Kendall direction verdict.
 pub const ALPHA: f64 = 0.05;
 
+/// Which way the series moves, by Mann–Kendall at α = 0.05.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TrendDirection {
     Up,
     Down,
     Flat,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Assessment {
-    Improving,
-    Deteriorating,
-    Stable,
-    Neutral,
 }
 
 impl TrendDirection {
@@ -41,6 +41,16 @@ impl TrendDirection {
             TrendDirection::Flat => "flat",
         }
     }
+}
+
+/// Whether the movement is good news, given the KPI's direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Assessment {
+    Improving,
+    Deteriorating,
+    Stable,
+    Neutral,
 }
 
 impl Assessment {
@@ -54,8 +64,10 @@ impl Assessment {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+/// The `trend` block of a KPI's results.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Trend {
+    /// First period of the analysis window; filled in by the caller.
     pub window_start: Option<NaiveDate>,
     pub n: usize,
     pub ols_slope: Option<f64>,
@@ -73,122 +85,127 @@ pub struct Trend {
     pub assessment: Option<Assessment>,
 }
 
-/// Trend of observed values `y` at ordinals `t` (same length, time order).
+/// Mann–Kendall statistics (pymannkendall `original_test`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MkResult {
+    pub s: f64,
+    pub var_s: f64,
+    pub z: f64,
+    pub p: f64,
+    pub tau: f64,
+}
+
+/// Trend statistics of one window.
+///
+/// `t` holds the ordinal offsets of the observed periods (a missing period still
+/// advances `t`, so gaps keep their spacing); `y` the observed values, in time order.
+/// With fewer than [`MIN_POINTS`] values only `n` is set.
 pub fn trend(t: &[f64], y: &[f64], direction: Direction) -> Trend {
-    let n = y.len().min(t.len());
-    let mut out = Trend {
-        n,
-        ..Trend::default()
-    };
-    if n < MIN_POINTS {
-        return out;
-    }
+    debug_assert_eq!(t.len(), y.len(), "one t per value");
+    let n = t.len().min(y.len());
     let (t, y) = (&t[..n], &y[..n]);
-    let o = ols(t, y);
-    out.ols_slope = Some(o.slope);
-    out.ols_intercept = Some(o.intercept);
-    out.r2 = o.r2;
-    out.ols_p = Some(o.p);
-    let (sen, sen_int) = theil_sen(t, y);
-    out.sen_slope = Some(sen);
-    out.sen_intercept = Some(sen_int);
+    if n < MIN_POINTS {
+        return Trend {
+            n,
+            ..Trend::default()
+        };
+    }
+    let (ols_slope, ols_intercept, r2, ols_p) = ols(t, y);
+    let (sen_slope, sen_intercept) = theil_sen(t, y);
     let mk = mann_kendall(y);
-    out.mk_s = Some(mk.s);
-    out.mk_var_s = Some(mk.var_s);
-    out.mk_z = Some(mk.z);
-    out.mk_p = Some(mk.p);
-    out.mk_tau = Some(mk.tau);
-    let dir = if mk.p < ALPHA && mk.s > 0.0 {
+    let moving = if mk.p < ALPHA && mk.s > 0.0 {
         TrendDirection::Up
     } else if mk.p < ALPHA && mk.s < 0.0 {
         TrendDirection::Down
     } else {
         TrendDirection::Flat
     };
-    out.direction = Some(dir);
-    out.assessment = Some(match (direction, dir) {
+    Trend {
+        window_start: None,
+        n,
+        ols_slope: Some(ols_slope),
+        ols_intercept: Some(ols_intercept),
+        r2,
+        ols_p: Some(ols_p),
+        sen_slope: Some(sen_slope),
+        sen_intercept: Some(sen_intercept),
+        mk_s: Some(mk.s),
+        mk_var_s: Some(mk.var_s),
+        mk_z: Some(mk.z),
+        mk_p: Some(mk.p),
+        mk_tau: Some(mk.tau),
+        direction: Some(moving),
+        assessment: Some(assess(moving, direction)),
+    }
+}
+
+/// Good news or bad: up is improving for higher-is-better, down for lower-is-better;
+/// range KPIs have no better side.
+pub fn assess(moving: TrendDirection, direction: Direction) -> Assessment {
+    match (direction, moving) {
         (Direction::Range, _) => Assessment::Neutral,
         (_, TrendDirection::Flat) => Assessment::Stable,
         (Direction::Higher, TrendDirection::Up) | (Direction::Lower, TrendDirection::Down) => {
             Assessment::Improving
         }
         _ => Assessment::Deteriorating,
-    });
-    out
-}
-
-fn mean(v: &[f64]) -> f64 {
-    v.iter().sum::<f64>() / v.len() as f64
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Ols {
-    pub slope: f64,
-    pub intercept: f64,
-    pub r2: Option<f64>,
-    pub p: f64,
-}
-
-/// Least squares of `y` on `t` with the two-sided t-test p of the slope (n − 2 df), as
-/// scipy's `linregress`. Constant `y`: slope 0, r² undefined, p 1.
-pub fn ols(t: &[f64], y: &[f64]) -> Ols {
-    let n = y.len() as f64;
-    let (mt, my) = (mean(t), mean(y));
-    let (mut sxx, mut syy, mut sxy) = (0.0, 0.0, 0.0);
-    for (&ti, &yi) in t.iter().zip(y) {
-        let (dt, dy) = (ti - mt, yi - my);
-        sxx += dt * dt;
-        syy += dy * dy;
-        sxy += dt * dy;
     }
-    if syy == 0.0 || sxx == 0.0 {
-        return Ols {
-            slope: 0.0,
-            intercept: my,
-            r2: None,
-            p: 1.0,
-        };
+}
+
+/// Least squares of `y` on `t`: `(slope, intercept, r2, p)`, where `p` is the two-sided
+/// t test of the slope with n − 2 degrees of freedom (scipy `linregress`).
+///
+/// All `y` equal: slope 0, intercept that value, r2 `None`, p 1. A perfect fit has
+/// p 0. Degenerate inputs (fewer than 3 points, or every `t` equal) are reported like a
+/// flat series: slope 0, intercept mean(y), r2 `None`, p 1.
+pub fn ols(t: &[f64], y: &[f64]) -> (f64, f64, Option<f64>, f64) {
+    let n = t.len().min(y.len());
+    let (t, y) = (&t[..n], &y[..n]);
+    if let Some(&first) = y.first() {
+        if y.iter().all(|&v| v == first) {
+            return (0.0, first, None, 1.0);
+        }
+    }
+    let ym = mean(y);
+    if n < 3 {
+        return (0.0, ym, None, 1.0);
+    }
+    // Two passes: centring first keeps the sums of squares accurate when the values
+    // are large relative to their spread.
+    let tm = mean(t);
+    let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
+    for (&ti, &yi) in t.iter().zip(y) {
+        let (dt, dy) = (ti - tm, yi - ym);
+        sxx += dt * dt;
+        sxy += dt * dy;
+        syy += dy * dy;
+    }
+    if sxx == 0.0 {
+        return (0.0, ym, None, 1.0);
     }
     let slope = sxy / sxx;
+    let intercept = ym - slope * tm;
     let r = (sxy / (sxx * syy).sqrt()).clamp(-1.0, 1.0);
-    let df = n - 2.0;
-    let p = if r.abs() >= 1.0 {
+    let df = (n - 2) as f64;
+    let p = if r.abs() == 1.0 {
         0.0
     } else {
-        let tstat = r * (df / ((1.0 - r) * (1.0 + r))).sqrt();
-        StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| 2.0 * d.sf(tstat.abs()))
+        // scipy's statistic: t = r·√(df / (1 − r²)).
+        let stat = r * (df / ((1.0 - r) * (1.0 + r))).sqrt();
+        // `new` only rejects a non-positive or NaN df; here df ≥ 1.
+        let dist = StudentsT::new(0.0, 1.0, df).expect("n ≥ 3 gives df ≥ 1");
+        2.0 * dist.sf(stat.abs())
     };
-    Ols {
-        slope,
-        intercept: my - slope * mt,
-        r2: Some(r * r),
-        p,
-    }
+    (slope, intercept, Some(r * r), p)
 }
 
-/// Median with linear interpolation (numpy).
-pub fn median(v: &[f64]) -> f64 {
-    quantile(v, 0.5)
-}
-
-/// Quantile with linear interpolation between order statistics (numpy default,
-/// Hyndman–Fan type 7). NaN for an empty slice.
-pub fn quantile(v: &[f64], q: f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    let h = (s.len() - 1) as f64 * q.clamp(0.0, 1.0);
-    let lo = h.floor() as usize;
-    let hi = h.ceil() as usize;
-    s[lo] + (h - lo as f64) * (s[hi] - s[lo])
-}
-
-/// Theil–Sen slope (median of pairwise slopes) and intercept median(y) − slope·median(t).
+/// Theil–Sen line: `(slope, intercept)` with slope the median of the pairwise slopes
+/// and intercept median(y) − slope · median(t) (scipy `theilslopes`,
+/// `method='separate'`). Without two distinct `t`: slope 0, intercept median(y).
 pub fn theil_sen(t: &[f64], y: &[f64]) -> (f64, f64) {
-    let n = y.len();
-    let mut slopes = Vec::with_capacity(n * (n - 1) / 2);
+    let n = t.len().min(y.len());
+    let (t, y) = (&t[..n], &y[..n]);
+    let mut slopes = Vec::with_capacity(n * n.saturating_sub(1) / 2);
     for i in 0..n {
         for j in i + 1..n {
             let dt = t[j] - t[i];
@@ -197,65 +214,115 @@ pub fn theil_sen(t: &[f64], y: &[f64]) -> (f64, f64) {
             }
         }
     }
-    let slope = if slopes.is_empty() { 0.0 } else { median(&slopes) };
+    if slopes.is_empty() {
+        return (0.0, median(y));
+    }
+    let slope = median(&slopes);
     (slope, median(y) - slope * median(t))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct MannKendall {
-    pub s: f64,
-    pub var_s: f64,
-    pub z: f64,
-    pub p: f64,
-    pub tau: f64,
-}
-
-/// Mann–Kendall trend test with the tie-corrected variance.
-pub fn mann_kendall(y: &[f64]) -> MannKendall {
+/// Mann–Kendall test on values in time order, with the tie correction of the
+/// variance (pymannkendall `original_test`).
+pub fn mann_kendall(y: &[f64]) -> MkResult {
     let n = y.len();
     let mut s: i64 = 0;
-    for i in 0..n {
-        for j in i + 1..n {
-            s += match y[j].partial_cmp(&y[i]) {
-                Some(std::cmp::Ordering::Greater) => 1,
-                Some(std::cmp::Ordering::Less) => -1,
-                _ => 0,
-            };
+    for (i, &a) in y.iter().enumerate() {
+        for &b in &y[i + 1..] {
+            if b > a {
+                s += 1;
+            } else if b < a {
+                s -= 1;
+            }
         }
     }
     let mut sorted = y.to_vec();
     sorted.sort_by(f64::total_cmp);
-    let mut ties = 0.0;
-    let mut i = 0;
-    while i < sorted.len() {
-        let mut j = i;
-        while j < sorted.len() && sorted[j] == sorted[i] {
-            j += 1;
-        }
-        let tp = (j - i) as f64;
-        ties += tp * (tp - 1.0) * (2.0 * tp + 5.0);
-        i = j;
-    }
-    let nf = n as f64;
-    let var_s = (nf * (nf - 1.0) * (2.0 * nf + 5.0) - ties) / 18.0;
+    let ties: i64 = sorted
+        .chunk_by(|a, b| a == b)
+        .map(|g| {
+            let k = g.len() as i64;
+            k * (k - 1) * (2 * k + 5)
+        })
+        .sum();
+    let nn = n as i64;
+    let var_s = (nn * (nn - 1) * (2 * nn + 5) - ties) as f64 / 18.0;
     let s = s as f64;
-    let z = if s > 0.0 && var_s > 0.0 {
+    let z = if s > 0.0 {
         (s - 1.0) / var_s.sqrt()
-    } else if s < 0.0 && var_s > 0.0 {
+    } else if s < 0.0 {
         (s + 1.0) / var_s.sqrt()
     } else {
         0.0
     };
-    let p = Normal::new(0.0, 1.0).map_or(f64::NAN, |nd| 2.0 * (1.0 - nd.cdf(z.abs())));
-    MannKendall {
+    let pairs = (nn * (nn - 1)) as f64 / 2.0;
+    let tau = if pairs > 0.0 { s / pairs } else { 0.0 };
+    MkResult {
         s,
         var_s,
         z,
-        p,
-        tau: s / (0.5 * nf * (nf - 1.0)),
+        p: normal_two_sided_p(z),
+        tau,
+    }
+}
+
+/// 2·(1 − Φ(|z|)), evaluated as scipy's `norm.cdf` (cephes `ndtr`) and pymannkendall
+/// evaluate it. For |z| beyond about 5 the rounding of Φ just below 1 dominates the
+/// difference, and the reference values carry that rounding; computing the tail
+/// directly would be more exact but would disagree with them by far more than 1e-9.
+fn normal_two_sided_p(z: f64) -> f64 {
+    let x = z.abs() * FRAC_1_SQRT_2;
+    let cdf = if x < FRAC_1_SQRT_2 {
+        0.5 + 0.5 * erf(x)
+    } else {
+        1.0 - 0.5 * erfc(x)
+    };
+    2.0 * (1.0 - cdf)
+}
+
+/// Arithmetic mean; NaN for no values.
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+/// Median (numpy `median`: the mean of the two middle values for an even count);
+/// NaN for no values.
+pub fn median(v: &[f64]) -> f64 {
+    quantile(v, 0.5)
+}
+
+/// Quantile `q` (0 ≤ q ≤ 1) by linear interpolation between order statistics
+/// (numpy's default, Hyndman–Fan type 7). The input need not be sorted; NaN for no
+/// values.
+pub fn quantile(v: &[f64], q: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let last = s.len() - 1;
+    let index = last as f64 * q;
+    if index <= 0.0 {
+        return s[0];
+    }
+    if index >= last as f64 {
+        return s[last];
+    }
+    let below = index.floor();
+    let gamma = index - below;
+    // `below` is in [0, last): the checks above bound `index`.
+    let lo = below as usize;
+    let (a, b) = (s[lo], s[lo + 1]);
+    if a == b {
+        return a;
+    }
+    // numpy's lerp: from the nearer end, so gamma = 0.5 gives exactly (a + b) / 2.
+    let diff = b - a;
+    if gamma >= 0.5 {
+        b - diff * (1.0 - gamma)
+    } else {
+        a + diff * gamma
     }
 }
 
 #[cfg(test)]
-#[path = "trend_tests.rs"]
 mod tests;

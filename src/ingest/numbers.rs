@@ -11,6 +11,7 @@ pub struct NumberStyle {
     pub decimal_comma: bool,
 }
 
+/// Why a text cell is not a value; the caller adds the cell's place and text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NumberError {
     NotANumber,
@@ -49,19 +50,27 @@ const MISSING: &[&str] = &[
     "", "na", "n/a", "n.a.", "-", "—", "–", "null", "none", "nan", "#na", "--",
 ];
 
-/// Spaces that may surround or group digits.
+/// Spaces that may surround or group digits. `char::is_whitespace` already covers the
+/// no-break, narrow no-break and thin spaces; they are named so a reader need not check.
 fn is_space(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{00A0}' | '\u{202F}' | '\u{2009}' | '\u{2007}')
 }
 
+/// Longer than any marker; checked first so a 50 MB field is not lower-cased to say no.
+const MARKER_MAX_LEN: usize = 16;
+
+/// An Excel error value written as text (`#N/A`, `#DIV/0!`, …): missing, but callers
+/// count these in an `excel_error_cell` finding rather than passing over them silently.
 pub fn is_excel_error_literal(text: &str) -> bool {
-    let t = text.trim_matches(is_space).to_ascii_lowercase();
-    EXCEL_ERRORS.contains(&t.as_str())
+    let t = text.trim_matches(is_space);
+    t.len() <= MARKER_MAX_LEN && EXCEL_ERRORS.contains(&t.to_ascii_lowercase().as_str())
 }
 
+/// Empty cells and the ways exports write "no value"; never read as 0.
 pub fn is_missing_marker(text: &str) -> bool {
-    let t = text.trim_matches(is_space).to_lowercase();
-    MISSING.contains(&t.as_str()) || is_excel_error_literal(&t)
+    let t = text.trim_matches(is_space);
+    t.len() <= MARKER_MAX_LEN
+        && (MISSING.contains(&t.to_lowercase().as_str()) || is_excel_error_literal(t))
 }
 
 /// Ok(None) for a missing marker, Ok(Some(v)) for a number, Err otherwise.
@@ -70,8 +79,10 @@ pub fn parse_number(text: &str, style: NumberStyle) -> Result<Option<f64>, Numbe
         return Ok(None);
     }
     let mut s = text.trim_matches(is_space);
+    // Excel's "store as text" prefix; it is not part of the value.
     s = s.strip_prefix('\'').unwrap_or(s).trim_matches(is_space);
     let mut negative = false;
+    // Accountants' negatives: (1,200).
     if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
         negative = true;
         s = inner.trim_matches(is_space);
@@ -87,13 +98,23 @@ pub fn parse_number(text: &str, style: NumberStyle) -> Result<Option<f64>, Numbe
         s = strip_currency(rest.trim_matches(is_space));
     } else if let Some(rest) = s.strip_prefix('+') {
         s = strip_currency(rest.trim_matches(is_space));
+    } else if let Some(rest) = s.strip_suffix('-') {
+        // SAP-style trailing minus: 1.200,00-
+        negative = !negative;
+        s = rest.trim_matches(is_space);
     }
     if let Some(rest) = s.strip_suffix('%') {
         percent = true;
         s = rest.trim_matches(is_space);
     }
-    if matches!(s.to_ascii_lowercase().as_str(), "inf" | "infinity" | "∞") {
+    if ["inf", "infinity", "∞"]
+        .iter()
+        .any(|w| s.eq_ignore_ascii_case(w))
+    {
         return Err(NumberError::NonFinite);
+    }
+    if s.eq_ignore_ascii_case("nan") {
+        return Ok(None);
     }
     let plain = normalise(s, style).ok_or(NumberError::NotANumber)?;
     let mut v: f64 = plain.parse().map_err(|_| NumberError::NotANumber)?;
@@ -110,6 +131,7 @@ pub fn parse_number(text: &str, style: NumberStyle) -> Result<Option<f64>, Numbe
     Ok(Some(if v == 0.0 { 0.0 } else { v }))
 }
 
+/// Currency is a unit, not part of the value; the KPI's unit comes from elsewhere.
 fn strip_currency(s: &str) -> &str {
     let mut s = s;
     for sym in [
@@ -181,7 +203,10 @@ fn normalise(s: &str, style: NumberStyle) -> Option<String> {
     if grouped {
         // Grouping must look like thousands: 1–3 digits, then groups of exactly 3.
         groups.push(current);
-        if groups[0] > 3 || groups[1..].iter().any(|&g| g != 3) {
+        let well_formed = groups
+            .split_first()
+            .is_some_and(|(lead, rest)| *lead <= 3 && rest.iter().all(|&g| g == 3));
+        if !well_formed {
             return None;
         }
     }
@@ -206,45 +231,41 @@ fn normalise(s: &str, style: NumberStyle) -> Option<String> {
     Some(out)
 }
 
-/// Decide whether a `;`-separated file writes decimals with a comma: some cell looks
-/// like `12,5` or `1.234,5` and none looks like `12.5`.
+/// Decide whether a `;`-separated file writes decimals with a comma. Only cells that
+/// are clearly one style count as evidence: `12,5` or `1.234,5` for a comma, `12.5` or
+/// `1,234.5` for a point. `1,234` and `1.234` say nothing, and neither do dotted dates
+/// (`01.02.2024`), which are common in exactly the files that use decimal commas.
 pub fn detect_decimal_comma<'a>(samples: impl IntoIterator<Item = &'a str>) -> bool {
     let mut comma = false;
     for s in samples {
-        let t = s.trim_matches(is_space);
-        let t = t.strip_prefix('-').unwrap_or(t);
+        let t = strip_currency(s.trim_matches(is_space));
+        let t = t.strip_prefix(['-', '+']).unwrap_or(t);
         let t = t.strip_suffix('%').unwrap_or(t).trim_matches(is_space);
-        if t.is_empty()
-            || !t
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
-        {
-            continue;
-        }
-        let (Some(first), Some(_)) = (t.chars().next(), t.chars().last()) else {
-            continue;
-        };
-        if !first.is_ascii_digit() {
-            continue;
-        }
-        match (t.rfind(','), t.rfind('.')) {
-            (Some(c), Some(d)) if c > d => comma = true,
-            (Some(_), Some(_)) => return false,
-            (Some(c), None) => {
-                // "1,234" is ambiguous; "12,5" or "0,25" is a decimal comma.
-                if t.len() - c - 1 != 3 {
-                    comma = true;
-                }
-            }
-            (None, Some(d)) => {
-                if t.len() - d - 1 != 3 {
-                    return false;
-                }
-            }
-            (None, None) => {}
+        if is_decimal_number(t, ',', '.') {
+            comma = true;
+        } else if is_decimal_number(t, '.', ',') {
+            return false;
         }
     }
     comma
+}
+
+/// `\d+<dec>\d{1,2}` or `\d{1,3}(<thou>\d{3})+<dec>\d+`.
+fn is_decimal_number(t: &str, dec: char, thou: char) -> bool {
+    let Some((int, frac)) = t.split_once(dec) else {
+        return false;
+    };
+    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+    if !digits(frac) {
+        return false;
+    }
+    if digits(int) {
+        return frac.len() <= 2;
+    }
+    let mut groups = int.split(thou);
+    let lead_ok = groups.next().is_some_and(|g| digits(g) && g.len() <= 3);
+    let mut rest = groups.peekable();
+    lead_ok && rest.peek().is_some() && rest.all(|g| digits(g) && g.len() == 3)
 }
 
 #[cfg(test)]
@@ -262,58 +283,175 @@ mod tests {
             },
         )
     }
+    const BAD: Result<Option<f64>, NumberError> = Err(NumberError::NotANumber);
 
     #[test]
-    fn plain_and_grouped() {
+    fn separators() {
         assert_eq!(p("1,234.5"), Ok(Some(1234.5)));
-        assert_eq!(p("1.234,5"), Ok(Some(1234.5)));
+        assert_eq!(p("1,234,567"), Ok(Some(1_234_567.0)));
+        assert_eq!(p("1.234,5"), Ok(Some(1234.5)), "both: last one is decimal");
+        assert_eq!(p("1.234"), Ok(Some(1.234)));
+        assert_eq!(p("12,34"), BAD, "default comma needs 3 digits after it");
+        assert_eq!(p("1234,567"), BAD);
+        assert_eq!(p("1,,234"), BAD);
+        assert_eq!(p("1,"), BAD);
+        assert_eq!(p("1.2.3"), BAD);
+        assert_eq!(p("1 234 567.25"), Ok(Some(1_234_567.25)));
+        assert_eq!(p("12 34"), BAD);
+        assert_eq!(p("1'234.5"), Ok(Some(1234.5)));
         assert_eq!(pc("1.234,5"), Ok(Some(1234.5)));
+        assert_eq!(pc("1.234.567,89"), Ok(Some(1_234_567.89)));
         assert_eq!(pc("1\u{202F}234,5"), Ok(Some(1234.5)));
-        assert_eq!(p("1\u{00A0}234.5"), Ok(Some(1234.5)));
+        assert_eq!(pc("1\u{00A0}234,5"), Ok(Some(1234.5)));
+        assert_eq!(pc("1 234,5"), Ok(Some(1234.5)));
         assert_eq!(pc("2,25"), Ok(Some(2.25)));
-        assert_eq!(p("12,34"), Err(NumberError::NotANumber));
-        assert_eq!(p("1234567890123456"), Ok(Some(1_234_567_890_123_456.0)));
+        assert_eq!(pc("1.234"), Ok(Some(1234.0)));
+        assert_eq!(pc("1,234.5"), Ok(Some(1234.5)), "both: last one is decimal");
+        assert_eq!(pc("1.23"), BAD);
         assert_eq!(p(".5"), Ok(Some(0.5)));
-        assert_eq!(p("1.5E-3"), Ok(Some(0.0015)));
+        assert_eq!(p("5."), Ok(Some(5.0)));
+        assert_eq!(p("."), BAD);
     }
 
     #[test]
-    fn currency_percent_parentheses() {
+    fn spaces_and_apostrophe() {
+        assert_eq!(p("  7  "), Ok(Some(7.0)));
+        assert_eq!(p("42\t"), Ok(Some(42.0)));
+        assert_eq!(p("\u{00A0}12.5\u{00A0}"), Ok(Some(12.5)));
+        assert_eq!(p("\u{202F}3\u{2009}"), Ok(Some(3.0)));
+        assert_eq!(p("1\u{00A0}234.5"), Ok(Some(1234.5)));
+        assert_eq!(p("1\u{202F}234"), Ok(Some(1234.0)));
+        assert_eq!(p("'123"), Ok(Some(123.0)));
+        assert_eq!(p(" '0042 "), Ok(Some(42.0)));
+    }
+
+    #[test]
+    fn currency_percent_signs() {
         assert_eq!(p("$1,200"), Ok(Some(1200.0)));
         assert_eq!(p("(1,200)"), Ok(Some(-1200.0)));
+        assert_eq!(p("($1,200.50)"), Ok(Some(-1200.5)));
         assert_eq!(p("-$5"), Ok(Some(-5.0)));
+        assert_eq!(p("$-5"), Ok(Some(-5.0)));
+        assert_eq!(p("+5"), Ok(Some(5.0)));
+        assert_eq!(p("\u{2212}5"), Ok(Some(-5.0)));
+        assert_eq!(pc("1.200,00-"), Ok(Some(-1200.0)));
         assert_eq!(p("1 200 €"), Ok(Some(1200.0)));
+        assert_eq!(p("€1.234,50"), Ok(Some(1234.5)));
+        assert_eq!(p("£3"), Ok(Some(3.0)));
+        assert_eq!(p("¥300"), Ok(Some(300.0)));
+        assert_eq!(p("₹1,000"), Ok(Some(1000.0)));
+        assert_eq!(p("USD 10"), Ok(Some(10.0)));
+        assert_eq!(p("10 EUR"), Ok(Some(10.0)));
+        assert_eq!(p("GBP5.5"), Ok(Some(5.5)));
+        assert_eq!(p("$"), BAD);
         assert_eq!(p("35%"), Ok(Some(0.35)));
         assert_eq!(p("12.5 %"), Ok(Some(0.125)));
-        assert_eq!(p("'123"), Ok(Some(123.0)));
-        assert_eq!(p("  7  "), Ok(Some(7.0)));
-        assert_eq!(p("USD 10"), Ok(Some(10.0)));
+        assert_eq!(p("-3%"), Ok(Some(-0.03)));
+        assert_eq!(p("(4%)"), Ok(Some(-0.04)));
+        assert_eq!(pc("12,5%"), Ok(Some(0.125)));
     }
 
     #[test]
-    fn missing_errors_and_junk() {
-        for m in [
-            "", " ", "NA", "N/A", "n/a", "-", "—", "null", "None", "#N/A", "NaN", "#DIV/0!",
-        ] {
-            assert_eq!(p(m), Ok(None), "{m}");
+    fn scientific_and_non_finite() {
+        assert_eq!(p("1e5"), Ok(Some(100_000.0)));
+        assert_eq!(p("1.5E-3"), Ok(Some(0.0015)));
+        assert_eq!(p("2E+2"), Ok(Some(200.0)));
+        assert_eq!(p("1e"), BAD);
+        assert_eq!(p("e5"), BAD);
+        for s in ["1e309", "-1e309", "inf", "-inf", "Infinity", "+INF", "∞"] {
+            assert_eq!(p(s), Err(NumberError::NonFinite), "{s}");
         }
-        assert!(is_excel_error_literal("#DIV/0!"));
-        assert!(!is_excel_error_literal("NA"));
-        assert_eq!(p("1e309"), Err(NumberError::NonFinite));
-        assert_eq!(p("-inf"), Err(NumberError::NonFinite));
-        assert_eq!(p("abc"), Err(NumberError::NotANumber));
-        assert_eq!(p("12 kg"), Err(NumberError::NotANumber));
+        let huge = format!("1{}", "0".repeat(400));
+        assert_eq!(p(&huge), Err(NumberError::NonFinite));
+        assert_eq!(p("1e-400"), Ok(Some(0.0)));
         assert_eq!(
-            p("-0").map(|v| v.map(f64::to_bits)),
-            Ok(Some(0.0f64.to_bits()))
+            NumberError::NonFinite.to_string(),
+            "is too large to be a finite number"
         );
+        assert_eq!(NumberError::NotANumber.to_string(), "is not a number");
+    }
+
+    #[test]
+    fn ids_and_negative_zero() {
+        assert_eq!(p("1234567890123456"), Ok(Some(1_234_567_890_123_456.0)));
+        assert_eq!(p("9999999999999999"), Ok(Some(1e16)));
+        assert_eq!(p("12345678901234567890"), Ok(Some(1.2345678901234567e19)));
+        for s in ["-0", "-0.0", "(0)", "-0%", "0e-5"] {
+            let bits = p(s).map(|v| v.map(f64::to_bits));
+            assert_eq!(bits, Ok(Some(0.0f64.to_bits())), "{s}");
+        }
+    }
+
+    #[test]
+    fn missing_markers_and_excel_errors() {
+        for m in [
+            "", " ", "\u{00A0}", "NA", "na", "N/A", "n/a", "-", "—", "–", "null", "NULL", "None",
+            "nan", "NaN", "-NaN", "#N/A", "#n/a",
+        ] {
+            assert_eq!(p(m), Ok(None), "{m:?}");
+            assert!(m.contains("NaN") || is_missing_marker(m), "{m:?}");
+        }
+        let errors = [
+            "#DIV/0!",
+            "#VALUE!",
+            "#REF!",
+            "#NAME?",
+            "#NUM!",
+            "#NULL!",
+            "#N/A",
+            "#GETTING_DATA",
+            "#SPILL!",
+            "#CALC!",
+            " #div/0! ",
+        ];
+        for e in errors {
+            assert!(is_excel_error_literal(e), "{e}");
+            assert!(is_missing_marker(e), "{e}");
+            assert_eq!(p(e), Ok(None), "{e}");
+        }
+        for not_error in ["NA", "-", "", "#", "#DIV/0", "DIV/0!"] {
+            assert!(!is_excel_error_literal(not_error), "{not_error}");
+        }
+        assert!(!is_missing_marker("0"));
+        assert!(!is_missing_marker(&"n".repeat(1000)));
+    }
+
+    #[test]
+    fn junk_is_not_a_number() {
+        for s in [
+            "abc", "12 kg", "kg 12", "1-2", "1/2", "12abc", "--5", "+-5", "0x1F", "1_000",
+        ] {
+            assert_eq!(p(s), BAD, "{s}");
+        }
+        assert_eq!(p(&"9".repeat(10_000)), Err(NumberError::NonFinite));
+        assert_eq!(p(&"x".repeat(10_000)), BAD);
     }
 
     #[test]
     fn decimal_comma_detection() {
         assert!(detect_decimal_comma(["1,5", "2", "x"]));
+        assert!(detect_decimal_comma(["Revenue", "12,25", "-3,5"]));
         assert!(detect_decimal_comma(["1.234,5"]));
-        assert!(!detect_decimal_comma(["1.5", "2,5"]));
-        assert!(!detect_decimal_comma(["1,234"]));
+        assert!(detect_decimal_comma(["1.234.567,891", "€ 5,20"]));
+        assert!(
+            detect_decimal_comma(["01.02.2024", "12,5"]),
+            "dotted dates are no evidence"
+        );
+        assert!(
+            detect_decimal_comma(["1.234", "12,5"]),
+            "1.234 is no evidence"
+        );
+        assert!(
+            !detect_decimal_comma(["1.5", "2,5"]),
+            "a decimal point vetoes"
+        );
+        assert!(!detect_decimal_comma(["2,5", "1,234.5"]));
+        assert!(
+            !detect_decimal_comma(["1,234"]),
+            "thousands or decimal: unknown"
+        );
+        assert!(!detect_decimal_comma(["1,2345"]));
+        assert!(!detect_decimal_comma(["12", "x", ""]));
+        assert!(!detect_decimal_comma(Vec::<&str>::new()));
     }
 }

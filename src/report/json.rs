@@ -16,6 +16,8 @@ use serde_json::{json, Map, Value};
 
 use crate::analysis::attainment::Summary;
 use crate::analysis::change::Change;
+use crate::analysis::process::Spc;
+use crate::analysis::trend::Trend;
 use crate::analysis::{Finding, InputInfo, KpiResult, Latest, Point, Results};
 use crate::error::{Error, Result};
 
@@ -64,6 +66,8 @@ fn kpi(k: &KpiResult) -> Value {
     o.insert("last_period".into(), date(k.last_period));
     o.insert("latest".into(), latest(&k.latest));
     o.insert("change".into(), change(&k.change));
+    o.insert("trend".into(), trend(&k.trend));
+    o.insert("spc".into(), spc(&k.spc));
     o.insert("attainment".into(), attainment(&k.attainment));
     // Later blocks: "trend", "spc", "forecast", "targets", "health".
     o.insert(
@@ -99,6 +103,57 @@ fn change(c: &Change) -> Value {
         "ytd_value": num(c.ytd_value),
         "ytd_target": num(c.ytd_target),
         "ytd_met": c.ytd_met,
+    })
+}
+
+fn trend(t: &Trend) -> Value {
+    json!({
+        "window_start": date(t.window_start),
+        "n": t.n,
+        "ols_slope": num(t.ols_slope),
+        "ols_intercept": num(t.ols_intercept),
+        "r2": num(t.r2),
+        "ols_p": num(t.ols_p),
+        "sen_slope": num(t.sen_slope),
+        "sen_intercept": num(t.sen_intercept),
+        "mk_s": num(t.mk_s),
+        "mk_var_s": num(t.mk_var_s),
+        "mk_z": num(t.mk_z),
+        "mk_p": num(t.mk_p),
+        "mk_tau": num(t.mk_tau),
+        "direction": t.direction.map(|d| d.as_str()),
+        "assessment": t.assessment.map(|a| a.as_str()),
+    })
+}
+
+fn spc(s: &Spc) -> Value {
+    let segments: Vec<Value> = s
+        .segments
+        .iter()
+        .map(|g| {
+            json!({
+                "start": date(Some(g.start)),
+                "end": date(Some(g.end)),
+                "baseline_n": g.baseline_n,
+                "cl": num(g.cl),
+                "mr_bar": num(g.mr_bar),
+                "unpl": num(g.unpl),
+                "lnpl": num(g.lnpl),
+                "url": num(g.url),
+            })
+        })
+        .collect();
+    let signals: Vec<Value> = s
+        .signals
+        .iter()
+        .map(|g| json!({"rule": g.rule, "period": date(Some(g.period)), "side": g.side.as_str()}))
+        .collect();
+    json!({
+        "segments": segments,
+        "signals": signals,
+        "variation": s.variation.map(|v| v.as_str()),
+        "assurance": s.assurance.map(|a| a.as_str()),
+        "suggested_rebase": date(s.suggested_rebase),
     })
 }
 
@@ -205,10 +260,38 @@ mod tests {
             "last_period",
             "latest",
             "change",
+            "trend",
+            "spc",
             "attainment",
             "series",
         ];
         assert_eq!(keys(&j["kpis"][0]), sorted(kpi.to_vec()));
+        let trend = [
+            "window_start",
+            "n",
+            "ols_slope",
+            "ols_intercept",
+            "r2",
+            "ols_p",
+            "sen_slope",
+            "sen_intercept",
+            "mk_s",
+            "mk_var_s",
+            "mk_z",
+            "mk_p",
+            "mk_tau",
+            "direction",
+            "assessment",
+        ];
+        assert_eq!(keys(&j["kpis"][0]["trend"]), sorted(trend.to_vec()));
+        let spc = [
+            "segments",
+            "signals",
+            "variation",
+            "assurance",
+            "suggested_rebase",
+        ];
+        assert_eq!(keys(&j["kpis"][0]["spc"]), sorted(spc.to_vec()));
         let latest = [
             "period",
             "value",

@@ -57,6 +57,8 @@ fn kpi(def: KpiDef, series: Vec<Point>, latest: Latest) -> KpiResult {
         series,
         change: Default::default(),
         attainment: Default::default(),
+        trend: Default::default(),
+        spc: Default::default(),
     }
 }
 

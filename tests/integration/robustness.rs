@@ -21,7 +21,8 @@ fn rezip(bytes: &[u8], edit: impl Fn(&str, String) -> String) -> Vec<u8> {
             Ok(text) => edit(&name, text).into_bytes(),
             Err(e) => e.into_bytes(),
         };
-        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
         out.write_all(&data).unwrap();
     }
     out.finish().unwrap().into_inner()
@@ -41,16 +42,33 @@ fn cells_at_a1_and_xfd1048576_are_refused_not_allocated() {
     let ws = wb.add_worksheet();
     ws.write(0, 0, "Date").unwrap();
     ws.write(1_048_575, 16_383, 1).unwrap();
-    let (o, _d) = Run::new().file("huge.xlsx", wb.save_to_buffer().unwrap()).args(["report", "huge.xlsx"]).run();
+    let (o, _d) = Run::new()
+        .file("huge.xlsx", wb.save_to_buffer().unwrap())
+        .args(["report", "huge.xlsx"])
+        .run();
     assert_eq!(o.code, 4, "{}", o.stderr);
-    assert!(o.stderr.contains("huge.xlsx") && o.stderr.contains("sheet 'Sheet1'") && o.stderr.contains("XFD1048576") && o.stderr.contains("budget"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("huge.xlsx")
+            && o.stderr.contains("sheet 'Sheet1'")
+            && o.stderr.contains("XFD1048576")
+            && o.stderr.contains("budget"),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]
 fn a_wrong_dimension_tag_does_not_matter() {
     let mut wb = Workbook::new();
     let ws = long_sheet(&mut wb);
-    for (r, (d, v)) in [("2024-01-01", 1.0), ("2024-02-01", 2.0), ("2024-03-01", 3.0)].iter().enumerate() {
+    for (r, (d, v)) in [
+        ("2024-01-01", 1.0),
+        ("2024-02-01", 2.0),
+        ("2024-03-01", 3.0),
+    ]
+    .iter()
+    .enumerate()
+    {
         ws.write(r as u32 + 1, 0, *d).unwrap();
         ws.write(r as u32 + 1, 1, "A").unwrap();
         ws.write(r as u32 + 1, 2, *v).unwrap();
@@ -62,7 +80,9 @@ fn a_wrong_dimension_tag_does_not_matter() {
             text
         }
     });
-    let (json, _, _) = Run::new().file("dim.xlsx", bytes).report_json(&["dim.xlsx"], &[]);
+    let (json, _, _) = Run::new()
+        .file("dim.xlsx", bytes)
+        .report_json(&["dim.xlsx"], &[]);
     assert_eq!(values(&json, "A").len(), 3);
 }
 
@@ -73,7 +93,8 @@ fn a_1904_workbook_converts_serials_with_its_epoch() {
     let ws = long_sheet(&mut wb);
     // 43830 and 43861 in the 1904 system are 2024-01-01 and 2024-02-01.
     for (r, serial) in [43830.0, 43861.0].iter().enumerate() {
-        ws.write_number_with_format(r as u32 + 1, 0, *serial, &date).unwrap();
+        ws.write_number_with_format(r as u32 + 1, 0, *serial, &date)
+            .unwrap();
         ws.write(r as u32 + 1, 1, "A").unwrap();
         ws.write(r as u32 + 1, 2, r as f64 + 1.0).unwrap();
     }
@@ -84,7 +105,9 @@ fn a_1904_workbook_converts_serials_with_its_epoch() {
             text
         }
     });
-    let (json, _, _) = Run::new().file("mac.xlsx", bytes).report_json(&["mac.xlsx"], &[]);
+    let (json, _, _) = Run::new()
+        .file("mac.xlsx", bytes)
+        .report_json(&["mac.xlsx"], &[]);
     let got: Vec<String> = values(&json, "A").into_iter().map(|(p, _)| p).collect();
     assert_eq!(got, ["2024-01-01", "2024-02-01"]);
 }
@@ -94,16 +117,34 @@ fn absurd_serials_in_date_cells_are_bad_dates_naming_the_cell() {
     let mut wb = Workbook::new();
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let ws = long_sheet(&mut wb);
-    for (r, serial) in [45292.0, 45323.0, 0.0, -1.0, 1e300, 45352.0].iter().enumerate() {
-        ws.write_number_with_format(r as u32 + 1, 0, *serial, &date).unwrap();
+    for (r, serial) in [45292.0, 45323.0, 0.0, -1.0, 1e300, 45352.0]
+        .iter()
+        .enumerate()
+    {
+        ws.write_number_with_format(r as u32 + 1, 0, *serial, &date)
+            .unwrap();
         ws.write(r as u32 + 1, 1, "A").unwrap();
         ws.write(r as u32 + 1, 2, 1.0).unwrap();
     }
-    let (json, _, _) = Run::new().file("serials.xlsx", wb.save_to_buffer().unwrap()).report_json(&["serials.xlsx"], &[]);
+    let (json, _, _) = Run::new()
+        .file("serials.xlsx", wb.save_to_buffer().unwrap())
+        .report_json(&["serials.xlsx"], &[]);
     assert_eq!(values(&json, "A").len(), 3);
-    let bad: Vec<&serde_json::Value> = json["findings"].as_array().unwrap().iter().filter(|f| f["code"] == "bad_date").collect();
+    let bad: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "bad_date")
+        .collect();
     assert_eq!(bad.len(), 3, "{bad:?}");
-    assert_eq!((bad[0]["row"].as_u64(), bad[0]["column"].as_str(), bad[0]["sheet"].as_str()), (Some(4), Some("A"), Some("Sheet1")));
+    assert_eq!(
+        (
+            bad[0]["row"].as_u64(),
+            bad[0]["column"].as_str(),
+            bad[0]["sheet"].as_str()
+        ),
+        (Some(4), Some("A"), Some("Sheet1"))
+    );
 }
 
 #[test]
@@ -126,10 +167,20 @@ fn hidden_and_very_hidden_sheets_are_skipped_unless_named() {
         }
     }
     let bytes = wb.save_to_buffer().unwrap();
-    let (json, _, _) = Run::new().file("h.xlsx", bytes.clone()).report_json(&["h.xlsx"], &[]);
+    let (json, _, _) = Run::new()
+        .file("h.xlsx", bytes.clone())
+        .report_json(&["h.xlsx"], &[]);
     assert_eq!(json["kpis"].as_array().unwrap().len(), 1);
-    assert_eq!(codes(&json).iter().filter(|c| *c == "hidden_sheet_skipped").count(), 2);
-    let (json, _, _) = Run::new().file("h.xlsx", bytes).report_json(&["h.xlsx"], &["--sheet", "hidden"]);
+    assert_eq!(
+        codes(&json)
+            .iter()
+            .filter(|c| *c == "hidden_sheet_skipped")
+            .count(),
+        2
+    );
+    let (json, _, _) = Run::new()
+        .file("h.xlsx", bytes)
+        .report_json(&["h.xlsx"], &["--sheet", "hidden"]);
     assert_eq!(kpi(&json, "Hidden")["n"], 1);
 }
 
@@ -137,25 +188,44 @@ fn hidden_and_very_hidden_sheets_are_skipped_unless_named() {
 fn merged_title_and_cached_formula_errors() {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
-    ws.merge_range(0, 0, 0, 3, "Quarterly pack", &Format::new()).unwrap();
+    ws.merge_range(0, 0, 0, 3, "Quarterly pack", &Format::new())
+        .unwrap();
     for (c, h) in ["KPI", "Q1 2024", "Q2 2024", "Q3 2024"].iter().enumerate() {
         ws.write(1, c as u16, *h).unwrap();
     }
     ws.write(2, 0, "Yield").unwrap();
     ws.write(2, 1, 0.5).unwrap();
-    ws.write_formula(2, 2, rust_xlsxwriter::Formula::new("=1/0").set_result("#DIV/0!")).unwrap();
+    ws.write_formula(
+        2,
+        2,
+        rust_xlsxwriter::Formula::new("=1/0").set_result("#DIV/0!"),
+    )
+    .unwrap();
     ws.write(2, 3, 0.7).unwrap();
-    let (json, _, _) = Run::new().file("m.xlsx", wb.save_to_buffer().unwrap()).report_json(&["m.xlsx"], &[]);
-    assert_eq!(values(&json, "Yield"), vec![("2024-01-01".to_string(), 0.5), ("2024-07-01".to_string(), 0.7)]);
+    let (json, _, _) = Run::new()
+        .file("m.xlsx", wb.save_to_buffer().unwrap())
+        .report_json(&["m.xlsx"], &[]);
+    assert_eq!(
+        values(&json, "Yield"),
+        vec![
+            ("2024-01-01".to_string(), 0.5),
+            ("2024-07-01".to_string(), 0.7)
+        ]
+    );
     assert_eq!(kpi(&json, "Yield")["grain"], "quarter");
     let f = finding(&json, "excel_error_cell");
-    assert!(f["message"].as_str().unwrap().contains("#DIV/0! at C3"), "{}", f["message"]);
+    assert!(
+        f["message"].as_str().unwrap().contains("#DIV/0! at C3"),
+        "{}",
+        f["message"]
+    );
 }
 
 #[test]
 fn zip_bomb_is_refused() {
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     out.start_file("xl/workbook.xml", opts).unwrap();
     out.write_all(b"<workbook/>").unwrap();
     out.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
@@ -165,9 +235,16 @@ fn zip_bomb_is_refused() {
     }
     let bytes = out.finish().unwrap().into_inner();
     assert!(bytes.len() < 1 << 20);
-    let (o, _d) = Run::new().file("bomb.xlsx", bytes).args(["report", "bomb.xlsx"]).run();
+    let (o, _d) = Run::new()
+        .file("bomb.xlsx", bytes)
+        .args(["report", "bomb.xlsx"])
+        .run();
     assert_eq!(o.code, 4, "{}", o.stderr);
-    assert!(o.stderr.contains("bomb.xlsx") && o.stderr.contains("zip bomb"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("bomb.xlsx") && o.stderr.contains("zip bomb"),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]
@@ -178,9 +255,16 @@ fn encrypted_workbook_says_encrypted() {
     bytes.extend(vec![0u8; 504]);
     bytes.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
     bytes.extend(vec![0u8; 512]);
-    let (o, _d) = Run::new().file("locked.xlsx", bytes).args(["report", "locked.xlsx"]).run();
+    let (o, _d) = Run::new()
+        .file("locked.xlsx", bytes)
+        .args(["report", "locked.xlsx"])
+        .run();
     assert_eq!(o.code, 4, "{}", o.stderr);
-    assert!(o.stderr.contains("locked.xlsx") && o.stderr.contains("encrypted"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("locked.xlsx") && o.stderr.contains("encrypted"),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]
@@ -196,9 +280,25 @@ fn messy_text_files() {
         .file("quoted.csv", quoted)
         .report_json(&["cr.csv", "nul.csv", "quoted.csv"], &[]);
     assert_eq!(values(&json, "A").len(), 2);
-    assert_eq!(values(&json, "B"), vec![("2024-01-01".to_string(), 3.0), ("2024-02-01".to_string(), 4.0)]);
-    assert_eq!(values(&json, "C"), vec![("2024-01-01".to_string(), 5.0), ("2024-02-01".to_string(), 6.0)]);
-    assert!(codes(&json).contains(&"ragged_row".to_string()), "{:?}", codes(&json));
+    assert_eq!(
+        values(&json, "B"),
+        vec![
+            ("2024-01-01".to_string(), 3.0),
+            ("2024-02-01".to_string(), 4.0)
+        ]
+    );
+    assert_eq!(
+        values(&json, "C"),
+        vec![
+            ("2024-01-01".to_string(), 5.0),
+            ("2024-02-01".to_string(), 6.0)
+        ]
+    );
+    assert!(
+        codes(&json).contains(&"ragged_row".to_string()),
+        "{:?}",
+        codes(&json)
+    );
 }
 
 #[test]
@@ -206,7 +306,9 @@ fn a_50_mb_field_is_cut_with_a_finding() {
     let mut csv = String::from("Date,KPI,Value,Note\n2024-01-01,A,1,");
     csv.push_str(&"x".repeat(50 << 20));
     csv.push_str("\n2024-02-01,A,2,ok\n");
-    let (json, _, _) = Run::new().file("big.csv", csv).report_json(&["big.csv"], &[]);
+    let (json, _, _) = Run::new()
+        .file("big.csv", csv)
+        .report_json(&["big.csv"], &[]);
     assert_eq!(values(&json, "A").len(), 2);
     assert!(codes(&json).contains(&"text_truncated".to_string()));
 }
@@ -218,7 +320,11 @@ fn invalid_utf8_falls_back_to_windows_1252_with_a_finding() {
     let (json, _, _) = Run::new().file("w.csv", bytes).report_json(&["w.csv"], &[]);
     assert_eq!(values(&json, "Café").len(), 1);
     let f = finding(&json, "encoding_used");
-    assert!(f["message"].as_str().unwrap().contains("windows-1252"), "{}", f["message"]);
+    assert!(
+        f["message"].as_str().unwrap().contains("windows-1252"),
+        "{}",
+        f["message"]
+    );
 }
 
 #[test]
