@@ -28,6 +28,24 @@ const COLUMNS: [(&str, usize); 8] = [
 /// Added when any KPI has a target band.
 const BAND_COLUMNS: [(&str, usize); 2] = [("Target min", 16), ("Target max", 16)];
 
+/// Column of the values (for the Summary's sparklines).
+pub const VALUE_COL: u16 = 2;
+
+/// The first and last row of each KPI's window on the first Data sheet, by KPI name
+/// (KPIs that spill onto a continuation sheet have none).
+pub fn rows_of(r: &Results) -> std::collections::HashMap<String, (u32, u32)> {
+    let mut out = std::collections::HashMap::new();
+    let mut next = 1usize;
+    for k in &r.kpis {
+        let len = k.series.len();
+        if len > 0 && next + len - 1 <= ROWS_PER_SHEET {
+            out.insert(k.def.name.clone(), (next as u32, (next + len - 1) as u32));
+        }
+        next += len;
+    }
+    out
+}
+
 /// Data rows per sheet: Excel's 1,048,576 rows less the header row.
 pub const ROWS_PER_SHEET: usize = 1_048_575;
 

@@ -14,6 +14,7 @@ mod cells;
 mod data;
 pub mod json;
 mod quality;
+mod reasons;
 mod styles;
 mod summary;
 #[cfg(test)]

@@ -9,6 +9,7 @@ information.
 */
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, FormatUnderline};
 
+use crate::analysis::spc::{Assurance, Variation};
 use crate::analysis::{Severity, Status};
 use crate::model::period::Grain;
 
@@ -57,6 +58,14 @@ pub struct Styles {
     pub severity_error: Format,
     pub severity_warning: Format,
     pub severity_info: Format,
+    /// NHS "Making Data Count" colours: improvement / pass.
+    pub mdc_blue: Format,
+    /// Text aligned like the numbers beside it (a target band in a number column).
+    pub text_right: Format,
+    /// Concern / fail.
+    pub mdc_orange: Format,
+    /// Common cause / hit and miss / neutral.
+    pub mdc_grey: Format,
 }
 
 fn base() -> Format {
@@ -114,6 +123,10 @@ impl Styles {
             severity_error: fill(0xFFC7CE, 0x9C0006),
             severity_warning: fill(0xFFEB9C, 0x9C5700),
             severity_info: fill(0xDDEBF7, ACCENT),
+            mdc_blue: fill(0xBDD7EE, 0x1F4E79),
+            text_right: base().set_align(FormatAlign::Right),
+            mdc_orange: fill(0xF8CBAD, 0x843C0C),
+            mdc_grey: fill(0xE7E6E6, MUTED),
         }
     }
 
@@ -141,6 +154,24 @@ impl Styles {
             Severity::Error => &self.severity_error,
             Severity::Warning => &self.severity_warning,
             Severity::Info => &self.severity_info,
+        }
+    }
+
+    /// Variation coloured the Making Data Count way (blue improvement, orange concern).
+    pub fn variation(&self, v: Option<Variation>) -> &Format {
+        match v {
+            Some(Variation::Improvement) => &self.mdc_blue,
+            Some(Variation::Concern) => &self.mdc_orange,
+            _ => &self.mdc_grey,
+        }
+    }
+
+    /// Assurance coloured the Making Data Count way (blue pass, orange fail).
+    pub fn assurance(&self, a: Option<Assurance>) -> &Format {
+        match a {
+            Some(Assurance::Pass) => &self.mdc_blue,
+            Some(Assurance::Fail) => &self.mdc_orange,
+            _ => &self.mdc_grey,
         }
     }
 

@@ -6,33 +6,43 @@ status. Each status cell is filled red/amber/green/grey and carries a note sayin
 */
 use std::borrow::Cow;
 
-use rust_xlsxwriter::{Note, Worksheet, XlsxError};
+use rust_xlsxwriter::{Note, Sparkline, SparklineType, Worksheet, XlsxError};
 
 use super::cells::{print_setup, write_text, Cell, Columns};
-use super::{value_format, words, Styles};
+use super::{data, reasons, value_format, words, Styles};
 use crate::analysis::spc::Rules;
 use crate::analysis::{KpiResult, Results, Severity, Status};
 use crate::model::kpi::Direction;
+use crate::model::period::Calendar;
 
-/// The KPI table's columns: header and maximum width in characters.
-const COLUMNS: [(&str, usize); 14] = [
+/// The KPI table's columns: header and maximum width in characters (report.md §1).
+const COLUMNS: [(&str, usize); 19] = [
     ("KPI", 40),
-    ("Owner", 24),
+    ("Owner", 20),
     ("Unit", 10),
+    ("Period", 10),
+    ("Actual", 14),
+    ("Target", 20),
+    ("Gap %", 9),
+    ("Attainment", 11),
+    ("Status", 10),
+    ("vs previous %", 10),
+    ("YoY %", 9),
+    ("Trend", 16),
+    ("Variation", 14),
+    ("Assurance", 13),
+    ("Sparkline", 18),
     ("Grain", 8),
     ("Observations", 12),
     ("First period", 12),
     ("Last period", 12),
-    ("Latest value", 16),
-    ("Latest target", 24),
-    ("Status", 10),
-    ("Gap %", 9),
-    ("Attainment", 11),
-    ("vs previous %", 10),
-    ("YoY %", 9),
 ];
-/// Where the Status column is, for its note.
-const STATUS_COL: u16 = 9;
+/// Columns that carry a note saying why.
+const STATUS_COL: u16 = 8;
+const TREND_COL: u16 = 11;
+const VARIATION_COL: u16 = 12;
+const ASSURANCE_COL: u16 = 13;
+const SPARKLINE_COL: u16 = 14;
 
 pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Summary")?;
@@ -48,6 +58,10 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
     cols.write_headers(ws, header_row, &st.header)?;
     row = header_row + 1;
     let grouped = r.kpis.iter().any(|k| k.def.perspective.is_some());
+    let cal = Calendar {
+        fiscal_year_start: r.fiscal_year_start,
+    };
+    let data_rows = data::rows_of(r);
     for (perspective, kpis) in by_perspective(r) {
         if grouped {
             let heading = Cell::text(perspective.unwrap_or("Other"), &st.group);
@@ -57,9 +71,23 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
             row += 1;
         }
         for k in kpis {
-            cols.write_row(ws, row, &kpi_cells(k, st))?;
-            let note = Note::new(words::status_reason(k)).set_author("kpilens");
-            ws.insert_note(row, STATUS_COL, &note)?;
+            cols.write_row(ws, row, &kpi_cells(k, st, &cal))?;
+            for (col, text) in [
+                (STATUS_COL, words::status_reason(k)),
+                (TREND_COL, reasons::trend_reason(k)),
+                (VARIATION_COL, reasons::variation_reason(k)),
+                (ASSURANCE_COL, reasons::assurance_reason(k)),
+            ] {
+                ws.insert_note(row, col, &Note::new(text).set_author("kpilens"))?;
+            }
+            if let Some((first, last)) = data_rows.get(&k.def.name).copied() {
+                let spark = Sparkline::new()
+                    .set_range(("Data", first, data::VALUE_COL, last, data::VALUE_COL))
+                    .set_type(SparklineType::Line)
+                    .show_markers(false)
+                    .show_last_point(true);
+                ws.add_sparkline(row, SPARKLINE_COL, &spark)?;
+            }
             row += 1;
         }
     }
@@ -147,7 +175,7 @@ fn by_perspective(r: &Results) -> Vec<(Option<&str>, Vec<&KpiResult>)> {
     groups
 }
 
-fn kpi_cells<'a>(k: &'a KpiResult, st: &'a Styles) -> Vec<Cell<'a>> {
+fn kpi_cells<'a>(k: &'a KpiResult, st: &'a Styles, cal: &Calendar) -> Vec<Cell<'a>> {
     let d = &k.def;
     let l = &k.latest;
     let vf = value_format(st, k);
@@ -156,26 +184,35 @@ fn kpi_cells<'a>(k: &'a KpiResult, st: &'a Styles) -> Vec<Cell<'a>> {
         // A band has two ends: shown as words, the numbers are on the Data sheet.
         (Direction::Range, Some(_), _) | (Direction::Range, _, Some(_)) => Cell::text(
             band(l.target_min, l.target_max, d.unit.as_deref()),
-            &st.text,
+            &st.text_right,
         ),
         _ => Cell::Num(l.target, vf),
     };
     let status = l.status.unwrap_or(Status::None);
+    let period = l.period.map(|p| cal.label(p, k.grain)).unwrap_or_default();
     vec![
         Cell::text(d.name.as_str(), &st.text),
         Cell::text(d.owner.as_deref().unwrap_or(""), &st.text),
         Cell::text(d.unit.as_deref().unwrap_or(""), &st.text),
+        Cell::text(period, &st.text),
+        Cell::Num(l.value, vf),
+        target,
+        Cell::Num(l.gap_pct, &st.signed_percent),
+        Cell::Num(l.attainment, &st.percent),
+        Cell::text(words::status_label(l.status), st.status(status)),
+        Cell::Num(k.change.pop_pct, &st.signed_percent),
+        Cell::Num(k.change.yoy_pct, &st.signed_percent),
+        Cell::text(reasons::trend_label(k), &st.text),
+        Cell::text(
+            reasons::variation_label(k.spc.variation),
+            st.variation(k.spc.variation),
+        ),
+        Cell::text(reasons::assurance_label(k), st.assurance(k.spc.assurance)),
+        Cell::Blank(&st.text),
         Cell::text(k.grain.as_str(), &st.text),
         Cell::count(k.n, &st.integer),
         Cell::Date(k.first_period, date),
         Cell::Date(k.last_period, date),
-        Cell::Num(l.value, vf),
-        target,
-        Cell::text(words::status_label(l.status), st.status(status)),
-        Cell::Num(l.gap_pct, &st.signed_percent),
-        Cell::Num(l.attainment, &st.percent),
-        Cell::Num(k.change.pop_pct, &st.signed_percent),
-        Cell::Num(k.change.yoy_pct, &st.signed_percent),
     ]
 }
 

@@ -203,21 +203,26 @@ fn summary_has_title_counts_and_grouped_kpis() {
                   3 data findings (1 error, 1 warning, 1 info)";
     assert_eq!(sum.get_value((6, 0)), Some(&s(counts)));
     let header = row_of(&sum, "KPI");
-    assert_eq!(sum.get_value((header, 9)), Some(&s("Status")));
+    assert_eq!(sum.get_value((header, 8)), Some(&s("Status")));
+    assert_eq!(sum.get_value((header, 11)), Some(&s("Trend")));
+    assert_eq!(sum.get_value((header, 12)), Some(&s("Variation")));
+    assert_eq!(sum.get_value((header, 13)), Some(&s("Assurance")));
     // Perspective groups in order of first appearance, "Other" last.
     assert_eq!(sum.get_value((header + 1, 0)), Some(&s("Financial")));
     let first = header + 2;
     assert_eq!(sum.get_value((first, 0)), Some(&s("=SUM(A1)")));
     assert_eq!(sum.get_value((first, 1)), Some(&s("Finance")));
-    assert_eq!(sum.get_value((first, 4)), Some(&Data::Float(3.0)));
-    let last = sum.get_value((first, 6)).and_then(DataType::as_date);
+    assert_eq!(sum.get_value((first, 3)), Some(&s("Mar 2024")));
+    assert_eq!(sum.get_value((first, 4)), Some(&Data::Float(0.33)));
+    assert_eq!(sum.get_value((first, 5)), Some(&Data::Float(0.35)));
+    assert_eq!(sum.get_value((first, 8)), Some(&s("red")));
+    assert_eq!(sum.get_value((first, 13)), Some(&s("no limits")));
+    assert_eq!(sum.get_value((first, 16)), Some(&Data::Float(3.0)));
+    let last = sum.get_value((first, 18)).and_then(DataType::as_date);
     assert_eq!(last, Some(d(2024, 3)));
-    assert_eq!(sum.get_value((first, 7)), Some(&Data::Float(0.33)));
-    assert_eq!(sum.get_value((first, 8)), Some(&Data::Float(0.35)));
-    assert_eq!(sum.get_value((first, 9)), Some(&s("red")));
     assert_eq!(sum.get_value((header + 3, 0)), Some(&s("Other")));
     assert_eq!(sum.get_value((header + 4, 0)), Some(&s("Tickets")));
-    assert_eq!(sum.get_value((header + 4, 9)), Some(&s("no target")));
+    assert_eq!(sum.get_value((header + 4, 8)), Some(&s("no target")));
 }
 
 #[test]

@@ -6,4 +6,5 @@ mod support;
 mod cli;
 mod layouts;
 mod robustness;
+mod sample;
 mod values;
