@@ -430,3 +430,68 @@ fn signals_are_sorted_and_unique() {
     sorted.dedup();
     assert_eq!(keys, sorted);
 }
+
+mod properties {
+    //! Invariants of the XmR chart: adding a constant moves the centre line and limits by
+    //! it and leaves mR̄ and every signal unchanged; scaling by c > 0 scales them.
+    use proptest::prelude::*;
+
+    use super::super::*;
+    use crate::model::kpi::Direction;
+
+    fn chart(v: &[f64], rules: Rules) -> SpcResult {
+        let settings = SpcSettings {
+            rules,
+            ..SpcSettings::default()
+        };
+        xmr(v, &[], &settings, Direction::Higher, None)
+    }
+
+    fn close(a: Option<f64>, b: Option<f64>, scale: f64) -> bool {
+        match (a, b) {
+            (Some(x), Some(y)) => (x - y).abs() <= 1e-9 * scale.max(1.0),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn shifting_moves_limits_and_keeps_signals(
+            v in prop::collection::vec(-100i32..100, 6..40),
+            c in -1000i32..1000,
+            nhs in any::<bool>(),
+        ) {
+            // Integer-valued data keeps every comparison exact under the shift.
+            let rules = if nhs { Rules::Nhs } else { Rules::Wheeler };
+            let v: Vec<f64> = v.into_iter().map(f64::from).collect();
+            let c = f64::from(c);
+            let shifted: Vec<f64> = v.iter().map(|x| x + c).collect();
+            let (a, b) = (chart(&v, rules), chart(&shifted, rules));
+            let (sa, sb) = (&a.segments[0], &b.segments[0]);
+            prop_assert!(close(sa.mr_bar, sb.mr_bar, 1e3));
+            prop_assert!(close(sa.cl.map(|x| x + c), sb.cl, 1e3));
+            prop_assert!(close(sa.unpl.map(|x| x + c), sb.unpl, 1e3));
+            prop_assert!(close(sa.lnpl.map(|x| x + c), sb.lnpl, 1e3));
+            prop_assert_eq!(&a.signals, &b.signals);
+        }
+
+        #[test]
+        fn scaling_scales_limits_and_keeps_signals(
+            v in prop::collection::vec(-100i32..100, 6..40),
+            k in 1u32..8,
+        ) {
+            // Powers of two scale exactly in floating point.
+            let c = f64::from(1u32 << k);
+            let v: Vec<f64> = v.into_iter().map(f64::from).collect();
+            let scaled: Vec<f64> = v.iter().map(|x| x * c).collect();
+            let (a, b) = (chart(&v, Rules::Wheeler), chart(&scaled, Rules::Wheeler));
+            let (sa, sb) = (&a.segments[0], &b.segments[0]);
+            prop_assert!(close(sa.mr_bar.map(|x| x * c), sb.mr_bar, 1e5));
+            prop_assert!(close(sa.cl.map(|x| x * c), sb.cl, 1e5));
+            prop_assert!(close(sa.unpl.map(|x| x * c), sb.unpl, 1e5));
+            prop_assert!(close(sa.url.map(|x| x * c), sb.url, 1e5));
+            prop_assert_eq!(&a.signals, &b.signals);
+        }
+    }
+}
