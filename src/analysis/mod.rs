@@ -6,10 +6,12 @@ series building and latest values [§1, §5], trend [§3], XmR process behaviour
 */
 pub mod attainment;
 pub mod change;
+pub mod health;
 pub mod process;
 pub mod quality;
 pub mod series;
 pub mod spc;
+pub mod targets;
 pub mod trend;
 
 use chrono::NaiveDate;
@@ -113,6 +115,9 @@ pub struct KpiResult {
     pub attainment: attainment::Summary,
     pub trend: trend::Trend,
     pub spc: process::Spc,
+    pub forecast: targets::Forecast,
+    pub targets: targets::Suggestions,
+    pub health: health::Health,
 }
 
 /// The whole analysis of one run.
@@ -157,7 +162,11 @@ pub fn analyse(
         k.attainment = attainment::summarise(&k.series);
         let notes = process::analyse(k, cfg.rules, &cfg.defaults, &cfg.calendar);
         built.findings.extend(notes);
+        k.forecast = targets::forecast(k, &cfg.calendar);
+        k.targets = targets::suggest(k, &k.forecast);
     }
+    // Lead-lag is not computed yet, so `not_predictive` is left unjudged (None).
+    health::assess_all(&mut built.kpis, built.as_of, &cfg.calendar, &None);
     let mut findings = ingested.findings;
     findings.extend(built.findings);
     Ok(Results {

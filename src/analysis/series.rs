@@ -592,5 +592,8 @@ fn finish_kpi(
         attainment: Default::default(),
         trend: Default::default(),
         spc: Default::default(),
+        forecast: Default::default(),
+        targets: Default::default(),
+        health: Default::default(),
     }
 }

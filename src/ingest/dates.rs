@@ -1,11 +1,13 @@
 /*!
 Dates and period labels as exports write them, and Excel serials. A full date gives
 `grain: None`; a period label (`2024-03`, `Mar 2024`, `Q1 2024`, `2024-W05`, `FY2024`,
-a bare year) gives its grain, which wins over spacing-based grain inference. Numeric
-day/month dates (`01/02/2024`) need an order, decided per column by `infer_order`;
-impossible dates and absurd serials are errors with a reason, never a panic.
+a bare year) gives its grain, which wins over spacing-based grain inference (methods.md
+§1). Numeric day/month dates (`01/02/2024`) need an order, decided once per column by
+`infer_order` so one text means one date everywhere in the column. Impossible dates and
+absurd serials are errors with a reason, never a panic or a guess.
 */
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::format::ParseErrorKind;
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
 
 use crate::model::period::{Calendar, Grain};
 
@@ -15,12 +17,14 @@ pub enum DateOrder {
     MonthFirst,
 }
 
+/// A parsed date. `grain` is Some when the text was a period label, None for a full date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParsedDate {
     pub date: NaiveDate,
     pub grain: Option<Grain>,
 }
 
+/// Why a cell is not a date; the caller adds the cell's place and text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DateError {
     NotADate,
@@ -40,30 +44,23 @@ impl std::fmt::Display for DateError {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
+/// No date form is longer; checked first so a 50 MB field costs nothing.
+const MAX_LEN: usize = 40;
+/// Bare years and `YYYY-MM` outside this range are far likelier to be values than periods.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 
+const MONTHS: &str =
+    "january february march april may june july august september october november december";
+
+/// `mar`, `march`, `sept`: at least three letters of an English month name.
 fn month_name(s: &str) -> Option<u32> {
+    let s = if s == "sept" { "sep" } else { s };
     if s.len() < 3 {
         return None;
     }
-    let s = s.to_ascii_lowercase();
-    let s = if s == "sept" { "sep".to_string() } else { s };
     MONTHS
-        .iter()
-        .position(|m| m.starts_with(s.as_str()))
+        .split(' ')
+        .position(|m| m.starts_with(s))
         .map(|i| i as u32 + 1)
 }
 
@@ -86,7 +83,11 @@ fn full(date: NaiveDate) -> ParsedDate {
     ParsedDate { date, grain: None }
 }
 
-/// Two-digit years: 00–69 → 2000s, 70–99 → 1900s.
+fn all_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Two-digit years: 00–69 → 2000s, 70–99 → 1900s (the usual spreadsheet pivot).
 fn year_of(digits: &str) -> Option<i32> {
     let y: i32 = digits.parse().ok()?;
     match digits.len() {
@@ -96,22 +97,21 @@ fn year_of(digits: &str) -> Option<i32> {
     }
 }
 
-fn all_digits(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+fn num(s: &str) -> Result<u32, DateError> {
+    s.parse().map_err(|_| DateError::NotADate)
 }
 
-/// Split into runs of digits and runs of letters; separators dropped.
+/// Runs of digits and runs of letters; separators dropped, so `Q1-2024`, `Q1/2024` and
+/// `Q1 2024` look alike.
 fn tokens(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = None;
     let mut kind = 0u8;
     for (i, c) in s.char_indices() {
-        let k = if c.is_ascii_digit() {
-            1
-        } else if c.is_alphabetic() {
-            2
-        } else {
-            0
+        let k = match c {
+            _ if c.is_ascii_digit() => 1,
+            _ if c.is_alphabetic() => 2,
+            _ => 0,
         };
         if k != kind {
             if let Some(st) = start {
@@ -127,374 +127,646 @@ fn tokens(s: &str) -> Vec<&str> {
     out
 }
 
+/// The date part of lower-cased text with any time of day cut off. The calendar date is
+/// kept as written: a row stamped `2024-03-31T23:30-05:00` belongs to March in the
+/// source system, and converting zones would move it into another period.
+fn date_part(lower: &str) -> (&str, bool) {
+    let Some(colon) = lower.find(':') else {
+        return (lower, false);
+    };
+    match lower[..colon].rfind([' ', 't']) {
+        Some(cut) if is_time(&lower[cut + 1..]) => (lower[..cut].trim_end(), true),
+        _ => (lower, false),
+    }
+}
+
+fn is_time(s: &str) -> bool {
+    let mut t = s.trim();
+    for suffix in ["utc", "gmt", "z", "am", "pm"] {
+        t = t.strip_suffix(suffix).unwrap_or(t).trim_end();
+    }
+    t.starts_with(|c: char| c.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '+' | '-' | ' '))
+}
+
+/// All-numeric text split on its one separator (`-`, `/` or `.`).
+fn numeric_parts(s: &str) -> Option<(Vec<&str>, char)> {
+    let sep = s.chars().find(|c| !c.is_ascii_digit())?;
+    if !matches!(sep, '-' | '/' | '.') {
+        return None;
+    }
+    let parts: Vec<&str> = s.split(sep).collect();
+    parts.iter().all(|p| all_digits(p)).then_some((parts, sep))
+}
+
+/// The first two fields of a `dd/mm/yyyy`-shaped date (either order), if it is one.
+fn day_month_fields(text: &str) -> Option<(u32, u32)> {
+    let t = text.trim();
+    if t.len() > MAX_LEN {
+        return None;
+    }
+    let lower = t.to_ascii_lowercase();
+    let (parts, _) = numeric_parts(date_part(&lower).0)?;
+    match parts.as_slice() {
+        [a, b, y] if a.len() <= 2 && b.len() <= 2 && matches!(y.len(), 2 | 4) => {
+            Some((a.parse().ok()?, b.parse().ok()?))
+        }
+        _ => None,
+    }
+}
+
+/// Parse one cell text: a full date, a datetime (date kept), or a period label.
 pub fn parse_date_text(
     text: &str,
     order: Option<DateOrder>,
     cal: &Calendar,
 ) -> Result<ParsedDate, DateError> {
     let s = text.trim();
-    if s.is_empty() || s.len() > 40 {
+    if s.is_empty() || s.len() > MAX_LEN {
         return Err(DateError::NotADate);
     }
     let lower = s.to_ascii_lowercase();
-    let b = lower.as_bytes();
-
-    // ISO date or datetime: YYYY-MM-DD[Thh:mm…]; the calendar date as written wins.
-    if b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) && matches!(b[4], b'-' | b'/' | b'.') {
-        let sep = b[4] as char;
-        let date_part = lower.split(['t', ' ']).next().unwrap_or("");
-        let parts: Vec<&str> = date_part.split(sep).collect();
-        if parts.len() == 3
-            && parts.iter().all(|p| all_digits(p))
-            && parts[1].len() <= 2
-            && parts[2].len() <= 2
-        {
-            let y = parts[0].parse().map_err(|_| DateError::NotADate)?;
-            let m = parts[1].parse().map_err(|_| DateError::NotADate)?;
-            let d = parts[2].parse().map_err(|_| DateError::NotADate)?;
-            return ymd(y, m, d).map(full);
-        }
-    }
-    let t = tokens(&lower);
-    let n = t.len();
-    // YYYY-MM, YYYY/MM
-    if n == 2
-        && t[0].len() == 4
-        && all_digits(t[0])
-        && all_digits(t[1])
-        && t[1].len() <= 2
-        && lower[4..].starts_with(['-', '/', '.'])
-    {
-        let y = year_of(t[0]).ok_or(DateError::NotADate)?;
-        let m: u32 = t[1].parse().map_err(|_| DateError::NotADate)?;
-        return ymd(y, m, 1).map(|d| label(d, Grain::Month));
-    }
-    // Quarters: 2024-Q1, 2024Q1, Q1 2024, Q1-24
-    if n == 3 && t[1] == "q" && t[0].len() == 4 && all_digits(t[0]) && all_digits(t[2]) {
-        return quarter(t[0], t[2]);
-    }
-    if n == 2 && t[0] == "q" && all_digits(t[1]) && t[1].len() == 1 {
-        // "Q1" alone has no year.
+    let (core, timed) = date_part(&lower);
+    let parsed = match numeric_parts(core) {
+        Some((parts, sep)) => numeric(&parts, sep, order)?,
+        None if all_digits(core) => bare_year(core, cal)?,
+        None => worded(core, cal)?,
+    };
+    // "Mar 2024 10:00" is not a period label with a time; it is not a date at all.
+    if timed && parsed.grain.is_some() {
         return Err(DateError::NotADate);
     }
-    if n == 3 && t[0] == "q" && all_digits(t[1]) && all_digits(t[2]) {
-        return quarter(t[2], t[1]);
-    }
-    if n == 2 && t[1].starts_with('q') && t[0].len() == 4 && all_digits(t[0]) {
-        if let Some(q) = t[1].strip_prefix('q') {
-            if all_digits(q) {
-                return quarter(t[0], q);
-            }
-        }
-    }
-    // ISO weeks: 2024-W05, 2024W05
-    if n == 3 && t[1] == "w" && t[0].len() == 4 && all_digits(t[0]) && all_digits(t[2]) {
-        let y: i32 = t[0].parse().map_err(|_| DateError::NotADate)?;
-        let w: u32 = t[2].parse().map_err(|_| DateError::NotADate)?;
-        return NaiveDate::from_isoywd_opt(y, w, chrono::Weekday::Mon)
-            .map(|d| label(d, Grain::Week))
-            .ok_or_else(|| DateError::Impossible(format!("week {w} does not exist in {y}")));
-    }
-    // Fiscal years: FY2024, FY24, FY 2024
-    if n == 2 && t[0] == "fy" && all_digits(t[1]) {
-        let y = year_of(t[1]).ok_or(DateError::NotADate)?;
-        return cal
-            .fiscal_year(y)
-            .map(|d| label(d, Grain::Year))
-            .ok_or(DateError::NotADate);
-    }
-    // Bare year
-    if n == 1 && lower.len() == 4 && all_digits(&lower) {
-        let y: i32 = lower.parse().map_err(|_| DateError::NotADate)?;
-        if (1900..=2200).contains(&y) {
-            return cal
-                .fiscal_year(y)
-                .map(|d| label(d, Grain::Year))
-                .ok_or(DateError::NotADate);
-        }
-        return Err(DateError::NotADate);
-    }
-    // Month names: Mar 2024, March 2024, Mar-24, 2024 Mar, 15 Mar 2024, March 15, 2024
-    if (2..=3).contains(&n) {
-        let names: Vec<Option<u32>> = t
-            .iter()
-            .map(|x| if all_digits(x) { None } else { month_name(x) })
-            .collect();
-        let letters = t.iter().filter(|x| !all_digits(x)).count();
-        if letters == 1 {
-            if let Some(mi) = names.iter().position(Option::is_some) {
-                let m = names[mi].unwrap_or(1);
-                let nums: Vec<&str> = t
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i != mi)
-                    .map(|(_, x)| *x)
-                    .collect();
-                if n == 2 {
-                    let y = year_of(nums[0]).ok_or(DateError::NotADate)?;
-                    return ymd(y, m, 1).map(|d| label(d, Grain::Month));
-                }
-                // Day and year around the month name: the 4-digit (or last) one is the year.
-                let (d, y) = if nums[0].len() == 4 {
-                    (nums[1], nums[0])
-                } else {
-                    (nums[0], nums[1])
-                };
-                let y = year_of(y).ok_or(DateError::NotADate)?;
-                let d: u32 = d.parse().map_err(|_| DateError::NotADate)?;
-                return ymd(y, m, d).map(full);
-            }
-        }
-    }
-    // Numeric d/m/y or m/d/y
-    if n == 3 && is_order_sensitive(s) {
-        let a: u32 = t[0].parse().map_err(|_| DateError::NotADate)?;
-        let b2: u32 = t[1].parse().map_err(|_| DateError::NotADate)?;
-        let y = year_of(t[2]).ok_or(DateError::NotADate)?;
-        let order = match order {
-            Some(o) => o,
-            None if a > 12 => DateOrder::DayFirst,
-            None if b2 > 12 => DateOrder::MonthFirst,
-            None if a == b2 => DateOrder::DayFirst,
-            None => return Err(DateError::Ambiguous),
-        };
-        let (d, m) = match order {
-            DateOrder::DayFirst => (a, b2),
-            DateOrder::MonthFirst => (b2, a),
-        };
-        return ymd(y, m, d).map(full);
-    }
-    Err(DateError::NotADate)
+    Ok(parsed)
 }
 
-fn quarter(year: &str, q: &str) -> Result<ParsedDate, DateError> {
-    let y = year_of(year).ok_or(DateError::NotADate)?;
-    let q: u32 = q.parse().map_err(|_| DateError::NotADate)?;
+fn bare_year(s: &str, cal: &Calendar) -> Result<ParsedDate, DateError> {
+    // Compact `20240315` is skipped on purpose: it is indistinguishable from an id.
+    let y: i32 = s.parse().map_err(|_| DateError::NotADate)?;
+    if s.len() != 4 || !YEARS.contains(&y) {
+        return Err(DateError::NotADate);
+    }
+    fiscal(y, cal)
+}
+
+fn fiscal(fy: i32, cal: &Calendar) -> Result<ParsedDate, DateError> {
+    cal.fiscal_year(fy)
+        .map(|d| label(d, Grain::Year))
+        .ok_or_else(|| DateError::Impossible(format!("fiscal year {fy} is out of range")))
+}
+
+/// `2024-03-15`, `2024-03`, and `01/02/2024` in either order.
+fn numeric(parts: &[&str], sep: char, order: Option<DateOrder>) -> Result<ParsedDate, DateError> {
+    match parts {
+        [y, m, d] if y.len() == 4 && m.len() <= 2 && d.len() <= 2 => ymd(
+            y.parse().map_err(|_| DateError::NotADate)?,
+            num(m)?,
+            num(d)?,
+        )
+        .map(full),
+        // `2024.5` is far more often a value than May 2024; `2024.05` is a month.
+        [y, m] if y.len() == 4 && (m.len() == 2 || (m.len() == 1 && sep != '.')) => {
+            let y: i32 = y.parse().map_err(|_| DateError::NotADate)?;
+            if !YEARS.contains(&y) {
+                return Err(DateError::NotADate);
+            }
+            ymd(y, num(m)?, 1).map(|d| label(d, Grain::Month))
+        }
+        [a, b, y] if a.len() <= 2 && b.len() <= 2 && matches!(y.len(), 2 | 4) => {
+            let (a, b) = (num(a)?, num(b)?);
+            let y = year_of(y).ok_or(DateError::NotADate)?;
+            let order = match order {
+                Some(o) => o,
+                None if a > 12 => DateOrder::DayFirst,
+                None if b > 12 => DateOrder::MonthFirst,
+                // 05/05/2024 reads the same either way.
+                None if a == b => DateOrder::DayFirst,
+                None => return Err(DateError::Ambiguous),
+            };
+            let (d, m, how) = match order {
+                DateOrder::DayFirst => (a, b, "day/month/year"),
+                DateOrder::MonthFirst => (b, a, "month/day/year"),
+            };
+            if m > 12 {
+                return Err(DateError::Impossible(format!(
+                    "month {m} does not exist (read as {how})"
+                )));
+            }
+            ymd(y, m, d).map(full)
+        }
+        _ => Err(DateError::NotADate),
+    }
+}
+
+/// Forms with letters: quarters, ISO weeks, fiscal years, month names.
+fn worded(s: &str, cal: &Calendar) -> Result<ParsedDate, DateError> {
+    let t = tokens(s);
+    let d4 = |x: &str| x.len() == 4 && all_digits(x);
+    let d12 = |x: &str| matches!(x.len(), 1 | 2) && all_digits(x);
+    let year = |x: &str| year_of(x).ok_or(DateError::NotADate);
+    match t.as_slice() {
+        [y, "q", q] if d4(y) && q.len() == 1 => quarter(year(y)?, q),
+        ["q", q, y] if q.len() == 1 && all_digits(y) => quarter(year(y)?, q),
+        [y, "w", w] if d4(y) && d12(w) => {
+            let (y, w) = (year(y)?, num(w)?);
+            NaiveDate::from_isoywd_opt(y, w, Weekday::Mon)
+                .map(|d| label(d, Grain::Week))
+                .ok_or_else(|| DateError::Impossible(format!("ISO week {w} does not exist in {y}")))
+        }
+        ["fy", y] if all_digits(y) => fiscal(year(y)?, cal),
+        // FY2023-24 and FY23/24 name the fiscal year ending in the second year.
+        ["fy", a, b] if all_digits(a) && all_digits(b) => {
+            let (a, b) = (year(a)?, year(b)?);
+            if b != a + 1 {
+                return Err(DateError::Impossible(format!(
+                    "fiscal year {a}–{b} does not span one year"
+                )));
+            }
+            fiscal(b, cal)
+        }
+        _ => month_named(&t),
+    }
+}
+
+fn quarter(y: i32, q: &str) -> Result<ParsedDate, DateError> {
+    // `Qn YYYY` is a calendar quarter even with a fiscal calendar (methods.md §9).
+    let q = num(q)?;
     if !(1..=4).contains(&q) {
         return Err(DateError::Impossible(format!("quarter {q} does not exist")));
     }
     ymd(y, 3 * (q - 1) + 1, 1).map(|d| label(d, Grain::Quarter))
 }
 
-/// `01/02/2024`, `1.2.24`, `01-02-2024`: numeric day and month whose order matters.
+/// `Mar 2024`, `Jan-24`, `2024 Mar` (months); `15 Mar 2024`, `March 15, 2024` (dates).
+fn month_named(t: &[&str]) -> Result<ParsedDate, DateError> {
+    let words: Vec<usize> = (0..t.len()).filter(|&i| !all_digits(t[i])).collect();
+    let ([w], 2..=3) = (words.as_slice(), t.len()) else {
+        return Err(DateError::NotADate);
+    };
+    let m = month_name(t[*w]).ok_or(DateError::NotADate)?;
+    let nums: Vec<&str> = (0..t.len()).filter(|i| i != w).map(|i| t[i]).collect();
+    match nums.as_slice() {
+        // `24 Mar` is a day without a year far more often than March 2024.
+        [y] if y.len() == 4 || *w == 0 => {
+            ymd(year_of(y).ok_or(DateError::NotADate)?, m, 1).map(|d| label(d, Grain::Month))
+        }
+        [a, b] => {
+            let (d, y) = if a.len() == 4 { (b, a) } else { (a, b) };
+            if d.len() > 2 {
+                return Err(DateError::NotADate);
+            }
+            ymd(year_of(y).ok_or(DateError::NotADate)?, m, num(d)?).map(full)
+        }
+        _ => Err(DateError::NotADate),
+    }
+}
+
+/// True for numeric d/m/y text (`01/02/2024`, `1.2.24`, `01-02-2024`) whose reading
+/// depends on the column's day/month order. `05/05/2024` reads the same either way.
 pub fn is_order_sensitive(text: &str) -> bool {
+    day_month_fields(text).is_some_and(|(a, b)| a != b)
+}
+
+/// Day/month order of a column: a first field over 12 means day-first, a second field
+/// over 12 means month-first; both seen is an error; neither leaves it open (`None`),
+/// which the caller reports as ambiguous when `is_order_sensitive` texts exist.
+pub fn infer_order<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+) -> Result<Option<DateOrder>, DateError> {
+    let (mut day_first, mut month_first): (Option<&str>, Option<&str>) = (None, None);
+    for text in texts {
+        match day_month_fields(text) {
+            // Both over 12 is simply impossible; the parser reports that cell.
+            Some((a, b)) if a > 12 && b > 12 => {}
+            Some((a, _)) if a > 12 => day_first = day_first.or(Some(text)),
+            Some((_, b)) if b > 12 => month_first = month_first.or(Some(text)),
+            _ => {}
+        }
+    }
+    match (day_first, month_first) {
+        (Some(d), Some(m)) => Err(DateError::Impossible(format!(
+            "mixed day/month order: '{}' is day-first but '{}' is month-first",
+            d.trim(),
+            m.trim()
+        ))),
+        (Some(_), None) => Ok(Some(DateOrder::DayFirst)),
+        (None, Some(_)) => Ok(Some(DateOrder::MonthFirst)),
+        (None, None) => Ok(None),
+    }
+}
+
+/// Parse with an explicit chrono format (`--date-format`): a date, a datetime, or a
+/// format without a day (`%Y-%m`, `%b %Y`), which gives a month label.
+pub fn parse_with_format(text: &str, fmt: &str) -> Result<ParsedDate, DateError> {
     let s = text.trim();
-    let s = s.split([' ', 'T']).next().unwrap_or("");
-    for sep in ['/', '.', '-'] {
-        let parts: Vec<&str> = s.split(sep).collect();
-        if parts.len() == 3
-            && parts.iter().all(|p| all_digits(p))
-            && parts[0].len() <= 2
-            && parts[1].len() <= 2
-            && matches!(parts[2].len(), 2 | 4)
-        {
-            return true;
+    let mut errors = Vec::new();
+    match NaiveDate::parse_from_str(s, fmt) {
+        Ok(d) => return Ok(full(d)),
+        Err(e) => errors.push(e),
+    }
+    match NaiveDateTime::parse_from_str(s, fmt) {
+        Ok(dt) => return Ok(full(dt.date())),
+        Err(e) => errors.push(e),
+    }
+    if !names_a_day(fmt) {
+        match NaiveDate::parse_from_str(&format!("{s}|01"), &format!("{fmt}|%d")) {
+            Ok(d) => return Ok(label(d, Grain::Month)),
+            Err(e) => errors.push(e),
+        }
+    }
+    // Text that fits the format but names no real day (31/02) deserves the reason.
+    match errors.iter().find(|e| {
+        matches!(
+            e.kind(),
+            ParseErrorKind::OutOfRange | ParseErrorKind::Impossible
+        )
+    }) {
+        Some(e) => Err(DateError::Impossible(format!("{e} for format '{fmt}'"))),
+        None => Err(DateError::NotADate),
+    }
+}
+
+/// Does a strftime format contain a day-of-month (or anything that implies one)?
+fn names_a_day(fmt: &str) -> bool {
+    let mut chars = fmt.chars();
+    while let Some(c) = chars.next() {
+        if c == '%' {
+            let spec =
+                chars.find(|c| !matches!(c, '-' | '_' | '0' | '#' | ':' | '.' | '3' | '6' | '9'));
+            if spec.is_some_and(|c| "dejFDxcs+aAuwUWVG".contains(c)) {
+                return true;
+            }
         }
     }
     false
 }
 
-/// Day/month order of a column: a first field over 12 means day-first, a second field
-/// over 12 means month-first; both seen is an error; neither leaves it open (`None`).
-pub fn infer_order<'a>(
-    texts: impl IntoIterator<Item = &'a str>,
-) -> Result<Option<DateOrder>, DateError> {
-    let (mut day_first, mut month_first) = (false, false);
-    for text in texts {
-        if !is_order_sensitive(text) {
-            continue;
-        }
-        let t = tokens(text.trim());
-        let a: u32 = t.first().and_then(|x| x.parse().ok()).unwrap_or(0);
-        let b: u32 = t.get(1).and_then(|x| x.parse().ok()).unwrap_or(0);
-        day_first |= a > 12;
-        month_first |= b > 12;
-    }
-    match (day_first, month_first) {
-        (true, true) => Err(DateError::Impossible(
-            "some dates have a first field over 12 and others a second field over 12".into(),
-        )),
-        (true, false) => Ok(Some(DateOrder::DayFirst)),
-        (false, true) => Ok(Some(DateOrder::MonthFirst)),
-        (false, false) => Ok(None),
-    }
-}
-
-/// Parse with an explicit chrono format (`--date-format`): a date, a datetime, or a
-/// format without a day (`%Y-%m`), which gives a month label.
-pub fn parse_with_format(text: &str, fmt: &str) -> Result<ParsedDate, DateError> {
-    let s = text.trim();
-    if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
-        return Ok(full(d));
-    }
-    if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
-        return Ok(full(dt.date()));
-    }
-    if !fmt.contains("%d") && !fmt.contains("%e") {
-        if let Ok(d) = NaiveDate::parse_from_str(&format!("{s}|01"), &format!("{fmt}|%d")) {
-            return Ok(label(d, Grain::Month));
-        }
-    }
-    Err(DateError::NotADate)
-}
-
 /// Excel serial → date, 1900 or 1904 system. Valid serials are 1..=2958465 (up to
 /// 9999-12-31); 60 is Excel's fictitious 29 Feb 1900. The time of day is ignored.
 pub fn excel_serial_to_date(serial: f64, is_1904: bool) -> Result<NaiveDate, DateError> {
-    if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
+    // Written out, 1e300 is 301 digits: keep messages readable.
+    let shown = if serial.is_finite() && serial.abs() < 1e15 {
+        format!("{serial}")
+    } else {
+        format!("{serial:e}")
+    };
+    if !(1.0..2_958_466.0).contains(&serial) {
         return Err(DateError::Impossible(format!(
-            "Excel date serial {serial} is outside 1..2958465"
+            "Excel date serial {shown} is outside 1..2958465"
         )));
     }
+    // In range, so the cast is exact and small.
     let days = serial.floor() as i64;
-    let (base, offset) = if is_1904 {
-        (NaiveDate::from_ymd_opt(1904, 1, 1), days)
+    let base = if is_1904 {
+        NaiveDate::from_ymd_opt(1904, 1, 1)
     } else if days == 60 {
         return Err(DateError::Impossible(
             "Excel serial 60 is the non-existent 29 Feb 1900".into(),
         ));
     } else if days < 60 {
-        (NaiveDate::from_ymd_opt(1899, 12, 31), days)
+        // Before the fictitious leap day Excel's count starts one day later.
+        NaiveDate::from_ymd_opt(1899, 12, 31)
     } else {
-        (NaiveDate::from_ymd_opt(1899, 12, 30), days)
+        NaiveDate::from_ymd_opt(1899, 12, 30)
     };
-    base.and_then(|b| b.checked_add_signed(chrono::Duration::days(offset)))
+    base.and_then(|b| b.checked_add_signed(chrono::Duration::days(days)))
         .filter(|d| d.year() <= 9999)
-        .ok_or_else(|| DateError::Impossible(format!("Excel date serial {serial} is out of range")))
+        .ok_or_else(|| {
+            DateError::Impossible(format!("Excel date serial {shown} is after 9999-12-31"))
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    const FY4: Calendar = Calendar {
+        fiscal_year_start: 4,
+    };
+
+    /// `want` is `yyyy-mm-dd [grain]`, `ambiguous`, `not a date` or `impossible: <reason part>`.
+    fn expect(got: Result<ParsedDate, DateError>, want: &str, ctx: &str) {
+        match want {
+            "not a date" => assert_eq!(got, Err(DateError::NotADate), "{ctx}"),
+            "ambiguous" => assert_eq!(got, Err(DateError::Ambiguous), "{ctx}"),
+            _ => match want.strip_prefix("impossible: ") {
+                Some(why) => assert!(
+                    matches!(&got, Err(DateError::Impossible(w)) if w.contains(why)),
+                    "{ctx}: got {got:?}, want Impossible(…{why}…)"
+                ),
+                None => {
+                    let (date, grain) = want.split_once(' ').unwrap_or((want, ""));
+                    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+                    let want = ParsedDate {
+                        date,
+                        grain: Grain::parse(grain),
+                    };
+                    assert_eq!(got, Ok(want), "{ctx}");
+                }
+            },
+        }
     }
-    fn p(s: &str) -> Result<ParsedDate, DateError> {
-        parse_date_text(s, None, &Calendar::default())
-    }
-    fn lab(s: &str) -> (NaiveDate, Option<Grain>) {
-        let r = p(s).unwrap_or_else(|e| panic!("{s}: {e}"));
-        (r.date, r.grain)
+
+    /// One case a line: `text | expected`.
+    fn table(cases: &str, order: Option<DateOrder>, cal: &Calendar) {
+        for line in cases.lines().filter(|l| !l.trim().is_empty()) {
+            let (text, want) = line.rsplit_once('|').unwrap();
+            let got = parse_date_text(text, order, cal);
+            expect(got, want.trim(), &format!("{line} ({order:?}, {cal:?})"));
+        }
     }
 
     #[test]
-    fn full_dates() {
-        assert_eq!(lab("2024-03-15"), (d(2024, 3, 15), None));
-        assert_eq!(lab("2024/03/15"), (d(2024, 3, 15), None));
-        assert_eq!(lab("2024-03-15T23:30:00+05:00"), (d(2024, 3, 15), None));
-        assert_eq!(lab("2024-03-15 10:00"), (d(2024, 3, 15), None));
-        assert_eq!(lab("15 March 2024"), (d(2024, 3, 15), None));
-        assert_eq!(lab("March 15, 2024"), (d(2024, 3, 15), None));
-        assert_eq!(lab("15-Mar-2024"), (d(2024, 3, 15), None));
-        assert!(matches!(p("2024-13-45"), Err(DateError::Impossible(_))));
-        assert!(matches!(p("2024-02-30"), Err(DateError::Impossible(_))));
-    }
-
-    #[test]
-    fn labels() {
-        let m = Some(Grain::Month);
-        assert_eq!(lab("2024-03"), (d(2024, 3, 1), m));
-        assert_eq!(lab("2024/03"), (d(2024, 3, 1), m));
-        assert_eq!(lab("Mar 2024"), (d(2024, 3, 1), m));
-        assert_eq!(lab("March 2024"), (d(2024, 3, 1), m));
-        assert_eq!(lab("Jan-24"), (d(2024, 1, 1), m));
-        assert_eq!(lab("Sept 1999"), (d(1999, 9, 1), m));
-        let q = Some(Grain::Quarter);
-        assert_eq!(lab("2024-Q2"), (d(2024, 4, 1), q));
-        assert_eq!(lab("2024Q3"), (d(2024, 7, 1), q));
-        assert_eq!(lab("Q1 2024"), (d(2024, 1, 1), q));
-        assert_eq!(lab("Q4-24"), (d(2024, 10, 1), q));
-        assert_eq!(lab("2024-W05"), (d(2024, 1, 29), Some(Grain::Week)));
-        assert_eq!(lab("2020W53"), (d(2020, 12, 28), Some(Grain::Week)));
-        assert!(matches!(p("2021-W53"), Err(DateError::Impossible(_))));
-        assert_eq!(lab("FY2024"), (d(2024, 1, 1), Some(Grain::Year)));
-        assert_eq!(lab("FY24"), (d(2024, 1, 1), Some(Grain::Year)));
-        assert_eq!(lab("2024"), (d(2024, 1, 1), Some(Grain::Year)));
-        let fy4 = Calendar {
-            fiscal_year_start: 4,
-        };
-        assert_eq!(
-            parse_date_text("FY2024", None, &fy4).unwrap().date,
-            d(2023, 4, 1)
-        );
-        assert_eq!(p("Revenue"), Err(DateError::NotADate));
-        assert_eq!(p("Target"), Err(DateError::NotADate));
-        assert_eq!(p("Q1"), Err(DateError::NotADate));
-        assert_eq!(p("12345"), Err(DateError::NotADate));
-    }
-
-    #[test]
-    fn day_month_order() {
-        assert_eq!(p("01/02/2024"), Err(DateError::Ambiguous));
-        assert_eq!(lab("15/02/2024"), (d(2024, 2, 15), None));
-        assert_eq!(lab("02/15/2024"), (d(2024, 2, 15), None));
-        let df = parse_date_text(
-            "01/02/2024",
-            Some(DateOrder::DayFirst),
+    fn full_dates_and_datetimes_keep_the_written_date() {
+        table(
+            "2024-03-15                  | 2024-03-15
+             2024/03/15                  | 2024-03-15
+             2024.03.15                  | 2024-03-15
+             2024-3-5                    | 2024-03-05
+             2024-02-29                  | 2024-02-29
+             2024-03-15T10:00:00         | 2024-03-15
+             2024-03-15 10:00            | 2024-03-15
+             2024-03-15T23:30:00+05:00   | 2024-03-15
+             2024-03-31T23:30:00-05:00   | 2024-03-31
+             2024-03-15T10:00:00.123Z    | 2024-03-15
+             2024-03-15t10:00z           | 2024-03-15
+             2024-03-15 10:00:00 UTC     | 2024-03-15
+             2024-03-15 9:05 pm          | 2024-03-15
+             15 March 2024               | 2024-03-15
+             March 15, 2024              | 2024-03-15
+             15-Mar-2024                 | 2024-03-15
+             15 Mar 2024                 | 2024-03-15
+             15-mar-24                   | 2024-03-15
+             2024 Mar 15                 | 2024-03-15
+             15 Mar 2024 10:30           | 2024-03-15
+             2024-13-45                  | impossible: month 13 does not exist
+             2024-13-45 10:00            | impossible: month 13
+             2024-00-10                  | impossible: month 0
+             2024-02-30                  | impossible: day 30 does not exist in 2024-02
+             2023-02-29                  | impossible: day 29
+             31 Feb 2024                 | impossible: day 31
+             2024-03-15 garbage          | not a date
+             2024-03-15-01               | not a date
+             123 Mar 2024                | not a date",
+            None,
             &Calendar::default(),
-        )
-        .unwrap();
-        assert_eq!(df.date, d(2024, 2, 1));
-        let mf =
-            parse_date_text("1.2.24", Some(DateOrder::MonthFirst), &Calendar::default()).unwrap();
-        assert_eq!(mf.date, d(2024, 1, 2));
-        assert!(matches!(
-            parse_date_text(
-                "31/02/2024",
-                Some(DateOrder::DayFirst),
-                &Calendar::default()
-            ),
-            Err(DateError::Impossible(_))
-        ));
-        assert_eq!(
-            infer_order(["01/02/2024", "13/02/2024"]),
-            Ok(Some(DateOrder::DayFirst))
         );
-        assert_eq!(
-            infer_order(["01/02/2024", "02/13/2024"]),
-            Ok(Some(DateOrder::MonthFirst))
-        );
-        assert_eq!(infer_order(["01/02/2024", "03/04/2024"]), Ok(None));
-        assert!(infer_order(["13/01/2024", "01/13/2024"]).is_err());
-        assert!(!is_order_sensitive("2024-01-02"));
     }
 
     #[test]
-    fn serials() {
-        assert_eq!(excel_serial_to_date(1.0, false), Ok(d(1900, 1, 1)));
-        assert_eq!(excel_serial_to_date(59.0, false), Ok(d(1900, 2, 28)));
-        assert!(excel_serial_to_date(60.0, false).is_err());
-        assert_eq!(excel_serial_to_date(61.0, false), Ok(d(1900, 3, 1)));
-        assert_eq!(excel_serial_to_date(45292.75, false), Ok(d(2024, 1, 1)));
-        assert_eq!(excel_serial_to_date(43830.0, true), Ok(d(2024, 1, 1)));
-        assert_eq!(
-            excel_serial_to_date(2_958_465.0, false),
-            Ok(d(9999, 12, 31))
+    fn period_labels() {
+        let cases = "
+            2024-03      | 2024-03-01 month
+            2024/03      | 2024-03-01 month
+            2024.03      | 2024-03-01 month
+            2024-3       | 2024-03-01 month
+            Mar 2024     | 2024-03-01 month
+            MAR 2024     | 2024-03-01 month
+            March 2024   | 2024-03-01 month
+            Mar-2024     | 2024-03-01 month
+            Mar-24       | 2024-03-01 month
+            Mar 24       | 2024-03-01 month
+            Mar'24       | 2024-03-01 month
+            Jan-24       | 2024-01-01 month
+            Sept 1999    | 1999-09-01 month
+            Dec-99       | 1999-12-01 month
+            Jan-69       | 2069-01-01 month
+            Jan-70       | 1970-01-01 month
+            Jan-00       | 2000-01-01 month
+            2024 Mar     | 2024-03-01 month
+            2024-13      | impossible: month 13
+            2024.5       | not a date
+            1234.5       | not a date
+            Ma 2024      | not a date
+            Mar 5        | not a date
+            24 Mar       | not a date
+            Mar 2024 10:00 | not a date
+            2024-Q1      | 2024-01-01 quarter
+            2024-Q2      | 2024-04-01 quarter
+            2024Q3       | 2024-07-01 quarter
+            2024 q4      | 2024-10-01 quarter
+            Q1 2024      | 2024-01-01 quarter
+            Q2-2024      | 2024-04-01 quarter
+            Q3/2024      | 2024-07-01 quarter
+            Q4 24        | 2024-10-01 quarter
+            2024-Q5      | impossible: quarter 5
+            Q0 2024      | impossible: quarter 0
+            Q1           | not a date
+            Q12 2024     | not a date
+            2024-W05     | 2024-01-29 week
+            2024W05      | 2024-01-29 week
+            2024-w5      | 2024-01-29 week
+            2024-W01     | 2024-01-01 week
+            2025-W01     | 2024-12-30 week
+            2020-W53     | 2020-12-28 week
+            2026-W53     | 2026-12-28 week
+            2021-W53     | impossible: ISO week 53 does not exist in 2021
+            2024-W00     | impossible: week 0
+            2024-W123    | not a date
+            FY2024       | 2024-01-01 year
+            FY24         | 2024-01-01 year
+            FY 2024      | 2024-01-01 year
+            FY-2024      | 2024-01-01 year
+            fy2024       | 2024-01-01 year
+            FY2023-24    | 2024-01-01 year
+            2024         | 2024-01-01 year
+            1900         | 1900-01-01 year
+            2200         | 2200-01-01 year
+            FY2023-25    | impossible: 2023–2025
+            1899         | not a date
+            2201         | not a date
+            20240315     | not a date
+            FY           | not a date";
+        table(cases, None, &Calendar::default());
+        // Quarters stay calendar quarters under a fiscal calendar; fiscal years move.
+        table(
+            "Q1 2024   | 2024-01-01 quarter
+             FY2024    | 2023-04-01 year
+             FY24      | 2023-04-01 year
+             FY 2024   | 2023-04-01 year
+             FY2023-24 | 2023-04-01 year
+             FY23/24   | 2023-04-01 year
+             2024      | 2023-04-01 year",
+            None,
+            &FY4,
         );
-        for bad in [
+    }
+
+    #[test]
+    fn numeric_day_month_order() {
+        let cal = Calendar::default();
+        table(
+            "01/02/2024  | ambiguous
+             1/2/24      | ambiguous
+             15/02/2024  | 2024-02-15
+             02/15/2024  | 2024-02-15
+             05/05/2024  | 2024-05-05
+             13/13/2024  | impossible: month 13
+             1/2/3       | not a date
+             01/02/202   | not a date",
+            None,
+            &cal,
+        );
+        table(
+            "01/02/2024        | 2024-02-01
+             1/2/24            | 2024-02-01
+             01.02.2024        | 2024-02-01
+             01-02-2024        | 2024-02-01
+             01/02/2024 10:00  | 2024-02-01
+             31/02/2024        | impossible: day 31
+             02/15/2024        | impossible: month 15 does not exist (read as day/month/year)",
+            Some(DateOrder::DayFirst),
+            &cal,
+        );
+        table(
+            "01/02/2024  | 2024-01-02
+             1.2.24      | 2024-01-02
+             15/02/2024  | impossible: month 15 does not exist (read as month/day/year)",
+            Some(DateOrder::MonthFirst),
+            &cal,
+        );
+    }
+
+    #[test]
+    fn order_inference_per_column() {
+        let (df, mf) = (Some(DateOrder::DayFirst), Some(DateOrder::MonthFirst));
+        assert_eq!(infer_order(["01/02/2024", "13/02/2024"]), Ok(df));
+        assert_eq!(infer_order(["01/02/2024", "02/13/2024"]), Ok(mf));
+        assert_eq!(infer_order(["1.2.24", "25.12.24 08:00"]), Ok(df));
+        assert_eq!(infer_order(["01/02/2024", "03/04/2024"]), Ok(None));
+        assert_eq!(infer_order(["2024-01-02", "Mar 2024", "x", ""]), Ok(None));
+        assert_eq!(infer_order(["13/13/2024", "01/02/2024"]), Ok(None));
+        assert_eq!(infer_order(Vec::<&str>::new()), Ok(None));
+        let mixed = infer_order(["13/01/2024", "01/13/2024", "14/01/2024"]);
+        let why =
+            "mixed day/month order: '13/01/2024' is day-first but '01/13/2024' is month-first";
+        assert_eq!(mixed, Err(DateError::Impossible(why.into())));
+        for yes in [
+            "01/02/2024",
+            "1.2.24",
+            "01-02-2024",
+            "13/01/2024",
+            "01/02/2024 10:00",
+        ] {
+            assert!(is_order_sensitive(yes), "{yes}");
+        }
+        let long = "1".repeat(1000);
+        for no in [
+            "2024-01-02",
+            "05/05/2024",
+            "Mar 2024",
+            "1/2/3",
+            "1.5",
+            "",
+            &long,
+        ] {
+            assert!(!is_order_sensitive(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn junk_is_not_a_date() {
+        for s in [
+            "", "  ", "Revenue", "Target", "total: 5", "12:30", "-5", "1e5", "NaN",
+        ] {
+            expect(parse_date_text(s, None, &FY4), "not a date", s);
+        }
+        let huge = "2024-01-01".repeat(1000);
+        expect(parse_date_text(&huge, None, &FY4), "not a date", "huge");
+        assert_eq!(DateError::NotADate.to_string(), "is not a date");
+        let amb = "is ambiguous: day/month order unknown (use --date-format)";
+        assert_eq!(DateError::Ambiguous.to_string(), amb);
+        let bad = DateError::Impossible("x".into()).to_string();
+        assert_eq!(bad, "is not a valid date: x");
+    }
+
+    #[test]
+    fn excel_serials() {
+        for (serial, is_1904, want) in [
+            (1.0, false, "1900-01-01"),
+            (59.0, false, "1900-02-28"),
+            (
+                60.0,
+                false,
+                "impossible: Excel serial 60 is the non-existent 29 Feb 1900",
+            ),
+            (61.0, false, "1900-03-01"),
+            (45292.0, false, "2024-01-01"),
+            (45292.75, false, "2024-01-01"),
+            (2_958_465.0, false, "9999-12-31"),
+            (43830.0, true, "2024-01-01"),
+            (1.0, true, "1904-01-02"),
+            (60.0, true, "1904-03-01"),
+            (2_958_465.0, true, "impossible: after 9999-12-31"),
+            (
+                1e300,
+                false,
+                "impossible: Excel date serial 1e300 is outside 1..2958465",
+            ),
+            (-1.0, false, "impossible: Excel date serial -1 is outside"),
+        ] {
+            let got = excel_serial_to_date(serial, is_1904).map(full);
+            expect(got, want, &format!("{serial} 1904={is_1904}"));
+        }
+        let absurd = [
             0.0,
+            0.5,
             -1.0,
             1e300,
             -1e300,
             f64::NAN,
             f64::INFINITY,
-            2_958_466.0,
-        ] {
-            assert!(excel_serial_to_date(bad, false).is_err(), "{bad}");
+            -f64::INFINITY,
+        ];
+        for bad in absurd.into_iter().chain([2_958_466.0]) {
+            for is_1904 in [false, true] {
+                let got = excel_serial_to_date(bad, is_1904).map(full);
+                expect(got, "impossible: outside 1..2958465", &format!("{bad}"));
+            }
         }
     }
 
     #[test]
     fn explicit_format() {
-        assert_eq!(
-            parse_with_format("01/02/2024", "%d/%m/%Y").unwrap().date,
-            d(2024, 2, 1)
-        );
-        assert_eq!(
-            parse_with_format("2024.03", "%Y.%m").unwrap(),
-            label(d(2024, 3, 1), Grain::Month)
-        );
-        assert!(parse_with_format("x", "%d/%m/%Y").is_err());
+        for (text, fmt, want) in [
+            ("01/02/2024", "%d/%m/%Y", "2024-02-01"),
+            (" 01/02/2024 ", "%m/%d/%Y", "2024-01-02"),
+            ("1.2.24", "%-d.%-m.%y", "2024-02-01"),
+            ("2024-03-15 10:00", "%Y-%m-%d %H:%M", "2024-03-15"),
+            (
+                "2024-03-15T23:30:00+05:00",
+                "%Y-%m-%dT%H:%M:%S%z",
+                "2024-03-15",
+            ),
+            ("2024.03", "%Y.%m", "2024-03-01 month"),
+            ("Mar 2024", "%b %Y", "2024-03-01 month"),
+            (
+                "31/02/2024",
+                "%d/%m/%Y",
+                "impossible: for format '%d/%m/%Y'",
+            ),
+            (
+                "32/01/2024",
+                "%d/%m/%Y",
+                "impossible: for format '%d/%m/%Y'",
+            ),
+            ("x", "%d/%m/%Y", "not a date"),
+            ("2024-03-15", "%d/%m/%Y", "not a date"),
+        ] {
+            expect(parse_with_format(text, fmt), want, &format!("{text} {fmt}"));
+        }
+        assert!(names_a_day("%-d.%-m.%Y") && names_a_day("%F") && names_a_day("%e %b"));
+        assert!(!names_a_day("%Y-%m") && !names_a_day("%B %Y") && !names_a_day("%%d %Y"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(s in "[0-9/.:T Zqw+-]{0,24}|[A-Za-z0-9 ,'/-]{0,24}|\\PC{0,40}", v: f64) {
+            let _ = parse_date_text(&s, None, &FY4);
+            let _ = parse_date_text(&s, Some(DateOrder::MonthFirst), &Calendar::default());
+            let _ = (is_order_sensitive(&s), infer_order([s.as_str()]));
+            let _ = parse_with_format(&s, "%d/%m/%Y %H:%M");
+            let _ = (excel_serial_to_date(v, false), excel_serial_to_date(v, true));
+        }
     }
 }

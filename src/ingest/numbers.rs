@@ -454,4 +454,16 @@ mod tests {
         assert!(!detect_decimal_comma(["12", "x", ""]));
         assert!(!detect_decimal_comma(Vec::<&str>::new()));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_never_yields_non_finite(s in "[0-9.,' ()$%eE+-]{0,24}|\\PC{0,40}") {
+            for decimal_comma in [false, true] {
+                if let Ok(Some(v)) = parse_number(&s, NumberStyle { decimal_comma }) {
+                    proptest::prop_assert!(v.is_finite() && v.to_bits() != (-0.0f64).to_bits());
+                }
+            }
+            let _ = detect_decimal_comma([s.as_str()]);
+        }
+    }
 }

@@ -69,6 +69,32 @@ fn kpi(k: &KpiResult) -> Value {
     o.insert("trend".into(), trend(&k.trend));
     o.insert("spc".into(), spc(&k.spc));
     o.insert("attainment".into(), attainment(&k.attainment));
+    o.insert(
+        "forecast".into(),
+        json!({
+            "period": date(k.forecast.period),
+            "value": num(k.forecast.value),
+            "low": num(k.forecast.low),
+            "high": num(k.forecast.high),
+        }),
+    );
+    let t = &k.targets;
+    o.insert(
+        "targets".into(),
+        json!({
+            "baseline": num(t.baseline),
+            "median": num(t.median),
+            "conservative": num(t.conservative),
+            "realistic": num(t.realistic),
+            "stretch": num(t.stretch),
+            "realism": t.realism.as_str(),
+            "rationale": t.rationale,
+        }),
+    );
+    o.insert(
+        "health".into(),
+        json!({"flags": k.health.flags, "action": k.health.action.as_str()}),
+    );
     // Later blocks: "trend", "spc", "forecast", "targets", "health".
     o.insert(
         "series".into(),
@@ -263,6 +289,9 @@ mod tests {
             "trend",
             "spc",
             "attainment",
+            "forecast",
+            "targets",
+            "health",
             "series",
         ];
         assert_eq!(keys(&j["kpis"][0]), sorted(kpi.to_vec()));

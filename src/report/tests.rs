@@ -59,6 +59,9 @@ fn kpi(def: KpiDef, series: Vec<Point>, latest: Latest) -> KpiResult {
         attainment: Default::default(),
         trend: Default::default(),
         spc: Default::default(),
+        forecast: Default::default(),
+        targets: Default::default(),
+        health: Default::default(),
     }
 }
 

@@ -1,0 +1,160 @@
+/*!
+KPI health for the quarterly re-evaluation (methods.md §8): stable flag codes saying
+what is wrong with a KPI as a KPI, and the one action that follows — the first that
+applies of retire or fix the data, improve, retarget, review, keep.
+*/
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::spc::Variation;
+use super::targets::Realism;
+use super::trend::Assessment;
+use super::KpiResult;
+use crate::model::kpi::name_key;
+use crate::model::period::Calendar;
+
+/// Owners with more KPIs than this are flagged (good practice is 5–8 per team).
+pub const MAX_KPIS_PER_OWNER: usize = 8;
+/// Fewer observations in the window than this is a short history.
+pub const SHORT_HISTORY: usize = 12;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    RetireOrFixData,
+    Improve,
+    Retarget,
+    Review,
+    Keep,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::RetireOrFixData => "retire_or_fix_data",
+            Action::Improve => "improve",
+            Action::Retarget => "retarget",
+            Action::Review => "review",
+            Action::Keep => "keep",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Health {
+    pub flags: Vec<&'static str>,
+    pub action: Action,
+}
+
+impl Default for Health {
+    fn default() -> Self {
+        Health {
+            flags: Vec::new(),
+            action: Action::Keep,
+        }
+    }
+}
+
+/// Which KPIs lead something significantly, when lead-lag results exist: `None` means
+/// lead-lag was not run, so `not_predictive` cannot be judged.
+pub type Predictive = Option<HashMap<String, bool>>;
+
+/// Health of every KPI (owners are counted across all of them).
+pub fn assess_all(
+    kpis: &mut [KpiResult],
+    as_of: NaiveDate,
+    cal: &Calendar,
+    predictive: &Predictive,
+) {
+    let mut per_owner: HashMap<String, usize> = HashMap::new();
+    for k in kpis.iter() {
+        if let Some(o) = k.def.owner.as_deref().filter(|o| !o.trim().is_empty()) {
+            *per_owner.entry(name_key(o)).or_default() += 1;
+        }
+    }
+    for k in kpis.iter_mut() {
+        let owner_count = k
+            .def
+            .owner
+            .as_deref()
+            .map_or(0, |o| per_owner.get(&name_key(o)).copied().unwrap_or(0));
+        k.health = assess(k, as_of, cal, owner_count, predictive);
+    }
+}
+
+pub fn assess(
+    k: &KpiResult,
+    as_of: NaiveDate,
+    cal: &Calendar,
+    owner_count: usize,
+    predictive: &Predictive,
+) -> Health {
+    let mut flags = Vec::new();
+    let has_target = k.latest.target.is_some()
+        || (k.latest.target_min.is_some() && k.latest.target_max.is_some());
+    if !has_target {
+        flags.push("no_target");
+    }
+    if k.def.owner.as_deref().is_none_or(|o| o.trim().is_empty()) {
+        flags.push("no_owner");
+    }
+    let stale = k
+        .latest
+        .period
+        .is_some_and(|p| cal.ordinal(p, cal.period_start(as_of, k.grain), k.grain) > 1);
+    if stale {
+        flags.push("stale");
+    }
+    let window_values: Vec<f64> = k.series.iter().filter_map(|p| p.value).collect();
+    if window_values.len() < SHORT_HISTORY {
+        flags.push("short_history");
+    }
+    match k.targets.realism {
+        Realism::Unrealistic => flags.push("unrealistic_target"),
+        Realism::TooEasy => flags.push("too_easy_target"),
+        _ => {}
+    }
+    if k.spc.variation == Some(Variation::Concern) {
+        flags.push("concern_signal");
+    }
+    if k.trend.assessment == Some(Assessment::Deteriorating) {
+        flags.push("deteriorating_trend");
+    }
+    if !k.def.leads.is_empty() {
+        if let Some(map) = predictive {
+            if !map.get(&name_key(&k.def.name)).copied().unwrap_or(false) {
+                flags.push("not_predictive");
+            }
+        }
+    }
+    if window_values.len() >= 2 && window_values.iter().all(|v| *v == window_values[0]) {
+        flags.push("flatline");
+    }
+    if owner_count > MAX_KPIS_PER_OWNER {
+        flags.push("too_many_kpis");
+    }
+    let has = |f: &str| flags.contains(&f);
+    let action = if has("stale") {
+        Action::RetireOrFixData
+    } else if has("concern_signal") || has("deteriorating_trend") || has("unrealistic_target") {
+        Action::Improve
+    } else if has("too_easy_target") || has("no_target") {
+        Action::Retarget
+    } else if [
+        "not_predictive",
+        "flatline",
+        "short_history",
+        "no_owner",
+        "too_many_kpis",
+    ]
+    .iter()
+    .any(|f| has(f))
+    {
+        Action::Review
+    } else {
+        Action::Keep
+    };
+    Health { flags, action }
+}

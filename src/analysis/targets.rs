@@ -1,0 +1,243 @@
+/*!
+Forecast of the next period and suggested targets from the KPI's own history
+(methods.md §6): the baseline, a realistic and a stretch target from the quantiles of
+the basis (adjusted by the forecast when the trend is improving), all clamped to the
+natural bounds, and a verdict on how realistic the current target is — each with the
+sentence saying which rule produced it.
+*/
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::spc::Assurance;
+use super::trend::{quantile, Assessment, TrendDirection};
+use super::KpiResult;
+use crate::model::kpi::Direction;
+use crate::model::period::Calendar;
+
+/// Next-period forecast with its natural range.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Forecast {
+    pub period: Option<NaiveDate>,
+    pub value: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Realism {
+    None,
+    Unrealistic,
+    TooEasy,
+    Unknown,
+    Stretching,
+    Achievable,
+}
+
+impl Realism {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Realism::None => "none",
+            Realism::Unrealistic => "unrealistic",
+            Realism::TooEasy => "too_easy",
+            Realism::Unknown => "unknown",
+            Realism::Stretching => "stretching",
+            Realism::Achievable => "achievable",
+        }
+    }
+}
+
+/// Suggested targets for the next period and the verdict on the current one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestions {
+    pub baseline: Option<f64>,
+    pub median: Option<f64>,
+    pub conservative: Option<f64>,
+    pub realistic: Option<f64>,
+    pub stretch: Option<f64>,
+    pub realism: Realism,
+    pub rationale: String,
+    /// How many observations the suggestions rest on, and from when (for notes).
+    #[serde(skip)]
+    pub basis_n: usize,
+    #[serde(skip)]
+    pub basis_start: Option<NaiveDate>,
+}
+
+impl Default for Suggestions {
+    fn default() -> Self {
+        Suggestions {
+            baseline: None,
+            median: None,
+            conservative: None,
+            realistic: None,
+            stretch: None,
+            realism: Realism::None,
+            rationale: String::new(),
+            basis_n: 0,
+            basis_start: None,
+        }
+    }
+}
+
+fn clamp(v: f64, lo: Option<f64>, hi: Option<f64>) -> f64 {
+    let v = lo.map_or(v, |l| v.max(l));
+    hi.map_or(v, |h| v.min(h))
+}
+
+/// Forecast of the period after the latest observation.
+pub fn forecast(k: &KpiResult, cal: &Calendar) -> Forecast {
+    let Some(latest) = k.latest.period else {
+        return Forecast::default();
+    };
+    let (lo, hi) = (k.def.lower_bound, k.def.upper_bound);
+    let Some(i_latest) = k.series.iter().position(|p| p.period == latest) else {
+        return Forecast::default();
+    };
+    let t_next = (i_latest + 1) as f64;
+    let seg = k.spc.latest();
+    let trending = matches!(
+        k.trend.direction,
+        Some(TrendDirection::Up | TrendDirection::Down)
+    );
+    let centre = match (trending, k.trend.sen_slope, k.trend.sen_intercept) {
+        (true, Some(b), Some(a)) => Some(a + b * t_next),
+        _ => seg.and_then(|s| s.cl).or_else(|| {
+            let v: Vec<f64> = k.series.iter().filter_map(|p| p.value).collect();
+            (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+        }),
+    };
+    let mr_bar = seg
+        .and_then(|s| s.mr_bar)
+        .filter(|_| seg.is_some_and(|s| s.cl.is_some()));
+    Forecast {
+        period: Some(cal.step(latest, k.grain, 1)),
+        value: centre.map(|c| clamp(c, lo, hi)),
+        low: centre.zip(mr_bar).map(|(c, m)| clamp(c - 2.66 * m, lo, hi)),
+        high: centre.zip(mr_bar).map(|(c, m)| clamp(c + 2.66 * m, lo, hi)),
+    }
+}
+
+/// The more favourable of two values for the KPI's direction.
+fn better(direction: Direction, a: f64, b: f64) -> f64 {
+    match direction {
+        Direction::Lower => a.min(b),
+        _ => a.max(b),
+    }
+}
+
+pub fn suggest(k: &KpiResult, forecast: &Forecast) -> Suggestions {
+    let direction = k.def.direction();
+    let (lo, hi) = (k.def.lower_bound, k.def.upper_bound);
+    // Basis: the latest segment when it has limits, else the whole window (≥ 6 values).
+    let seg = k.spc.latest().filter(|s| s.cl.is_some());
+    let basis: Vec<(NaiveDate, f64)> = k
+        .series
+        .iter()
+        .filter(|p| seg.is_none_or(|s| p.period >= s.start && p.period <= s.end))
+        .filter_map(|p| p.value.map(|v| (p.period, v)))
+        .collect();
+    let values: Vec<f64> = basis.iter().map(|b| b.1).collect();
+    let mut out = Suggestions {
+        realism: realism(k, seg.is_some()),
+        basis_n: values.len(),
+        basis_start: basis.first().map(|b| b.0),
+        ..Suggestions::default()
+    };
+    if values.len() >= 6 || seg.is_some() {
+        let baseline = values.iter().sum::<f64>() / values.len() as f64;
+        out.baseline = Some(baseline);
+        out.median = Some(quantile(&values, 0.5));
+        if direction != Direction::Range {
+            let (q_real, q_stretch) = if direction == Direction::Lower {
+                (0.25, 0.10)
+            } else {
+                (0.75, 0.90)
+            };
+            let mut realistic = quantile(&values, q_real);
+            if k.trend.assessment == Some(Assessment::Improving) {
+                if let Some(f) = forecast.value {
+                    realistic = better(direction, realistic, f);
+                }
+            }
+            let stretch = better(direction, quantile(&values, q_stretch), realistic);
+            out.conservative = Some(clamp(baseline, lo, hi));
+            out.realistic = Some(clamp(realistic, lo, hi));
+            out.stretch = Some(clamp(stretch, lo, hi));
+        }
+    }
+    out.rationale = rationale(k, &out, seg.is_some(), forecast);
+    out
+}
+
+/// Realism of the current target, first rule that applies (methods.md §9).
+fn realism(k: &KpiResult, has_limits: bool) -> Realism {
+    let a = &k.attainment;
+    let has_target = k.latest.target.is_some()
+        || (k.latest.target_min.is_some() && k.latest.target_max.is_some());
+    if !has_target {
+        Realism::None
+    } else if k.spc.assurance == Some(Assurance::Fail) {
+        Realism::Unrealistic
+    } else if k.spc.assurance == Some(Assurance::Pass)
+        || (a.periods_with_target >= 6 && a.hit_rate == Some(1.0))
+    {
+        Realism::TooEasy
+    } else if !has_limits && a.periods_with_target < 6 {
+        Realism::Unknown
+    } else if a.hit_rate.is_some_and(|h| h < 0.5) {
+        Realism::Stretching
+    } else {
+        Realism::Achievable
+    }
+}
+
+fn rationale(k: &KpiResult, s: &Suggestions, has_limits: bool, f: &Forecast) -> String {
+    let grain = k.grain.as_str();
+    let basis = match (has_limits, s.basis_start) {
+        (true, Some(start)) if k.spc.segments.len() > 1 => {
+            format!("the {} {grain}s since the rebase at {start}", s.basis_n)
+        }
+        (true, _) => format!("the {} {grain}s of the window", s.basis_n),
+        (false, _) => format!("all {} observations of the window", s.basis_n),
+    };
+    if s.baseline.is_none() {
+        return format!(
+            "Too little history for suggestions: {} observations, at least 6 are needed.",
+            s.basis_n
+        );
+    }
+    if k.def.direction() == Direction::Range {
+        return format!("Baseline and median of {basis}; a range KPI's band is its target, so no suggestions are made.");
+    }
+    let (q1, q2) = if k.def.direction() == Direction::Lower {
+        ("25th", "10th")
+    } else {
+        ("75th", "90th")
+    };
+    let mut text = format!("Conservative = mean of {basis}; realistic = its {q1} percentile; stretch = its {q2} percentile");
+    if k.trend.assessment == Some(Assessment::Improving) {
+        if let Some(v) = f.value {
+            text.push_str(&format!(
+                "; the trend is improving, so the realistic target is the better of that and the forecast {}",
+                short(v)
+            ));
+        }
+    }
+    if k.def.lower_bound.is_some() || k.def.upper_bound.is_some() {
+        text.push_str("; all clamped to the KPI's natural bounds");
+    }
+    text.push('.');
+    text
+}
+
+/// A number for a sentence: whole for large values, a few decimals for small ones.
+fn short(v: f64) -> String {
+    if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else if v.abs() >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.4}")
+    }
+}
