@@ -158,3 +158,7 @@ pub fn assess(
     };
     Health { flags, action }
 }
+
+#[cfg(test)]
+#[path = "health_tests.rs"]
+mod tests;

@@ -12,6 +12,8 @@ pub mod quality;
 pub mod series;
 pub mod spc;
 pub mod targets;
+#[cfg(test)]
+mod testkit;
 pub mod trend;
 
 use chrono::NaiveDate;

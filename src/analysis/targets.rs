@@ -241,3 +241,7 @@ fn short(v: f64) -> String {
         format!("{v:.4}")
     }
 }
+
+#[cfg(test)]
+#[path = "targets_tests.rs"]
+mod tests;

@@ -1,0 +1,107 @@
+//! Test helper: a `KpiResult` built from plain values and run through the real window
+//! analysis (attainment, trend, XmR), so rule tests start from realistic inputs.
+use chrono::NaiveDate;
+
+use super::{attainment, process, KpiResult, Latest, Point, Status};
+use crate::config::Defaults;
+use crate::model::kpi::{Direction, KpiDef};
+use crate::model::period::{Calendar, Grain};
+
+pub fn month(i: usize) -> NaiveDate {
+    Calendar::default().step(
+        NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+        Grain::Month,
+        i as i64,
+    )
+}
+
+pub fn defaults() -> Defaults {
+    Defaults {
+        tolerance: 0.05,
+        max_lag: None,
+        transform: "diff".into(),
+        min_pairs: 8,
+        run_length: None,
+    }
+}
+
+/// Monthly KPI from Jan 2024 with `values` (None = missing) and a constant target.
+pub fn kpi(values: &[Option<f64>], def: KpiDef, target: Option<f64>) -> KpiResult {
+    let dir = def.direction();
+    let series: Vec<Point> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let t = super::attainment::Target::of(dir, target, def.target_min, def.target_max);
+            let cmp = match (v, t) {
+                (Some(v), Some(t)) => attainment::compare(*v, t, dir, 0.05),
+                _ => Default::default(),
+            };
+            Point {
+                period: month(i),
+                value: *v,
+                target: if dir == Direction::Range {
+                    None
+                } else {
+                    target
+                },
+                target_min: def.target_min,
+                target_max: def.target_max,
+                met: cmp.met,
+                status: cmp.status.unwrap_or(Status::None),
+                mr: None,
+                rules: vec![],
+                sources: vec![],
+            }
+        })
+        .collect();
+    let last = series.iter().rev().find(|p| p.value.is_some()).cloned();
+    let mut k = KpiResult {
+        grain: Grain::Month,
+        n: values.iter().flatten().count(),
+        first_period: series.first().map(|p| p.period),
+        last_period: last.as_ref().map(|p| p.period),
+        latest: last
+            .map(|p| Latest {
+                period: Some(p.period),
+                value: p.value,
+                target: p.target,
+                target_min: p.target_min,
+                target_max: p.target_max,
+                met: p.met,
+                status: Some(p.status),
+                ..Latest::default()
+            })
+            .unwrap_or_default(),
+        history: series.clone(),
+        series,
+        def,
+        change: Default::default(),
+        attainment: Default::default(),
+        trend: Default::default(),
+        spc: Default::default(),
+        forecast: Default::default(),
+        targets: Default::default(),
+        health: Default::default(),
+    };
+    k.attainment = attainment::summarise(&k.series);
+    process::analyse(
+        &mut k,
+        super::spc::Rules::Wheeler,
+        &defaults(),
+        &Calendar::default(),
+    );
+    k
+}
+
+pub fn def(name: &str, direction: Direction) -> KpiDef {
+    KpiDef {
+        direction: Some(direction),
+        owner: Some("Ops".into()),
+        ..KpiDef::new(name)
+    }
+}
+
+pub fn some(v: &[f64]) -> Vec<Option<f64>> {
+    v.iter().map(|x| Some(*x)).collect()
+}
