@@ -31,11 +31,17 @@ pub fn report(args: &ReportArgs) -> Result<u8> {
     {
         output::guard(json, &args.input.inputs, true, |_| true)?;
     }
+    if let Some(path) = &args.suggest_targets {
+        output::guard(path, &args.input.inputs, true, |_| true)?;
+    }
     let results = crate::analyse(&args.input.inputs, &cfg)?;
     report::write_workbook(&results, &args.output, created(results.as_of))?;
     if let Some(json) = &args.analysis.json {
         let dest = (json.as_os_str() != "-").then_some(json.as_path());
         report::json::write_json(&results, dest)?;
+    }
+    if let Some(path) = &args.suggest_targets {
+        report::suggest::write(&results, path)?;
     }
     if !args.analysis.quiet {
         eprint!("{}", terminal_summary(&results, &args.output));

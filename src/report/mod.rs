@@ -13,9 +13,11 @@ later run may replace it without `--force`.
 mod cells;
 mod data;
 pub mod json;
+mod plans;
 mod quality;
 mod reasons;
 mod styles;
+pub mod suggest;
 mod summary;
 #[cfg(test)]
 mod tests;
@@ -58,7 +60,10 @@ pub fn build_workbook(results: &Results, created: NaiveDateTime) -> Result<Vec<u
 /// Every sheet, in report.md's order. Later sheets slot in where the comments say.
 fn add_sheets(wb: &mut Workbook, r: &Results, st: &Styles) -> Result<(), XlsxError> {
     summary::write(wb.add_worksheet(), r, st)?;
-    // One sheet per KPI, then Targets, Lead-Lag and Re-evaluation go here.
+    // One sheet per KPI goes here, before Targets.
+    plans::write_targets(wb.add_worksheet(), r, st)?;
+    // Lead-Lag goes here.
+    plans::write_reevaluation(wb.add_worksheet(), r, st)?;
     quality::write(wb.add_worksheet(), r, st)?;
     data::write(wb, r, st)?;
     // Method goes last.

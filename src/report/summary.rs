@@ -9,14 +9,14 @@ use std::borrow::Cow;
 use rust_xlsxwriter::{Note, Sparkline, SparklineType, Worksheet, XlsxError};
 
 use super::cells::{print_setup, write_text, Cell, Columns};
-use super::{data, reasons, value_format, words, Styles};
+use super::{data, plans, reasons, value_format, words, Styles};
 use crate::analysis::spc::Rules;
 use crate::analysis::{KpiResult, Results, Severity, Status};
 use crate::model::kpi::Direction;
 use crate::model::period::Calendar;
 
 /// The KPI table's columns: header and maximum width in characters (report.md §1).
-const COLUMNS: [(&str, usize); 19] = [
+const COLUMNS: [(&str, usize); 20] = [
     ("KPI", 40),
     ("Owner", 20),
     ("Unit", 10),
@@ -32,6 +32,7 @@ const COLUMNS: [(&str, usize); 19] = [
     ("Variation", 14),
     ("Assurance", 13),
     ("Sparkline", 18),
+    ("Action", 28),
     ("Grain", 8),
     ("Observations", 12),
     ("First period", 12),
@@ -43,6 +44,7 @@ const TREND_COL: u16 = 11;
 const VARIATION_COL: u16 = 12;
 const ASSURANCE_COL: u16 = 13;
 const SPARKLINE_COL: u16 = 14;
+const ACTION_COL: u16 = 15;
 
 pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Summary")?;
@@ -77,6 +79,7 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
                 (TREND_COL, reasons::trend_reason(k)),
                 (VARIATION_COL, reasons::variation_reason(k)),
                 (ASSURANCE_COL, reasons::assurance_reason(k)),
+                (ACTION_COL, action_reason(k)),
             ] {
                 ws.insert_note(row, col, &Note::new(text).set_author("kpilens"))?;
             }
@@ -209,6 +212,7 @@ fn kpi_cells<'a>(k: &'a KpiResult, st: &'a Styles, cal: &Calendar) -> Vec<Cell<'
         ),
         Cell::text(reasons::assurance_label(k), st.assurance(k.spc.assurance)),
         Cell::Blank(&st.text),
+        Cell::text(plans::action_words(k.health.action), &st.text),
         Cell::text(k.grain.as_str(), &st.text),
         Cell::count(k.n, &st.integer),
         Cell::Date(k.first_period, date),
@@ -224,4 +228,22 @@ fn band(min: Option<f64>, max: Option<f64>, unit: Option<&str>) -> Cow<'static, 
         (None, Some(b)) => format!("≤ {}", v(b)).into(),
         (None, None) => Cow::Borrowed(""),
     }
+}
+
+/// The action with the flags that led to it.
+fn action_reason(k: &KpiResult) -> String {
+    if k.health.flags.is_empty() {
+        return "No health flags: keep it as it is (business as usual).".into();
+    }
+    let flags: Vec<&str> = k
+        .health
+        .flags
+        .iter()
+        .map(|f| plans::flag_words(f))
+        .collect();
+    format!(
+        "{} — because: {}.",
+        plans::action_words(k.health.action),
+        flags.join("; ")
+    )
 }

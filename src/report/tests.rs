@@ -193,7 +193,16 @@ fn row_of(range: &Range<Data>, text: &str) -> u32 {
 fn sheets_come_in_order() {
     let (_dir, path) = written(&sample());
     let wb = open_workbook_auto(&path).expect("readable");
-    assert_eq!(wb.sheet_names(), ["Summary", "Data Quality", "Data"]);
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            "Summary",
+            "Targets",
+            "Re-evaluation",
+            "Data Quality",
+            "Data"
+        ]
+    );
 }
 
 #[test]
@@ -220,8 +229,12 @@ fn summary_has_title_counts_and_grouped_kpis() {
     assert_eq!(sum.get_value((first, 5)), Some(&Data::Float(0.35)));
     assert_eq!(sum.get_value((first, 8)), Some(&s("red")));
     assert_eq!(sum.get_value((first, 13)), Some(&s("no limits")));
-    assert_eq!(sum.get_value((first, 16)), Some(&Data::Float(3.0)));
-    let last = sum.get_value((first, 18)).and_then(DataType::as_date);
+    assert_eq!(
+        sum.get_value((first, 15)),
+        Some(&s("Keep: business as usual"))
+    );
+    assert_eq!(sum.get_value((first, 17)), Some(&Data::Float(3.0)));
+    let last = sum.get_value((first, 19)).and_then(DataType::as_date);
     assert_eq!(last, Some(d(2024, 3)));
     assert_eq!(sum.get_value((header + 3, 0)), Some(&s("Other")));
     assert_eq!(sum.get_value((header + 4, 0)), Some(&s("Tickets")));
@@ -400,4 +413,49 @@ fn reports_get_the_permissions_of_an_ordinary_new_file() {
     std::fs::write(&plain, "x").expect("written");
     let mode = |p: &Path| std::fs::metadata(p).expect("metadata").permissions().mode();
     assert_eq!(mode(&path), mode(&plain));
+}
+
+#[test]
+fn targets_and_reevaluation_sheets_read_back() {
+    use crate::analysis::health::{Action, Health};
+    use crate::analysis::targets::{Realism, Suggestions};
+    let mut r = sample();
+    let i = r
+        .kpis
+        .iter()
+        .position(|k| k.def.name == "=SUM(A1)")
+        .expect("kpi");
+    r.kpis[i].targets = Suggestions {
+        baseline: Some(0.31),
+        median: Some(0.31),
+        conservative: Some(0.31),
+        realistic: Some(0.32),
+        stretch: Some(0.33),
+        realism: Realism::Unrealistic,
+        rationale: "Conservative = mean of the 3 months of the window.".into(),
+        ..Suggestions::default()
+    };
+    r.kpis[i].health = Health {
+        flags: vec!["unrealistic_target"],
+        action: Action::Improve,
+    };
+    let (_dir, path) = written(&r);
+    let t = sheet(&path, "Targets");
+    let row = row_of(&t, "=SUM(A1)");
+    assert_eq!(t.get_value((row, 5)), Some(&s("unrealistic")));
+    assert_eq!(t.get_value((row, 9)), Some(&Data::Float(0.32)));
+    let re = sheet(&path, "Re-evaluation");
+    // decisions first: the KPI to improve comes before the one to keep
+    let first = row_of(&re, "KPI") + 1;
+    assert_eq!(re.get_value((first, 0)), Some(&s("=SUM(A1)")));
+    assert_eq!(
+        re.get_value((first, 2)),
+        Some(&s("Improve: make it an improvement objective"))
+    );
+    assert_eq!(
+        re.get_value((first, 3)),
+        Some(&s(
+            "unrealistic target: the process as it runs cannot meet it"
+        ))
+    );
 }

@@ -68,3 +68,54 @@ fn planted_behaviours_are_found() {
         .contains("2025-05-12"));
     assert_eq!(finding(&j, "excel_error_cell")["sheet"], "Monthly KPIs");
 }
+
+#[test]
+fn suggested_targets_round_trip_into_the_config() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let run = ["acme-kpis.xlsx", "ops-weekly.csv", "kpis.toml"]
+        .iter()
+        .fold(Run::new(), |r, f| {
+            r.file(&format!("sample/{f}"), std::fs::read(root.join(f)).unwrap())
+        });
+    let (o, _d) = run
+        .args([
+            "report",
+            "sample",
+            "-c",
+            "sample/kpis.toml",
+            "-q",
+            "--suggest-targets",
+            "next.csv",
+        ])
+        .run();
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let csv = std::fs::read_to_string(o.dir.join("next.csv")).unwrap();
+    assert!(
+        csv.starts_with("kpi,direction,current_target,realism,"),
+        "{csv}"
+    );
+    let fpy = csv
+        .lines()
+        .find(|l| l.starts_with("First-pass yield %,"))
+        .unwrap();
+    assert!(fpy.contains(",unrealistic,"), "{fpy}");
+
+    let (o, _d) = Run::new()
+        .file("a.csv", "Date,KPI,Value\n2024-01-01,A,10\n2024-02-01,A,12\n2024-03-01,A,11\n2024-04-01,A,13\n2024-05-01,A,12\n2024-06-01,A,11\n2024-07-01,A,10\n")
+        .args(["report", "a.csv", "-q", "--suggest-targets", "next.toml"])
+        .run();
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let toml_text = std::fs::read_to_string(o.dir.join("next.toml")).unwrap();
+    // the fragment is valid config: it loads as kpis.toml
+    let (o2, _d2) = Run::new()
+        .file(
+            "a.csv",
+            "Date,KPI,Value\n2024-01-01,A,10\n2024-02-01,A,12\n",
+        )
+        .file("k.toml", &toml_text)
+        .args(["report", "a.csv", "-c", "k.toml", "-q"])
+        .run();
+    assert_eq!(o2.code, 0, "{}\n{toml_text}", o2.stderr);
+    // realistic = q.75 of [10,12,11,13,12,11,10]: sorted 10 10 11 11 12 12 13, h = 4.5 → 12
+    assert!(toml_text.contains("\ntarget = 12\n"), "{toml_text}");
+}
