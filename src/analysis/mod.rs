@@ -7,6 +7,7 @@ series building and latest values [§1, §5], trend [§3], XmR process behaviour
 pub mod attainment;
 pub mod change;
 pub mod health;
+pub mod leadlag;
 pub mod process;
 pub mod quality;
 pub mod series;
@@ -135,6 +136,7 @@ pub struct Results {
     pub inputs: Vec<InputInfo>,
     pub layouts: Vec<LayoutInfo>,
     pub kpis: Vec<KpiResult>,
+    pub correlations: Vec<leadlag::Correlation>,
     pub findings: Vec<Finding>,
 }
 
@@ -167,8 +169,10 @@ pub fn analyse(
         k.forecast = targets::forecast(k, &cfg.calendar);
         k.targets = targets::suggest(k, &k.forecast);
     }
-    // Lead-lag is not computed yet, so `not_predictive` is left unjudged (None).
-    health::assess_all(&mut built.kpis, built.as_of, &cfg.calendar, &None);
+    let (correlations, pair_findings) = leadlag::analyse(&built.kpis, &cfg.calendar, &cfg.defaults);
+    built.findings.extend(pair_findings);
+    let predictive = Some(leadlag::predictive(&correlations));
+    health::assess_all(&mut built.kpis, built.as_of, &cfg.calendar, &predictive);
     let mut findings = ingested.findings;
     findings.extend(built.findings);
     Ok(Results {
@@ -181,6 +185,7 @@ pub fn analyse(
         inputs: ingested.inputs,
         layouts: ingested.layouts,
         kpis: built.kpis,
+        correlations,
         findings,
     })
 }

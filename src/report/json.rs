@@ -16,6 +16,7 @@ use serde_json::{json, Map, Value};
 
 use crate::analysis::attainment::Summary;
 use crate::analysis::change::Change;
+use crate::analysis::leadlag::Correlation;
 use crate::analysis::process::Spc;
 use crate::analysis::trend::Trend;
 use crate::analysis::{Finding, InputInfo, KpiResult, Latest, Point, Results};
@@ -29,7 +30,7 @@ pub fn to_json(results: &Results) -> Value {
         "rules": rules(results),
         "inputs": results.inputs.iter().map(input).collect::<Vec<_>>(),
         "kpis": results.kpis.iter().map(kpi).collect::<Vec<_>>(),
-        "correlations": [],
+        "correlations": results.correlations.iter().map(correlation).collect::<Vec<_>>(),
         "findings": results.findings.iter().map(finding).collect::<Vec<_>>(),
     })
 }
@@ -129,6 +130,31 @@ fn change(c: &Change) -> Value {
         "ytd_value": num(c.ytd_value),
         "ytd_target": num(c.ytd_target),
         "ytd_met": c.ytd_met,
+    })
+}
+
+fn correlation(c: &Correlation) -> Value {
+    let by_lag: Vec<Value> = c
+        .r_by_lag
+        .iter()
+        .map(|l| json!({"lag": l.lag, "r": num(l.r), "n": l.n}))
+        .collect();
+    json!({
+        "leading": c.leading,
+        "lagging": c.lagging,
+        "grain": c.grain.as_str(),
+        "transform": c.transform,
+        "best_lag": c.best_lag,
+        "r": num(c.r),
+        "n": c.n,
+        "p": num(c.p),
+        "p_lag_adj": num(c.p_lag_adj),
+        "q": num(c.q),
+        "spearman": num(c.spearman),
+        "strength": c.strength,
+        "significant": c.significant,
+        "r_by_lag": by_lag,
+        "note": c.note,
     })
 }
 

@@ -146,6 +146,7 @@ pub(super) fn sample() -> Results {
             kpi(KpiDef::new("Tickets"), series2, latest2),
             kpi(first, series1, latest1),
         ],
+        correlations: vec![],
         findings: vec![
             Finding::info("encoding_used", "read as UTF-8").file("t.csv"),
             Finding::warning("bad_value", "'x' is not a number")

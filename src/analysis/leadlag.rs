@@ -1,0 +1,361 @@
+/*!
+Leading versus lagging (methods.md §7): does a change in one KPI come before a change in
+another? Each pair is aligned at the coarser of the two grains, transformed (changes by
+default, so two trending series do not look related just because both trend), and
+correlated at lags 0…max_lag. The best lag's p-value is Bonferroni-adjusted for the
+lags tried, and Benjamini–Hochberg q-values control the false discoveries across pairs.
+Uses the whole history up to as-of, not only the window.
+*/
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+use super::{Finding, KpiResult};
+use crate::config::Defaults;
+use crate::model::kpi::{name_key, Aggregation};
+use crate::model::period::{Calendar, Grain};
+
+/// Pairs are tested all-against-all only up to this many KPIs.
+pub const MAX_ALL_PAIRS_KPIS: usize = 40;
+pub const ALPHA: f64 = 0.05;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LagR {
+    pub lag: u32,
+    pub r: Option<f64>,
+    pub n: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Correlation {
+    pub leading: String,
+    pub lagging: String,
+    pub grain: Grain,
+    pub transform: String,
+    pub best_lag: Option<u32>,
+    pub r: Option<f64>,
+    pub n: Option<usize>,
+    pub p: Option<f64>,
+    pub p_lag_adj: Option<f64>,
+    pub q: Option<f64>,
+    pub spearman: Option<f64>,
+    pub strength: Option<&'static str>,
+    pub significant: bool,
+    pub r_by_lag: Vec<LagR>,
+    pub note: Option<String>,
+    /// Declared in the config (rather than found by testing all pairs).
+    #[serde(skip)]
+    pub declared: bool,
+}
+
+/// A KPI's history as a map period → value at grain `g` (re-aggregated when coarser).
+fn aligned(k: &KpiResult, g: Grain, cal: &Calendar) -> BTreeMap<NaiveDate, f64> {
+    let mut groups: BTreeMap<NaiveDate, Vec<f64>> = BTreeMap::new();
+    for p in &k.history {
+        if let Some(v) = p.value {
+            groups
+                .entry(cal.period_start(p.period, g))
+                .or_default()
+                .push(v);
+        }
+    }
+    let agg: Aggregation = k.def.aggregation();
+    groups
+        .into_iter()
+        .filter_map(|(p, v)| agg.apply(&v).map(|x| (p, x)))
+        .collect()
+}
+
+/// Apply the transform; the result is keyed by period like the input.
+fn transform(
+    series: &BTreeMap<NaiveDate, f64>,
+    how: &str,
+    g: Grain,
+    cal: &Calendar,
+) -> BTreeMap<NaiveDate, f64> {
+    match how {
+        "none" => series.clone(),
+        "detrend" => {
+            let Some(first) = series.keys().next().copied() else {
+                return BTreeMap::new();
+            };
+            let t: Vec<f64> = series
+                .keys()
+                .map(|p| cal.ordinal(first, *p, g) as f64)
+                .collect();
+            let y: Vec<f64> = series.values().copied().collect();
+            if y.len() < 2 {
+                return BTreeMap::new();
+            }
+            let o = super::trend::ols(&t, &y);
+            series
+                .keys()
+                .zip(t.iter().zip(&y))
+                .map(|(p, (t, y))| (*p, y - (o.1 + o.0 * t)))
+                .collect()
+        }
+        _ => series
+            .iter()
+            .filter_map(|(p, v)| {
+                let prev = cal.step(*p, g, -1);
+                series.get(&prev).map(|pv| (*p, v - pv))
+            })
+            .collect(),
+    }
+}
+
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+/// Pearson r, or None when a side is constant.
+pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
+    let (mx, my) = (mean(x), mean(y));
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in x.iter().zip(y) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx) * (a - mx);
+        syy += (b - my) * (b - my);
+    }
+    (sxx > 0.0 && syy > 0.0).then(|| (sxy / (sxx * syy).sqrt()).clamp(-1.0, 1.0))
+}
+
+/// Two-sided p of r with n − 2 degrees of freedom; |r| = 1 gives 0.
+pub fn pearson_p(r: f64, n: usize) -> f64 {
+    if r.abs() >= 1.0 {
+        return 0.0;
+    }
+    let df = n as f64 - 2.0;
+    let t = r * (df / (1.0 - r * r)).sqrt();
+    StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| 2.0 * d.sf(t.abs()))
+}
+
+/// Ranks with ties averaged (1-based).
+fn ranks(v: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..v.len()).collect();
+    idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    let mut out = vec![0.0; v.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && v[idx[j + 1]] == v[idx[i]] {
+            j += 1;
+        }
+        let avg = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &idx[i..=j] {
+            out[k] = avg;
+        }
+        i = j + 1;
+    }
+    out
+}
+
+pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
+    pearson(&ranks(x), &ranks(y))
+}
+
+/// Benjamini–Hochberg q-values (statsmodels `fdr_bh`), in the input order.
+pub fn bh(p: &[f64]) -> Vec<f64> {
+    let m = p.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| p[a].total_cmp(&p[b]));
+    let mut q = vec![0.0; m];
+    let mut running = 1.0f64;
+    for (rank, &i) in order.iter().enumerate().rev() {
+        running = running.min(p[i] * m as f64 / (rank + 1) as f64);
+        q[i] = running.min(1.0);
+    }
+    q
+}
+
+pub fn strength(r: f64) -> &'static str {
+    match r.abs() {
+        a if a >= 0.7 => "strong",
+        a if a >= 0.4 => "moderate",
+        a if a >= 0.2 => "weak",
+        _ => "negligible",
+    }
+}
+
+/// Settings of one pair, from the leading KPI, then `[report]`, then the defaults.
+struct PairSettings {
+    max_lag: u32,
+    transform: String,
+    min_pairs: usize,
+}
+
+fn settings(lead: &KpiResult, grain: Grain, d: &Defaults) -> PairSettings {
+    PairSettings {
+        max_lag: lead
+            .def
+            .max_lag
+            .or(d.max_lag)
+            .unwrap_or_else(|| grain.default_max_lag()),
+        transform: lead
+            .def
+            .transform
+            .clone()
+            .unwrap_or_else(|| d.transform.clone()),
+        min_pairs: lead.def.min_pairs.unwrap_or(d.min_pairs) as usize,
+    }
+}
+
+/// One pair, before the q-values.
+fn pair(lead: &KpiResult, lag: &KpiResult, cal: &Calendar, d: &Defaults) -> Correlation {
+    let grain = lead.grain.max(lag.grain);
+    let s = settings(lead, grain, d);
+    let a = transform(&aligned(lead, grain, cal), &s.transform, grain, cal);
+    let b = transform(&aligned(lag, grain, cal), &s.transform, grain, cal);
+    let mut r_by_lag = Vec::new();
+    let mut best: Option<(u32, f64, usize, Vec<f64>, Vec<f64>)> = None;
+    let mut evaluated = 0usize;
+    for k in 0..=s.max_lag {
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        for (p, v) in &a {
+            if let Some(w) = b.get(&cal.step(*p, grain, i64::from(k))) {
+                x.push(*v);
+                y.push(*w);
+            }
+        }
+        let n = x.len();
+        let r = if n >= s.min_pairs.max(3) {
+            pearson(&x, &y)
+        } else {
+            None
+        };
+        r_by_lag.push(LagR { lag: k, r, n });
+        if let Some(r) = r {
+            evaluated += 1;
+            if best.as_ref().is_none_or(|b| r.abs() > b.1.abs()) {
+                best = Some((k, r, n, x, y));
+            }
+        }
+    }
+    let mut c = Correlation {
+        leading: lead.def.name.clone(),
+        lagging: lag.def.name.clone(),
+        grain,
+        transform: s.transform,
+        best_lag: None,
+        r: None,
+        n: None,
+        p: None,
+        p_lag_adj: None,
+        q: None,
+        spearman: None,
+        strength: None,
+        significant: false,
+        r_by_lag,
+        note: None,
+        declared: false,
+    };
+    match best {
+        Some((k, r, n, x, y)) => {
+            let p = pearson_p(r, n);
+            c.best_lag = Some(k);
+            c.r = Some(r);
+            c.n = Some(n);
+            c.p = Some(p);
+            c.p_lag_adj = Some((p * evaluated as f64).min(1.0));
+            c.spearman = spearman(&x, &y);
+            c.strength = Some(strength(r));
+        }
+        None => {
+            c.note = Some(format!(
+                "no lag had {} or more paired values with variation on both sides",
+                s.min_pairs
+            ));
+        }
+    }
+    c
+}
+
+/// All correlations of a run, and findings about the pairs.
+pub fn analyse(
+    kpis: &[KpiResult],
+    cal: &Calendar,
+    d: &Defaults,
+) -> (Vec<Correlation>, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let index: HashMap<String, usize> = kpis
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (name_key(&k.def.name), i))
+        .collect();
+    let mut pairs: Vec<(usize, usize, bool)> = Vec::new();
+    let declared = kpis.iter().any(|k| !k.def.leads.is_empty());
+    if declared {
+        for (i, k) in kpis.iter().enumerate() {
+            for target in &k.def.leads {
+                match index.get(&name_key(target)) {
+                    Some(&j) if j != i => pairs.push((i, j, true)),
+                    Some(_) => {}
+                    None => findings.push(
+                        Finding::warning("kpi_not_found", format!("'{}' declares that it leads '{target}', which is not in the data; the pair was skipped", k.def.name))
+                            .kpi(&k.def.name),
+                    ),
+                }
+            }
+        }
+    } else if kpis.len() <= MAX_ALL_PAIRS_KPIS {
+        for i in 0..kpis.len() {
+            for j in 0..kpis.len() {
+                if i != j {
+                    pairs.push((i, j, false));
+                }
+            }
+        }
+    } else {
+        findings.push(Finding::info(
+            "too_many_kpis_for_pairs",
+            format!(
+                "{} KPIs and no declared `leads`: all-pairs lead-lag testing is limited to {MAX_ALL_PAIRS_KPIS} KPIs; declare `leads` in the config to test the pairs that matter",
+                kpis.len()
+            ),
+        ));
+    }
+    let mut out: Vec<Correlation> = pairs
+        .iter()
+        .map(|&(i, j, decl)| {
+            let mut c = pair(&kpis[i], &kpis[j], cal, d);
+            c.declared = decl;
+            c
+        })
+        .collect();
+    let family: Vec<usize> = (0..out.len())
+        .filter(|&i| out[i].p_lag_adj.is_some())
+        .collect();
+    let p: Vec<f64> = family.iter().filter_map(|&i| out[i].p_lag_adj).collect();
+    for (&i, q) in family.iter().zip(bh(&p)) {
+        out[i].q = Some(q);
+        out[i].significant = q < ALPHA;
+    }
+    for c in &mut out {
+        if c.declared && c.best_lag == Some(0) {
+            c.note = Some("moves together, does not lead".into());
+        }
+    }
+    // Most convincing first.
+    out.sort_by(|a, b| {
+        a.q.unwrap_or(f64::INFINITY)
+            .total_cmp(&b.q.unwrap_or(f64::INFINITY))
+            .then_with(|| a.leading.cmp(&b.leading))
+            .then_with(|| a.lagging.cmp(&b.lagging))
+    });
+    (out, findings)
+}
+
+/// Per leading KPI: does any of its pairs (as the leader) come out significant?
+pub fn predictive(correlations: &[Correlation]) -> HashMap<String, bool> {
+    let mut out: HashMap<String, bool> = HashMap::new();
+    for c in correlations {
+        *out.entry(name_key(&c.leading)).or_default() |= c.significant;
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "leadlag_tests.rs"]
+mod tests;
