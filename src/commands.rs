@@ -31,17 +31,38 @@ pub fn report(args: &ReportArgs) -> Result<u8> {
     {
         output::guard(json, &args.input.inputs, true, |_| true)?;
     }
-    if let Some(path) = &args.suggest_targets {
+    for path in [&args.suggest_targets, &args.summary, &args.eml].into_iter().flatten() {
         output::guard(path, &args.input.inputs, true, |_| true)?;
     }
+    if args.eml.is_some() && cfg.email.to.is_empty() {
+        return Err(Error::Usage(
+            "--eml needs recipients: add `to = [\"someone@example.com\"]` under [email] in kpis.toml".into(),
+        ));
+    }
     let results = crate::analyse(&args.input.inputs, &cfg)?;
-    report::write_workbook(&results, &args.output, created(results.as_of))?;
+    let created = created(results.as_of);
+    let options = report::ReportOptions {
+        max_charts: args.max_charts,
+    };
+    report::write_workbook_with(&results, &args.output, created, &options)?;
     if let Some(json) = &args.analysis.json {
         let dest = (json.as_os_str() != "-").then_some(json.as_path());
         report::json::write_json(&results, dest)?;
     }
     if let Some(path) = &args.suggest_targets {
         report::suggest::write(&results, path)?;
+    }
+    if let Some(path) = &args.summary {
+        report::email::write_summary(&results, path)?;
+    }
+    if let Some(path) = &args.eml {
+        let workbook = std::fs::read(&args.output).map_err(|e| Error::write(args.output.display(), e))?;
+        let name = args
+            .output
+            .file_name()
+            .map_or_else(|| "kpi-report.xlsx".into(), |n| n.to_string_lossy().into_owned());
+        let bytes = report::email::message(&results, &cfg.email, &workbook, &name, created)?;
+        report::save_atomically(path, &bytes)?;
     }
     if !args.analysis.quiet {
         eprint!("{}", terminal_summary(&results, &args.output));

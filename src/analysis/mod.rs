@@ -138,6 +138,8 @@ pub struct Results {
     pub kpis: Vec<KpiResult>,
     pub correlations: Vec<leadlag::Correlation>,
     pub findings: Vec<Finding>,
+    /// The run's defaults for per-KPI settings (tolerance, lead-lag), for the Method sheet.
+    pub defaults: crate::config::Defaults,
 }
 
 impl Results {
@@ -187,5 +189,6 @@ pub fn analyse(
         kpis: built.kpis,
         correlations,
         findings,
+        defaults: cfg.defaults.clone(),
     })
 }

@@ -12,7 +12,11 @@ later run may replace it without `--force`.
 */
 mod cells;
 mod data;
+pub mod email;
 pub mod json;
+mod leadlag;
+mod method;
+mod kpi_sheet;
 mod plans;
 mod quality;
 mod reasons;
@@ -32,6 +36,7 @@ use rust_xlsxwriter::{DocProperties, Format, Workbook, XlsxError};
 use crate::analysis::{KpiResult, Results};
 use crate::error::{Error, Result};
 pub use cells::{write_date, write_num, write_text, MAX_CELL_TEXT};
+pub use kpi_sheet::sheet_names;
 pub use styles::Styles;
 
 /// The custom document property that marks a workbook written by kpilens; its value
@@ -41,32 +46,76 @@ pub const GENERATOR_PROPERTY: &str = "generator";
 /// Our own `docProps/custom.xml` is a few hundred bytes; refuse to inflate more.
 const MAX_CUSTOM_XML: u64 = 1 << 20;
 
+/// Charts are drawn for at most this many KPIs unless the caller says otherwise.
+pub const DEFAULT_MAX_CHARTS: usize = 200;
+
+/// Choices about the workbook that are not part of the analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// KPI sheets beyond this many keep their tables but get no charts
+    /// (`--max-charts`).
+    pub max_charts: usize,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions {
+            max_charts: DEFAULT_MAX_CHARTS,
+        }
+    }
+}
+
 /// Write the workbook for `results` to `path` (atomically; missing folders created).
 /// `created` becomes the document's creation time. Any failure is `Error::Write`.
 pub fn write_workbook(results: &Results, path: &Path, created: NaiveDateTime) -> Result<()> {
-    let bytes = build_workbook(results, created).map_err(|e| Error::write(path.display(), e))?;
+    write_workbook_with(results, path, created, &ReportOptions::default())
+}
+
+/// [`write_workbook`] with explicit options.
+pub fn write_workbook_with(
+    results: &Results,
+    path: &Path,
+    created: NaiveDateTime,
+    options: &ReportOptions,
+) -> Result<()> {
+    let bytes = build_workbook_with(results, created, options)
+        .map_err(|e| Error::write(path.display(), e))?;
     save_atomically(path, &bytes)
 }
 
 /// The workbook's bytes.
 pub fn build_workbook(results: &Results, created: NaiveDateTime) -> Result<Vec<u8>, XlsxError> {
+    build_workbook_with(results, created, &ReportOptions::default())
+}
+
+/// The workbook's bytes, with explicit options.
+pub fn build_workbook_with(
+    results: &Results,
+    created: NaiveDateTime,
+    options: &ReportOptions,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&properties(results, created));
     let st = Styles::new();
-    add_sheets(&mut wb, results, &st)?;
+    add_sheets(&mut wb, results, &st, options)?;
     wb.save_to_buffer()
 }
 
 /// Every sheet, in report.md's order. Later sheets slot in where the comments say.
-fn add_sheets(wb: &mut Workbook, r: &Results, st: &Styles) -> Result<(), XlsxError> {
+fn add_sheets(
+    wb: &mut Workbook,
+    r: &Results,
+    st: &Styles,
+    options: &ReportOptions,
+) -> Result<(), XlsxError> {
     summary::write(wb.add_worksheet(), r, st)?;
-    // One sheet per KPI goes here, before Targets.
+    kpi_sheet::write_all(wb, r, st, options.max_charts)?;
     plans::write_targets(wb.add_worksheet(), r, st)?;
-    // Lead-Lag goes here.
+    leadlag::write(wb.add_worksheet(), r, st)?;
     plans::write_reevaluation(wb.add_worksheet(), r, st)?;
     quality::write(wb.add_worksheet(), r, st)?;
     data::write(wb, r, st)?;
-    // Method goes last.
+    method::write(wb.add_worksheet(), r, st)?;
     Ok(())
 }
 

@@ -31,6 +31,15 @@ pub struct Styles {
     pub group: Format,
     /// Plain text.
     pub text: Format,
+    /// Column headers over numbers: right-aligned like the numbers below them.
+    pub header_number: Format,
+    /// Column headers over text right of a number column: indented like the text.
+    pub header_indent: Format,
+    /// Text in a column right of a number column, indented so the two do not touch.
+    pub text_indent: Format,
+    /// The label of a label–value pair in a block above a table (a KPI sheet's
+    /// definition and headline numbers).
+    pub label: Format,
     /// Text that wraps inside its column (messages, explanations).
     pub wrap: Format,
     /// A hyperlink.
@@ -62,6 +71,10 @@ pub struct Styles {
     pub mdc_blue: Format,
     /// Text aligned like the numbers beside it (a target band in a number column).
     pub text_right: Format,
+    /// A correlation coefficient.
+    pub r: Format,
+    /// A p- or q-value.
+    pub p: Format,
     /// Concern / fail.
     pub mdc_orange: Format,
     /// Common cause / hit and miss / neutral.
@@ -105,6 +118,22 @@ impl Styles {
                 .set_border_bottom(FormatBorder::Thin),
             group: base().set_bold().set_background_color(Color::RGB(0xD9E1F2)),
             text: base(),
+            header_number: base()
+                .set_bold()
+                .set_font_color(Color::White)
+                .set_background_color(Color::RGB(ACCENT))
+                .set_text_wrap()
+                .set_border_bottom(FormatBorder::Thin)
+                .set_align(FormatAlign::Right),
+            header_indent: base()
+                .set_bold()
+                .set_font_color(Color::White)
+                .set_background_color(Color::RGB(ACCENT))
+                .set_text_wrap()
+                .set_border_bottom(FormatBorder::Thin)
+                .set_indent(1),
+            text_indent: base().set_indent(1),
+            label: base().set_bold().set_font_color(Color::RGB(MUTED)),
             wrap: base().set_text_wrap(),
             link: base()
                 .set_font_color(Color::RGB(0x0563C1))
@@ -125,6 +154,8 @@ impl Styles {
             severity_info: fill(0xDDEBF7, ACCENT),
             mdc_blue: fill(0xBDD7EE, 0x1F4E79),
             text_right: base().set_align(FormatAlign::Right),
+            r: base().set_num_format("0.00"),
+            p: base().set_num_format("0.0000"),
             mdc_orange: fill(0xF8CBAD, 0x843C0C),
             mdc_grey: fill(0xE7E6E6, MUTED),
         }
@@ -182,6 +213,41 @@ impl Styles {
             Some("%") => &self.percent,
             _ if whole => &self.integer,
             _ => &self.number,
+        }
+    }
+}
+
+/// Colours of chart series, by meaning: the values in the accent blue, the target in
+/// the green of a met status, the centre line grey, the natural process limits in the
+/// red of a missed status and signal points in the Making Data Count concern orange.
+pub mod chart_color {
+    pub const VALUE: u32 = super::ACCENT;
+    pub const TARGET: u32 = 0x00B050;
+    pub const CENTRE: u32 = 0x7F7F7F;
+    pub const LIMIT: u32 = 0xC00000;
+    pub const SIGNAL: u32 = 0xED7D31;
+}
+
+impl Styles {
+    /// The number format of a chart's value axis for a KPI whose cells use
+    /// `value_format` (one of [`Styles::value`]'s formats): axis labels in the same unit.
+    pub fn chart_number(&self, value_format: &Format) -> &'static str {
+        if std::ptr::eq(value_format, &self.percent) {
+            "0.0%"
+        } else if std::ptr::eq(value_format, &self.integer) {
+            "#,##0"
+        } else {
+            "#,##0.0#"
+        }
+    }
+
+    /// The number format of a chart's date axis for a grain (shorter than the cells').
+    pub fn chart_date(&self, grain: Grain) -> &'static str {
+        match grain {
+            Grain::Day => "d mmm",
+            Grain::Week => "d mmm yy",
+            Grain::Month => "mmm yy",
+            Grain::Quarter | Grain::Year => "yyyy-mm-dd",
         }
     }
 }

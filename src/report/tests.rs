@@ -147,6 +147,13 @@ pub(super) fn sample() -> Results {
             kpi(first, series1, latest1),
         ],
         correlations: vec![],
+        defaults: crate::config::Defaults {
+            tolerance: 0.05,
+            max_lag: None,
+            transform: "diff".into(),
+            min_pairs: 8,
+            run_length: None,
+        },
         findings: vec![
             Finding::info("encoding_used", "read as UTF-8").file("t.csv"),
             Finding::warning("bad_value", "'x' is not a number")
@@ -198,6 +205,8 @@ fn sheets_come_in_order() {
         wb.sheet_names(),
         [
             "Summary",
+            "Tickets",
+            "=SUM(A1)",
             "Targets",
             "Re-evaluation",
             "Data Quality",
@@ -460,3 +469,6 @@ fn targets_and_reevaluation_sheets_read_back() {
         ))
     );
 }
+
+/// The KPI sheets' tests live in their own file to keep this one short.
+mod kpi_sheet;

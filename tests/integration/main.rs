@@ -4,6 +4,7 @@
 mod support;
 
 mod cli;
+mod delivery;
 mod layouts;
 mod robustness;
 mod sample;

@@ -1,0 +1,209 @@
+/*!
+One sheet per KPI (report.md §2): everything a reader needs to judge one KPI without
+the rest of the workbook. From the top: a link back to the Summary, the KPI's name and
+why its status is what it is; the definition beside the headline numbers; then the
+data table (frozen at its header) with the process behaviour chart and the moving-range
+chart to its right, both drawn from the table's cells.
+
+Sheet names are decided in `names` (Excel's rules, unique ignoring case), the table in
+`table`, the signal notes in `signals`, the charts in `chart` and the two blocks above
+the table in `blocks`. Past `max_charts` KPIs the sheets keep their tables and say why
+they have no charts, so a workbook of thousands of KPIs stays quick to write and open.
+*/
+mod blocks;
+mod chart;
+mod names;
+mod signals;
+mod table;
+
+use rust_xlsxwriter::{Url, Workbook, Worksheet, XlsxError};
+
+use super::cells::{wrapped_height, write_date, write_num, write_text, Columns};
+use super::{words, Styles};
+use crate::analysis::{KpiResult, Results};
+use crate::model::period::Calendar;
+use blocks::{Item, Value};
+pub use names::sheet_names;
+use table::Table;
+
+/// Row of the block headings; the blocks' items follow.
+const BLOCK_ROW: u32 = 4;
+/// The definition block: labels in column A, values over B:E.
+const LEFT: (u16, u16, u16) = (0, 1, 4);
+/// The headline block: labels in column F (running into the empty G), values from H.
+const RIGHT_LABEL: u16 = 5;
+const RIGHT_VALUES: u16 = 7;
+/// Width of column A, so the block labels fit beside the dates below them.
+const LABEL_WIDTH: f64 = 14.0;
+
+/// Write one sheet per KPI, in the order of `r.kpis`, charts for the first
+/// `max_charts` of them.
+pub fn write_all(
+    wb: &mut Workbook,
+    r: &Results,
+    st: &Styles,
+    max_charts: usize,
+) -> Result<(), XlsxError> {
+    let cal = Calendar {
+        fiscal_year_start: r.fiscal_year_start,
+    };
+    for (i, (k, name)) in r.kpis.iter().zip(sheet_names(r)).enumerate() {
+        let ws = wb.add_worksheet();
+        ws.set_name(&name)?;
+        let charts = if i < max_charts {
+            Charts::Draw
+        } else {
+            Charts::OverLimit(max_charts)
+        };
+        write(ws, &name, k, st, &cal, charts)?;
+    }
+    Ok(())
+}
+
+/// Whether a sheet gets its charts.
+#[derive(Clone, Copy)]
+enum Charts {
+    Draw,
+    /// Beyond `--max-charts`: the limit.
+    OverLimit(usize),
+}
+
+fn write(
+    ws: &mut Worksheet,
+    name: &str,
+    k: &KpiResult,
+    st: &Styles,
+    cal: &Calendar,
+    charts: Charts,
+) -> Result<(), XlsxError> {
+    let link = Url::new("internal:'Summary'!A1")
+        .set_text("← Summary")
+        .set_tip("Back to the Summary");
+    ws.write_url_with_format(0, 0, link, &st.link)?;
+    write_text(ws, 1, 0, &k.def.name, &st.title)?;
+    ws.set_row_height(1, 21)?;
+    write_text(ws, 2, 0, &words::status_reason(k), &st.subtitle)?;
+
+    let definition = blocks::definition(k, cal);
+    let headline = blocks::headline(k, st, cal);
+    let block_len = definition.len().max(headline.len());
+    let header_row = BLOCK_ROW + 1 + u32::try_from(block_len).unwrap_or(0) + 1;
+    let table = Table::new(k, header_row);
+    let cols = table.write(ws, k, st, cal)?;
+    cols.apply_widths(ws)?;
+    ws.set_column_width(0, LABEL_WIDTH.max(cols.width(0) as f64 + 2.5))?;
+
+    let right_end = u16::try_from(table.cols.len().saturating_sub(1)).unwrap_or(RIGHT_VALUES);
+    let mut heights = vec![None::<f64>; block_len];
+    heading(ws, st, "Definition", LEFT.0, LEFT.2)?;
+    heading(ws, st, "Headline numbers", RIGHT_LABEL, right_end)?;
+    let left = Span {
+        label: LEFT.0,
+        first: LEFT.1,
+        last: LEFT.2,
+    };
+    let right = Span {
+        label: RIGHT_LABEL,
+        first: RIGHT_VALUES,
+        last: right_end,
+    };
+    for (items, span) in [(&definition, left), (&headline, right)] {
+        for (i, it) in items.iter().enumerate() {
+            let row = BLOCK_ROW + 1 + u32::try_from(i).unwrap_or(0);
+            let h = write_item(ws, st, &cols, row, span, it)?;
+            if let (Some(slot), Some(h)) = (heights.get_mut(i), h) {
+                *slot = Some(slot.map_or(h, |s| s.max(h)));
+            }
+        }
+    }
+    for (i, h) in heights.iter().enumerate() {
+        if let Some(h) = h {
+            ws.set_row_height(BLOCK_ROW + 1 + u32::try_from(i).unwrap_or(0), *h)?;
+        }
+    }
+
+    let chart_col = u16::try_from(table.cols.len() + 1).unwrap_or(u16::MAX);
+    match charts {
+        _ if k.series.iter().all(|p| p.value.is_none()) => write_text(
+            ws,
+            table.first_row(),
+            chart_col,
+            "No values in the analysis window, so there is no chart.",
+            &st.subtitle,
+        )?,
+        Charts::Draw => chart::insert(ws, name, k, &table, st, table.first_row(), chart_col)?,
+        Charts::OverLimit(max) => write_text(
+            ws,
+            table.first_row(),
+            chart_col,
+            &format!(
+                "No charts on this sheet: charts are drawn for the first {} only (--max-charts {max}). The table has every number.",
+                words::plural(max, "KPI", "KPIs")
+            ),
+            &st.subtitle,
+        )?,
+    }
+    ws.set_freeze_panes(header_row + 1, 0)?;
+    super::cells::print_setup(ws, header_row)?;
+    Ok(())
+}
+
+/// Where one block's items go.
+#[derive(Clone, Copy)]
+struct Span {
+    label: u16,
+    first: u16,
+    last: u16,
+}
+
+/// A block heading filled across the block's columns.
+fn heading(
+    ws: &mut Worksheet,
+    st: &Styles,
+    text: &str,
+    first: u16,
+    last: u16,
+) -> Result<(), XlsxError> {
+    for c in first..=last {
+        ws.write_blank(BLOCK_ROW, c, &st.group)?;
+    }
+    write_text(ws, BLOCK_ROW, first, text, &st.group)
+}
+
+/// Write one label–value pair; return the row height its wrapped text needs.
+fn write_item(
+    ws: &mut Worksheet,
+    st: &Styles,
+    cols: &Columns,
+    row: u32,
+    span: Span,
+    it: &Item,
+) -> Result<Option<f64>, XlsxError> {
+    write_text(ws, row, span.label, it.label, &st.label)?;
+    let mut height = None;
+    match &it.value {
+        Value::Text(text) => {
+            if span.last > span.first {
+                ws.merge_range(row, span.first, row, span.last, "", &st.wrap)?;
+            }
+            write_text(ws, row, span.first, text, &st.wrap)?;
+            // Column widths count digits; text in a proportional font fits about a
+            // tenth more characters.
+            let width: usize = (span.first..=span.last)
+                .map(|c| cols.width(usize::from(c)) + 2)
+                .sum();
+            height = wrapped_height(text, width * 11 / 10);
+        }
+        Value::Badge(text, fmt) => {
+            ws.merge_range(row, span.first, row, span.first + 1, "", fmt)?;
+            write_text(ws, row, span.first, text, fmt)?;
+        }
+        Value::Num(v, fmt) => write_num(ws, row, span.first, *v, fmt)?,
+        Value::Date(d, fmt) => write_date(ws, row, span.first, *d, fmt)?,
+    }
+    if let Some(note) = &it.note {
+        let n = table::note(note).set_width(320).set_height(110);
+        ws.insert_note(row, span.first, &n)?;
+    }
+    Ok(height)
+}

@@ -1,0 +1,216 @@
+/*!
+The two charts of a KPI sheet, drawn from the table's columns so they always agree with
+the numbers beside them: a process behaviour chart (values with markers, the target or
+its band, the centre line and dashed natural process limits — per row, so a rebased
+segment shows as a step — and the signal points as orange markers) and a small chart of
+the moving ranges with their upper range limit. Empty cells are gaps, never zeros.
+*/
+use rust_xlsxwriter::{
+    Chart, ChartAxisDateUnitType, ChartEmptyCells, ChartFont, ChartFormat, ChartLegendPosition, ChartLine, ChartLineDashType,
+    ChartMarker, ChartMarkerType, ChartSolidFill, ChartType, Worksheet, XlsxError,
+};
+
+use super::table::{Col, Table};
+use crate::analysis::KpiResult;
+use crate::model::period::Grain;
+use crate::report::styles::chart_color;
+use crate::report::{value_format, Styles};
+
+/// Chart sizes in pixels.
+const MAIN: (u32, u32) = (760, 360);
+const RANGES: (u32, u32) = (760, 220);
+/// Rows between the top of the main chart and the top of the moving-range chart.
+const RANGES_OFFSET: u32 = 19;
+
+/// How a series is drawn.
+#[derive(Clone, Copy)]
+enum Look {
+    /// A line with markers.
+    Values,
+    /// A plain line.
+    Line(u32, ChartLineDashType),
+    /// Markers only.
+    Points,
+}
+
+/// Insert both charts with their top-left corner at (`row`, `col`).
+pub fn insert(
+    ws: &mut Worksheet,
+    sheet: &str,
+    k: &KpiResult,
+    table: &Table,
+    st: &Styles,
+    row: u32,
+    col: u16,
+) -> Result<(), XlsxError> {
+    let vf = value_format(st, k);
+    let number = st.chart_number(vf);
+    let plot = Plot {
+        sheet,
+        k,
+        table,
+        st,
+    };
+
+    let mut main = Chart::new(ChartType::Line);
+    plot.add(&mut main, Col::Value, Look::Values);
+    let solid = ChartLineDashType::Solid;
+    let dash = ChartLineDashType::Dash;
+    for target in [Col::Target, Col::TargetMin, Col::TargetMax] {
+        plot.add(&mut main, target, Look::Line(chart_color::TARGET, solid));
+    }
+    plot.add(&mut main, Col::Cl, Look::Line(chart_color::CENTRE, solid));
+    plot.add(&mut main, Col::Unpl, Look::Line(chart_color::LIMIT, dash));
+    plot.add(&mut main, Col::Lnpl, Look::Line(chart_color::LIMIT, dash));
+    plot.add(&mut main, Col::SignalValue, Look::Points);
+    plot.finish(&mut main, "Process behaviour chart", number, MAIN);
+    ws.insert_chart(row, col, &main)?;
+
+    let mut ranges = Chart::new(ChartType::Line);
+    plot.add(&mut ranges, Col::Mr, Look::Values);
+    plot.add(&mut ranges, Col::Url, Look::Line(chart_color::LIMIT, dash));
+    plot.finish(&mut ranges, "Moving ranges", number, RANGES);
+    ws.insert_chart(row + RANGES_OFFSET, col, &ranges)?;
+    Ok(())
+}
+
+/// What every series of one sheet's charts shares.
+struct Plot<'a> {
+    sheet: &'a str,
+    k: &'a KpiResult,
+    table: &'a Table,
+    st: &'a Styles,
+}
+
+impl Plot<'_> {
+    /// Are the categories text labels? Quarters and years are named, not dated, and
+    /// there are few of them; days, weeks and months go on a date axis.
+    fn labelled(&self) -> bool {
+        matches!(self.k.grain, Grain::Quarter | Grain::Year) && self.table.col(Col::Label).is_some()
+    }
+
+    /// The category column: the period dates or their labels.
+    fn categories(&self) -> Option<u16> {
+        if self.labelled() {
+            self.table.col(Col::Label)
+        } else {
+            self.table.col(Col::Period)
+        }
+    }
+
+    /// Does the column hold any number? Series of empty columns are left out, so the
+    /// legend lists only what is drawn.
+    fn has_data(&self, col: Col) -> bool {
+        let k = self.k;
+        let any = |f: &dyn Fn(&crate::analysis::Point) -> Option<f64>| {
+            k.series.iter().any(|p| f(p).is_some_and(f64::is_finite))
+        };
+        let seg = |p: &crate::analysis::Point,
+                   f: fn(&crate::analysis::process::Segment) -> Option<f64>| {
+            k.spc.segment_at(p.period).and_then(f)
+        };
+        match col {
+            Col::Value => any(&|p| p.value),
+            Col::Target => any(&|p| p.target),
+            Col::TargetMin => any(&|p| p.target_min),
+            Col::TargetMax => any(&|p| p.target_max),
+            Col::Cl => any(&|p| seg(p, |s| s.cl)),
+            Col::Unpl => any(&|p| seg(p, |s| s.unpl)),
+            Col::Lnpl => any(&|p| seg(p, |s| s.lnpl)),
+            Col::Url => any(&|p| seg(p, |s| s.url)),
+            Col::Mr => any(&|p| p.mr),
+            Col::SignalValue => any(&|p| p.value.filter(|_| !p.rules.is_empty())),
+            _ => false,
+        }
+    }
+
+    /// Add the series of column `col`, when the table has it and it holds numbers.
+    fn add(&self, chart: &mut Chart, col: Col, look: Look) {
+        let (Some(c), Some(cat)) = (self.table.col(col), self.categories()) else {
+            return;
+        };
+        if !self.has_data(col) {
+            return;
+        }
+        let (first, last, header) = (
+            self.table.first_row(),
+            self.table.last_row(),
+            self.table.header_row,
+        );
+        let series = chart
+            .add_series()
+            .set_name((self.sheet, header, c))
+            .set_categories((self.sheet, first, cat, last, cat))
+            .set_values((self.sheet, first, c, last, c));
+        match look {
+            Look::Values => {
+                series
+                    .set_format(
+                        ChartLine::new()
+                            .set_color(chart_color::VALUE)
+                            .set_width(1.75),
+                    )
+                    .set_marker(&marker(ChartMarkerType::Circle, 5, chart_color::VALUE));
+            }
+            Look::Line(color, dash) => {
+                series
+                    .set_format(
+                        ChartLine::new()
+                            .set_color(color)
+                            .set_width(1.25)
+                            .set_dash_type(dash),
+                    )
+                    .set_marker(ChartMarker::new().set_none());
+            }
+            Look::Points => {
+                series
+                    .set_format(ChartFormat::new().set_no_line())
+                    .set_marker(&marker(ChartMarkerType::Circle, 9, chart_color::SIGNAL));
+            }
+        }
+    }
+
+    /// Title, axes, legend, gaps and size.
+    fn finish(&self, chart: &mut Chart, title: &str, number: &str, size: (u32, u32)) {
+        chart
+            .title()
+            .set_name(title)
+            .set_font(ChartFont::new().set_size(11).set_bold());
+        chart.y_axis().set_num_format(number);
+        let x = chart.x_axis();
+        if self.labelled() {
+            // About a dozen labels: week labels side by side would overlap.
+            let every = u16::try_from(self.k.series.len().div_ceil(12).max(1)).unwrap_or(1);
+            x.set_text_axis(true)
+                .set_label_interval(every)
+                .set_tick_interval(every);
+        } else {
+            x.set_date_axis(true)
+                .set_num_format(self.st.chart_date(self.k.grain));
+            // About a dozen labels, on whole periods.
+            let every = self.k.series.len().div_ceil(12).max(1);
+            let (unit, kind) = match self.k.grain {
+                Grain::Day => (every, ChartAxisDateUnitType::Days),
+                Grain::Week => (every * 7, ChartAxisDateUnitType::Days),
+                _ => (every, ChartAxisDateUnitType::Months),
+            };
+            x.set_major_unit(u32::try_from(unit).unwrap_or(u32::MAX))
+                .set_major_unit_date_type(kind);
+        }
+        chart.legend().set_position(ChartLegendPosition::Bottom);
+        chart
+            .show_empty_cells_as(ChartEmptyCells::Gaps)
+            .set_width(size.0)
+            .set_height(size.1);
+    }
+}
+
+fn marker(kind: ChartMarkerType, size: u8, color: u32) -> ChartMarker {
+    let mut m = ChartMarker::new();
+    m.set_type(kind).set_size(size).set_format(
+        ChartFormat::new()
+            .set_solid_fill(ChartSolidFill::new().set_color(color))
+            .set_border(ChartLine::new().set_color(color)),
+    );
+    m
+}

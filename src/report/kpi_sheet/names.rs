@@ -1,0 +1,91 @@
+/*!
+Sheet names for the KPI sheets. Excel allows at most 31 characters (UTF-16 units), none
+of `[]:*?/\`, no apostrophe at either end, not the reserved "History", and names must
+be unique ignoring case — KPI names from exports break every one of these rules. The
+names are decided once, here, so the Summary's links and the sheets themselves agree.
+*/
+use crate::analysis::Results;
+use crate::report::cells::cut_utf16;
+
+/// Excel's limit on a sheet name, in UTF-16 code units.
+const MAX_NAME: usize = 31;
+
+/// The workbook's fixed sheets (report.md), which KPI sheets must not take.
+pub const FIXED_SHEETS: [&str; 7] = [
+    "Summary",
+    "Targets",
+    "Lead-Lag",
+    "Re-evaluation",
+    "Data Quality",
+    "Data",
+    "Method",
+];
+
+/// The sheet name of each KPI of `results`, in the same order: cleaned to Excel's
+/// rules, unique ignoring case and distinct from the fixed sheets (and the Data
+/// sheet's continuations). Clashes get " (2)", " (3)", … within the length limit.
+pub fn sheet_names(results: &Results) -> Vec<String> {
+    let mut taken: Vec<String> = FIXED_SHEETS.iter().map(|s| s.to_lowercase()).collect();
+    taken.push("history".into());
+    let mut out = Vec::with_capacity(results.kpis.len());
+    for k in &results.kpis {
+        let base = clean(&k.def.name);
+        let mut name = base.clone();
+        let mut n = 2;
+        while is_taken(&taken, &name) {
+            let suffix = format!(" ({n})");
+            let room = MAX_NAME.saturating_sub(suffix.len());
+            name = format!("{}{suffix}", trim_edges(cut_utf16(&base, room)));
+            n += 1;
+        }
+        taken.push(name.to_lowercase());
+        out.push(name);
+    }
+    out
+}
+
+fn is_taken(taken: &[String], name: &str) -> bool {
+    let lower = name.to_lowercase();
+    taken.contains(&lower) || is_data_continuation(&lower)
+}
+
+/// "data (2)", "data (3)", …: the Data sheet's continuation sheets.
+fn is_data_continuation(lower: &str) -> bool {
+    lower
+        .strip_prefix("data (")
+        .and_then(|rest| rest.strip_suffix(')'))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `name` within Excel's rules: brackets become parentheses, the other forbidden
+/// characters dashes (`?` and `*` are dropped), control characters and runs of
+/// whitespace one space; cut to 31 units; no apostrophe or space at either end.
+fn clean(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for ch in name.chars() {
+        let mapped = match ch {
+            '[' => Some('('),
+            ']' => Some(')'),
+            ':' | '/' | '\\' => Some('-'),
+            '?' | '*' => None,
+            c if c.is_control() || c.is_whitespace() => Some(' '),
+            c => Some(c),
+        };
+        if let Some(c) = mapped {
+            if !(c == ' ' && out.ends_with(' ')) {
+                out.push(c);
+            }
+        }
+    }
+    let cut = trim_edges(cut_utf16(trim_edges(&out), MAX_NAME));
+    if cut.is_empty() {
+        "KPI".into()
+    } else {
+        cut.to_string()
+    }
+}
+
+/// Without spaces or apostrophes at either end.
+fn trim_edges(s: &str) -> &str {
+    s.trim_matches(|c: char| c == '\'' || c.is_whitespace())
+}

@@ -1,0 +1,237 @@
+/*!
+The data table of a KPI sheet: one row per period of the analysis window with its
+value, target, gap, status, the limits of the segment it belongs to, its moving range
+and its signals. The charts draw from these columns, so a rebased segment shows as a
+step in the CL/UNPL/LNPL lines, and the "Signal value" column — the value only where a
+rule flagged the point — gives the signal markers their gaps.
+*/
+use rust_xlsxwriter::{Note, Worksheet, XlsxError};
+
+use super::signals;
+use crate::analysis::attainment::{compare, Target};
+use crate::analysis::{KpiResult, Point, Status};
+use crate::model::kpi::Direction;
+use crate::model::period::{Calendar, Grain};
+use crate::report::cells::{row_index, Cell, Columns};
+use crate::report::{value_format, words, Styles};
+
+/// A column of the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Col {
+    Period,
+    /// A text label ("2024-W10", "2024-Q2") for grains whose date alone reads poorly.
+    Label,
+    Value,
+    Target,
+    TargetMin,
+    TargetMax,
+    Gap,
+    Status,
+    Cl,
+    Unpl,
+    Lnpl,
+    Mr,
+    Url,
+    Signals,
+    SignalValue,
+}
+
+impl Col {
+    /// Header and maximum width in characters.
+    fn spec(self) -> (&'static str, usize) {
+        match self {
+            Col::Period => ("Period", 12),
+            Col::Label => ("Label", 10),
+            Col::Value => ("Value", 14),
+            Col::Target => ("Target", 14),
+            Col::TargetMin => ("Target min", 14),
+            Col::TargetMax => ("Target max", 14),
+            Col::Gap => ("Gap", 12),
+            Col::Status => ("Status", 10),
+            Col::Cl => ("CL", 14),
+            Col::Unpl => ("UNPL", 14),
+            Col::Lnpl => ("LNPL", 14),
+            Col::Mr => ("mR", 12),
+            Col::Url => ("URL", 12),
+            Col::Signals => ("Signals", 28),
+            Col::SignalValue => ("Signal value", 14),
+        }
+    }
+
+    fn is_number(self) -> bool {
+        !matches!(self, Col::Period | Col::Label | Col::Status | Col::Signals)
+    }
+
+    /// What the abbreviated headers mean, as a note on the header cell.
+    fn explanation(self) -> Option<&'static str> {
+        Some(match self {
+            Col::Gap => "Value minus target; for a band, the distance outside it (0 inside).",
+            Col::Cl => "Centre line: the mean of the segment's baseline values.",
+            Col::Unpl => "Upper natural process limit: CL + 2.66 × the average moving range. Values above it are a signal.",
+            Col::Lnpl => "Lower natural process limit: CL − 2.66 × the average moving range. Values below it are a signal.",
+            Col::Mr => "Moving range: the absolute change from the previous observation in the same segment.",
+            Col::Url => "Upper range limit: 3.268 × the average moving range. A moving range above it is a jump.",
+            Col::Signals => "The signal rules that flagged this point; the note on each cell says why.",
+            Col::SignalValue => "The value again, only at points with a signal (the chart's signal markers).",
+            _ => return None,
+        })
+    }
+}
+
+/// Where the table sits and which columns it has.
+pub struct Table {
+    pub cols: Vec<Col>,
+    pub header_row: u32,
+    /// Number of data rows (one per period of the window).
+    pub len: u32,
+}
+
+impl Table {
+    pub fn new(k: &KpiResult, header_row: u32) -> Table {
+        let mut cols = vec![Col::Period];
+        if matches!(k.grain, Grain::Week | Grain::Quarter | Grain::Year) {
+            cols.push(Col::Label);
+        }
+        cols.push(Col::Value);
+        if k.def.direction() == Direction::Range {
+            cols.extend([Col::TargetMin, Col::TargetMax]);
+        } else {
+            cols.push(Col::Target);
+        }
+        cols.extend([
+            Col::Gap,
+            Col::Status,
+            Col::Cl,
+            Col::Unpl,
+            Col::Lnpl,
+            Col::Mr,
+            Col::Url,
+            Col::Signals,
+            Col::SignalValue,
+        ]);
+        Table {
+            cols,
+            header_row,
+            len: row_index(k.series.len()),
+        }
+    }
+
+    /// The column index of `col`, if the table has it.
+    pub fn col(&self, col: Col) -> Option<u16> {
+        self.cols
+            .iter()
+            .position(|c| *c == col)
+            .and_then(|i| u16::try_from(i).ok())
+    }
+
+    pub fn first_row(&self) -> u32 {
+        self.header_row + 1
+    }
+
+    /// The last data row (the header row when there are none).
+    pub fn last_row(&self) -> u32 {
+        self.header_row + self.len
+    }
+
+    /// Write the header and one row per period; return the column widths seen.
+    pub fn write(
+        &self,
+        ws: &mut Worksheet,
+        k: &KpiResult,
+        st: &Styles,
+        cal: &Calendar,
+    ) -> Result<Columns, XlsxError> {
+        let spec: Vec<(&'static str, usize)> = self.cols.iter().map(|c| c.spec()).collect();
+        let mut cols = Columns::new(&spec);
+        cols.write_headers(ws, self.header_row, &st.header)?;
+        for (c, col) in self.cols.iter().enumerate() {
+            let Ok(c) = u16::try_from(c) else { continue };
+            let header = match col {
+                Col::Status | Col::Signals => &st.header_indent,
+                _ if col.is_number() => &st.header_number,
+                _ => &st.header,
+            };
+            ws.write_string_with_format(self.header_row, c, col.spec().0, header)?;
+            if let Some(text) = col.explanation() {
+                ws.insert_note(self.header_row, c, &note(text).set_width(260))?;
+            }
+        }
+        let notes = signals::notes(k, cal);
+        let signals_col = self.col(Col::Signals);
+        for (i, p) in k.series.iter().enumerate() {
+            let row = self.first_row() + row_index(i);
+            let cells: Vec<Cell> = self
+                .cols
+                .iter()
+                .map(|c| self.cell(*c, k, p, st, cal))
+                .collect();
+            cols.write_row(ws, row, &cells)?;
+            if let (Some(c), false) = (signals_col, p.rules.is_empty()) {
+                let text = notes
+                    .get(&p.period)
+                    .cloned()
+                    .unwrap_or_else(|| format!("{}: flagged here", p.rules.join(", ")));
+                ws.insert_note(row, c, &signal_note(&text))?;
+            }
+        }
+        Ok(cols)
+    }
+
+    fn cell<'a>(
+        &self,
+        col: Col,
+        k: &'a KpiResult,
+        p: &'a Point,
+        st: &'a Styles,
+        cal: &Calendar,
+    ) -> Cell<'a> {
+        let vf = value_format(st, k);
+        let seg = k.spc.segment_at(p.period);
+        match col {
+            Col::Period => Cell::Date(Some(p.period), st.date(k.grain)),
+            Col::Label => Cell::text(cal.label(p.period, k.grain), &st.text),
+            Col::Value => Cell::Num(p.value, vf),
+            Col::Target => Cell::Num(p.target, vf),
+            Col::TargetMin => Cell::Num(p.target_min, vf),
+            Col::TargetMax => Cell::Num(p.target_max, vf),
+            Col::Gap => Cell::Num(gap(k, p), vf),
+            Col::Status => match p.value {
+                None => Cell::text(words::status_label(None), st.status(Status::None)),
+                Some(_) => Cell::text(words::status_label(Some(p.status)), st.status(p.status)),
+            },
+            Col::Cl => Cell::Num(seg.and_then(|s| s.cl), vf),
+            Col::Unpl => Cell::Num(seg.and_then(|s| s.unpl), vf),
+            Col::Lnpl => Cell::Num(seg.and_then(|s| s.lnpl), vf),
+            Col::Mr => Cell::Num(p.mr, vf),
+            Col::Url => Cell::Num(seg.and_then(|s| s.url), vf),
+            Col::Signals => Cell::text(p.rules.join(", "), &st.text_indent),
+            Col::SignalValue => Cell::Num(p.value.filter(|_| !p.rules.is_empty()), vf),
+        }
+    }
+}
+
+/// The period's gap as the analysis defines it (value − target; outside a band, the
+/// distance to the nearer edge).
+fn gap(k: &KpiResult, p: &Point) -> Option<f64> {
+    let direction = k.def.direction();
+    let target = Target::of(direction, p.target, p.target_min, p.target_max)?;
+    // The tolerance only decides amber vs red, not the gap.
+    compare(p.value?, target, direction, 0.0).gap
+}
+
+/// A note by kpilens, without the author line Excel would put above the text.
+pub fn note(text: &str) -> Note {
+    Note::new(text).set_author("kpilens").add_author_prefix(false)
+}
+
+/// A note sized to its text: about 48 characters per line at 320 pixels.
+fn signal_note(text: &str) -> Note {
+    let lines: usize = text
+        .lines()
+        .map(|l| l.chars().count().div_ceil(48).max(1))
+        .sum();
+    let height = u32::try_from(lines.min(24)).unwrap_or(24) * 16 + 16;
+    note(text)
+        .set_width(320)
+        .set_height(height.max(60))
+}

@@ -1,0 +1,136 @@
+/*!
+The Lead-Lag sheet: which leading indicators really lead. The pairs table (most
+convincing first, by q), a plain-words note on each significant pair, and beside it the
+r-by-lag grid coloured red–white–blue from −1 to +1, with a short guide to reading it.
+*/
+use rust_xlsxwriter::{
+    ConditionalFormat3ColorScale, ConditionalFormatType, Note, Worksheet, XlsxError,
+};
+
+use super::cells::{print_setup, write_text, Cell, Columns};
+use super::reasons::fmt_p;
+use super::Styles;
+use crate::analysis::leadlag::Correlation;
+use crate::analysis::Results;
+
+const COLUMNS: [(&str, usize); 13] = [
+    ("Leading", 28),
+    ("Lagging", 28),
+    ("Grain", 8),
+    ("Transform", 10),
+    ("Best lag", 8),
+    ("r", 8),
+    ("Spearman", 9),
+    ("n", 6),
+    ("p", 9),
+    ("q", 9),
+    ("Strength", 11),
+    ("Significant", 11),
+    ("Note", 40),
+];
+
+const GUIDE: [&str; 5] = [
+    "How to read this sheet:",
+    "• Each pair asks: does a change in the leading KPI come before a change in the lagging one? r is the correlation at the best lag (periods later); by default it is computed on period-to-period changes, not levels, so two KPIs that merely both grow do not look related.",
+    "• q corrects p for the number of lags and pairs tested (Bonferroni across lags, Benjamini–Hochberg across pairs): a pair is significant when q < 0.05.",
+    "• Correlation is not causation: a significant lead is a reason to look closer, not proof. A declared pair whose best lag is 0 moves together but does not lead.",
+    "• The grid on the right shows r at every lag: blue positive, red negative, white none.",
+];
+
+fn unit_word(c: &Correlation) -> &'static str {
+    c.grain.as_str()
+}
+
+/// "A rise in X is followed 2 months later by a rise in Y: r = 0.61 on month-to-month
+/// changes, q = 0.003".
+pub fn pair_sentence(c: &Correlation) -> Option<String> {
+    let (k, r, q) = (c.best_lag?, c.r?, c.q?);
+    let follow = if r >= 0.0 { "a rise" } else { "a fall" };
+    let when = match k {
+        0 => "in the same period".to_string(),
+        1 => format!("1 {} later", unit_word(c)),
+        k => format!("{k} {}s later", unit_word(c)),
+    };
+    let basis = match c.transform.as_str() {
+        "none" => "levels".to_string(),
+        "detrend" => "detrended levels".to_string(),
+        _ => format!("{}-to-{} changes", unit_word(c), unit_word(c)),
+    };
+    let q = if q < 0.001 { "q < 0.001".to_string() } else { format!("q = {}", fmt_p(q)) };
+    Some(format!(
+        "A rise in {} is followed {when} by {follow} in {}: r = {r:.2} on {basis}, {q}.",
+        c.leading, c.lagging
+    ))
+}
+
+pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Lead-Lag")?;
+    write_text(ws, 0, 0, "Lead-Lag: do the leading indicators really lead?", &st.title)?;
+    for (i, line) in GUIDE.iter().enumerate() {
+        write_text(ws, 1 + i as u32, 0, line, &st.subtitle)?;
+    }
+    let header = 1 + GUIDE.len() as u32 + 1;
+    let mut cols = Columns::new(&COLUMNS);
+    cols.write_headers(ws, header, &st.header)?;
+    let max_lag = r
+        .correlations
+        .iter()
+        .flat_map(|c| c.r_by_lag.iter().map(|l| l.lag))
+        .max();
+    let grid_col = COLUMNS.len() as u16 + 1;
+    if let Some(m) = max_lag {
+        for lag in 0..=m {
+            ws.write_string_with_format(header, grid_col + lag as u16, format!("lag {lag}"), &st.header)?;
+            ws.set_column_width(grid_col + lag as u16, 7)?;
+        }
+    }
+    let mut row = header + 1;
+    for c in &r.correlations {
+        let cells = vec![
+            Cell::text(c.leading.as_str(), &st.text),
+            Cell::text(c.lagging.as_str(), &st.text),
+            Cell::text(c.grain.as_str(), &st.text),
+            Cell::text(c.transform.as_str(), &st.text),
+            Cell::Num(c.best_lag.map(f64::from), &st.integer),
+            Cell::Num(c.r, &st.r),
+            Cell::Num(c.spearman, &st.r),
+            Cell::Num(c.n.map(|n| n as f64), &st.integer),
+            Cell::Num(c.p, &st.p),
+            Cell::Num(c.q, &st.p),
+            Cell::text(c.strength.unwrap_or(""), &st.text),
+            Cell::text(if c.significant { "yes" } else { "no" }, if c.significant { &st.mdc_blue } else { &st.text }),
+            Cell::text(c.note.as_deref().unwrap_or(""), &st.text),
+        ];
+        cols.write_row(ws, row, &cells)?;
+        if c.significant {
+            if let Some(s) = pair_sentence(c) {
+                ws.insert_note(row, 11, &Note::new(s).set_author("kpilens"))?;
+            }
+        }
+        for l in &c.r_by_lag {
+            if let Some(v) = l.r.filter(|v| v.is_finite()) {
+                ws.write_number_with_format(row, grid_col + l.lag as u16, v, &st.r)?;
+            }
+        }
+        row += 1;
+    }
+    if r.correlations.is_empty() {
+        write_text(ws, row, 0, "No pairs were tested: declare `leads = [\"…\"]` on leading KPIs in kpis.toml, or give at most 40 KPIs to test all pairs.", &st.text)?;
+        row += 1;
+    }
+    if let (Some(m), false) = (max_lag, r.correlations.is_empty()) {
+        let scale = ConditionalFormat3ColorScale::new()
+            .set_minimum(ConditionalFormatType::Number, -1)
+            .set_midpoint(ConditionalFormatType::Number, 0)
+            .set_maximum(ConditionalFormatType::Number, 1)
+            .set_minimum_color(0xF8696B)
+            .set_midpoint_color(0xFFFFFF)
+            .set_maximum_color(0x5A8AC6);
+        ws.add_conditional_format(header + 1, grid_col, row - 1, grid_col + m as u16, &scale)?;
+    }
+    cols.apply_widths(ws)?;
+    ws.set_freeze_panes(header + 1, 2)?;
+    ws.autofilter(header, 0, (row - 1).max(header + 1), cols.last())?;
+    print_setup(ws, header)?;
+    Ok(())
+}

@@ -1,0 +1,86 @@
+/*!
+The Method sheet: how to read the report and every definition it uses, in plain words,
+with this run's parameters — so a reader who never ran kpilens can check what each
+word and number means. The full text lives in docs/methods.md; this is its summary.
+*/
+use rust_xlsxwriter::{Worksheet, XlsxError};
+
+use super::cells::{print_setup, write_text};
+use super::Styles;
+use crate::analysis::spc::Rules;
+use crate::analysis::Results;
+
+const SECTIONS: [(&str, &[&str]); 8] = [
+    ("How to read this report", &[
+        "Summary: one row per KPI with its latest value against target, the trend, the process signals and the recommended action. Hover over a coloured cell to read why it has that colour.",
+        "KPI sheets: the chart of each KPI with its centre line and natural process limits, and the table behind it; signal cells carry a note naming the rule.",
+        "Targets, Lead-Lag and Re-evaluation are for the quarterly review; Data Quality lists every problem found in the inputs; Data shows every value analysed and the row it came from.",
+    ]),
+    ("Status (red / amber / green)", &[
+        "Green: the target is met (at or above it for higher-is-better, at or below for lower-is-better, inside the band for range KPIs).",
+        "Amber: missed by no more than the tolerance (a share of the target, or of the band width). Red: missed by more. Grey: no target.",
+    ]),
+    ("Trend", &[
+        "Needs at least 6 values in the window. Direction comes from the Mann–Kendall test (p < 0.05); its size from the Theil–Sen slope, which one odd value cannot drag. Improving/deteriorating say whether the direction is the good one for the KPI.",
+    ]),
+    ("Natural process limits and signals (XmR charts)", &[
+        "The centre line is the mean of the baseline; the natural process limits are the centre line ± 2.66 × the average moving range. Values inside them are routine (common-cause) variation.",
+        "Signals: a value outside the limits; a long run on one side of the centre line; several values close to a limit; (NHS rules) a run of rising or falling values; (Wheeler rules) a jump larger than the upper range limit.",
+        "Variation: improvement (a signal in the good direction), concern (in the wrong direction) or common cause. Signals are prompts to investigate, not verdicts.",
+        "Assurance: pass when the target lies beyond the limits on the good side (met every period as the process runs), fail when it lies beyond them on the wrong side (never met without a change), hit and miss otherwise.",
+    ]),
+    ("Suggested targets", &[
+        "From the KPI's own baseline (the latest segment of its chart, or the whole window): conservative = the mean, realistic = the 75th percentile (25th for lower-is-better), stretch = the 90th (10th). If the trend is improving, the realistic target is at least the forecast. All are kept within the KPI's natural bounds.",
+        "Realism of the current target: unrealistic (assurance fail), too easy (assurance pass, or met in every one of at least 6 periods), stretching (met less than half the time), achievable, or unknown (too little history).",
+    ]),
+    ("Leading and lagging indicators", &[
+        "A leading KPI's changes should come before the lagging KPI's changes. r is the correlation of period-to-period changes at the best lag; q corrects for the number of lags and pairs tested; a pair is significant when q < 0.05. Correlation is not causation.",
+    ]),
+    ("Re-evaluation", &[
+        "Each KPI gets health flags (stale, no target, no owner, short history, unrealistic or too-easy target, a concern signal, a deteriorating trend, a leading indicator that leads nothing, a flat line, an owner with too many KPIs) and one action, the first that applies: retire or fix the data, improve (make it an improvement objective), retarget, review, keep.",
+    ]),
+    ("Glossary", &[
+        "Window: the recent periods analysed. Grain: day, week, month, quarter or year. Segment: a stretch of the chart with its own limits, starting at a rebase (a known process change). Baseline: the values the limits are computed from.",
+    ]),
+];
+
+pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Method")?;
+    ws.set_column_width(0, 120)?;
+    write_text(ws, 0, 0, "Method: how this report was made", &st.title)?;
+    let d = &r.defaults;
+    let params = [
+        format!("Rules: {}", match r.rules { Rules::Wheeler => "Wheeler (outside, run of 8, 3 of 4 near a limit, jump)", Rules::Nhs => "NHS Making Data Count (outside, run of 7, 2 of 3 beyond 2σ, trend of 7)" }),
+        format!("Window: {} periods; as of {}; fiscal year starts in month {}", r.window, r.as_of, r.fiscal_year_start),
+        format!("Default tolerance: {:.1}%; significance level α = 0.05", d.tolerance * 100.0),
+        format!(
+            "Lead-lag: transform {}; at least {} pairs per lag; max lag {}",
+            d.transform,
+            d.min_pairs,
+            d.max_lag.map_or("by grain (day 14, week 8, month 6, quarter 4, year 2)".to_string(), |m| m.to_string())
+        ),
+        format!("Written by kpilens {}; full definitions in docs/methods.md of the kpilens repository.", crate::VERSION),
+    ];
+    let mut row = 2;
+    write_text(ws, row, 0, "This run's parameters", &st.group)?;
+    row += 1;
+    for p in &params {
+        write_text(ws, row, 0, p, &st.wrap)?;
+        row += 1;
+    }
+    for (title, lines) in SECTIONS {
+        row += 1;
+        write_text(ws, row, 0, title, &st.group)?;
+        row += 1;
+        for line in lines {
+            write_text(ws, row, 0, line, &st.wrap)?;
+            // Wrapped rows are not re-measured by every viewer: size them here
+            // (about 110 characters per line at this column width).
+            let lines = (line.chars().count() as f64 / 110.0).ceil().max(1.0);
+            ws.set_row_height(row, 13.5 * lines)?;
+            row += 1;
+        }
+    }
+    print_setup(ws, 0)?;
+    Ok(())
+}

@@ -1,0 +1,247 @@
+/*!
+Tests of the KPI sheets: their names, their table read back with calamine, the signal
+notes and the charts found in the written file's parts.
+*/
+use std::io::Read as _;
+use std::path::Path;
+
+use calamine::{open_workbook_auto, Data, DataType, Reader};
+
+use super::{created, d, kpi, point, row_of, s, sample, sheet, written};
+use crate::analysis::process::{Segment, Signal, Spc};
+use crate::analysis::spc::Side;
+use crate::analysis::{KpiResult, Latest, Results, Status};
+use crate::model::kpi::{Direction, KpiDef};
+use crate::report::{build_workbook_with, sheet_names, ReportOptions};
+
+fn named(names: &[&str]) -> Results {
+    let mut r = sample();
+    r.kpis = names
+        .iter()
+        .map(|n| kpi(KpiDef::new(n), vec![], Latest::default()))
+        .collect();
+    r
+}
+
+#[test]
+fn sheet_names_follow_excels_rules() {
+    let long = "x".repeat(200);
+    let names = [
+        "Revenue",
+        "revenue",
+        "REVENUE",
+        "a/b:c*d?[e]\\f",
+        "'quoted'",
+        long.as_str(),
+        long.as_str(),
+        "Summary",
+        "data",
+        "Data (2)",
+        "History",
+        "",
+        " ' ",
+        "tab\there",
+    ];
+    let got = sheet_names(&named(&names));
+    assert_eq!(got.len(), names.len());
+    assert_eq!(got[..3], ["Revenue", "revenue (2)", "REVENUE (3)"]);
+    assert_eq!(got[3], "a-b-cd(e)-f");
+    assert_eq!(got[4], "quoted");
+    assert_eq!(got[5], "x".repeat(31));
+    assert_eq!(got[6], format!("{} (2)", "x".repeat(27)));
+    assert_eq!(got[7..11], ["Summary (2)", "data (2)", "Data (2) (2)", "History (2)"]);
+    assert_eq!(got[11..], ["KPI", "KPI (2)", "tab here"]);
+    let mut seen: Vec<String> = ["summary", "data quality", "data", "method", "history"]
+        .map(String::from)
+        .to_vec();
+    for name in &got {
+        assert!(name.encode_utf16().count() <= 31, "{name}");
+        assert!(!name.contains(['[', ']', ':', '*', '?', '/', '\\']), "{name}");
+        assert!(!name.starts_with('\'') && !name.ends_with('\''), "{name}");
+        let lower = name.to_lowercase();
+        assert!(!seen.contains(&lower), "{name} is taken");
+        seen.push(lower);
+    }
+}
+
+#[test]
+fn long_names_are_cut_on_a_character_boundary() {
+    let emoji = "😀".repeat(100);
+    let got = sheet_names(&named(&[&emoji, &emoji]));
+    // Emoji take two UTF-16 units: 15 fit in 31.
+    assert_eq!(got[0], "😀".repeat(15));
+    assert_eq!(got[1], format!("{} (2)", "😀".repeat(13)));
+}
+
+/// Twelve months of a lower-is-better KPI that jumps above its upper limit in July and
+/// then runs below the centre line to the end of the window.
+fn shifted() -> KpiResult {
+    let values = [6.1, 5.8, 6.3, 5.9, 6.2, 6.0, 7.9, 5.2, 5.1, 5.3, 5.0, 5.2];
+    let mut def = KpiDef::new("Defects [per 1k]");
+    def.direction = Some(Direction::Lower);
+    def.owner = Some("Quality".into());
+    def.target = Some(6.0);
+    let series = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let month = u32::try_from(i + 1).expect("small");
+            let mut p = point(d(2024, month), Some(*v), Some(6.0), vec![]);
+            p.status = if *v <= 6.0 { Status::Green } else { Status::Red };
+            p.mr = (i > 0).then(|| (v - values[i - 1]).abs());
+            p.rules = match i {
+                6 => vec!["outside", "jump"],
+                7.. => vec!["run"],
+                _ => vec![],
+            };
+            p
+        })
+        .collect();
+    let latest = Latest {
+        period: Some(d(2024, 12)),
+        value: Some(5.2),
+        target: Some(6.0),
+        status: Some(Status::Green),
+        ..Latest::default()
+    };
+    let mut k = kpi(def, series, latest);
+    let signal = |rule, month, side| Signal {
+        rule,
+        period: d(2024, month),
+        side,
+    };
+    let mut signals = vec![
+        signal("outside", 7, Side::High),
+        signal("jump", 7, Side::High),
+    ];
+    signals.extend((8..=12).map(|m| signal("run", m, Side::Low)));
+    k.spc = Spc {
+        segments: vec![Segment {
+            start: d(2024, 1),
+            end: d(2024, 12),
+            baseline_n: 12,
+            cl: Some(6.0),
+            mr_bar: Some(0.5),
+            unpl: Some(7.33),
+            lnpl: Some(4.67),
+            url: Some(1.634),
+        }],
+        signals,
+        suggested_rebase: Some(d(2024, 8)),
+        ..Spc::default()
+    };
+    k
+}
+
+fn with_shifted() -> Results {
+    let mut r = sample();
+    r.kpis.push(shifted());
+    r
+}
+
+/// The text of every `xl/comments*.xml` part and the names of all parts.
+fn parts(path: &Path) -> (Vec<String>, String) {
+    let file = std::fs::File::open(path).expect("open");
+    let mut zip = zip::ZipArchive::new(file).expect("zip");
+    let names: Vec<String> = zip
+        .file_names()
+        .map(|n| n.expect("file name").into_owned())
+        .collect();
+    let mut comments = String::new();
+    for name in names.iter().filter(|n| n.starts_with("xl/comments")) {
+        zip.by_name(name)
+            .expect("part")
+            .read_to_string(&mut comments)
+            .expect("utf-8");
+    }
+    (names, comments)
+}
+
+#[test]
+fn kpi_sheets_follow_the_summary_in_order() {
+    let r = with_shifted();
+    let (_dir, path) = written(&r);
+    let wb = open_workbook_auto(&path).expect("readable");
+    let got = wb.sheet_names();
+    assert_eq!(
+        got[..4],
+        ["Summary", "Tickets", "=SUM(A1)", "Defects (per 1k)"]
+    );
+    let at = |name: &str| got.iter().position(|n| n == name).expect("sheet");
+    assert!(at("Data Quality") > 3 && at("Data") > at("Data Quality"));
+}
+
+#[test]
+fn the_table_holds_values_limits_and_signals() {
+    let (_dir, path) = written(&with_shifted());
+    let ws = sheet(&path, "Defects (per 1k)");
+    assert_eq!(ws.get_value((0, 0)), Some(&s("← Summary")));
+    assert_eq!(ws.get_value((1, 0)), Some(&s("Defects [per 1k]")));
+    let header = row_of(&ws, "Period");
+    let headers: Vec<_> = (0..12).map(|c| ws.get_value((header, c)).cloned()).collect();
+    let expected = [
+        "Period",
+        "Value",
+        "Target",
+        "Gap",
+        "Status",
+        "CL",
+        "UNPL",
+        "LNPL",
+        "mR",
+        "URL",
+        "Signals",
+        "Signal value",
+    ];
+    assert_eq!(headers, expected.map(|h| Some(s(h))));
+    let first = header + 1;
+    let date = ws.get_value((first, 0)).and_then(DataType::as_date);
+    assert_eq!(date, Some(d(2024, 1)));
+    assert_eq!(ws.get_value((first, 1)), Some(&Data::Float(6.1)));
+    assert_eq!(ws.get_value((first, 5)), Some(&Data::Float(6.0)));
+    assert_eq!(ws.get_value((first, 6)), Some(&Data::Float(7.33)));
+    assert!(matches!(ws.get_value((first, 8)), None | Some(Data::Empty)));
+    assert!(matches!(ws.get_value((first, 11)), None | Some(Data::Empty)));
+    let july = first + 6;
+    assert_eq!(ws.get_value((july, 3)), Some(&Data::Float(7.9 - 6.0)));
+    assert_eq!(ws.get_value((july, 4)), Some(&s("red")));
+    assert_eq!(ws.get_value((july, 10)), Some(&s("outside, jump")));
+    assert_eq!(ws.get_value((july, 11)), Some(&Data::Float(7.9)));
+    assert_eq!(ws.get_value((first + 11, 10)), Some(&s("run")));
+}
+
+#[test]
+fn signal_cells_carry_notes_and_the_sheet_has_charts() {
+    let (_dir, path) = written(&with_shifted());
+    let (names, comments) = parts(&path);
+    assert!(names.iter().any(|n| n == "xl/charts/chart1.xml"));
+    assert!(names.iter().any(|n| n == "xl/comments1.xml"));
+    for note in [
+        "outside: 7.9 is above the upper natural process limit 7.33",
+        "jump: the change from the previous point (+1.9) exceeds the upper range limit 1.63",
+        "run: 5 points in a row below the centre line (6), 2024-08 … 2024-12 — a sustained \
+         shift; consider rebasing at 2024-08",
+    ] {
+        assert!(comments.contains(note), "missing note {note:?}");
+    }
+}
+
+#[test]
+fn charts_stop_at_the_limit() {
+    let r = with_shifted();
+    let options = ReportOptions { max_charts: 1 };
+    let bytes = build_workbook_with(&r, created(), &options).expect("built");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("limited.xlsx");
+    std::fs::write(&path, bytes).expect("written");
+    let (names, _) = parts(&path);
+    let charts = names.iter().filter(|n| n.starts_with("xl/charts/chart"));
+    // Tickets gets its two charts; =SUM(A1) and Defects get none.
+    assert_eq!(charts.count(), 2);
+    let ws = sheet(&path, "Defects (per 1k)");
+    let said = ws
+        .used_cells()
+        .filter_map(|(_, _, v)| v.get_string())
+        .any(|t| t.starts_with("No charts on this sheet") && t.contains("--max-charts 1"));
+    assert!(said);
+}
