@@ -31,7 +31,10 @@ pub fn report(args: &ReportArgs) -> Result<u8> {
     {
         output::guard(json, &args.input.inputs, true, |_| true)?;
     }
-    for path in [&args.suggest_targets, &args.summary, &args.eml].into_iter().flatten() {
+    for path in [&args.suggest_targets, &args.summary, &args.eml]
+        .into_iter()
+        .flatten()
+    {
         output::guard(path, &args.input.inputs, true, |_| true)?;
     }
     if args.eml.is_some() && cfg.email.to.is_empty() {
@@ -56,11 +59,12 @@ pub fn report(args: &ReportArgs) -> Result<u8> {
         report::email::write_summary(&results, path)?;
     }
     if let Some(path) = &args.eml {
-        let workbook = std::fs::read(&args.output).map_err(|e| Error::write(args.output.display(), e))?;
-        let name = args
-            .output
-            .file_name()
-            .map_or_else(|| "kpi-report.xlsx".into(), |n| n.to_string_lossy().into_owned());
+        let workbook =
+            std::fs::read(&args.output).map_err(|e| Error::write(args.output.display(), e))?;
+        let name = args.output.file_name().map_or_else(
+            || "kpi-report.xlsx".into(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         let bytes = report::email::message(&results, &cfg.email, &workbook, &name, created)?;
         report::save_atomically(path, &bytes)?;
     }

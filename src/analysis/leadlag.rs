@@ -202,6 +202,15 @@ fn settings(lead: &KpiResult, grain: Grain, d: &Defaults) -> PairSettings {
     }
 }
 
+/// The best lag so far: lag, r, n and the paired values (for Spearman).
+struct Best {
+    lag: u32,
+    r: f64,
+    n: usize,
+    x: Vec<f64>,
+    y: Vec<f64>,
+}
+
 /// One pair, before the q-values.
 fn pair(lead: &KpiResult, lag: &KpiResult, cal: &Calendar, d: &Defaults) -> Correlation {
     let grain = lead.grain.max(lag.grain);
@@ -209,7 +218,7 @@ fn pair(lead: &KpiResult, lag: &KpiResult, cal: &Calendar, d: &Defaults) -> Corr
     let a = transform(&aligned(lead, grain, cal), &s.transform, grain, cal);
     let b = transform(&aligned(lag, grain, cal), &s.transform, grain, cal);
     let mut r_by_lag = Vec::new();
-    let mut best: Option<(u32, f64, usize, Vec<f64>, Vec<f64>)> = None;
+    let mut best: Option<Best> = None;
     let mut evaluated = 0usize;
     for k in 0..=s.max_lag {
         let (mut x, mut y) = (Vec::new(), Vec::new());
@@ -228,8 +237,8 @@ fn pair(lead: &KpiResult, lag: &KpiResult, cal: &Calendar, d: &Defaults) -> Corr
         r_by_lag.push(LagR { lag: k, r, n });
         if let Some(r) = r {
             evaluated += 1;
-            if best.as_ref().is_none_or(|b| r.abs() > b.1.abs()) {
-                best = Some((k, r, n, x, y));
+            if best.as_ref().is_none_or(|b| r.abs() > b.r.abs()) {
+                best = Some(Best { lag: k, r, n, x, y });
             }
         }
     }
@@ -252,7 +261,7 @@ fn pair(lead: &KpiResult, lag: &KpiResult, cal: &Calendar, d: &Defaults) -> Corr
         declared: false,
     };
     match best {
-        Some((k, r, n, x, y)) => {
+        Some(Best { lag: k, r, n, x, y }) => {
             let p = pearson_p(r, n);
             c.best_lag = Some(k);
             c.r = Some(r);

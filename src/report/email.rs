@@ -31,7 +31,9 @@ fn sections(r: &Results) -> Vec<Section> {
     let attention: Vec<String> = r
         .kpis
         .iter()
-        .filter(|k| k.latest.status == Some(Status::Red) || k.spc.variation == Some(Variation::Concern))
+        .filter(|k| {
+            k.latest.status == Some(Status::Red) || k.spc.variation == Some(Variation::Concern)
+        })
         .map(|k| {
             let mut why = Vec::new();
             if k.latest.status == Some(Status::Red) {
@@ -43,19 +45,47 @@ fn sections(r: &Results) -> Vec<Section> {
             format!("{}: {}", k.def.name, why.join(" "))
         })
         .collect();
-    out.push(Section { title: "Needs attention (red or a special-cause concern)", items: attention });
+    out.push(Section {
+        title: "Needs attention (red or a special-cause concern)",
+        items: attention,
+    });
     let targets: Vec<String> = r
         .kpis
         .iter()
         .filter(|k| matches!(k.targets.realism, Realism::Unrealistic | Realism::TooEasy))
         .map(|k| {
-            let suggestion = k.targets.realistic.map(|v| format!(" Suggested realistic target: {}.", words::fmt_value(v, k.def.unit.as_deref()))).unwrap_or_default();
-            format!("{}: target {}.{suggestion}", k.def.name, plans::realism_label(k.targets.realism))
+            let suggestion = k
+                .targets
+                .realistic
+                .map(|v| {
+                    format!(
+                        " Suggested realistic target: {}.",
+                        words::fmt_value(v, k.def.unit.as_deref())
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "{}: target {}.{suggestion}",
+                k.def.name,
+                plans::realism_label(k.targets.realism)
+            )
         })
         .collect();
-    out.push(Section { title: "Targets to revisit", items: targets });
-    let leads: Vec<String> = r.correlations.iter().filter(|c| c.significant).take(5).filter_map(leadlag::pair_sentence).collect();
-    out.push(Section { title: "Leading indicators that lead", items: leads });
+    out.push(Section {
+        title: "Targets to revisit",
+        items: targets,
+    });
+    let leads: Vec<String> = r
+        .correlations
+        .iter()
+        .filter(|c| c.significant)
+        .take(5)
+        .filter_map(leadlag::pair_sentence)
+        .collect();
+    out.push(Section {
+        title: "Leading indicators that lead",
+        items: leads,
+    });
     let problems: Vec<String> = r
         .findings
         .iter()
@@ -63,10 +93,17 @@ fn sections(r: &Results) -> Vec<Section> {
         .take(10)
         .map(|f| {
             let place = f.place();
-            if place.is_empty() { f.message.clone() } else { format!("{} ({place})", f.message) }
+            if place.is_empty() {
+                f.message.clone()
+            } else {
+                format!("{} ({place})", f.message)
+            }
         })
         .collect();
-    out.push(Section { title: "Data problems", items: problems });
+    out.push(Section {
+        title: "Data problems",
+        items: problems,
+    });
     out
 }
 
@@ -86,12 +123,17 @@ pub fn markdown(r: &Results) -> String {
             let _ = writeln!(s, "- {item}");
         }
     }
-    s.push_str("\nThe attached workbook has the details; every coloured cell carries a note saying why.\n");
+    s.push_str(
+        "\nThe attached workbook has the details; every coloured cell carries a note saying why.\n",
+    );
     s
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The body as HTML.
@@ -129,12 +171,21 @@ pub fn write_summary(r: &Results, path: &Path) -> Result<()> {
 }
 
 fn mailbox(s: &str, what: &str) -> Result<Mailbox> {
-    s.parse::<Mailbox>()
-        .map_err(|e| Error::Usage(format!("[email] {what} = \"{s}\" is not an e-mail address ({e})")))
+    s.parse::<Mailbox>().map_err(|e| {
+        Error::Usage(format!(
+            "[email] {what} = \"{s}\" is not an e-mail address ({e})"
+        ))
+    })
 }
 
 /// The complete message with the workbook attached.
-pub fn message(r: &Results, cfg: &EmailConfig, workbook: &[u8], workbook_name: &str, created: chrono::NaiveDateTime) -> Result<Vec<u8>> {
+pub fn message(
+    r: &Results,
+    cfg: &EmailConfig,
+    workbook: &[u8],
+    workbook_name: &str,
+    created: chrono::NaiveDateTime,
+) -> Result<Vec<u8>> {
     let from = cfg.from.as_deref().unwrap_or("kpilens <kpilens@localhost>");
     if cfg.to.is_empty() {
         return Err(Error::Usage(
@@ -150,16 +201,24 @@ pub fn message(r: &Results, cfg: &EmailConfig, workbook: &[u8], workbook_name: &
     let mut b = Message::builder()
         .from(mailbox(from, "from")?)
         .subject(subject)
-        .date(std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(created.and_utc().timestamp().max(0) as u64))
-        .message_id(Some(format!("<kpilens-{}-{}@kpilens.local>", r.as_of, crate::VERSION)));
+        .date(
+            std::time::SystemTime::UNIX_EPOCH
+                + std::time::Duration::from_secs(created.and_utc().timestamp().max(0) as u64),
+        )
+        .message_id(Some(format!(
+            "<kpilens-{}-{}@kpilens.local>",
+            r.as_of,
+            crate::VERSION
+        )));
     for to in &cfg.to {
         b = b.to(mailbox(to, "to")?);
     }
     for cc in &cfg.cc {
         b = b.cc(mailbox(cc, "cc")?);
     }
-    let xlsx = ContentType::parse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .map_err(|e| Error::Internal(format!("content type: {e}")))?;
+    let xlsx =
+        ContentType::parse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            .map_err(|e| Error::Internal(format!("content type: {e}")))?;
     let body = MultiPart::alternative()
         .boundary("kpilens-alternative")
         .singlepart(SinglePart::plain(markdown(r)))

@@ -56,7 +56,11 @@ pub fn pair_sentence(c: &Correlation) -> Option<String> {
         "detrend" => "detrended levels".to_string(),
         _ => format!("{}-to-{} changes", unit_word(c), unit_word(c)),
     };
-    let q = if q < 0.001 { "q < 0.001".to_string() } else { format!("q = {}", fmt_p(q)) };
+    let q = if q < 0.001 {
+        "q < 0.001".to_string()
+    } else {
+        format!("q = {}", fmt_p(q))
+    };
     Some(format!(
         "A rise in {} is followed {when} by {follow} in {}: r = {r:.2} on {basis}, {q}.",
         c.leading, c.lagging
@@ -65,7 +69,13 @@ pub fn pair_sentence(c: &Correlation) -> Option<String> {
 
 pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Lead-Lag")?;
-    write_text(ws, 0, 0, "Lead-Lag: do the leading indicators really lead?", &st.title)?;
+    write_text(
+        ws,
+        0,
+        0,
+        "Lead-Lag: do the leading indicators really lead?",
+        &st.title,
+    )?;
     for (i, line) in GUIDE.iter().enumerate() {
         write_text(ws, 1 + i as u32, 0, line, &st.subtitle)?;
     }
@@ -80,7 +90,12 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
     let grid_col = COLUMNS.len() as u16 + 1;
     if let Some(m) = max_lag {
         for lag in 0..=m {
-            ws.write_string_with_format(header, grid_col + lag as u16, format!("lag {lag}"), &st.header)?;
+            ws.write_string_with_format(
+                header,
+                grid_col + lag as u16,
+                format!("lag {lag}"),
+                &st.header,
+            )?;
             ws.set_column_width(grid_col + lag as u16, 7)?;
         }
     }
@@ -98,7 +113,14 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
             Cell::Num(c.p, &st.p),
             Cell::Num(c.q, &st.p),
             Cell::text(c.strength.unwrap_or(""), &st.text),
-            Cell::text(if c.significant { "yes" } else { "no" }, if c.significant { &st.mdc_blue } else { &st.text }),
+            Cell::text(
+                if c.significant { "yes" } else { "no" },
+                if c.significant {
+                    &st.mdc_blue
+                } else {
+                    &st.text
+                },
+            ),
             Cell::text(c.note.as_deref().unwrap_or(""), &st.text),
         ];
         cols.write_row(ws, row, &cells)?;

@@ -50,16 +50,35 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
     write_text(ws, 0, 0, "Method: how this report was made", &st.title)?;
     let d = &r.defaults;
     let params = [
-        format!("Rules: {}", match r.rules { Rules::Wheeler => "Wheeler (outside, run of 8, 3 of 4 near a limit, jump)", Rules::Nhs => "NHS Making Data Count (outside, run of 7, 2 of 3 beyond 2σ, trend of 7)" }),
-        format!("Window: {} periods; as of {}; fiscal year starts in month {}", r.window, r.as_of, r.fiscal_year_start),
-        format!("Default tolerance: {:.1}%; significance level α = 0.05", d.tolerance * 100.0),
+        format!(
+            "Rules: {}",
+            match r.rules {
+                Rules::Wheeler => "Wheeler (outside, run of 8, 3 of 4 near a limit, jump)",
+                Rules::Nhs =>
+                    "NHS Making Data Count (outside, run of 7, 2 of 3 beyond 2σ, trend of 7)",
+            }
+        ),
+        format!(
+            "Window: {} periods; as of {}; fiscal year starts in month {}",
+            r.window, r.as_of, r.fiscal_year_start
+        ),
+        format!(
+            "Default tolerance: {:.1}%; significance level α = 0.05",
+            d.tolerance * 100.0
+        ),
         format!(
             "Lead-lag: transform {}; at least {} pairs per lag; max lag {}",
             d.transform,
             d.min_pairs,
-            d.max_lag.map_or("by grain (day 14, week 8, month 6, quarter 4, year 2)".to_string(), |m| m.to_string())
+            d.max_lag.map_or(
+                "by grain (day 14, week 8, month 6, quarter 4, year 2)".to_string(),
+                |m| m.to_string()
+            )
         ),
-        format!("Written by kpilens {}; full definitions in docs/methods.md of the kpilens repository.", crate::VERSION),
+        format!(
+            "Written by kpilens {}; full definitions in docs/methods.md of the kpilens repository.",
+            crate::VERSION
+        ),
     ];
     let mut row = 2;
     write_text(ws, row, 0, "This run's parameters", &st.group)?;

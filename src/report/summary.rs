@@ -6,7 +6,7 @@ status. Each status cell is filled red/amber/green/grey and carries a note sayin
 */
 use std::borrow::Cow;
 
-use rust_xlsxwriter::{Note, Sparkline, SparklineType, Worksheet, XlsxError};
+use rust_xlsxwriter::{Note, Sparkline, SparklineType, Url, Worksheet, XlsxError};
 
 use super::cells::{print_setup, write_text, Cell, Columns};
 use super::{data, plans, reasons, value_format, words, Styles};
@@ -64,6 +64,7 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
         fiscal_year_start: r.fiscal_year_start,
     };
     let data_rows = data::rows_of(r);
+    let sheets = super::sheet_names(r);
     for (perspective, kpis) in by_perspective(r) {
         if grouped {
             let heading = Cell::text(perspective.unwrap_or("Other"), &st.group);
@@ -73,7 +74,18 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
             row += 1;
         }
         for k in kpis {
+            let index = r
+                .kpis
+                .iter()
+                .position(|x| std::ptr::eq(x, k))
+                .unwrap_or(usize::MAX);
             cols.write_row(ws, row, &kpi_cells(k, st, &cal))?;
+            if let Some(name) = sheets.get(index) {
+                // The KPI name links to its sheet (quotes in sheet names are doubled).
+                let target = format!("internal:'{}'!A1", name.replace('\'', "''"));
+                let text = super::cells::cut_utf16(&k.def.name, 255);
+                ws.write_url_with_format(row, 0, Url::new(target).set_text(text), &st.link)?;
+            }
             for (col, text) in [
                 (STATUS_COL, words::status_reason(k)),
                 (TREND_COL, reasons::trend_reason(k)),

@@ -208,9 +208,11 @@ fn sheets_come_in_order() {
             "Tickets",
             "=SUM(A1)",
             "Targets",
+            "Lead-Lag",
             "Re-evaluation",
             "Data Quality",
-            "Data"
+            "Data",
+            "Method"
         ]
     );
 }

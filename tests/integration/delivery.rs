@@ -33,7 +33,19 @@ fn eml_has_headers_two_bodies_and_the_workbook() {
     let (o, _d) = Run::new()
         .file("d.csv", DATA)
         .file("k.toml", CONFIG)
-        .args(["report", "d.csv", "-c", "k.toml", "-q", "-o", "r.xlsx", "--eml", "out/r.eml", "--summary", "body.html"])
+        .args([
+            "report",
+            "d.csv",
+            "-c",
+            "k.toml",
+            "-q",
+            "-o",
+            "r.xlsx",
+            "--eml",
+            "out/r.eml",
+            "--summary",
+            "body.html",
+        ])
         .run();
     assert_eq!(o.code, 0, "{}", o.stderr);
     let eml = std::fs::read_to_string(o.dir.join("out/r.eml")).unwrap();
@@ -41,10 +53,16 @@ fn eml_has_headers_two_bodies_and_the_workbook() {
     assert!(head.contains("From: kpi@example.com"), "{head}");
     assert!(head.contains("To: a@example.com, b@example.com"), "{head}");
     assert!(head.contains("Subject: KPIs 2024-07-01"), "{head}");
-    assert!(head.contains("Content-Type: multipart/mixed; boundary=\"kpilens-mixed\""), "{head}");
+    assert!(
+        head.contains("Content-Type: multipart/mixed; boundary=\"kpilens-mixed\""),
+        "{head}"
+    );
     assert!(body.contains("Content-Type: text/plain; charset=utf-8"));
     assert!(body.contains("Content-Type: text/html; charset=utf-8"));
-    let att = body.split("Content-Disposition: attachment; filename=\"r.xlsx\"").nth(1).expect("attachment");
+    let att = body
+        .split("Content-Disposition: attachment; filename=\"r.xlsx\"")
+        .nth(1)
+        .expect("attachment");
     let att = att.split("--kpilens-mixed").next().unwrap();
     let encoded = att.split_once("\r\n\r\n").unwrap().1;
     assert_eq!(b64(encoded), std::fs::read(o.dir.join("r.xlsx")).unwrap());
@@ -55,7 +73,10 @@ fn eml_has_headers_two_bodies_and_the_workbook() {
 
 #[test]
 fn eml_without_recipients_is_a_usage_error_and_writes_nothing() {
-    let (o, _d) = Run::new().file("d.csv", DATA).args(["report", "d.csv", "--eml", "r.eml"]).run();
+    let (o, _d) = Run::new()
+        .file("d.csv", DATA)
+        .args(["report", "d.csv", "--eml", "r.eml"])
+        .run();
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(o.stderr.contains("[email]"), "{}", o.stderr);
     assert!(!o.dir.join("kpi-report.xlsx").exists());
@@ -63,10 +84,18 @@ fn eml_without_recipients_is_a_usage_error_and_writes_nothing() {
 
 #[test]
 fn markdown_summary_lists_red_kpis_with_reasons() {
-    let (o, _d) = Run::new().file("d.csv", DATA).args(["report", "d.csv", "-q", "--summary", "body.md"]).run();
+    let (o, _d) = Run::new()
+        .file("d.csv", DATA)
+        .args(["report", "d.csv", "-q", "--summary", "body.md"])
+        .run();
     assert_eq!(o.code, 0, "{}", o.stderr);
     let md = std::fs::read_to_string(o.dir.join("body.md")).unwrap();
     assert!(md.starts_with("# KPI report\n"), "{md}");
     assert!(md.contains("## Needs attention"), "{md}");
-    assert!(md.contains("- Sales: 9 vs target 12: 3 short of target (-25.0%), beyond the 5% tolerance → red"), "{md}");
+    assert!(
+        md.contains(
+            "- Sales: 9 vs target 12: 3 short of target (-25.0%), beyond the 5% tolerance → red"
+        ),
+        "{md}"
+    );
 }

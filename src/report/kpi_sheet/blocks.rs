@@ -87,7 +87,9 @@ pub fn definition(k: &KpiResult, cal: &Calendar) -> Vec<Item<'static>> {
         };
         items.push(item(
             "Bounds",
-            text(format!("{bounds} (the process limits are clamped to these)")),
+            text(format!(
+                "{bounds} (the process limits are clamped to these)"
+            )),
         ));
     }
     if !d.rebase.is_empty() {
@@ -106,7 +108,7 @@ fn target_words(k: &KpiResult, cal: &Calendar) -> String {
     let unit = d.unit.as_deref();
     let v = |x: f64| fmt_value(x, unit);
     if !d.targets.is_empty() {
-        let mut steps: Vec<String> = d.target.map(|t| v(t)).into_iter().collect();
+        let mut steps: Vec<String> = d.target.map(&v).into_iter().collect();
         steps.extend(
             d.targets
                 .iter()

@@ -6,8 +6,9 @@ segment shows as a step — and the signal points as orange markers) and a small
 the moving ranges with their upper range limit. Empty cells are gaps, never zeros.
 */
 use rust_xlsxwriter::{
-    Chart, ChartAxisDateUnitType, ChartEmptyCells, ChartFont, ChartFormat, ChartLegendPosition, ChartLine, ChartLineDashType,
-    ChartMarker, ChartMarkerType, ChartSolidFill, ChartType, Worksheet, XlsxError,
+    Chart, ChartAxisDateUnitType, ChartEmptyCells, ChartFont, ChartFormat, ChartLegendPosition,
+    ChartLine, ChartLineDashType, ChartMarker, ChartMarkerType, ChartSolidFill, ChartType,
+    Worksheet, XlsxError,
 };
 
 use super::table::{Col, Table};
@@ -53,7 +54,10 @@ pub fn insert(
     };
 
     let mut main = Chart::new(ChartType::Line);
-    plot.add(&mut main, Col::Value, Look::Values);
+    if !plot.add(&mut main, Col::Value, Look::Values) {
+        // No value, no chart (rust_xlsxwriter refuses a chart without series).
+        return Ok(());
+    }
     let solid = ChartLineDashType::Solid;
     let dash = ChartLineDashType::Dash;
     for target in [Col::Target, Col::TargetMin, Col::TargetMax] {
@@ -66,11 +70,13 @@ pub fn insert(
     plot.finish(&mut main, "Process behaviour chart", number, MAIN);
     ws.insert_chart(row, col, &main)?;
 
+    // A single observation has no moving range: then there is no second chart.
     let mut ranges = Chart::new(ChartType::Line);
-    plot.add(&mut ranges, Col::Mr, Look::Values);
-    plot.add(&mut ranges, Col::Url, Look::Line(chart_color::LIMIT, dash));
-    plot.finish(&mut ranges, "Moving ranges", number, RANGES);
-    ws.insert_chart(row + RANGES_OFFSET, col, &ranges)?;
+    if plot.add(&mut ranges, Col::Mr, Look::Values) {
+        plot.add(&mut ranges, Col::Url, Look::Line(chart_color::LIMIT, dash));
+        plot.finish(&mut ranges, "Moving ranges", number, RANGES);
+        ws.insert_chart(row + RANGES_OFFSET, col, &ranges)?;
+    }
     Ok(())
 }
 
@@ -124,13 +130,14 @@ impl Plot<'_> {
         }
     }
 
-    /// Add the series of column `col`, when the table has it and it holds numbers.
-    fn add(&self, chart: &mut Chart, col: Col, look: Look) {
+    /// Add the series of column `col`, when the table has it and it holds numbers;
+    /// say whether it was added.
+    fn add(&self, chart: &mut Chart, col: Col, look: Look) -> bool {
         let (Some(c), Some(cat)) = (self.table.col(col), self.categories()) else {
-            return;
+            return false;
         };
         if !self.has_data(col) {
-            return;
+            return false;
         }
         let (first, last, header) = (
             self.table.first_row(),
@@ -168,6 +175,7 @@ impl Plot<'_> {
                     .set_marker(&marker(ChartMarkerType::Circle, 9, chart_color::SIGNAL));
             }
         }
+        true
     }
 
     /// Title, axes, legend, gaps and size.

@@ -27,9 +27,19 @@ pub const FIXED_SHEETS: [&str; 7] = [
 pub fn sheet_names(results: &Results) -> Vec<String> {
     let mut taken: Vec<String> = FIXED_SHEETS.iter().map(|s| s.to_lowercase()).collect();
     taken.push("history".into());
+    let reserved = taken.len();
     let mut out = Vec::with_capacity(results.kpis.len());
     for k in &results.kpis {
-        let base = clean(&k.def.name);
+        let mut base = clean(&k.def.name);
+        if is_reserved(&taken[..reserved], &base) {
+            // "Summary (KPI)" reads better than "Summary (2)", and "Data (2)" would
+            // be a continuation of the Data sheet.
+            let suffix = " (KPI)";
+            base = format!(
+                "{}{suffix}",
+                trim_edges(cut_utf16(&base, MAX_NAME - suffix.len()))
+            );
+        }
         let mut name = base.clone();
         let mut n = 2;
         while is_taken(&taken, &name) {
@@ -44,9 +54,15 @@ pub fn sheet_names(results: &Results) -> Vec<String> {
     out
 }
 
+/// Is `name` taken (ignoring case) by a sheet named so far?
 fn is_taken(taken: &[String], name: &str) -> bool {
+    taken.contains(&name.to_lowercase())
+}
+
+/// Is `name` one of the workbook's own sheet names (`fixed` holds them in lower case)?
+fn is_reserved(fixed: &[String], name: &str) -> bool {
     let lower = name.to_lowercase();
-    taken.contains(&lower) || is_data_continuation(&lower)
+    fixed.contains(&lower) || is_data_continuation(&lower)
 }
 
 /// "data (2)", "data (3)", …: the Data sheet's continuation sheets.

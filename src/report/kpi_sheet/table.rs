@@ -221,7 +221,9 @@ fn gap(k: &KpiResult, p: &Point) -> Option<f64> {
 
 /// A note by kpilens, without the author line Excel would put above the text.
 pub fn note(text: &str) -> Note {
-    Note::new(text).set_author("kpilens").add_author_prefix(false)
+    Note::new(text)
+        .set_author("kpilens")
+        .add_author_prefix(false)
 }
 
 /// A note sized to its text: about 48 characters per line at 320 pixels.
@@ -231,7 +233,5 @@ fn signal_note(text: &str) -> Note {
         .map(|l| l.chars().count().div_ceil(48).max(1))
         .sum();
     let height = u32::try_from(lines.min(24)).unwrap_or(24) * 16 + 16;
-    note(text)
-        .set_width(320)
-        .set_height(height.max(60))
+    note(text).set_width(320).set_height(height.max(60))
 }
