@@ -42,7 +42,10 @@ pub fn report(args: &ReportArgs) -> Result<u8> {
             "--eml needs recipients: add `to = [\"someone@example.com\"]` under [email] in kpis.toml".into(),
         ));
     }
+    let progress = Progress::new(args.analysis.quiet);
+    progress.step("reading and analysing the inputs");
     let results = crate::analyse(&args.input.inputs, &cfg)?;
+    progress.step("writing the workbook");
     let created = created(results.as_of);
     let options = report::ReportOptions {
         max_charts: args.max_charts,
@@ -68,10 +71,36 @@ pub fn report(args: &ReportArgs) -> Result<u8> {
         let bytes = report::email::message(&results, &cfg.email, &workbook, &name, created)?;
         report::save_atomically(path, &bytes)?;
     }
+    progress.done();
     if !args.analysis.quiet {
         eprint!("{}", terminal_summary(&results, &args.output));
     }
     Ok(0)
+}
+
+/// A spinner on stderr naming the current stage — only on a terminal and without
+/// `--quiet`, so logs and pipes stay clean.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(quiet: bool) -> Progress {
+        use std::io::IsTerminal;
+        Progress((!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        }))
+    }
+    fn step(&self, what: &str) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(what.to_string());
+        }
+    }
+    fn done(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// Document time: `SOURCE_DATE_EPOCH` when set, else midnight of the as-of date, so
@@ -117,6 +146,23 @@ fn terminal_summary(results: &Results, out: &Path) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "kpilens {} — as of {}", crate::VERSION, results.as_of);
     let _ = writeln!(s, "{}", status_counts(results));
+    let _ = writeln!(
+        s,
+        "  {:<32} {:<9} {:<7} {:<13} {:<14} action",
+        "KPI", "status", "signals", "variation", "assurance"
+    );
+    for k in &results.kpis {
+        let name: String = k.def.name.chars().take(32).collect();
+        let status = k.latest.status.map_or("no data", |st| st.as_str());
+        let variation = k.spc.variation.map_or("-", |v| v.as_str());
+        let assurance = k.spc.assurance.map_or("-", |a| a.as_str());
+        let _ = writeln!(
+            s,
+            "  {name:<32} {status:<9} {:<7} {variation:<13} {assurance:<14} {}",
+            k.spc.signals.len(),
+            k.health.action.as_str()
+        );
+    }
     let _ = writeln!(s, "{}", findings_count(results));
     for f in results
         .findings

@@ -55,9 +55,40 @@ pub fn write_all(
         } else {
             Charts::OverLimit(max_charts)
         };
-        write(ws, &name, k, st, &cal, charts)?;
+        let lead = lead_line(r, k);
+        write(ws, &name, k, st, &cal, charts, lead)?;
     }
     Ok(())
+}
+
+/// The best-lag relationship of the pairs this KPI leads, in one line (Lead-Lag sheet).
+fn lead_line(r: &Results, k: &KpiResult) -> Option<String> {
+    let pairs: Vec<&crate::analysis::leadlag::Correlation> = r
+        .correlations
+        .iter()
+        .filter(|c| c.leading == k.def.name && (c.declared || c.significant))
+        .collect();
+    if pairs.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = pairs
+        .iter()
+        .map(
+            |c| match (super::leadlag::pair_sentence(c), c.significant) {
+                (Some(s), true) => s,
+                _ => format!(
+                    "no significant lead on {} ({}).",
+                    c.lagging,
+                    c.r.map_or("no usable lag".to_string(), |r| format!(
+                        "best r = {r:.2} at lag {}, q = {}",
+                        c.best_lag.unwrap_or(0),
+                        c.q.map_or("n/a".into(), super::reasons::fmt_p)
+                    ))
+                ),
+            },
+        )
+        .collect();
+    Some(parts.join(" "))
 }
 
 /// Whether a sheet gets its charts.
@@ -75,6 +106,7 @@ fn write(
     st: &Styles,
     cal: &Calendar,
     charts: Charts,
+    lead: Option<String>,
 ) -> Result<(), XlsxError> {
     let link = Url::new("internal:'Summary'!A1")
         .set_text("← Summary")
@@ -84,7 +116,10 @@ fn write(
     ws.set_row_height(1, 21)?;
     write_text(ws, 2, 0, &words::status_reason(k), &st.subtitle)?;
 
-    let definition = blocks::definition(k, cal);
+    let mut definition = blocks::definition(k, cal);
+    if let Some(line) = lead {
+        definition.push(blocks::extra("Lead-lag", line));
+    }
     let headline = blocks::headline(k, st, cal);
     let block_len = definition.len().max(headline.len());
     let header_row = BLOCK_ROW + 1 + u32::try_from(block_len).unwrap_or(0) + 1;

@@ -59,6 +59,21 @@ fn planted_behaviours_are_found() {
     assert_eq!(inv["trend"]["assessment"], "neutral");
     assert_eq!(inv["latest"]["target_min"], 30.0);
 
+    // The declared leading indicator leads Revenue by the planted two months.
+    let pairs = j["correlations"].as_array().unwrap();
+    let lead = pairs
+        .iter()
+        .find(|c| c["leading"] == "Qualified leads" && c["lagging"] == "Revenue")
+        .unwrap();
+    assert_eq!(lead["best_lag"], 2);
+    assert_eq!(lead["significant"], true);
+    assert_eq!(lead["strength"], "strong");
+    assert!(!kpi(&j, "Qualified leads")["health"]["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f == "not_predictive"));
+
     // The quarterly survey inside a monthly sheet.
     assert_eq!(kpi(&j, "Employee engagement")["grain"], "quarter");
     // The duplicated week and the #N/A cell are reported.

@@ -40,6 +40,11 @@ fn item<'a>(label: &'static str, value: Value<'a>) -> Item<'a> {
     }
 }
 
+/// A further definition line (the lead-lag relationship, for instance).
+pub fn extra(label: &'static str, value: String) -> Item<'static> {
+    item(label, text(value))
+}
+
 fn text(s: impl Into<String>) -> Value<'static> {
     Value::Text(s.into())
 }
