@@ -4,7 +4,9 @@
 //! polars in release and takes a while). It generates its data in a temporary folder:
 //!
 //! - `long_100k`: a 100,000-row long-format CSV (100 KPIs × 1,000 days);
-//! - `wide_1000x120`: 1,000 monthly KPIs × 120 months in a periods-across CSV.
+//! - `wide_1000x120`: 1,000 monthly KPIs × 120 months in a periods-across CSV;
+//! - `pairs_40x120`: 40 KPIs × 120 months, so all 1,560 ordered pairs are tested for
+//!   lead-lag at lags 0–6.
 //!
 //! Each case runs a few times and prints the best and median wall time of
 //! read + analyse, and of writing the workbook. Compare runs by eye or keep the output
@@ -67,6 +69,11 @@ fn long_csv(dir: &Path) -> PathBuf {
 }
 
 fn wide_csv(dir: &Path) -> PathBuf {
+    periods_across_csv(dir, "wide_1000x120.csv", 1000)
+}
+
+/// `kpis` monthly KPIs × 120 months in a periods-across CSV.
+fn periods_across_csv(dir: &Path, file: &str, kpis: usize) -> PathBuf {
     let mut s = String::from("KPI");
     let start = chrono::NaiveDate::from_ymd_opt(2016, 1, 1).unwrap();
     for m in 0..120 {
@@ -75,7 +82,7 @@ fn wide_csv(dir: &Path) -> PathBuf {
     }
     s.push('\n');
     let mut seed = 7u64;
-    for k in 0..1000 {
+    for k in 0..kpis {
         let _ = write!(s, "Metric {k:04}");
         let mut level = 50.0;
         for _ in 0..120 {
@@ -84,7 +91,7 @@ fn wide_csv(dir: &Path) -> PathBuf {
         }
         s.push('\n');
     }
-    let p = dir.join("wide_1000x120.csv");
+    let p = dir.join(file);
     std::fs::write(&p, s).unwrap();
     p
 }
