@@ -233,3 +233,18 @@ fn folder_input_reads_every_supported_file_sorted() {
         .collect();
     assert_eq!(inputs, ["data/a.csv", "data/b.csv"]);
 }
+
+#[test]
+fn config_forces_layout_and_column_names() {
+    let csv = "When,Which,How much,Plan\n2024-01-01,A,1,2\n2024-02-01,A,3,2\n";
+    let cfg = "[[input]]\nfile = \"odd.csv\"\nlayout = \"long\"\ndate = \"When\"\nkpi = \"Which\"\nvalue = \"How much\"\ntarget = \"Plan\"\n";
+    let (json, _, _) = Run::new()
+        .file("odd.csv", csv)
+        .file("k.toml", cfg)
+        .report_json(&["odd.csv"], &["-c", "k.toml"]);
+    assert_eq!(
+        values(&json, "A"),
+        v(&[("2024-01-01", 1.0), ("2024-02-01", 3.0)])
+    );
+    assert_eq!(kpi(&json, "A")["latest"]["target"], 2.0);
+}
