@@ -269,5 +269,51 @@ pub fn headline<'a>(k: &'a KpiResult, st: &'a Styles, cal: &Calendar) -> Vec<Ite
         },
         item("Current limits", limits),
         rebase,
+        item("Forecast next period", forecast_words(k, cal)),
+        Item {
+            label: "Suggested targets",
+            value: suggestion_words(k),
+            note: Some(k.targets.rationale.clone()),
+        },
     ]
+}
+
+/// "1,240 in Nov 2026 (natural range 1,180 – 1,300)".
+fn forecast_words(k: &KpiResult, cal: &Calendar) -> Value<'static> {
+    let unit = k.def.unit.as_deref();
+    let f = &k.forecast;
+    match (f.value, f.period) {
+        (Some(v), Some(p)) => {
+            let range = match (f.low, f.high) {
+                (Some(lo), Some(hi)) => format!(
+                    " (natural range {} – {})",
+                    fmt_value(lo, unit),
+                    fmt_value(hi, unit)
+                ),
+                _ => String::new(),
+            };
+            text(format!(
+                "{} in {}{range}",
+                fmt_value(v, unit),
+                cal.label(p, k.grain)
+            ))
+        }
+        _ => text("none"),
+    }
+}
+
+/// "realistic 97.7%, stretch 98.1%, conservative 97.2% — current target too easy".
+fn suggestion_words(k: &KpiResult) -> Value<'static> {
+    let unit = k.def.unit.as_deref();
+    let t = &k.targets;
+    let realism = crate::report::plans::realism_label(t.realism);
+    match (t.realistic, t.stretch, t.conservative) {
+        (Some(r), Some(s), Some(c)) => text(format!(
+            "realistic {}, stretch {}, conservative {} — current target: {realism}",
+            fmt_value(r, unit),
+            fmt_value(s, unit),
+            fmt_value(c, unit)
+        )),
+        _ => text(format!("none — current target: {realism}")),
+    }
 }
