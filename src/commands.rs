@@ -11,6 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::analysis::{Results, Severity, Status};
 use crate::cli::{CheckArgs, InitArgs, ReportArgs};
+use crate::config::toml_str;
 use crate::error::{Error, Result};
 use crate::{config, output, report};
 
@@ -267,10 +268,6 @@ pub fn init(args: &InitArgs) -> Result<u8> {
         results.kpis.len()
     );
     Ok(0)
-}
-
-fn toml_str(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
 }
 
 fn starter_config(results: &Results) -> String {

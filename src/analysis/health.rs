@@ -92,9 +92,7 @@ pub fn assess(
     predictive: &Predictive,
 ) -> Health {
     let mut flags = Vec::new();
-    let has_target = k.latest.target.is_some()
-        || (k.latest.target_min.is_some() && k.latest.target_max.is_some());
-    if !has_target {
+    if !k.latest.has_target() {
         flags.push("no_target");
     }
     if k.def.owner.as_deref().is_none_or(|o| o.trim().is_empty()) {

@@ -98,6 +98,13 @@ pub struct Latest {
     pub status: Option<Status>,
 }
 
+impl Latest {
+    /// Does the latest period have a target: a value, or a full band for range KPIs?
+    pub fn has_target(&self) -> bool {
+        self.target.is_some() || (self.target_min.is_some() && self.target_max.is_some())
+    }
+}
+
 /// Everything computed for one KPI.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KpiResult {

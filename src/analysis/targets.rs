@@ -173,9 +173,7 @@ pub fn suggest(k: &KpiResult, forecast: &Forecast) -> Suggestions {
 /// Realism of the current target, first rule that applies (methods.md §9).
 fn realism(k: &KpiResult, has_limits: bool) -> Realism {
     let a = &k.attainment;
-    let has_target = k.latest.target.is_some()
-        || (k.latest.target_min.is_some() && k.latest.target_max.is_some());
-    if !has_target {
+    if !k.latest.has_target() {
         Realism::None
     } else if k.spc.assurance == Some(Assurance::Fail) {
         Realism::Unrealistic

@@ -118,9 +118,6 @@ impl Table {
             .and_then(|row| row.get(c))
             .unwrap_or(&Cell::Empty)
     }
-    pub fn width(&self) -> usize {
-        self.cells.iter().map(Vec::len).max().unwrap_or(0)
-    }
     /// A finding located in this table.
     pub fn at(&self, f: Finding, row0: usize, col0: Option<usize>) -> Finding {
         let f = f

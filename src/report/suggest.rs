@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::analysis::Results;
+use crate::config::toml_str;
 use crate::error::{Error, Result};
 use crate::model::kpi::Direction;
 
@@ -15,10 +16,6 @@ fn num(v: Option<f64>) -> String {
     v.filter(|x| x.is_finite())
         .map(|x| format!("{x}"))
         .unwrap_or_default()
-}
-
-fn toml_str(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
 }
 
 /// The TOML fragment.
