@@ -141,16 +141,18 @@ const DEFAULT_TITLE: &str = "KPI report";
 /// Build the run configuration from flags and the optional config file.
 pub fn load(input: &InputArgs, analysis: Option<&AnalysisArgs>) -> Result<RunConfig> {
     let config_path = analysis.and_then(|a| a.config.clone());
-    let raw = match &config_path {
+    let (raw, text) = match &config_path {
         Some(p) => parse_file(p)?,
-        None => RawConfig::default(),
+        None => (RawConfig::default(), String::new()),
     };
     let report = raw.report.unwrap_or_default();
-    let cfg_err = |message: String| Error::Config {
+    // An error about `key` in `section`, at the line that sets it.
+    let cfg_err_at = |section: Section, key: &str, message: String| Error::Config {
         path: config_path.clone().unwrap_or_default(),
-        line: None,
+        line: line_of(&text, section, key),
         message,
     };
+    let cfg_err = |key: &str, message: String| cfg_err_at(Section::Report, key, message);
 
     let fys = match input.fiscal_year_start {
         Some(m) if !(1..=12).contains(&m) => {
@@ -161,9 +163,10 @@ pub fn load(input: &InputArgs, analysis: Option<&AnalysisArgs>) -> Result<RunCon
         Some(m) => m,
         None => match report.fiscal_year_start {
             Some(m) if !(1..=12).contains(&m) => {
-                return Err(cfg_err(format!(
-                    "[report] fiscal_year_start must be 1-12, got {m}"
-                )))
+                return Err(cfg_err(
+                    "fiscal_year_start",
+                    format!("[report] fiscal_year_start must be 1-12, got {m}"),
+                ))
             }
             Some(m) => m,
             None => 1,
@@ -183,9 +186,12 @@ pub fn load(input: &InputArgs, analysis: Option<&AnalysisArgs>) -> Result<RunCon
         None => match report.period.as_deref() {
             None | Some("auto") => None,
             Some(s) => Some(Grain::parse(s).ok_or_else(|| {
-                cfg_err(format!(
-                    "[report] period = \"{s}\" is not one of auto, day, week, month, quarter, year"
-                ))
+                cfg_err(
+                    "period",
+                    format!(
+                        "[report] period = \"{s}\" is not one of auto, day, week, month, quarter, year"
+                    ),
+                )
             })?),
         },
     };
@@ -194,7 +200,12 @@ pub fn load(input: &InputArgs, analysis: Option<&AnalysisArgs>) -> Result<RunCon
         Some(0) => return Err(Error::Usage("--window must be at least 1".into())),
         Some(w) => w,
         None => match report.window {
-            Some(0) => return Err(cfg_err("[report] window must be at least 1".into())),
+            Some(0) => {
+                return Err(cfg_err(
+                    "window",
+                    "[report] window must be at least 1".into(),
+                ))
+            }
             Some(w) => w,
             None => 24,
         },
@@ -207,9 +218,10 @@ pub fn load(input: &InputArgs, analysis: Option<&AnalysisArgs>) -> Result<RunCon
             None | Some("wheeler") => Rules::Wheeler,
             Some("nhs") => Rules::Nhs,
             Some(s) => {
-                return Err(cfg_err(format!(
-                    "[report] rules = \"{s}\" is not one of wheeler, nhs"
-                )))
+                return Err(cfg_err(
+                    "rules",
+                    format!("[report] rules = \"{s}\" is not one of wheeler, nhs"),
+                ))
             }
         },
     };
@@ -222,19 +234,20 @@ pub fn load(input: &InputArgs, analysis: Option<&AnalysisArgs>) -> Result<RunCon
         })?),
         None => match report.as_of.as_deref() {
             Some(s) => Some(parse_iso_date(s).ok_or_else(|| {
-                cfg_err(format!(
-                    "[report] as_of = \"{s}\" is not a valid YYYY-MM-DD date"
-                ))
+                cfg_err(
+                    "as_of",
+                    format!("[report] as_of = \"{s}\" is not a valid YYYY-MM-DD date"),
+                )
             })?),
             None => None,
         },
     };
 
     if let Some(t) = report.tolerance {
-        check_tolerance(t).map_err(|m| cfg_err(format!("[report] tolerance {m}")))?;
+        check_tolerance(t).map_err(|m| cfg_err("tolerance", format!("[report] tolerance {m}")))?;
     }
     if let Some(t) = report.transform.as_deref() {
-        check_transform(t).map_err(|m| cfg_err(format!("[report] transform {m}")))?;
+        check_transform(t).map_err(|m| cfg_err("transform", format!("[report] transform {m}")))?;
     }
     let defaults = Defaults {
         tolerance: report.tolerance.unwrap_or(0.05),
@@ -245,17 +258,22 @@ pub fn load(input: &InputArgs, analysis: Option<&AnalysisArgs>) -> Result<RunCon
     };
 
     let mut kpis: Vec<KpiDef> = Vec::with_capacity(raw.kpi.len());
-    for k in raw.kpi {
-        let def = kpi_def(k, &calendar).map_err(cfg_err)?;
+    for (i, k) in raw.kpi.into_iter().enumerate() {
+        let def = kpi_def(k, &calendar)
+            .map_err(|(key, message)| cfg_err_at(Section::Kpi(i), key, message))?;
         let key = crate::model::kpi::name_key(&def.name);
         if kpis
             .iter()
             .any(|o| crate::model::kpi::name_key(&o.name) == key)
         {
-            return Err(cfg_err(format!(
-                "[[kpi]] name = \"{}\" appears twice; each KPI may be configured once",
-                def.name
-            )));
+            return Err(cfg_err_at(
+                Section::Kpi(i),
+                "name",
+                format!(
+                    "[[kpi]] name = \"{}\" appears twice; each KPI may be configured once",
+                    def.name
+                ),
+            ));
         }
         kpis.push(def);
     }
@@ -322,11 +340,14 @@ fn parse_period(s: &str, calendar: &Calendar) -> Option<NaiveDate> {
     parse_date_text(s, None, calendar).ok().map(|p| p.date)
 }
 
-fn kpi_def(k: RawKpi, calendar: &Calendar) -> Result<KpiDef, String> {
+/// A config error: the key at fault (to find its line) and the message.
+type KeyError = (&'static str, String);
+
+fn kpi_def(k: RawKpi, calendar: &Calendar) -> Result<KpiDef, KeyError> {
     let name = k.name.trim().to_string();
     let at = |key: &str| format!("[[kpi]] \"{name}\": {key}");
     if name.is_empty() {
-        return Err("[[kpi]] name must not be empty".into());
+        return Err(("name", "[[kpi]] name must not be empty".into()));
     }
     for (key, v) in [
         ("target", k.target),
@@ -338,48 +359,60 @@ fn kpi_def(k: RawKpi, calendar: &Calendar) -> Result<KpiDef, String> {
     ] {
         if let Some(v) = v {
             if !v.is_finite() {
-                return Err(format!("{} must be a finite number, got {v}", at(key)));
+                return Err((key, format!("{} must be a finite number, got {v}", at(key))));
             }
         }
     }
     if let (Some(a), Some(b)) = (k.target_min, k.target_max) {
         if a > b {
-            return Err(format!(
-                "{}: target_min ({a}) is greater than target_max ({b})",
-                at("target_min")
+            return Err((
+                "target_min",
+                format!(
+                    "{}: target_min ({a}) is greater than target_max ({b})",
+                    at("target_min")
+                ),
             ));
         }
     }
     if let (Some(a), Some(b)) = (k.lower_bound, k.upper_bound) {
         if a > b {
-            return Err(format!(
-                "{}: lower_bound ({a}) is greater than upper_bound ({b})",
-                at("lower_bound")
+            return Err((
+                "lower_bound",
+                format!(
+                    "{}: lower_bound ({a}) is greater than upper_bound ({b})",
+                    at("lower_bound")
+                ),
             ));
         }
     }
     if let Some(t) = k.tolerance {
-        check_tolerance(t).map_err(|m| format!("{} {m}", at("tolerance")))?;
+        check_tolerance(t).map_err(|m| ("tolerance", format!("{} {m}", at("tolerance"))))?;
     }
     if let Some(t) = k.transform.as_deref() {
-        check_transform(t).map_err(|m| format!("{} {m}", at("transform")))?;
+        check_transform(t).map_err(|m| ("transform", format!("{} {m}", at("transform"))))?;
     }
     if k.direction == Some(Direction::Range) && (k.target_min.is_none() != k.target_max.is_none()) {
-        return Err(format!(
-            "{} a range KPI needs both target_min and target_max",
-            at("direction")
+        return Err((
+            "direction",
+            format!(
+                "{} a range KPI needs both target_min and target_max",
+                at("direction")
+            ),
         ));
     }
     let mut targets = Vec::with_capacity(k.targets.len());
     for step in k.targets {
         if !step.value.is_finite() {
-            return Err(format!("{} value must be finite", at("targets")));
+            return Err(("targets", format!("{} value must be finite", at("targets"))));
         }
         let from = parse_period(&step.from, calendar).ok_or_else(|| {
-            format!(
-                "{}: from = \"{}\" is not a date or period (e.g. \"2026-01\")",
-                at("targets"),
-                step.from
+            (
+                "targets",
+                format!(
+                    "{}: from = \"{}\" is not a date or period (e.g. \"2026-01\")",
+                    at("targets"),
+                    step.from
+                ),
             )
         })?;
         targets.push(TargetStep {
@@ -391,18 +424,27 @@ fn kpi_def(k: RawKpi, calendar: &Calendar) -> Result<KpiDef, String> {
     let mut rebase = Vec::with_capacity(k.rebase.len());
     for r in &k.rebase {
         rebase.push(parse_period(r, calendar).ok_or_else(|| {
-            format!(
-                "{}: \"{r}\" is not a date or period (e.g. \"2025-07\")",
-                at("rebase")
+            (
+                "rebase",
+                format!(
+                    "{}: \"{r}\" is not a date or period (e.g. \"2025-07\")",
+                    at("rebase")
+                ),
             )
         })?);
     }
     rebase.sort();
     if k.freeze_after == Some(0) {
-        return Err(format!("{} must be at least 1", at("freeze_after")));
+        return Err((
+            "freeze_after",
+            format!("{} must be at least 1", at("freeze_after")),
+        ));
     }
     if k.run_length == Some(0) {
-        return Err(format!("{} must be at least 1", at("run_length")));
+        return Err((
+            "run_length",
+            format!("{} must be at least 1", at("run_length")),
+        ));
     }
     Ok(KpiDef {
         name,
@@ -430,18 +472,55 @@ fn kpi_def(k: RawKpi, calendar: &Calendar) -> Result<KpiDef, String> {
     })
 }
 
-fn parse_file(path: &Path) -> Result<RawConfig> {
+/// A table of the config file.
+#[derive(Clone, Copy)]
+enum Section {
+    Report,
+    /// The i-th `[[kpi]]` (0-based).
+    Kpi(usize),
+}
+
+/// The 1-based line where `key` is set in `section` of the config text, if it is set
+/// on a line of its own there (`key = …`).
+fn line_of(text: &str, section: Section, key: &str) -> Option<usize> {
+    let mut current = None;
+    let mut kpis = 0;
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.starts_with("[[kpi]]") {
+            current = Some(Section::Kpi(kpis));
+            kpis += 1;
+        } else if line.starts_with("[report]") {
+            current = Some(Section::Report);
+        } else if line.starts_with('[') {
+            current = None;
+        } else if let Some(rest) = line.strip_prefix(key) {
+            let here = match (current, section) {
+                (Some(Section::Report), Section::Report) => true,
+                (Some(Section::Kpi(a)), Section::Kpi(b)) => a == b,
+                _ => false,
+            };
+            if here && rest.trim_start().starts_with('=') {
+                return Some(n + 1);
+            }
+        }
+    }
+    None
+}
+
+fn parse_file(path: &Path) -> Result<(RawConfig, String)> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Error::read(
             path.display(),
             format!("{e} (the config file given with -c)"),
         )
     })?;
-    parse_str(&text).map_err(|(line, message)| Error::Config {
+    let raw = parse_str(&text).map_err(|(line, message)| Error::Config {
         path: path.to_path_buf(),
         line,
         message,
-    })
+    })?;
+    Ok((raw, text))
 }
 
 /// Parse config text; on error returns the 1-based line and a message that names the
@@ -561,10 +640,26 @@ description = "..."
     #[test]
     fn min_above_max_is_an_error() {
         let raw = parse_str("[[kpi]]\nname = \"A\"\ntarget_min = 5\ntarget_max = 2\n").unwrap();
-        let err = kpi_def(raw.kpi.into_iter().next().unwrap(), &Calendar::default()).unwrap_err();
+        let (key, err) =
+            kpi_def(raw.kpi.into_iter().next().unwrap(), &Calendar::default()).unwrap_err();
+        assert_eq!(key, "target_min");
         assert!(
             err.contains("target_min (5) is greater than target_max (2)"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn semantic_errors_find_the_line_of_their_key() {
+        let text = "[report]\nwindow = 0\n\n[[kpi]]\nname = \"A\"\ntarget_min = 1\n\n\
+                    [[kpi]]\nname = \"B\"\n  target_min = 5 # too high\ntarget_max = 2\n\
+                    [email]\ntarget_min = 3\n";
+        assert_eq!(line_of(text, Section::Report, "window"), Some(2));
+        assert_eq!(line_of(text, Section::Kpi(0), "target_min"), Some(6));
+        assert_eq!(line_of(text, Section::Kpi(1), "target_min"), Some(10));
+        assert_eq!(line_of(text, Section::Kpi(1), "target_max"), Some(11));
+        // A key that starts like another is not it; a key set nowhere has no line.
+        assert_eq!(line_of(text, Section::Kpi(1), "target"), None);
+        assert_eq!(line_of(text, Section::Kpi(2), "name"), None);
     }
 }

@@ -14,7 +14,7 @@ const STABLE: [f64; 12] = [
 
 fn with_targets(mut k: KpiResult) -> KpiResult {
     k.forecast = targets::forecast(&k, &Calendar::default());
-    k.targets = targets::suggest(&k, &k.forecast);
+    k.targets = targets::suggest(&k, &k.forecast, &Calendar::default());
     k
 }
 

@@ -14,7 +14,7 @@ pub mod series;
 pub mod spc;
 pub mod targets;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 pub mod trend;
 
 use chrono::NaiveDate;
@@ -176,7 +176,7 @@ pub fn analyse(
         let notes = process::analyse(k, cfg.rules, &cfg.defaults, &cfg.calendar);
         built.findings.extend(notes);
         k.forecast = targets::forecast(k, &cfg.calendar);
-        k.targets = targets::suggest(k, &k.forecast);
+        k.targets = targets::suggest(k, &k.forecast, &cfg.calendar);
     }
     let (correlations, pair_findings) = leadlag::analyse(&built.kpis, &cfg.calendar, &cfg.defaults);
     built.findings.extend(pair_findings);
@@ -184,6 +184,8 @@ pub fn analyse(
     health::assess_all(&mut built.kpis, built.as_of, &cfg.calendar, &predictive);
     let mut findings = ingested.findings;
     findings.extend(built.findings);
+    let defs: Vec<&KpiDef> = built.kpis.iter().map(|k| &k.def).collect();
+    findings.extend(quality::long_text(&defs));
     Ok(Results {
         title: cfg.title.clone(),
         as_of: built.as_of,

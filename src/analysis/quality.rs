@@ -100,6 +100,42 @@ impl Finding {
     }
 }
 
+/// The most text an Excel cell holds, in UTF-16 code units.
+pub const CELL_TEXT_LIMIT: usize = 32_767;
+
+/// `text_truncated` for every KPI attribute longer than an Excel cell holds: the
+/// workbook shows it cut (the JSON keeps it whole), and the reader should know.
+pub fn long_text(defs: &[&crate::model::kpi::KpiDef]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for d in defs {
+        let fields = [
+            ("name", Some(d.name.as_str())),
+            ("owner", d.owner.as_deref()),
+            ("unit", d.unit.as_deref()),
+            ("role", d.role.as_deref()),
+            ("perspective", d.perspective.as_deref()),
+            ("description", d.description.as_deref()),
+        ];
+        for (field, text) in fields {
+            let Some(text) = text else { continue };
+            let units: usize = text.chars().map(char::len_utf16).sum();
+            if units > CELL_TEXT_LIMIT {
+                let shown: String = d.name.chars().take(60).collect();
+                out.push(
+                    Finding::warning(
+                        "text_truncated",
+                        format!(
+                            "the {field} of KPI '{shown}' is {units} characters long; an Excel cell holds {CELL_TEXT_LIMIT}, so the workbook shows it cut (the JSON keeps it whole)"
+                        ),
+                    )
+                    .kpi(&d.name),
+                );
+            }
+        }
+    }
+    out
+}
+
 /// Spreadsheet column letter for a 0-based index (0 → A, 26 → AA).
 pub fn column_letter(col0: u32) -> String {
     let mut n = col0 + 1;
@@ -123,5 +159,25 @@ mod tests {
         assert_eq!(column_letter(25), "Z");
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(16383), "XFD");
+    }
+
+    #[test]
+    fn text_longer_than_a_cell_is_a_finding() {
+        use crate::model::kpi::KpiDef;
+        let mut long = KpiDef::new("Revenue");
+        // Emoji count two UTF-16 units: 16,384 of them are 32,768, one too many.
+        long.description = Some("😀".repeat(16_384));
+        long.owner = Some("x".repeat(CELL_TEXT_LIMIT));
+        let fine = KpiDef::new("Margin");
+        let got = long_text(&[&long, &fine]);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].code, "text_truncated");
+        assert_eq!(got[0].severity, Severity::Warning);
+        assert_eq!(got[0].kpi.as_deref(), Some("Revenue"));
+        assert_eq!(
+            got[0].message,
+            "the description of KPI 'Revenue' is 32768 characters long; an Excel cell \
+             holds 32767, so the workbook shows it cut (the JSON keeps it whole)"
+        );
     }
 }

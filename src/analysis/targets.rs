@@ -13,6 +13,7 @@ use super::trend::{quantile, Assessment, TrendDirection};
 use super::KpiResult;
 use crate::model::kpi::Direction;
 use crate::model::period::Calendar;
+use crate::model::units::fmt_value;
 
 /// Next-period forecast with its natural range.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
@@ -62,6 +63,20 @@ pub struct Suggestions {
     pub basis_n: usize,
     #[serde(skip)]
     pub basis_start: Option<NaiveDate>,
+    /// Which rule produced each number, with the numbers (notes on the Targets sheet).
+    #[serde(skip)]
+    pub reasons: SuggestionReasons,
+}
+
+/// One sentence per suggested number saying which rule produced it; empty when the
+/// number is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SuggestionReasons {
+    pub baseline: String,
+    pub median: String,
+    pub conservative: String,
+    pub realistic: String,
+    pub stretch: String,
 }
 
 impl Default for Suggestions {
@@ -76,6 +91,7 @@ impl Default for Suggestions {
             rationale: String::new(),
             basis_n: 0,
             basis_start: None,
+            reasons: SuggestionReasons::default(),
         }
     }
 }
@@ -126,7 +142,7 @@ fn better(direction: Direction, a: f64, b: f64) -> f64 {
     }
 }
 
-pub fn suggest(k: &KpiResult, forecast: &Forecast) -> Suggestions {
+pub fn suggest(k: &KpiResult, forecast: &Forecast, cal: &Calendar) -> Suggestions {
     let direction = k.def.direction();
     let (lo, hi) = (k.def.lower_bound, k.def.upper_bound);
     // Basis: the latest segment when it has limits, else the whole window (≥ 6 values).
@@ -144,30 +160,104 @@ pub fn suggest(k: &KpiResult, forecast: &Forecast) -> Suggestions {
         basis_start: basis.first().map(|b| b.0),
         ..Suggestions::default()
     };
+    let basis_words = basis_words(k, &out, seg.is_some(), cal);
+    let num = |v: f64| fmt_value(v, k.def.unit.as_deref());
     if values.len() >= 6 || seg.is_some() {
         let baseline = values.iter().sum::<f64>() / values.len() as f64;
+        let median = quantile(&values, 0.5);
         out.baseline = Some(baseline);
-        out.median = Some(quantile(&values, 0.5));
+        out.median = Some(median);
+        out.reasons.baseline = format!("Mean of {basis_words}: {}.", num(baseline));
+        out.reasons.median = format!("Median of {basis_words}: {}.", num(median));
         if direction != Direction::Range {
             let (q_real, q_stretch) = if direction == Direction::Lower {
                 (0.25, 0.10)
             } else {
                 (0.75, 0.90)
             };
-            let mut realistic = quantile(&values, q_real);
+            let (real_words, stretch_words) = percentile_words(direction);
+            let percentile = quantile(&values, q_real);
+            let mut realistic = percentile;
+            let mut realistic_why = format!("{real_words} of {basis_words}: {}", num(percentile));
             if k.trend.assessment == Some(Assessment::Improving) {
                 if let Some(f) = forecast.value {
                     realistic = better(direction, realistic, f);
+                    realistic_why.push_str(&if realistic == percentile {
+                        format!("; the trend is improving, but the forecast {} is no better, so the percentile stands", num(f))
+                    } else {
+                        format!("; the trend is improving, so the forecast {} was used instead", num(f))
+                    });
                 }
             }
-            let stretch = better(direction, quantile(&values, q_stretch), realistic);
+            let high_quantile = quantile(&values, q_stretch);
+            let stretch = better(direction, high_quantile, realistic);
+            let mut stretch_why =
+                format!("{stretch_words} of {basis_words}: {}", num(high_quantile));
+            if stretch != high_quantile {
+                stretch_why.push_str(&format!(
+                    "; the realistic target {} is more ambitious, so it is used",
+                    num(realistic)
+                ));
+            }
+            let mut conservative_why = format!(
+                "The baseline (mean of {basis_words}): {}, what the process delivers now",
+                num(baseline)
+            );
             out.conservative = Some(clamp(baseline, lo, hi));
             out.realistic = Some(clamp(realistic, lo, hi));
             out.stretch = Some(clamp(stretch, lo, hi));
+            for (why, raw, kept) in [
+                (&mut conservative_why, baseline, out.conservative),
+                (&mut realistic_why, realistic, out.realistic),
+                (&mut stretch_why, stretch, out.stretch),
+            ] {
+                if let Some(v) = kept.filter(|v| *v != raw) {
+                    why.push_str(&format!(
+                        "; clamped to the KPI's {} bound {}",
+                        if Some(v) == lo { "lower" } else { "upper" },
+                        num(v)
+                    ));
+                }
+                why.push('.');
+            }
+            out.reasons.conservative = conservative_why;
+            out.reasons.realistic = realistic_why;
+            out.reasons.stretch = stretch_why;
         }
     }
-    out.rationale = rationale(k, &out, seg.is_some(), forecast);
+    out.rationale = rationale(k, &out, &basis_words, forecast);
     out
+}
+
+/// What the suggestions rest on, in words: "the 18 months since the rebase at Jun
+/// 2025", "the 24 months of the window", "all 5 observations of the window".
+fn basis_words(k: &KpiResult, s: &Suggestions, has_limits: bool, cal: &Calendar) -> String {
+    let grain = k.grain.as_str();
+    let n = s.basis_n;
+    let unit = if n == 1 {
+        grain.to_string()
+    } else {
+        format!("{grain}s")
+    };
+    match (has_limits, s.basis_start) {
+        (true, Some(start)) if k.spc.segments.len() > 1 => {
+            format!(
+                "the {n} {unit} since the rebase at {}",
+                cal.label(start, k.grain)
+            )
+        }
+        (true, _) => format!("the {n} {unit} of the window"),
+        (false, _) => format!("all {n} observations of the window"),
+    }
+}
+
+/// The percentiles behind the realistic and stretch targets, by direction.
+fn percentile_words(direction: Direction) -> (&'static str, &'static str) {
+    if direction == Direction::Lower {
+        ("25th percentile", "10th percentile")
+    } else {
+        ("75th percentile", "90th percentile")
+    }
 }
 
 /// Realism of the current target, first rule that applies (methods.md §9).
@@ -190,15 +280,8 @@ fn realism(k: &KpiResult, has_limits: bool) -> Realism {
     }
 }
 
-fn rationale(k: &KpiResult, s: &Suggestions, has_limits: bool, f: &Forecast) -> String {
-    let grain = k.grain.as_str();
-    let basis = match (has_limits, s.basis_start) {
-        (true, Some(start)) if k.spc.segments.len() > 1 => {
-            format!("the {} {grain}s since the rebase at {start}", s.basis_n)
-        }
-        (true, _) => format!("the {} {grain}s of the window", s.basis_n),
-        (false, _) => format!("all {} observations of the window", s.basis_n),
-    };
+fn rationale(k: &KpiResult, s: &Suggestions, basis: &str, f: &Forecast) -> String {
+    let num = |v: f64| fmt_value(v, k.def.unit.as_deref());
     if s.baseline.is_none() {
         return format!(
             "Too little history for suggestions: {} observations, at least 6 are needed.",
@@ -208,17 +291,14 @@ fn rationale(k: &KpiResult, s: &Suggestions, has_limits: bool, f: &Forecast) -> 
     if k.def.direction() == Direction::Range {
         return format!("Baseline and median of {basis}; a range KPI's band is its target, so no suggestions are made.");
     }
-    let (q1, q2) = if k.def.direction() == Direction::Lower {
-        ("25th", "10th")
-    } else {
-        ("75th", "90th")
-    };
-    let mut text = format!("Conservative = mean of {basis}; realistic = its {q1} percentile; stretch = its {q2} percentile");
+    let (q1, q2) = percentile_words(k.def.direction());
+    let mut text =
+        format!("Conservative = mean of {basis}; realistic = its {q1}; stretch = its {q2}");
     if k.trend.assessment == Some(Assessment::Improving) {
         if let Some(v) = f.value {
             text.push_str(&format!(
                 "; the trend is improving, so the realistic target is the better of that and the forecast {}",
-                short(v)
+                num(v)
             ));
         }
     }
@@ -227,17 +307,6 @@ fn rationale(k: &KpiResult, s: &Suggestions, has_limits: bool, f: &Forecast) -> 
     }
     text.push('.');
     text
-}
-
-/// A number for a sentence: whole for large values, a few decimals for small ones.
-fn short(v: f64) -> String {
-    if v.abs() >= 100.0 {
-        format!("{v:.0}")
-    } else if v.abs() >= 1.0 {
-        format!("{v:.2}")
-    } else {
-        format!("{v:.4}")
-    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ const STABLE: [f64; 12] = [
 
 fn run(k: &KpiResult) -> (Forecast, Suggestions) {
     let f = forecast(k, &Calendar::default());
-    let s = suggest(k, &f);
+    let s = suggest(k, &f, &Calendar::default());
     (f, s)
 }
 
@@ -35,6 +35,22 @@ fn stable_higher_is_better() {
     assert_eq!(f.value, Some(11.5));
     assert!((f.high.unwrap() - (11.5 + 2.66 * 15.0 / 11.0)).abs() < 1e-12);
     assert!(s.rationale.contains("75th percentile"), "{}", s.rationale);
+    // Each number says which rule produced it.
+    let why = &s.reasons;
+    assert_eq!(why.baseline, "Mean of the 12 months of the window: 11.5.");
+    assert_eq!(why.median, "Median of the 12 months of the window: 11.5.");
+    assert_eq!(
+        why.conservative,
+        "The baseline (mean of the 12 months of the window): 11.5, what the process delivers now."
+    );
+    assert_eq!(
+        why.realistic,
+        "75th percentile of the 12 months of the window: 12."
+    );
+    assert_eq!(
+        why.stretch,
+        "90th percentile of the 12 months of the window: 12.9."
+    );
 }
 
 #[test]
@@ -48,6 +64,14 @@ fn lower_is_better_uses_the_low_quantiles_and_bounds_clamp() {
     assert_eq!(s.stretch, Some(10.5));
     assert_eq!(f.low, Some(10.5));
     assert_eq!(s.realism, Realism::None);
+    assert_eq!(
+        s.reasons.stretch,
+        "10th percentile of the 12 months of the window: 10.1; clamped to the KPI's lower bound 10.5."
+    );
+    assert_eq!(
+        s.reasons.realistic,
+        "25th percentile of the 12 months of the window: 11."
+    );
 }
 
 #[test]
@@ -61,7 +85,16 @@ fn improving_trend_takes_the_forecast() {
     assert_eq!(f.value, Some(13.0));
     assert_eq!(s.realistic, Some(13.0));
     assert_eq!(s.stretch, Some(13.0));
-    assert!(s.rationale.contains("forecast 13.00"), "{}", s.rationale);
+    assert!(s.rationale.contains("forecast 13"), "{}", s.rationale);
+    // q.75 of 1..12: h = 8.25 → 9.25; q.90: h = 9.9 → 10.9, below the realistic 13.
+    assert_eq!(
+        s.reasons.realistic,
+        "75th percentile of the 12 months of the window: 9.25; the trend is improving, so the forecast 13 was used instead."
+    );
+    assert_eq!(
+        s.reasons.stretch,
+        "90th percentile of the 12 months of the window: 10.9; the realistic target 13 is more ambitious, so it is used."
+    );
 }
 
 #[test]
@@ -96,6 +129,7 @@ fn realism_verdicts() {
         suggest(
             &kpi(&some(&STABLE), def("F", Direction::Higher), Some(t)),
             &Forecast::default(),
+            &Calendar::default(),
         )
         .realism
     };

@@ -7,7 +7,7 @@ finding unless asked for by `--sheet`.
 */
 use std::io::Cursor;
 
-use calamine::{Data, Ods, Reader, SheetVisible, Xls, Xlsb, Xlsx};
+use calamine::{Data, DataRef, Ods, Reader, SheetVisible, Xls, Xlsb, Xlsx};
 
 use super::{dates, Cell, Format, ReadOptions, Table, CELL_BUDGET};
 use crate::analysis::Finding;
@@ -61,7 +61,9 @@ pub fn read(
                         convert(Data::from(cell.get_value().clone()), percent, is_1904),
                     )?;
                 }
+                drop(reader);
                 tables.push(sparse.into_table(is_1904));
+                findings.extend(formulas_without_value(&mut wb, &name, file)?);
             }
             Ok(tables)
         }
@@ -103,6 +105,53 @@ pub fn read(
         }
         Format::Text | Format::Html => Err(Error::Internal("excel::read on text".into())),
     }
+}
+
+/// Formula cells with no saved result, in one warning per sheet. Files written by
+/// programs that do not calculate (report generators, scripts) leave the result out;
+/// calamine then reads the cell as empty, which must not pass silently as a missing
+/// value. A second streaming pass, because the pass that reads values and styles does
+/// not see formulas.
+fn formulas_without_value(wb: &mut Xlsx<Rs>, name: &str, file: &str) -> Result<Option<Finding>> {
+    let mut reader = wb
+        .worksheet_cells_reader(name)
+        .map_err(|e| Error::read(file, format!("sheet '{name}': {e}")))?;
+    let mut cells = Vec::new();
+    while let Some(cell) = reader
+        .next_cell_with_formula_metadata()
+        .map_err(|e| Error::read(file, format!("sheet '{name}': {e}")))?
+    {
+        if cell.formula.is_some() && matches!(cell.value, DataRef::Empty) {
+            cells.push(cell.pos);
+        }
+    }
+    let Some(&(row, col)) = cells.first() else {
+        return Ok(None);
+    };
+    let shown: Vec<String> = cells
+        .iter()
+        .take(5)
+        .map(|&(r, c)| format!("{}{}", crate::analysis::quality::column_letter(c), r + 1))
+        .collect();
+    let more = cells.len().saturating_sub(5);
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    let finding = Finding::warning(
+        "formula_without_value",
+        format!(
+            "{} formula cell(s) have no saved result and were read as missing: {}{more}; open the file in Excel or LibreOffice, save it (which calculates the formulas) and run again",
+            cells.len(),
+            shown.join(", ")
+        ),
+    )
+    .file(file)
+    .sheet(Some(name))
+    .row(row + 1)
+    .col(col);
+    Ok(Some(finding))
 }
 
 /// Formats without a streaming reader: their size is bounded by the format (xls) or by

@@ -5,3 +5,4 @@ tidy observation table that ingestion produces and analysis consumes.
 pub mod kpi;
 pub mod period;
 pub mod series;
+pub mod units;

@@ -13,10 +13,10 @@ rust_xlsxwriter's `autofit` also measuring the title block above them.
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
-use rust_xlsxwriter::{Format, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, Note, Worksheet, XlsxError};
 
 /// Excel's limit for the text of one cell, in UTF-16 code units.
-pub const MAX_CELL_TEXT: usize = 32_767;
+pub const MAX_CELL_TEXT: usize = crate::analysis::quality::CELL_TEXT_LIMIT;
 
 /// Characters Excel reads as the start of a formula when the cell is edited.
 const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
@@ -202,6 +202,23 @@ impl Columns {
         Ok(())
     }
 
+    /// Grow row `row` to show `text` wrapped in column `c`: Excel grows such rows when
+    /// it opens the file, but LibreOffice and printing to PDF do not. Call once the
+    /// widths are final (after the last row).
+    pub fn fit_row(
+        &self,
+        ws: &mut Worksheet,
+        row: u32,
+        c: usize,
+        text: &str,
+    ) -> Result<(), XlsxError> {
+        // Widths count digits; text in a proportional font fits about a tenth more.
+        if let Some(height) = wrapped_height(text, (self.width(c) + 2) * 11 / 10) {
+            ws.set_row_height(row, height)?;
+        }
+        Ok(())
+    }
+
     /// Column `c`'s width in characters so far: its widest content within its
     /// limit (at most 250; Excel allows 255).
     pub fn width(&self, c: usize) -> usize {
@@ -243,8 +260,25 @@ pub fn row_index(r: usize) -> u32 {
 /// repeated on every printed page, sheet name and page numbers in the footer.
 pub fn print_setup(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
     ws.set_landscape();
+    // Narrow margins (inches): wide tables print larger.
+    ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(header_row, header_row)?;
     ws.set_footer("&L&8kpilens&C&8&A&R&8Page &P of &N");
     Ok(())
+}
+
+/// A cell note by kpilens, sized to its text (about 48 characters a line at 320
+/// pixels), without the author line Excel would put above the text.
+pub fn note(text: &str) -> Note {
+    let lines: usize = text
+        .lines()
+        .map(|l| l.chars().count().div_ceil(48).max(1))
+        .sum();
+    let height = u32::try_from(lines.min(24)).unwrap_or(24) * 16 + 16;
+    Note::new(text)
+        .set_author("kpilens")
+        .add_author_prefix(false)
+        .set_width(320)
+        .set_height(height.max(60))
 }

@@ -83,17 +83,12 @@ pub fn write_split(
         rows.chunks(per_sheet.max(1)).collect()
     };
     for (i, chunk) in chunks.iter().enumerate() {
-        let ws = wb.add_worksheet();
+        // Rows stream to a temporary file as they are written ("low memory" mode keeps
+        // only the shared strings), so a million-row sheet does not sit in memory. Rows
+        // must then go in order: the table, which writes the header row, comes first.
+        let ws = wb.add_worksheet_with_low_memory()?;
         ws.set_name(sheet_name(i))?;
         let mut cols = Columns::new(&spec);
-        for (j, (k, p)) in chunk.iter().enumerate() {
-            let mut cells = point_cells(k, p, st, &cal);
-            if banded {
-                let vf = value_format(st, k);
-                cells.extend([Cell::Num(p.target_min, vf), Cell::Num(p.target_max, vf)]);
-            }
-            cols.write_row(ws, row_index(j + 1), &cells)?;
-        }
         let columns: Vec<TableColumn> = cols
             .headers()
             .iter()
@@ -104,6 +99,14 @@ pub fn write_split(
             .set_style(TableStyle::Light9);
         // A table needs one data row, even an empty one.
         ws.add_table(0, 0, row_index(chunk.len().max(1)), cols.last(), &table)?;
+        for (j, (k, p)) in chunk.iter().enumerate() {
+            let mut cells = point_cells(k, p, st, &cal);
+            if banded {
+                let vf = value_format(st, k);
+                cells.extend([Cell::Num(p.target_min, vf), Cell::Num(p.target_max, vf)]);
+            }
+            cols.write_row(ws, row_index(j + 1), &cells)?;
+        }
         cols.apply_widths(ws)?;
         ws.set_freeze_panes(1, 0)?;
         print_setup(ws, 0)?;

@@ -237,8 +237,7 @@ fn write_item(
         Value::Date(d, fmt) => write_date(ws, row, span.first, *d, fmt)?,
     }
     if let Some(note) = &it.note {
-        let n = table::note(note).set_width(320).set_height(110);
-        ws.insert_note(row, span.first, &n)?;
+        ws.insert_note(row, span.first, &super::cells::note(note))?;
     }
     Ok(height)
 }

@@ -3,9 +3,7 @@ The Lead-Lag sheet: which leading indicators really lead. The pairs table (most
 convincing first, by q), a plain-words note on each significant pair, and beside it the
 r-by-lag grid coloured red–white–blue from −1 to +1, with a short guide to reading it.
 */
-use rust_xlsxwriter::{
-    ConditionalFormat3ColorScale, ConditionalFormatType, Note, Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{ConditionalFormat3ColorScale, ConditionalFormatType, Worksheet, XlsxError};
 
 use super::cells::{print_setup, write_text, Cell, Columns};
 use super::reasons::fmt_p;
@@ -126,7 +124,7 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
         cols.write_row(ws, row, &cells)?;
         if c.significant {
             if let Some(s) = pair_sentence(c) {
-                ws.insert_note(row, 11, &Note::new(s).set_author("kpilens"))?;
+                ws.insert_note(row, 11, &super::cells::note(&s))?;
             }
         }
         for l in &c.r_by_lag {

@@ -13,7 +13,7 @@ use crate::analysis::Results;
 const SECTIONS: [(&str, &[&str]); 8] = [
     ("How to read this report", &[
         "Summary: one row per KPI with its latest value against target, the trend, the process signals and the recommended action. Hover over a coloured cell to read why it has that colour.",
-        "KPI sheets: the chart of each KPI with its centre line and natural process limits, and the table behind it; signal cells carry a note naming the rule.",
+        "KPI sheets: the chart of each KPI with its centre line and natural process limits, and the table behind it; signal cells carry a note naming the rule. One period past the data, a diamond marks the next-period forecast and two dashes its natural range.",
         "Targets, Lead-Lag and Re-evaluation are for the quarterly review; Data Quality lists every problem found in the inputs; Data shows every value analysed and the row it came from.",
     ]),
     ("Status (red / amber / green)", &[
@@ -31,6 +31,7 @@ const SECTIONS: [(&str, &[&str]); 8] = [
     ]),
     ("Suggested targets", &[
         "From the KPI's own baseline (the latest segment of its chart, or the whole window): conservative = the mean, realistic = the 75th percentile (25th for lower-is-better), stretch = the 90th (10th). If the trend is improving, the realistic target is at least the forecast. All are kept within the KPI's natural bounds.",
+        "Forecast of the next period: the Theil–Sen trend line carried one period on when the trend is significant, else the centre line of the latest segment (the window mean without limits); its natural range is the forecast ± 2.66 × the average moving range. Each suggested number on the Targets sheet carries a note saying which rule produced it.",
         "Realism of the current target: unrealistic (assurance fail), too easy (assurance pass, or met in every one of at least 6 periods), stretching (met less than half the time), achievable, or unknown (too little history).",
     ]),
     ("Leading and lagging indicators", &[

@@ -108,7 +108,7 @@ fn add_sheets(
     st: &Styles,
     options: &ReportOptions,
 ) -> Result<(), XlsxError> {
-    summary::write(wb.add_worksheet(), r, st)?;
+    summary::write(wb.add_worksheet(), r, st, options.max_charts)?;
     kpi_sheet::write_all(wb, r, st, options.max_charts)?;
     plans::write_targets(wb.add_worksheet(), r, st)?;
     leadlag::write(wb.add_worksheet(), r, st)?;

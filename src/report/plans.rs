@@ -4,9 +4,9 @@ The quarterly-review sheets. **Targets**: per KPI the current target, how it has
 next-period forecast and the rationale. **Re-evaluation**: per KPI its health flags in
 words and the one action that follows, decisions first, with the quarterly checklist.
 */
-use rust_xlsxwriter::{Note, Worksheet, XlsxError};
+use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::cells::{print_setup, write_text, Cell, Columns};
+use super::cells::{note, print_setup, row_index, write_text, Cell, Columns};
 use super::{reasons, value_format, words, Styles};
 use crate::analysis::health::Action;
 use crate::analysis::targets::Realism;
@@ -31,7 +31,10 @@ const TARGET_COLUMNS: [(&str, usize); 15] = [
     ("Rationale", 70),
 ];
 const REALISM_COL: u16 = 5;
-const REALISTIC_COL: u16 = 9;
+/// Baseline, then median, conservative, realistic and stretch.
+const BASELINE_COL: u16 = 6;
+const FORECAST_COL: u16 = 11;
+const RATIONALE_COL: usize = 14;
 
 pub fn realism_label(r: Realism) -> &'static str {
     match r {
@@ -118,19 +121,28 @@ pub fn write_targets(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(),
             Cell::text(t.rationale.as_str(), &st.wrap),
         ];
         cols.write_row(ws, row, &cells)?;
-        ws.insert_note(
-            row,
-            REALISM_COL,
-            &Note::new(realism_reason(k)).set_author("kpilens"),
-        )?;
-        if t.realistic.is_some() {
-            ws.insert_note(
-                row,
-                REALISTIC_COL,
-                &Note::new(t.rationale.as_str()).set_author("kpilens"),
-            )?;
+        ws.insert_note(row, REALISM_COL, &note(&realism_reason(k)))?;
+        // Each suggested number says which rule produced it.
+        let why = &t.reasons;
+        for (col, text) in [
+            (BASELINE_COL, &why.baseline),
+            (BASELINE_COL + 1, &why.median),
+            (BASELINE_COL + 2, &why.conservative),
+            (BASELINE_COL + 3, &why.realistic),
+            (BASELINE_COL + 4, &why.stretch),
+        ] {
+            if !text.is_empty() {
+                ws.insert_note(row, col, &note(text))?;
+            }
+        }
+        if f.value.is_some() {
+            ws.insert_note(row, FORECAST_COL, &note(&reasons::forecast_reason(k)))?;
         }
         row += 1;
+    }
+    for (i, k) in r.kpis.iter().enumerate() {
+        let row = header + 1 + row_index(i);
+        cols.fit_row(ws, row, RATIONALE_COL, &k.targets.rationale)?;
     }
     cols.apply_widths(ws)?;
     ws.set_freeze_panes(header + 1, 1)?;
@@ -174,6 +186,8 @@ const REVIEW_COLUMNS: [(&str, usize); 5] = [
     ("Realism", 12),
 ];
 
+const FLAGS_COL: usize = 3;
+
 const CHECKLIST: [&str; 6] = [
     "Quarterly checklist for each KPI:",
     "1. Is it still tied to an objective someone cares about this year?",
@@ -202,8 +216,14 @@ pub fn write_reevaluation(ws: &mut Worksheet, r: &Results, st: &Styles) -> Resul
     // Decisions first (the action order of methods.md §8), stable within an action.
     kpis.sort_by_key(|k| k.health.action as u8);
     let mut row = header + 1;
+    let mut wrapped = Vec::new();
     for k in kpis {
         let flags: Vec<&str> = k.health.flags.iter().map(|f| flag_words(f)).collect();
+        let flags = if flags.is_empty() {
+            "none".to_string()
+        } else {
+            flags.join("; ")
+        };
         let action_fmt = match k.health.action {
             Action::RetireOrFixData | Action::Improve => &st.mdc_orange,
             Action::Retarget | Action::Review => &st.status_amber,
@@ -213,18 +233,15 @@ pub fn write_reevaluation(ws: &mut Worksheet, r: &Results, st: &Styles) -> Resul
             Cell::text(k.def.name.as_str(), &st.text),
             Cell::text(k.def.owner.as_deref().unwrap_or(""), &st.text),
             Cell::text(action_words(k.health.action), action_fmt),
-            Cell::text(
-                if flags.is_empty() {
-                    "none".to_string()
-                } else {
-                    flags.join("; ")
-                },
-                &st.wrap,
-            ),
+            Cell::text(flags.clone(), &st.wrap),
             Cell::text(realism_label(k.targets.realism), &st.text),
         ];
         cols.write_row(ws, row, &cells)?;
+        wrapped.push((row, flags));
         row += 1;
+    }
+    for (row, flags) in &wrapped {
+        cols.fit_row(ws, *row, FLAGS_COL, flags)?;
     }
     cols.apply_widths(ws)?;
     ws.set_freeze_panes(header + 1, 1)?;

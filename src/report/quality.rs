@@ -6,7 +6,7 @@ reader can go straight to the cell that needs fixing.
 */
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::cells::{print_setup, row_index, wrapped_height, write_text, Cell, Columns};
+use super::cells::{print_setup, row_index, write_text, Cell, Columns};
 use super::Styles;
 use crate::analysis::{Finding, Results};
 
@@ -35,11 +35,8 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
     for (i, f) in findings.iter().enumerate() {
         cols.write_row(ws, row_index(i + 1), &cells(f, st))?;
     }
-    let width = cols.width(MESSAGE_COL);
     for (i, f) in findings.iter().enumerate() {
-        if let Some(height) = wrapped_height(&f.message, width) {
-            ws.set_row_height(row_index(i + 1), height)?;
-        }
+        cols.fit_row(ws, row_index(i + 1), MESSAGE_COL, &f.message)?;
     }
     if findings.is_empty() {
         write_text(ws, 1, MESSAGE_COL as u16, NO_FINDINGS, &st.text)?;

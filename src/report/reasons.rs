@@ -36,12 +36,7 @@ pub fn trend_reason(k: &KpiResult) -> String {
             t.n
         );
     };
-    let unit = k.def.unit.as_deref();
-    let slope = if sen >= 0.0 {
-        format!("+{}", fmt_value(sen, unit))
-    } else {
-        format!("−{}", fmt_value(-sen, unit))
-    };
+    let slope = signed(sen, k.def.unit.as_deref());
     let verdict = match a {
         Assessment::Improving => "a significant trend in the good direction → improving",
         Assessment::Deteriorating => "a significant trend in the wrong direction → deteriorating",
@@ -54,6 +49,15 @@ pub fn trend_reason(k: &KpiResult) -> String {
         grain_word(k),
         t.n
     )
+}
+
+/// A change with its sign: "+2.1", "−0.4%".
+fn signed(v: f64, unit: Option<&str>) -> String {
+    if v >= 0.0 {
+        format!("+{}", fmt_value(v, unit))
+    } else {
+        format!("−{}", fmt_value(-v, unit))
+    }
 }
 
 /// p-values as people read them: 3 significant digits, "< 0.001" below that.
@@ -150,4 +154,51 @@ pub fn assurance_reason(k: &KpiResult) -> String {
         Some(Assurance::HitAndMiss) => format!("{target} lies within the {limits}: the process will meet it some periods and miss it in others → hit and miss."),
         None => "No assurance.".into(),
     }
+}
+
+/// How the next-period forecast and its range were made: "The Theil–Sen trend line
+/// (+2.1 per month) carried one month on; range ± 2.66 × the average moving range
+/// (3.4)."
+pub fn forecast_reason(k: &KpiResult) -> String {
+    let f = &k.forecast;
+    let Some(v) = f.value else {
+        return "No forecast: the window has no values.".into();
+    };
+    let unit = k.def.unit.as_deref();
+    let grain = grain_word(k);
+    let trending = matches!(
+        k.trend.direction,
+        Some(TrendDirection::Up | TrendDirection::Down)
+    );
+    let seg = k.spc.latest().filter(|s| s.cl.is_some());
+    let point = match (trending, k.trend.sen_slope) {
+        (true, Some(slope)) => format!(
+            "The Theil–Sen trend line ({} per {grain}) carried one {grain} on: {}",
+            signed(slope, unit),
+            fmt_value(v, unit)
+        ),
+        _ if seg.is_some() => format!(
+            "No significant trend, so the centre line of the latest segment: {}",
+            fmt_value(v, unit)
+        ),
+        _ => format!(
+            "No significant trend and no process limits, so the mean of the window: {}",
+            fmt_value(v, unit)
+        ),
+    };
+    let range = match (f.low, f.high, seg.and_then(|s| s.mr_bar)) {
+        (Some(lo), Some(hi), Some(m)) => format!(
+            ". Natural range {} – {}: the forecast ∓ 2.66 × the average moving range ({}){}.",
+            fmt_value(lo, unit),
+            fmt_value(hi, unit),
+            fmt_value(m, unit),
+            if k.def.lower_bound.is_some() || k.def.upper_bound.is_some() {
+                ", inside the KPI's bounds"
+            } else {
+                ""
+            }
+        ),
+        _ => ". No natural range: the KPI has no process limits yet.".into(),
+    };
+    point + &range
 }

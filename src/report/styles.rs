@@ -79,6 +79,8 @@ pub struct Styles {
     pub mdc_orange: Format,
     /// Common cause / hit and miss / neutral.
     pub mdc_grey: Format,
+    /// The status cell of a forecast row: not an observation, so italic and muted.
+    pub forecast: Format,
 }
 
 fn base() -> Format {
@@ -158,6 +160,10 @@ impl Styles {
             p: base().set_num_format("0.0000"),
             mdc_orange: fill(0xF8CBAD, 0x843C0C),
             mdc_grey: fill(0xE7E6E6, MUTED),
+            forecast: base()
+                .set_italic()
+                .set_font_color(Color::RGB(MUTED))
+                .set_indent(1),
         }
     }
 
@@ -226,6 +232,8 @@ pub mod chart_color {
     pub const CENTRE: u32 = 0x7F7F7F;
     pub const LIMIT: u32 = 0xC00000;
     pub const SIGNAL: u32 = 0xED7D31;
+    /// The forecast and its range: a lighter shade of the values' blue.
+    pub const FORECAST: u32 = 0x5B9BD5;
 }
 
 impl Styles {

@@ -6,7 +6,7 @@ status. Each status cell is filled red/amber/green/grey and carries a note sayin
 */
 use std::borrow::Cow;
 
-use rust_xlsxwriter::{Note, Sparkline, SparklineType, Url, Worksheet, XlsxError};
+use rust_xlsxwriter::{Sparkline, SparklineType, Url, Worksheet, XlsxError};
 
 use super::cells::{print_setup, write_text, Cell, Columns};
 use super::{data, plans, reasons, value_format, words, Styles};
@@ -32,7 +32,7 @@ const COLUMNS: [(&str, usize); 20] = [
     ("Variation", 14),
     ("Assurance", 13),
     ("Sparkline", 18),
-    ("Action", 28),
+    ("Action", 42),
     ("Grain", 8),
     ("Observations", 12),
     ("First period", 12),
@@ -46,10 +46,17 @@ const ASSURANCE_COL: u16 = 13;
 const SPARKLINE_COL: u16 = 14;
 const ACTION_COL: u16 = 15;
 
-pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
+/// Write the Summary; `max_charts` is `--max-charts`, said in the title block when
+/// some KPI sheets go without charts.
+pub fn write(
+    ws: &mut Worksheet,
+    r: &Results,
+    st: &Styles,
+    max_charts: usize,
+) -> Result<(), XlsxError> {
     ws.set_name("Summary")?;
     write_text(ws, 0, 0, &r.title, &st.title)?;
-    let lines = title_block(r);
+    let lines = title_block(r, max_charts);
     let mut row = 1;
     for line in &lines {
         write_text(ws, row, 0, line, &st.subtitle)?;
@@ -93,7 +100,7 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
                 (ASSURANCE_COL, reasons::assurance_reason(k)),
                 (ACTION_COL, action_reason(k)),
             ] {
-                ws.insert_note(row, col, &Note::new(text).set_author("kpilens"))?;
+                ws.insert_note(row, col, &super::cells::note(&text))?;
             }
             if let Some((first, last)) = data_rows.get(&k.def.name).copied() {
                 let spark = Sparkline::new()
@@ -111,11 +118,16 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
     ws.set_freeze_panes(header_row + 1, 1)?;
     ws.autofilter(header_row, 0, last_row, cols.last())?;
     print_setup(ws, header_row)?;
+    // Printed, the page holds the columns report.md names (KPI … Action); grain,
+    // observations and span stay on screen for filtering. Twenty columns on one page
+    // width would print too small to read.
+    ws.set_print_area(0, 0, last_row, ACTION_COL)?;
     Ok(())
 }
 
-/// The lines under the title: as-of, period, rules, inputs, tool, counts.
-fn title_block(r: &Results) -> Vec<String> {
+/// The lines under the title: as-of, period, rules, inputs, tool, counts, and
+/// whether some KPI sheets have no charts.
+fn title_block(r: &Results, max_charts: usize) -> Vec<String> {
     let period = match r.period {
         None => "auto: each KPI at its own grain".to_string(),
         Some(g) => g.as_str().to_string(),
@@ -131,7 +143,7 @@ fn title_block(r: &Results) -> Vec<String> {
             }
         })
         .collect();
-    vec![
+    let mut lines = vec![
         format!("As of {}", r.as_of.format("%Y-%m-%d")),
         format!(
             "Period: {period}; window: {}",
@@ -141,7 +153,16 @@ fn title_block(r: &Results) -> Vec<String> {
         format!("Inputs: {}", inputs.join("; ")),
         format!("kpilens {}", crate::VERSION),
         counts_line(r),
-    ]
+    ];
+    if r.kpis.len() > max_charts {
+        lines.push(format!(
+            "Charts are drawn for the first {} of {} (--max-charts {max_charts}); the other {} have their tables only.",
+            words::plural(max_charts, "KPI", "KPIs"),
+            r.kpis.len(),
+            words::plural(r.kpis.len() - max_charts, "KPI sheet", "KPI sheets"),
+        ));
+    }
+    lines
 }
 
 fn rules_name(rules: Rules) -> &'static str {

@@ -472,5 +472,80 @@ fn targets_and_reevaluation_sheets_read_back() {
     );
 }
 
+/// One part of a written workbook, as text.
+fn part(path: &Path, name: &str) -> String {
+    use std::io::Read as _;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).expect("open")).expect("zip");
+    let mut text = String::new();
+    zip.by_name(name)
+        .expect("part")
+        .read_to_string(&mut text)
+        .expect("utf-8");
+    text
+}
+
+/// The text between the first `open` and the following `close`.
+fn section<'a>(xml: &'a str, open: &str, close: &str) -> &'a str {
+    let start = xml.find(open).expect("section start");
+    let end = start + xml[start..].find(close).expect("section end");
+    &xml[start..end]
+}
+
+/// The value of attribute `name` in the start tag `tag`.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    Some(&tag[start..start + tag[start..].find('"')?])
+}
+
+/// The fill colour (ARGB) of cell `cell` ("I10") of a worksheet part, followed through
+/// its style index to `cellXfs` and `fills` in the styles part.
+fn fill_of(sheet_xml: &str, styles_xml: &str, cell: &str) -> Option<String> {
+    let at = sheet_xml.find(&format!("<c r=\"{cell}\""))?;
+    let tag = &sheet_xml[at..at + sheet_xml[at..].find('>')?];
+    let xf: usize = attribute(tag, "s")?.parse().ok()?;
+    let xfs = section(styles_xml, "<cellXfs", "</cellXfs>");
+    let xf_tag = xfs.split("<xf ").nth(xf + 1)?;
+    let fill: usize = attribute(&format!(" {xf_tag}"), "fillId")?.parse().ok()?;
+    let fills = section(styles_xml, "<fills", "</fills>");
+    let fill_xml = fills.split("<fill>").nth(fill + 1)?;
+    let colour = fill_xml.find("<fgColor ")?;
+    attribute(&fill_xml[colour..], "rgb").map(str::to_string)
+}
+
+#[test]
+fn summary_parts_carry_status_fills_sparklines_and_notes() {
+    let (_dir, path) = written(&sample());
+    let sum = sheet(&path, "Summary");
+    let header = row_of(&sum, "KPI");
+    let sheet_xml = part(&path, "xl/worksheets/sheet1.xml");
+    let styles_xml = part(&path, "xl/styles.xml");
+    // Excel rows are 1-based: the red KPI two rows under the header, the KPI without a
+    // target under "Other" two further down.
+    let red = format!("I{}", header + 3);
+    let none = format!("I{}", header + 5);
+    assert_eq!(
+        fill_of(&sheet_xml, &styles_xml, &red).as_deref(),
+        Some("FFFFC7CE")
+    );
+    assert_eq!(
+        fill_of(&sheet_xml, &styles_xml, &none).as_deref(),
+        Some("FFEDEDED")
+    );
+    // A sparkline per KPI row that has data, drawn from the Data sheet's values.
+    assert!(sheet_xml.contains("<x14:sparklineGroup"));
+    for row in [header + 3, header + 5] {
+        let cell = format!("<xm:sqref>O{row}</xm:sqref>");
+        assert!(sheet_xml.contains(&cell), "no sparkline in O{row}");
+    }
+    assert!(sheet_xml.contains("<xm:f>Data!"));
+    // The status cell's note says why.
+    let comments = part(&path, "xl/comments1.xml");
+    assert!(
+        comments.contains("vs target 35.0%") && comments.contains("→ red"),
+        "{comments}"
+    );
+}
+
 /// The KPI sheets' tests live in their own file to keep this one short.
 mod kpi_sheet;

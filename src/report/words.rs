@@ -5,6 +5,8 @@ carries a sentence saying why. Only wording lives here: the numbers come from `R
 */
 use crate::analysis::{KpiResult, Status};
 use crate::model::kpi::Direction;
+pub use crate::model::units::fmt_value;
+use crate::model::units::{is_percent, trim_zeros};
 
 /// "1 KPI", "3 KPIs".
 pub fn plural(n: usize, one: &str, many: &str) -> String {
@@ -24,62 +26,12 @@ pub fn status_label(status: Option<Status>) -> &'static str {
     }
 }
 
-/// A number as a reader would say it, in the KPI's unit: `93.1%`, `1,234,568`,
-/// `12.35`, `0.0123`.
-pub fn fmt_value(v: f64, unit: Option<&str>) -> String {
-    if !v.is_finite() {
-        return "n/a".into();
-    }
-    if is_percent(unit) {
-        return format!("{:.1}%", v * 100.0);
-    }
-    let a = v.abs();
-    let s = if a >= 1000.0 {
-        thousands(a)
-    } else if a >= 1.0 || a == 0.0 {
-        trim_zeros(format!("{a:.2}"))
-    } else {
-        // Three significant digits for small values.
-        let decimals = (2 - a.log10().floor() as i32).clamp(2, 12) as usize;
-        trim_zeros(format!("{a:.decimals$}"))
-    };
-    if v < 0.0 && s != "0" {
-        format!("-{s}")
-    } else {
-        s
-    }
-}
-
 /// A difference between two values of the KPI: percentage points for percent KPIs.
 pub fn fmt_gap(v: f64, unit: Option<&str>) -> String {
     if is_percent(unit) && v.is_finite() {
         format!("{:.1} pts", v * 100.0)
     } else {
         fmt_value(v, unit)
-    }
-}
-
-fn is_percent(unit: Option<&str>) -> bool {
-    unit.map(str::trim) == Some("%")
-}
-
-fn thousands(a: f64) -> String {
-    let digits = format!("{a:.0}");
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
-fn trim_zeros(s: String) -> String {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
     }
 }
 

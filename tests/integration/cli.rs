@@ -169,6 +169,23 @@ fn config_errors_name_key_and_line() {
         "{}",
         o.stderr
     );
+    // Errors found after parsing name the line too.
+    let (o, _d) = Run::new()
+        .file("a.csv", GOOD)
+        .file(
+            "k.toml",
+            "[[kpi]]\nname = \"A\"\ndirection = \"range\"\ntarget_min = 5\ntarget_max = 2\n",
+        )
+        .args(["report", "a.csv", "-c", "k.toml"])
+        .run();
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("k.toml, line 4")
+            && o.stderr
+                .contains("target_min (5) is greater than target_max (2)"),
+        "{}",
+        o.stderr
+    );
     let (o, _d) = Run::new()
         .file("a.csv", GOOD)
         .args(["report", "a.csv", "-c", "missing.toml"])

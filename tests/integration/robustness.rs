@@ -222,6 +222,51 @@ fn merged_title_and_cached_formula_errors() {
 }
 
 #[test]
+fn formulas_without_a_saved_result_are_named_not_read_as_values() {
+    let mut wb = Workbook::new();
+    let ws = long_sheet(&mut wb);
+    for (r, month) in [(1, "2024-01-01"), (2, "2024-02-01"), (3, "2024-03-01")] {
+        ws.write(r, 0, month).unwrap();
+        ws.write(r, 1, "Yield").unwrap();
+    }
+    ws.write(1, 2, 0.5).unwrap();
+    ws.write_formula(2, 2, "=C2+0.1").unwrap();
+    ws.write(3, 2, 0.7).unwrap();
+    // rust_xlsxwriter saves 0 as the formula's result; a generator that does not
+    // calculate saves none.
+    let bytes = rezip(&wb.save_to_buffer().unwrap(), |name, text| {
+        if name.starts_with("xl/worksheets/") {
+            text.replace("</f><v>0</v>", "</f>")
+        } else {
+            text
+        }
+    });
+    let (json, _, _) = Run::new()
+        .file("f.xlsx", bytes)
+        .report_json(&["f.xlsx"], &[]);
+    assert_eq!(
+        values(&json, "Yield"),
+        vec![
+            ("2024-01-01".to_string(), 0.5),
+            ("2024-03-01".to_string(), 0.7)
+        ]
+    );
+    let f = finding(&json, "formula_without_value");
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(f["file"], "f.xlsx");
+    assert_eq!(f["sheet"], "Sheet1");
+    assert_eq!(
+        (f["row"].as_u64(), f["column"].as_str()),
+        (Some(3), Some("C"))
+    );
+    assert_eq!(
+        f["message"],
+        "1 formula cell(s) have no saved result and were read as missing: C3; open the \
+         file in Excel or LibreOffice, save it (which calculates the formulas) and run again"
+    );
+}
+
+#[test]
 fn zip_bomb_is_refused() {
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()

@@ -196,3 +196,56 @@ fn config_targets_and_sum_aggregation() {
     assert_eq!(s["latest"]["status"], "green");
     assert_eq!(s["series"][0]["status"], "red");
 }
+
+/// Forecasts, suggested targets and realism of nine KPIs, each exercising one rule of
+/// methods.md §6, against numpy/scipy/pymannkendall (scripts/targets_fixtures.py wrote
+/// the inputs and expected.json).
+#[test]
+fn forecasts_and_suggested_targets_match_the_independent_computation() {
+    let expected: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/targets/expected.json"))
+            .expect("expected.json");
+    let (json, _, _) = Run::new()
+        .fixture("targets/series.csv")
+        .fixture("targets/kpis.toml")
+        .report_json(&["targets/series.csv"], &["-c", "targets/kpis.toml"]);
+    let close = |what: &str, got: &serde_json::Value, want: &serde_json::Value| match (
+        got.as_f64(),
+        want.as_f64(),
+    ) {
+        (Some(g), Some(w)) => assert!(
+            (g - w).abs() <= 1e-9 * w.abs().max(1.0),
+            "{what}: kpilens {g}, expected {w}"
+        ),
+        _ => assert_eq!(got, want, "{what}"),
+    };
+    let cases = expected.as_object().expect("cases");
+    assert_eq!(cases.len(), 9);
+    for (name, want) in cases {
+        let k = kpi(&json, name);
+        assert_eq!(
+            k["trend"]["direction"].as_str().unwrap_or("flat"),
+            want["trend_direction"],
+            "{name}: trend direction"
+        );
+        assert_eq!(
+            k["spc"]["assurance"], want["assurance"],
+            "{name}: assurance"
+        );
+        for field in ["period", "value", "low", "high"] {
+            let what = format!("{name}: forecast.{field}");
+            close(&what, &k["forecast"][field], &want["forecast"][field]);
+        }
+        for field in [
+            "baseline",
+            "median",
+            "conservative",
+            "realistic",
+            "stretch",
+            "realism",
+        ] {
+            let what = format!("{name}: targets.{field}");
+            close(&what, &k["targets"][field], &want["targets"][field]);
+        }
+    }
+}

@@ -269,7 +269,11 @@ pub fn headline<'a>(k: &'a KpiResult, st: &'a Styles, cal: &Calendar) -> Vec<Ite
         },
         item("Current limits", limits),
         rebase,
-        item("Forecast next period", forecast_words(k, cal)),
+        Item {
+            label: "Forecast next period",
+            value: forecast_words(k, cal),
+            note: Some(reasons::forecast_reason(k)),
+        },
         Item {
             label: "Suggested targets",
             value: suggestion_words(k),

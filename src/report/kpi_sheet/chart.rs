@@ -2,8 +2,9 @@
 The two charts of a KPI sheet, drawn from the table's columns so they always agree with
 the numbers beside them: a process behaviour chart (values with markers, the target or
 its band, the centre line and dashed natural process limits — per row, so a rebased
-segment shows as a step — and the signal points as orange markers) and a small chart of
-the moving ranges with their upper range limit. Empty cells are gaps, never zeros.
+segment shows as a step — the signal points as orange markers, and one period past the
+window the forecast as a diamond between dashes at its natural range) and a small chart
+of the moving ranges with their upper range limit. Empty cells are gaps, never zeros.
 */
 use rust_xlsxwriter::{
     Chart, ChartAxisDateUnitType, ChartEmptyCells, ChartFont, ChartFormat, ChartLegendPosition,
@@ -32,6 +33,8 @@ enum Look {
     Line(u32, ChartLineDashType),
     /// Markers only.
     Points,
+    /// One marker only, of a kind and colour (the forecast and its range).
+    Marker(ChartMarkerType, u8, u32),
 }
 
 /// Insert both charts with their top-left corner at (`row`, `col`).
@@ -67,7 +70,24 @@ pub fn insert(
     plot.add(&mut main, Col::Unpl, Look::Line(chart_color::LIMIT, dash));
     plot.add(&mut main, Col::Lnpl, Look::Line(chart_color::LIMIT, dash));
     plot.add(&mut main, Col::SignalValue, Look::Points);
+    // The next period: the forecast as a diamond between dashes at its natural range.
+    let forecast = chart_color::FORECAST;
+    plot.add(
+        &mut main,
+        Col::Forecast,
+        Look::Marker(ChartMarkerType::Diamond, 9, forecast),
+    );
+    for range in [Col::ForecastHigh, Col::ForecastLow] {
+        plot.add(
+            &mut main,
+            range,
+            Look::Marker(ChartMarkerType::LongDash, 9, forecast),
+        );
+    }
     plot.finish(&mut main, "Process behaviour chart", number, MAIN);
+    if let Some(min) = axis_floor(k) {
+        main.y_axis().set_min(min);
+    }
     ws.insert_chart(row, col, &main)?;
 
     // A single observation has no moving range: then there is no second chart.
@@ -126,6 +146,9 @@ impl Plot<'_> {
             Col::Url => any(&|p| seg(p, |s| s.url)),
             Col::Mr => any(&|p| p.mr),
             Col::SignalValue => any(&|p| p.value.filter(|_| !p.rules.is_empty())),
+            Col::Forecast => k.forecast.value.is_some_and(f64::is_finite),
+            Col::ForecastLow => k.forecast.low.is_some_and(f64::is_finite),
+            Col::ForecastHigh => k.forecast.high.is_some_and(f64::is_finite),
             _ => false,
         }
     }
@@ -174,6 +197,11 @@ impl Plot<'_> {
                     .set_format(ChartFormat::new().set_no_line())
                     .set_marker(&marker(ChartMarkerType::Circle, 9, chart_color::SIGNAL));
             }
+            Look::Marker(kind, size, color) => {
+                series
+                    .set_format(ChartFormat::new().set_no_line())
+                    .set_marker(&marker(kind, size, color));
+            }
         }
         true
     }
@@ -213,6 +241,42 @@ impl Plot<'_> {
     }
 }
 
+/// Where the value axis of the main chart starts when zero would squash the picture:
+/// for positive numbers whose spread is small next to their size (1.2M ± 0.3M, 95% ±
+/// 3%), a round number a little below everything drawn. `None` keeps Excel's automatic
+/// axis, which starts at zero.
+fn axis_floor(k: &KpiResult) -> Option<f64> {
+    let mut drawn: Vec<f64> = Vec::new();
+    for p in &k.series {
+        drawn.extend(
+            [p.value, p.target, p.target_min, p.target_max]
+                .into_iter()
+                .flatten(),
+        );
+    }
+    for s in &k.spc.segments {
+        drawn.extend([s.cl, s.unpl, s.lnpl].into_iter().flatten());
+    }
+    drawn.extend(
+        [k.forecast.value, k.forecast.low, k.forecast.high]
+            .into_iter()
+            .flatten(),
+    );
+    let (lo, hi) = drawn
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(*v), hi.max(*v))
+        });
+    let spread = hi - lo;
+    if !(lo > 0.0 && spread > 0.0 && spread < 0.5 * hi) {
+        return None;
+    }
+    // A round step of the spread's order of magnitude, and a margin of a tenth of it.
+    let step = 10f64.powf(spread.log10().floor());
+    Some(((lo - 0.1 * spread) / step).floor() * step).filter(|m| *m > 0.0)
+}
+
 fn marker(kind: ChartMarkerType, size: u8, color: u32) -> ChartMarker {
     let mut m = ChartMarker::new();
     m.set_type(kind).set_size(size).set_format(
@@ -221,4 +285,30 @@ fn marker(kind: ChartMarkerType, size: u8, color: u32) -> ChartMarker {
             .set_border(ChartLine::new().set_color(color)),
     );
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::axis_floor;
+    use crate::analysis::testkit::{def, kpi, some};
+    use crate::model::kpi::Direction;
+
+    #[test]
+    fn the_value_axis_starts_near_the_data_only_when_zero_would_squash_it() {
+        // CL 1,241,667, mR̄ 40,000: limits 1,135,267 … 1,348,067 hold every value.
+        // Spread 212,800 → step 100,000; 1,135,267 − 21,280 = 1,113,987 → 1,100,000.
+        let tight = kpi(
+            &some(&[1.20e6, 1.25e6, 1.22e6, 1.28e6, 1.24e6, 1.26e6]),
+            def("Revenue", Direction::Higher),
+            None,
+        );
+        assert_eq!(axis_floor(&tight), Some(1_100_000.0));
+        // From 1 to 13 the spread is most of the top: the axis stays at zero.
+        let wide = kpi(
+            &some(&[1.0, 13.0, 4.0, 7.0, 2.0, 9.0]),
+            def("Calls", Direction::Higher),
+            None,
+        );
+        assert_eq!(axis_floor(&wide), None);
+    }
 }

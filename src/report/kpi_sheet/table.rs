@@ -3,16 +3,19 @@ The data table of a KPI sheet: one row per period of the analysis window with it
 value, target, gap, status, the limits of the segment it belongs to, its moving range
 and its signals. The charts draw from these columns, so a rebased segment shows as a
 step in the CL/UNPL/LNPL lines, and the "Signal value" column — the value only where a
-rule flagged the point — gives the signal markers their gaps.
+rule flagged the point — gives the signal markers their gaps. When there is a forecast,
+one more row after the window holds the next period with its forecast and natural range
+(status "Forecast"), so the chart can place them one period on.
 */
-use rust_xlsxwriter::{Note, Worksheet, XlsxError};
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::signals;
 use crate::analysis::attainment::{compare, Target};
 use crate::analysis::{KpiResult, Point, Status};
 use crate::model::kpi::Direction;
 use crate::model::period::{Calendar, Grain};
-use crate::report::cells::{row_index, Cell, Columns};
+use crate::report::cells::{note, row_index, Cell, Columns};
 use crate::report::{value_format, words, Styles};
 
 /// A column of the table.
@@ -34,6 +37,10 @@ pub enum Col {
     Url,
     Signals,
     SignalValue,
+    /// The next-period forecast and its natural range, on the row after the window.
+    Forecast,
+    ForecastLow,
+    ForecastHigh,
 }
 
 impl Col {
@@ -55,6 +62,9 @@ impl Col {
             Col::Url => ("URL", 12),
             Col::Signals => ("Signals", 28),
             Col::SignalValue => ("Signal value", 14),
+            Col::Forecast => ("Forecast", 14),
+            Col::ForecastLow => ("Forecast low", 14),
+            Col::ForecastHigh => ("Forecast high", 14),
         }
     }
 
@@ -73,6 +83,8 @@ impl Col {
             Col::Url => "Upper range limit: 3.268 × the average moving range. A moving range above it is a jump.",
             Col::Signals => "The signal rules that flagged this point; the note on each cell says why.",
             Col::SignalValue => "The value again, only at points with a signal (the chart's signal markers).",
+            Col::Forecast => "The next period's forecast (on the row after the window): the Theil–Sen trend line carried one period on, or the centre line when there is no trend.",
+            Col::ForecastLow | Col::ForecastHigh => "The forecast's natural range: forecast ∓ 2.66 × the average moving range, inside the KPI's bounds. A value outside it next period would be a signal.",
             _ => return None,
         })
     }
@@ -82,8 +94,10 @@ impl Col {
 pub struct Table {
     pub cols: Vec<Col>,
     pub header_row: u32,
-    /// Number of data rows (one per period of the window).
+    /// Number of data rows: one per period of the window, and the forecast row.
     pub len: u32,
+    /// The period and value of the forecast row, when there is a forecast.
+    forecast: Option<(NaiveDate, f64)>,
 }
 
 impl Table {
@@ -109,10 +123,18 @@ impl Table {
             Col::Signals,
             Col::SignalValue,
         ]);
+        let forecast = k.forecast.period.zip(k.forecast.value);
+        if forecast.is_some() {
+            cols.push(Col::Forecast);
+            if k.forecast.low.is_some() || k.forecast.high.is_some() {
+                cols.extend([Col::ForecastLow, Col::ForecastHigh]);
+            }
+        }
         Table {
             cols,
             header_row,
-            len: row_index(k.series.len()),
+            len: row_index(k.series.len() + usize::from(forecast.is_some())),
+            forecast,
         }
     }
 
@@ -153,7 +175,7 @@ impl Table {
             };
             ws.write_string_with_format(self.header_row, c, col.spec().0, header)?;
             if let Some(text) = col.explanation() {
-                ws.insert_note(self.header_row, c, &note(text).set_width(260))?;
+                ws.insert_note(self.header_row, c, &note(text))?;
             }
         }
         let notes = signals::notes(k, cal);
@@ -171,8 +193,26 @@ impl Table {
                     .get(&p.period)
                     .cloned()
                     .unwrap_or_else(|| format!("{}: flagged here", p.rules.join(", ")));
-                ws.insert_note(row, c, &signal_note(&text))?;
+                ws.insert_note(row, c, &note(&text))?;
             }
+        }
+        if let Some((period, _)) = self.forecast {
+            let row = self.first_row() + row_index(k.series.len());
+            let vf = value_format(st, k);
+            let cells: Vec<Cell> = self
+                .cols
+                .iter()
+                .map(|c| match c {
+                    Col::Period => Cell::Date(Some(period), st.date(k.grain)),
+                    Col::Label => Cell::text(cal.label(period, k.grain), &st.text),
+                    Col::Status => Cell::text("Forecast", &st.forecast),
+                    Col::Forecast => Cell::Num(k.forecast.value, vf),
+                    Col::ForecastLow => Cell::Num(k.forecast.low, vf),
+                    Col::ForecastHigh => Cell::Num(k.forecast.high, vf),
+                    _ => Cell::Num(None, vf),
+                })
+                .collect();
+            cols.write_row(ws, row, &cells)?;
         }
         Ok(cols)
     }
@@ -206,6 +246,8 @@ impl Table {
             Col::Url => Cell::Num(seg.and_then(|s| s.url), vf),
             Col::Signals => Cell::text(p.rules.join(", "), &st.text_indent),
             Col::SignalValue => Cell::Num(p.value.filter(|_| !p.rules.is_empty()), vf),
+            // Only the forecast row has a forecast.
+            Col::Forecast | Col::ForecastLow | Col::ForecastHigh => Cell::Num(None, vf),
         }
     }
 }
@@ -217,21 +259,4 @@ fn gap(k: &KpiResult, p: &Point) -> Option<f64> {
     let target = Target::of(direction, p.target, p.target_min, p.target_max)?;
     // The tolerance only decides amber vs red, not the gap.
     compare(p.value?, target, direction, 0.0).gap
-}
-
-/// A note by kpilens, without the author line Excel would put above the text.
-pub fn note(text: &str) -> Note {
-    Note::new(text)
-        .set_author("kpilens")
-        .add_author_prefix(false)
-}
-
-/// A note sized to its text: about 48 characters per line at 320 pixels.
-fn signal_note(text: &str) -> Note {
-    let lines: usize = text
-        .lines()
-        .map(|l| l.chars().count().div_ceil(48).max(1))
-        .sum();
-    let height = u32::try_from(lines.min(24)).unwrap_or(24) * 16 + 16;
-    note(text).set_width(320).set_height(height.max(60))
 }

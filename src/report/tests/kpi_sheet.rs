@@ -10,6 +10,7 @@ use calamine::{open_workbook_auto, Data, DataType, Reader};
 use super::{created, d, kpi, point, row_of, s, sample, sheet, written};
 use crate::analysis::process::{Segment, Signal, Spc};
 use crate::analysis::spc::Side;
+use crate::analysis::targets::Forecast;
 use crate::analysis::{KpiResult, Latest, Results, Status};
 use crate::model::kpi::{Direction, KpiDef};
 use crate::report::{build_workbook_with, sheet_names, ReportOptions};
@@ -143,6 +144,12 @@ fn shifted() -> KpiResult {
         suggested_rebase: Some(d(2024, 8)),
         ..Spc::default()
     };
+    k.forecast = Forecast {
+        period: Some(d(2025, 1)),
+        value: Some(5.4),
+        low: Some(4.07),
+        high: Some(6.73),
+    };
     k
 }
 
@@ -150,6 +157,18 @@ fn with_shifted() -> Results {
     let mut r = sample();
     r.kpis.push(shifted());
     r
+}
+
+/// The text of one part of the written file.
+fn part(path: &Path, name: &str) -> String {
+    let file = std::fs::File::open(path).expect("open");
+    let mut zip = zip::ZipArchive::new(file).expect("zip");
+    let mut text = String::new();
+    zip.by_name(name)
+        .expect("part")
+        .read_to_string(&mut text)
+        .expect("utf-8");
+    text
 }
 
 /// The text of every `xl/comments*.xml` part and the names of all parts.
@@ -263,4 +282,61 @@ fn charts_stop_at_the_limit() {
         .filter_map(|(_, _, v)| v.get_string())
         .any(|t| t.starts_with("No charts on this sheet") && t.contains("--max-charts 1"));
     assert!(said);
+    // …and the Summary says so under its counts.
+    let summary = sheet(&path, "Summary");
+    let line = "Charts are drawn for the first 1 KPI of 3 (--max-charts 1); the other 2 KPI sheets have their tables only.";
+    assert!(summary
+        .used_cells()
+        .any(|(_, _, v)| v.get_string() == Some(line)));
+}
+
+#[test]
+fn the_forecast_follows_the_window_on_the_table_and_the_chart() {
+    let (_dir, path) = written(&with_shifted());
+    let ws = sheet(&path, "Defects (per 1k)");
+    let header = row_of(&ws, "Period");
+    let headers: Vec<_> = (12..15)
+        .map(|c| ws.get_value((header, c)).cloned())
+        .collect();
+    let expected = ["Forecast", "Forecast low", "Forecast high"];
+    assert_eq!(headers, expected.map(|h| Some(s(h))));
+    // Twelve months, then the forecast row.
+    let row = header + 13;
+    let date = ws.get_value((row, 0)).and_then(DataType::as_date);
+    assert_eq!(date, Some(d(2025, 1)));
+    assert!(matches!(ws.get_value((row, 1)), None | Some(Data::Empty)));
+    assert_eq!(ws.get_value((row, 4)), Some(&s("Forecast")));
+    assert_eq!(ws.get_value((row, 12)), Some(&Data::Float(5.4)));
+    assert_eq!(ws.get_value((row, 13)), Some(&Data::Float(4.07)));
+    assert_eq!(ws.get_value((row, 14)), Some(&Data::Float(6.73)));
+    // Only the forecast row has a forecast.
+    assert!(matches!(
+        ws.get_value((row - 1, 12)),
+        None | Some(Data::Empty)
+    ));
+
+    // The main chart plots the three forecast columns over the categories that run to
+    // the forecast row: a diamond and two dashes.
+    let (names, _) = parts(&path);
+    let chart = names
+        .iter()
+        .filter(|n| n.starts_with("xl/charts/chart"))
+        .map(|n| part(&path, n))
+        .find(|c| c.contains("Process behaviour chart") && c.contains("'Defects (per 1k)'!"))
+        .expect("the KPI's main chart");
+    let excel_row = row + 1;
+    for col in ["M", "N", "O"] {
+        let values = format!(
+            "'Defects (per 1k)'!${col}${}:${col}${excel_row}",
+            header + 2
+        );
+        assert!(chart.contains(&values), "no series {values}");
+    }
+    let categories = format!("'Defects (per 1k)'!$A${}:$A${excel_row}", header + 2);
+    assert!(
+        chart.contains(&categories),
+        "categories end before the forecast"
+    );
+    assert!(chart.contains(r#"<c:symbol val="diamond"/>"#));
+    assert!(chart.contains(r#"<c:symbol val="dash"/>"#));
 }
