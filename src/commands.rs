@@ -9,7 +9,7 @@ use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::analysis::{Results, Severity, Status};
+use crate::analysis::{Results, Severity};
 use crate::cli::{CheckArgs, InitArgs, ReportArgs};
 use crate::config::toml_str;
 use crate::error::{Error, Result};
@@ -43,24 +43,46 @@ pub fn report(args: &ReportArgs) -> Result<u8> {
             "--eml needs recipients: add `to = [\"someone@example.com\"]` under [email] in kpis.toml".into(),
         ));
     }
-    let progress = Progress::new(args.analysis.quiet);
-    progress.step("reading and analysing the inputs");
-    let results = crate::analyse(&args.input.inputs, &cfg)?;
-    progress.step("writing the workbook");
+    let extras = [
+        args.analysis.json.as_ref(),
+        args.suggest_targets.as_ref(),
+        args.summary.as_ref(),
+        args.eml.as_ref(),
+    ];
+    let stages = 3 + u64::from(extras.iter().any(Option::is_some));
+    let progress = Progress::new(args.analysis.quiet, stages);
+    progress.step(&format!(
+        "reading {}",
+        words_count(args.input.inputs.len(), "input")
+    ));
+    let ingested = crate::ingest::read_inputs(&args.input.inputs, &cfg.read)?;
+    progress.step("analysing the series");
+    let results = crate::analysis::analyse(ingested, &cfg)?;
+    progress.step(&format!(
+        "writing the workbook ({})",
+        words_count(results.kpis.len(), "KPI sheet")
+    ));
     let created = created(results.as_of);
     let options = report::ReportOptions {
         max_charts: args.max_charts,
     };
     report::write_workbook_with(&results, &args.output, created, &options)?;
+    let mut written = vec![args.output.clone()];
+    if stages > 3 {
+        progress.step("writing the other outputs");
+    }
     if let Some(json) = &args.analysis.json {
         let dest = (json.as_os_str() != "-").then_some(json.as_path());
         report::json::write_json(&results, dest)?;
+        written.extend(dest.map(Path::to_path_buf));
     }
     if let Some(path) = &args.suggest_targets {
         report::suggest::write(&results, path)?;
+        written.push(path.clone());
     }
     if let Some(path) = &args.summary {
         report::email::write_summary(&results, path)?;
+        written.push(path.clone());
     }
     if let Some(path) = &args.eml {
         let workbook =
@@ -71,29 +93,50 @@ pub fn report(args: &ReportArgs) -> Result<u8> {
         );
         let bytes = report::email::message(&results, &cfg.email, &workbook, &name, created)?;
         report::save_atomically(path, &bytes)?;
+        written.push(path.clone());
     }
     progress.done();
     if !args.analysis.quiet {
-        eprint!("{}", terminal_summary(&results, &args.output));
+        eprint!("{}", terminal_summary(&results, &written));
     }
     Ok(0)
 }
 
-/// A spinner on stderr naming the current stage — only on a terminal and without
-/// `--quiet`, so logs and pipes stay clean.
+/// "1 input", "3 inputs".
+fn words_count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+const PROGRESS_TEMPLATE: &str = "{spinner} [{bar:20}] {pos}/{len} {msg} ({elapsed})";
+
+/// A progress bar on stderr over the run's stages (reading, analysis, writing), with
+/// a spinner and the elapsed time — only on a terminal and without `--quiet`, so logs
+/// and pipes stay clean.
 struct Progress(Option<indicatif::ProgressBar>);
 
 impl Progress {
-    fn new(quiet: bool) -> Progress {
+    fn new(quiet: bool, stages: u64) -> Progress {
         use std::io::IsTerminal;
         Progress((!quiet && std::io::stderr().is_terminal()).then(|| {
-            let bar = indicatif::ProgressBar::new_spinner();
+            let bar = indicatif::ProgressBar::new(stages);
+            // The template is a constant, checked by the test below.
+            if let Ok(style) = indicatif::ProgressStyle::with_template(PROGRESS_TEMPLATE) {
+                bar.set_style(style.progress_chars("=> "));
+            }
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
             bar
         }))
     }
+    /// Start the next stage (the previous one is done).
     fn step(&self, what: &str) {
         if let Some(bar) = &self.0 {
+            if !bar.message().is_empty() {
+                bar.inc(1);
+            }
             bar.set_message(what.to_string());
         }
     }
@@ -115,38 +158,10 @@ fn created(as_of: NaiveDate) -> NaiveDateTime {
         .unwrap_or_else(|| as_of.and_hms_opt(0, 0, 0).unwrap_or_default())
 }
 
-fn status_counts(results: &Results) -> String {
-    let count = |s: Status| {
-        results
-            .kpis
-            .iter()
-            .filter(|k| k.latest.status == Some(s))
-            .count()
-    };
-    format!(
-        "{} KPIs: {} green, {} amber, {} red, {} no target",
-        results.kpis.len(),
-        count(Status::Green),
-        count(Status::Amber),
-        count(Status::Red),
-        count(Status::None)
-    )
-}
-
-fn findings_count(results: &Results) -> String {
-    format!(
-        "{} findings ({} errors, {} warnings, {} info)",
-        results.findings.len(),
-        results.count_findings(Severity::Error),
-        results.count_findings(Severity::Warning),
-        results.count_findings(Severity::Info)
-    )
-}
-
-fn terminal_summary(results: &Results, out: &Path) -> String {
+fn terminal_summary(results: &Results, written: &[std::path::PathBuf]) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "kpilens {} — as of {}", crate::VERSION, results.as_of);
-    let _ = writeln!(s, "{}", status_counts(results));
+    let _ = writeln!(s, "{}", report::counts_line(results));
     let _ = writeln!(
         s,
         "  {:<32} {:<9} {:<7} {:<13} {:<14} action",
@@ -164,7 +179,6 @@ fn terminal_summary(results: &Results, out: &Path) -> String {
             k.health.action.as_str()
         );
     }
-    let _ = writeln!(s, "{}", findings_count(results));
     for f in results
         .findings
         .iter()
@@ -173,7 +187,9 @@ fn terminal_summary(results: &Results, out: &Path) -> String {
     {
         let _ = writeln!(s, "  error {}: {} ({})", f.code, f.message, f.place());
     }
-    let _ = writeln!(s, "wrote {}", out.display());
+    for path in written {
+        let _ = writeln!(s, "wrote {}", path.display());
+    }
     s
 }
 
@@ -217,7 +233,7 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
             k.n
         );
     }
-    let _ = writeln!(s, "\nFindings: {}", findings_count(&results));
+    let _ = writeln!(s, "\nFindings: {}", report::findings_line(&results));
     for f in &results.findings {
         let place = f.place();
         let _ = writeln!(
@@ -354,4 +370,12 @@ fn starter_config(results: &Results) -> String {
         let _ = writeln!(s, "# leads = []           # KPIs this one should lead\n");
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_progress_template_is_valid() {
+        assert!(indicatif::ProgressStyle::with_template(super::PROGRESS_TEMPLATE).is_ok());
+    }
 }

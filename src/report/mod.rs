@@ -38,6 +38,7 @@ use crate::error::{Error, Result};
 pub use cells::{write_date, write_num, write_text, MAX_CELL_TEXT};
 pub use kpi_sheet::sheet_names;
 pub use styles::Styles;
+pub use summary::{counts_line, findings_line};
 
 /// The custom document property that marks a workbook written by kpilens; its value
 /// is "kpilens <version>".

@@ -183,12 +183,20 @@ pub fn counts_line(r: &Results) -> String {
         String::new()
     };
     format!(
-        "{}: {} green, {} amber, {} red, {} no target{no_data}; {} ({}, {}, {} info)",
+        "{}: {} green, {} amber, {} red, {} no target{no_data}; {}",
         words::plural(r.kpis.len(), "KPI", "KPIs"),
         count(Some(Status::Green)),
         count(Some(Status::Amber)),
         count(Some(Status::Red)),
         count(Some(Status::None)),
+        findings_line(r),
+    )
+}
+
+/// "5 data findings (1 error, 2 warnings, 2 info)".
+pub fn findings_line(r: &Results) -> String {
+    format!(
+        "{} ({}, {}, {} info)",
         words::plural(r.findings.len(), "data finding", "data findings"),
         words::plural(r.count_findings(Severity::Error), "error", "errors"),
         words::plural(r.count_findings(Severity::Warning), "warning", "warnings"),

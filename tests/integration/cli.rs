@@ -228,3 +228,29 @@ fn init_writes_a_config_that_loads() {
         .run();
     assert_eq!(o2.code, 0, "{}", o2.stderr);
 }
+
+#[test]
+fn the_terminal_summary_counts_kpis_and_lists_every_output() {
+    let (o, _d) = Run::new()
+        .file("a.csv", GOOD)
+        .args([
+            "report",
+            "a.csv",
+            "-o",
+            "r.xlsx",
+            "--json",
+            "r.json",
+            "--summary",
+            "body.md",
+        ])
+        .run();
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    for line in [
+        "1 KPI: 0 green, 0 amber, 0 red, 1 no target; ",
+        "wrote r.xlsx\n",
+        "wrote r.json\n",
+        "wrote body.md\n",
+    ] {
+        assert!(o.stderr.contains(line), "missing {line:?} in {}", o.stderr);
+    }
+}
