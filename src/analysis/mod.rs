@@ -130,6 +130,66 @@ pub struct KpiResult {
     pub health: health::Health,
 }
 
+impl KpiResult {
+    /// A KPI before analysis: `history` up to as-of, its last `window` periods as the
+    /// series, and the latest observed period compared with its target (`tolerance`
+    /// decides amber vs red); the analysis blocks are empty until [`analyse`] fills
+    /// them.
+    pub fn unanalysed(
+        def: KpiDef,
+        grain: Grain,
+        history: Vec<Point>,
+        window: usize,
+        tolerance: f64,
+    ) -> KpiResult {
+        let start = history.len().saturating_sub(window);
+        let series = history[start..].to_vec();
+        let direction = def.direction();
+        let latest = series
+            .iter()
+            .rev()
+            .find(|p| p.value.is_some())
+            .map(|p| {
+                let target =
+                    attainment::Target::of(direction, p.target, p.target_min, p.target_max);
+                let cmp = match (p.value, target) {
+                    (Some(v), Some(t)) => attainment::compare(v, t, direction, tolerance),
+                    _ => attainment::Comparison::default(),
+                };
+                Latest {
+                    period: Some(p.period),
+                    value: p.value,
+                    target: p.target,
+                    target_min: p.target_min,
+                    target_max: p.target_max,
+                    gap: cmp.gap,
+                    gap_pct: cmp.gap_pct,
+                    attainment: cmp.attainment,
+                    met: cmp.met,
+                    status: Some(cmp.status.unwrap_or(Status::None)),
+                }
+            })
+            .unwrap_or_default();
+        KpiResult {
+            def,
+            grain,
+            n: history.iter().filter(|p| p.value.is_some()).count(),
+            first_period: history.first().map(|p| p.period),
+            last_period: history.last().map(|p| p.period),
+            latest,
+            series,
+            history,
+            change: change::Change::default(),
+            attainment: attainment::Summary::default(),
+            trend: trend::Trend::default(),
+            spc: process::Spc::default(),
+            forecast: targets::Forecast::default(),
+            targets: targets::Suggestions::default(),
+            health: health::Health::default(),
+        }
+    }
+}
+
 /// The whole analysis of one run.
 #[derive(Debug, Clone)]
 pub struct Results {

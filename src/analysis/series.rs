@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::attainment::{self, Target};
-use super::{Finding, KpiResult, Latest, Point, Status};
+use super::{Finding, KpiResult, Point, Status};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::ingest::Ingested;
@@ -422,7 +422,9 @@ pub fn build(ing: &Ingested, cfg: &RunConfig) -> Result<Built> {
         // result (notes, JSON, later rules) uses the same number.
         let tolerance = def.tolerance.unwrap_or(cfg.defaults.tolerance);
         def.tolerance = Some(tolerance);
-        kpis.push(finish_kpi(def, grain, history, cfg.window, tolerance));
+        kpis.push(KpiResult::unanalysed(
+            def, grain, history, cfg.window, tolerance,
+        ));
     }
     Ok(Built {
         kpis,
@@ -538,62 +540,4 @@ fn fill_history(
         });
     }
     points
-}
-
-fn finish_kpi(
-    def: KpiDef,
-    grain: Grain,
-    history: Vec<Point>,
-    window: usize,
-    tolerance: f64,
-) -> KpiResult {
-    let n = history.iter().filter(|p| p.value.is_some()).count();
-    let first_period = history.first().map(|p| p.period);
-    let last_period = history.last().map(|p| p.period);
-    let start = history.len().saturating_sub(window);
-    let series = history[start..].to_vec();
-    let latest = series
-        .iter()
-        .rev()
-        .find(|p| p.value.is_some())
-        .map(|p| {
-            let direction = def.direction();
-            let cmp = match (
-                p.value,
-                Target::of(direction, p.target, p.target_min, p.target_max),
-            ) {
-                (Some(v), Some(t)) => attainment::compare(v, t, direction, tolerance),
-                _ => Default::default(),
-            };
-            Latest {
-                period: Some(p.period),
-                value: p.value,
-                target: p.target,
-                target_min: p.target_min,
-                target_max: p.target_max,
-                gap: cmp.gap,
-                gap_pct: cmp.gap_pct,
-                attainment: cmp.attainment,
-                met: cmp.met,
-                status: Some(cmp.status.unwrap_or(Status::None)),
-            }
-        })
-        .unwrap_or_default();
-    KpiResult {
-        def,
-        grain,
-        n,
-        first_period,
-        last_period,
-        latest,
-        series,
-        history,
-        change: Default::default(),
-        attainment: Default::default(),
-        trend: Default::default(),
-        spc: Default::default(),
-        forecast: Default::default(),
-        targets: Default::default(),
-        health: Default::default(),
-    }
 }

@@ -2,7 +2,7 @@
 //! analysis (attainment, trend, XmR), so rule tests start from realistic inputs.
 use chrono::NaiveDate;
 
-use super::{attainment, process, KpiResult, Latest, Point, Status};
+use super::{attainment, process, KpiResult, Point, Status};
 use crate::config::Defaults;
 use crate::model::kpi::{Direction, KpiDef};
 use crate::model::period::{Calendar, Grain};
@@ -55,35 +55,8 @@ pub fn kpi(values: &[Option<f64>], def: KpiDef, target: Option<f64>) -> KpiResul
             }
         })
         .collect();
-    let last = series.iter().rev().find(|p| p.value.is_some()).cloned();
-    let mut k = KpiResult {
-        grain: Grain::Month,
-        n: values.iter().flatten().count(),
-        first_period: series.first().map(|p| p.period),
-        last_period: last.as_ref().map(|p| p.period),
-        latest: last
-            .map(|p| Latest {
-                period: Some(p.period),
-                value: p.value,
-                target: p.target,
-                target_min: p.target_min,
-                target_max: p.target_max,
-                met: p.met,
-                status: Some(p.status),
-                ..Latest::default()
-            })
-            .unwrap_or_default(),
-        history: series.clone(),
-        series,
-        def,
-        change: Default::default(),
-        attainment: Default::default(),
-        trend: Default::default(),
-        spc: Default::default(),
-        forecast: Default::default(),
-        targets: Default::default(),
-        health: Default::default(),
-    };
+    let window = series.len();
+    let mut k = KpiResult::unanalysed(def, Grain::Month, series, window, 0.05);
     k.attainment = attainment::summarise(&k.series);
     process::analyse(
         &mut k,

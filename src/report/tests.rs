@@ -46,23 +46,10 @@ fn point(
 }
 
 fn kpi(def: KpiDef, series: Vec<Point>, latest: Latest) -> KpiResult {
-    KpiResult {
-        def,
-        grain: Grain::Month,
-        n: series.iter().filter(|p| p.value.is_some()).count(),
-        first_period: series.first().map(|p| p.period),
-        last_period: series.last().map(|p| p.period),
-        latest,
-        history: series.clone(),
-        series,
-        change: Default::default(),
-        attainment: Default::default(),
-        trend: Default::default(),
-        spc: Default::default(),
-        forecast: Default::default(),
-        targets: Default::default(),
-        health: Default::default(),
-    }
+    let window = series.len();
+    let mut k = KpiResult::unanalysed(def, Grain::Month, series, window, 0.05);
+    k.latest = latest;
+    k
 }
 
 /// Two KPIs (the first with a perspective and a formula-like name), three findings
