@@ -7,7 +7,7 @@ spreadsheet. This closes the loop from the quarterly review back to monitoring.
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::analysis::Results;
+use crate::analysis::{KpiResult, Results};
 use crate::config::toml_str;
 use crate::error::{Error, Result};
 use crate::model::kpi::Direction;
@@ -16,6 +16,33 @@ fn num(v: Option<f64>) -> String {
     v.filter(|x| x.is_finite())
         .map(|x| format!("{x}"))
         .unwrap_or_default()
+}
+
+/// `v` to one decimal more than the KPI's own values carry (42.9 for a score recorded
+/// in whole points, 0.35808 for a ratio recorded to four places; at most 7), so the
+/// fragment reads like a config an analyst wrote. The JSON and CSV keep every digit.
+fn rounded(v: f64, k: &KpiResult) -> f64 {
+    let decimals = k
+        .history
+        .iter()
+        .filter_map(|p| p.value)
+        .map(decimals_of)
+        .max()
+        .unwrap_or(1)
+        .min(6)
+        + 1;
+    let scale = 10f64.powi(i32::try_from(decimals).unwrap_or(7));
+    let r = (v * scale).round() / scale;
+    if r.is_finite() {
+        r
+    } else {
+        v
+    }
+}
+
+/// Decimal places of `v` as written in its shortest form (`0.3512` → 4, `40` → 0).
+fn decimals_of(v: f64) -> usize {
+    format!("{v}").split_once('.').map_or(0, |(_, d)| d.len())
 }
 
 /// The TOML fragment.
@@ -58,13 +85,14 @@ pub fn toml_fragment(r: &Results) -> String {
                 );
             }
             (_, Some(realistic)) => {
+                let round = |v: Option<f64>| num(v.map(|x| rounded(x, k)));
                 let _ = writeln!(
                     s,
                     "# conservative = {}, stretch = {}",
-                    num(t.conservative),
-                    num(t.stretch)
+                    round(t.conservative),
+                    round(t.stretch)
                 );
-                let _ = writeln!(s, "target = {realistic}");
+                let _ = writeln!(s, "target = {}", rounded(realistic, k));
             }
             (_, None) => {
                 let _ = writeln!(s, "# too little history for a suggestion");
@@ -128,4 +156,29 @@ pub fn write(r: &Results, path: &Path) -> Result<()> {
         ));
     }
     super::save_atomically(path, text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decimals_of, rounded};
+    use crate::analysis::testkit::{def, kpi, some};
+    use crate::model::kpi::Direction;
+
+    #[test]
+    fn suggestions_are_rounded_one_place_past_the_data() {
+        assert_eq!(decimals_of(0.3512), 4);
+        assert_eq!(decimals_of(40.0), 0);
+        let whole = kpi(
+            &some(&[40.0, 42.0, 39.0]),
+            def("NPS", Direction::Higher),
+            None,
+        );
+        assert_eq!(rounded(42.900_000_000_000_006, &whole), 42.9);
+        let ratio = kpi(
+            &some(&[0.3512, 0.35, 0.349]),
+            def("Margin", Direction::Higher),
+            None,
+        );
+        assert_eq!(rounded(0.358_075_155_279_503_1, &ratio), 0.35808);
+    }
 }
