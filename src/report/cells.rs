@@ -15,6 +15,8 @@ use std::borrow::Cow;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Note, Worksheet, XlsxError};
 
+use super::Styles;
+
 /// Excel's limit for the text of one cell, in UTF-16 code units.
 pub const MAX_CELL_TEXT: usize = crate::analysis::quality::CELL_TEXT_LIMIT;
 
@@ -135,6 +137,10 @@ pub struct Columns {
     headers: Vec<&'static str>,
     widths: Vec<usize>,
     max: Vec<usize>,
+    /// Columns that received a number (their headers sit right, over the numbers).
+    numeric: Vec<bool>,
+    /// Where [`Columns::write_headers`] put the header row.
+    header_row: Option<u32>,
 }
 
 impl Columns {
@@ -145,6 +151,8 @@ impl Columns {
             // Room for the autofilter button beside the header text.
             widths: spec.iter().map(|(h, _)| h.chars().count() + 3).collect(),
             max: spec.iter().map(|(_, m)| *m).collect(),
+            numeric: vec![false; spec.len()],
+            header_row: None,
         }
     }
 
@@ -159,11 +167,12 @@ impl Columns {
 
     /// Write the header row.
     pub fn write_headers(
-        &self,
+        &mut self,
         ws: &mut Worksheet,
         row: u32,
         fmt: &Format,
     ) -> Result<(), XlsxError> {
+        self.header_row = Some(row);
         for (c, h) in self.headers.iter().enumerate() {
             ws.write_string_with_format(row, col_index(c), *h, fmt)?;
         }
@@ -190,8 +199,32 @@ impl Columns {
             if let Some(w) = self.widths.get_mut(c) {
                 *w = (*w).max(cell.shown_chars());
             }
+            if matches!(cell, Cell::Num(Some(v), _) if v.is_finite()) {
+                if let Some(n) = self.numeric.get_mut(c) {
+                    *n = true;
+                }
+            }
         }
         Ok(())
+    }
+
+    /// After the last row: headers aligned like their columns (right over numbers,
+    /// indented over text right of a number column) and the widths set.
+    pub fn finish(&self, ws: &mut Worksheet, st: &Styles) -> Result<(), XlsxError> {
+        if let Some(row) = self.header_row {
+            for (c, h) in self.headers.iter().enumerate() {
+                let after_number = c > 0 && self.numeric.get(c - 1) == Some(&true);
+                let fmt = if self.numeric.get(c) == Some(&true) {
+                    &st.header_number
+                } else if after_number {
+                    &st.header_indent
+                } else {
+                    &st.header
+                };
+                ws.write_string_with_format(row, col_index(c), *h, fmt)?;
+            }
+        }
+        self.apply_widths(ws)
     }
 
     /// Set every column's width to its widest content, within its limit.
@@ -254,6 +287,14 @@ fn col_index(c: usize) -> u16 {
 /// Excel's limit with an error rather than wrapping).
 pub fn row_index(r: usize) -> u32 {
     u32::try_from(r).unwrap_or(u32::MAX)
+}
+
+/// A sheet's title in the title style, on a row tall enough for its larger font (a
+/// row keeps the default height otherwise, and the line below would overlap it).
+pub fn write_title(ws: &mut Worksheet, row: u32, text: &str, st: &Styles) -> Result<(), XlsxError> {
+    write_text(ws, row, 0, text, &st.title)?;
+    ws.set_row_height(row, 21)?;
+    Ok(())
 }
 
 /// Page setup shared by the table sheets: landscape, one page wide, the header row

@@ -112,8 +112,7 @@ fn write(
         .set_text("← Summary")
         .set_tip("Back to the Summary");
     ws.write_url_with_format(0, 0, link, &st.link)?;
-    write_text(ws, 1, 0, &k.def.name, &st.title)?;
-    ws.set_row_height(1, 21)?;
+    super::cells::write_title(ws, 1, &k.def.name, st)?;
     write_text(ws, 2, 0, &words::status_reason(k), &st.subtitle)?;
 
     let mut definition = blocks::definition(k, cal);

@@ -67,12 +67,11 @@ pub fn pair_sentence(c: &Correlation) -> Option<String> {
 
 pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Lead-Lag")?;
-    write_text(
+    super::cells::write_title(
         ws,
         0,
-        0,
         "Lead-Lag: do the leading indicators really lead?",
-        &st.title,
+        st,
     )?;
     for (i, line) in GUIDE.iter().enumerate() {
         write_text(ws, 1 + i as u32, 0, line, &st.subtitle)?;
@@ -92,7 +91,7 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
                 header,
                 grid_col + lag as u16,
                 format!("lag {lag}"),
-                &st.header,
+                &st.header_number,
             )?;
             ws.set_column_width(grid_col + lag as u16, 7)?;
         }
@@ -110,7 +109,7 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
             Cell::Num(c.n.map(|n| n as f64), &st.integer),
             Cell::Num(c.p, &st.p),
             Cell::Num(c.q, &st.p),
-            Cell::text(c.strength.unwrap_or(""), &st.text),
+            Cell::text(c.strength.unwrap_or(""), &st.text_indent),
             Cell::text(
                 if c.significant { "yes" } else { "no" },
                 if c.significant {
@@ -148,7 +147,7 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
             .set_maximum_color(0x5A8AC6);
         ws.add_conditional_format(header + 1, grid_col, row - 1, grid_col + m as u16, &scale)?;
     }
-    cols.apply_widths(ws)?;
+    cols.finish(ws, st)?;
     ws.set_freeze_panes(header + 1, 2)?;
     ws.autofilter(header, 0, (row - 1).max(header + 1), cols.last())?;
     print_setup(ws, header)?;

@@ -48,7 +48,7 @@ const SECTIONS: [(&str, &[&str]); 8] = [
 pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Method")?;
     ws.set_column_width(0, 120)?;
-    write_text(ws, 0, 0, "Method: how this report was made", &st.title)?;
+    super::cells::write_title(ws, 0, "Method: how this report was made", st)?;
     let d = &r.defaults;
     let params = [
         format!(

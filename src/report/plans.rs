@@ -65,12 +65,11 @@ fn realism_reason(k: &KpiResult) -> String {
 
 pub fn write_targets(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Targets")?;
-    write_text(
+    super::cells::write_title(
         ws,
         0,
-        0,
         "Targets: how realistic is each target, and what does the history suggest?",
-        &st.title,
+        st,
     )?;
     write_text(ws, 1, 0, "Suggestions are for the next period, from the KPI's own baseline (the latest segment of its XmR chart, or the whole window). Review them before the next quarter; `kpilens report --suggest-targets FILE` writes them as a kpis.toml fragment.", &st.subtitle)?;
     let header = 3;
@@ -144,7 +143,7 @@ pub fn write_targets(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(),
         let row = header + 1 + row_index(i);
         cols.fit_row(ws, row, RATIONALE_COL, &k.targets.rationale)?;
     }
-    cols.apply_widths(ws)?;
+    cols.finish(ws, st)?;
     ws.set_freeze_panes(header + 1, 1)?;
     ws.autofilter(header, 0, (row - 1).max(header + 1), cols.last())?;
     print_setup(ws, header)?;
@@ -199,12 +198,11 @@ const CHECKLIST: [&str; 6] = [
 
 pub fn write_reevaluation(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Re-evaluation")?;
-    write_text(
+    super::cells::write_title(
         ws,
         0,
-        0,
         "Re-evaluation: which KPIs need a decision this quarter",
-        &st.title,
+        st,
     )?;
     for (i, line) in CHECKLIST.iter().enumerate() {
         write_text(ws, 1 + i as u32, 0, line, &st.subtitle)?;
@@ -243,7 +241,7 @@ pub fn write_reevaluation(ws: &mut Worksheet, r: &Results, st: &Styles) -> Resul
     for (row, flags) in &wrapped {
         cols.fit_row(ws, *row, FLAGS_COL, flags)?;
     }
-    cols.apply_widths(ws)?;
+    cols.finish(ws, st)?;
     ws.set_freeze_panes(header + 1, 1)?;
     ws.autofilter(header, 0, (row - 1).max(header + 1), cols.last())?;
     print_setup(ws, header)?;

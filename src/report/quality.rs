@@ -41,7 +41,7 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
     if findings.is_empty() {
         write_text(ws, 1, MESSAGE_COL as u16, NO_FINDINGS, &st.text)?;
     }
-    cols.apply_widths(ws)?;
+    cols.finish(ws, st)?;
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, row_index(findings.len().max(1)), cols.last())?;
     print_setup(ws, 0)?;

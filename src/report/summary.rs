@@ -55,7 +55,7 @@ pub fn write(
     max_charts: usize,
 ) -> Result<(), XlsxError> {
     ws.set_name("Summary")?;
-    write_text(ws, 0, 0, &r.title, &st.title)?;
+    super::cells::write_title(ws, 0, &r.title, st)?;
     let lines = title_block(r, max_charts);
     let mut row = 1;
     for line in &lines {
@@ -114,7 +114,7 @@ pub fn write(
         }
     }
     let last_row = (row - 1).max(header_row + 1);
-    cols.apply_widths(ws)?;
+    cols.finish(ws, st)?;
     ws.set_freeze_panes(header_row + 1, 1)?;
     ws.autofilter(header_row, 0, last_row, cols.last())?;
     print_setup(ws, header_row)?;

@@ -485,14 +485,20 @@ fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     Some(&tag[start..start + tag[start..].find('"')?])
 }
 
-/// The fill colour (ARGB) of cell `cell` ("I10") of a worksheet part, followed through
-/// its style index to `cellXfs` and `fills` in the styles part.
-fn fill_of(sheet_xml: &str, styles_xml: &str, cell: &str) -> Option<String> {
+/// The `<xf>` element (up to the next one) that styles cell `cell` ("I10") of a
+/// worksheet part, from `cellXfs` in the styles part.
+fn xf_of<'a>(sheet_xml: &str, styles_xml: &'a str, cell: &str) -> Option<&'a str> {
     let at = sheet_xml.find(&format!("<c r=\"{cell}\""))?;
     let tag = &sheet_xml[at..at + sheet_xml[at..].find('>')?];
     let xf: usize = attribute(tag, "s")?.parse().ok()?;
     let xfs = section(styles_xml, "<cellXfs", "</cellXfs>");
-    let xf_tag = xfs.split("<xf ").nth(xf + 1)?;
+    xfs.split("<xf ").nth(xf + 1)
+}
+
+/// The fill colour (ARGB) of cell `cell` ("I10") of a worksheet part, followed through
+/// its style index to `cellXfs` and `fills` in the styles part.
+fn fill_of(sheet_xml: &str, styles_xml: &str, cell: &str) -> Option<String> {
+    let xf_tag = xf_of(sheet_xml, styles_xml, cell)?;
     let fill: usize = attribute(&format!(" {xf_tag}"), "fillId")?.parse().ok()?;
     let fills = section(styles_xml, "<fills", "</fills>");
     let fill_xml = fills.split("<fill>").nth(fill + 1)?;
@@ -526,6 +532,11 @@ fn summary_parts_carry_status_fills_sparklines_and_notes() {
         assert!(sheet_xml.contains(&cell), "no sparkline in O{row}");
     }
     assert!(sheet_xml.contains("<xm:f>Data!"));
+    // Headers sit like their columns: "Actual" right over its numbers, "KPI" left.
+    let actual = xf_of(&sheet_xml, &styles_xml, &format!("E{}", header + 1)).expect("styled");
+    assert!(actual.contains(r#"horizontal="right""#), "{actual}");
+    let kpi = xf_of(&sheet_xml, &styles_xml, &format!("A{}", header + 1)).expect("styled");
+    assert!(!kpi.contains("horizontal="), "{kpi}");
     // The status cell's note says why.
     let comments = part(&path, "xl/comments1.xml");
     assert!(
