@@ -22,6 +22,8 @@ pub mod error;
 pub mod ingest;
 pub mod model;
 pub mod output;
+#[cfg(test)]
+mod pipeline_tests;
 pub mod report;
 
 use analysis::Results;
