@@ -113,6 +113,10 @@ fn main() {
     for (name, path) in [
         ("long_100k", long_csv(dir.path())),
         ("wide_1000x120", wide_csv(dir.path())),
+        (
+            "pairs_40x120",
+            periods_across_csv(dir.path(), "pairs_40x120.csv", 40),
+        ),
     ] {
         let input = input_args(&path);
         let cfg = kpilens::config::load(&input, Some(&analysis_args())).unwrap();

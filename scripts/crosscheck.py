@@ -62,11 +62,13 @@ EPOCH_MON = D(1970, 1, 5)
 
 # ----------------------------------------------------------------------------- helpers
 class Amb:
-    """An expected value the spec leaves open: any of `options` is accepted."""
+    """An expected value the spec leaves open: any of `options` is accepted.
+    `labels` name the readings, to tally which one kpilens follows."""
 
-    def __init__(self, options, note):
+    def __init__(self, options, note, labels=None):
         self.options = list(options)
         self.note = note
+        self.labels = labels
 
 
 SKIP = object()
@@ -647,32 +649,44 @@ class Model:
         ch["yoy_value"] = yv
         ch["yoy_abs"] = None if yv is None else vals[L] - yv
         ch["yoy_pct"] = None if yv is None or yv == 0 else (vals[L] - yv) / abs(yv)
+        def ytd(fy0, incl_straddle):
+            if g == "year":
+                ps = [L]
+            else:
+                ps = [i for i in obs_periods if i <= L and
+                      (pdate(i, g, fys) >= fy0 or (incl_straddle and pdate(i + 1, g, fys) > fy0))]
+            yv_ = agg([vals[i] for i in ps], how)
+            yt = [target(i) for i in ps if target(i) is not None]
+            if direction == "range":
+                return yv_, None, None, False
+            yt_ = agg(yt, how) if yt else None
+            ym_ = None if yt_ is None else (yv_ >= yt_ if direction == "higher" else yv_ <= yt_)
+            return yv_, yt_, ym_, bool(yt) and len(yt) != len(ps)
+        # the fiscal year containing `latest`, by the latest period's first day
         fy0 = fiscal_year_start_date(pdate(L, g, fys), fys)
-        ytd_p = [i for i in obs_periods if i <= L and pdate(i, g, fys) >= fy0]
-        ytd_amb = False
+        readings = [ytd(fy0, False)]
+        labels = ["weeks whose Monday is in the fiscal year"]
         if g == "week":
             # a week straddling the fiscal-year start: its Monday is in the old year
-            wk0 = pidx(fy0, "week")
-            if pdate(wk0, "week") < fy0 and wk0 <= L:
-                ytd_amb = True
-        ch["ytd_value"] = agg([vals[i] for i in ytd_p], how)
-        yt = [target(i) for i in ytd_p if target(i) is not None]
-        if direction == "range":
-            ch["ytd_target"] = Amb([None], "range ytd_target")  # noted below
-            ch["ytd_target"] = SKIP
-            ch["ytd_met"] = SKIP
-        else:
-            ch["ytd_target"] = agg(yt, how) if yt else None
-            if ch["ytd_target"] is None:
-                ch["ytd_met"] = None
+            fy_b = fiscal_year_start_date(pdate(L, g, fys) + dt.timedelta(days=6), fys)
+            readings.append(ytd(fy_b, True))
+            labels.append("the week containing the fiscal-year start counts")
+            readings.append(ytd(fy_b, False))
+            labels.append("fiscal year of the latest week's Sunday, Mondays inside it")
+        for j_, kk in enumerate(("ytd_value", "ytd_target", "ytd_met")):
+            opts = [r_[j_] for r_ in readings]
+            if all(close(o, opts[0]) for o in opts):
+                ch[kk] = opts[0]
             else:
-                ch["ytd_met"] = (ch["ytd_value"] >= ch["ytd_target"]) if direction == "higher" else (ch["ytd_value"] <= ch["ytd_target"])
-            if yt and len(yt) != len(ytd_p):
-                ch["ytd_target"] = Amb([ch["ytd_target"]], "ytd_target when some YTD periods with a value have no target")
-                ch["ytd_met"] = SKIP
-        if ytd_amb:
-            for kk in ("ytd_value", "ytd_target", "ytd_met"):
-                ch[kk] = SKIP
+                ch[kk] = Amb(opts, "YTD of a weekly KPI when a week straddles the fiscal-year start", labels)
+        if direction == "range":
+            ch["ytd_target"] = SKIP  # a band: the spec does not say what ytd_target is
+            ch["ytd_met"] = SKIP
+        elif any(r_[3] for r_ in readings):
+            ch["ytd_target"] = Amb([ch["ytd_target"] if not isinstance(ch["ytd_target"], Amb) else ch["ytd_target"].options[0], None],
+                                   "ytd_target when some YTD periods with a value have no target",
+                                   ["aggregate the targets there are", "null"])
+            ch["ytd_met"] = SKIP
         R["change"] = ch
         # window observations
         wobs = [(i - ws, i, vals[i]) for i in periods if i in vals]
@@ -695,7 +709,7 @@ class Model:
             m = mk.original_test(yy)
             z = m.z
             p = 2 * stats.norm.sf(abs(z))
-            tr.update(mk_s=float(m.s), mk_var_s=float(m.var_s), mk_z=float(z), mk_p=Amb([p, float(m.p)], "p as 2(1-Phi) vs 2 sf"), mk_tau=float(m.Tau))
+            tr.update(mk_s=float(m.s), mk_var_s=float(m.var_s), mk_z=float(z), mk_p=Amb([p, float(m.p)], "mk_p: 2*sf(|z|) vs 2*(1-cdf(|z|))", ["2*sf", "2*(1-cdf)"]), mk_tau=float(m.Tau))
             if p < 0.05 and m.s > 0:
                 dirn = "up"
             elif p < 0.05 and m.s < 0:
@@ -763,7 +777,7 @@ class Model:
                 seg["_ex"] = dict(cl=CL, mr_bar=MRB, unpl=clampE(CL + Fr("2.66") * MRB),
                                   lnpl=clampE(CL - Fr("2.66") * MRB), url=Fr("3.268") * MRB)
             else:
-                seg["baseline_n"] = Amb([len(base), None, 0], "baseline_n of a segment without limits")
+                seg["baseline_n"] = Amb([len(base), None, 0], "baseline_n of a segment without limits", ["count", "null", "0"])
             segs.append(seg)
         R["_segs"] = segs
         # mr per point, signals
@@ -880,7 +894,7 @@ class Model:
             if start_i > seg["_s0"]:
                 srb = pdate(start_i, g, fys).isoformat()
                 if seg["_obs"][0][0] == start_i:
-                    srb = Amb([srb, None], "run starting at the segment's first observation after a gap")
+                    srb = Amb([srb, None], "run starting at the segment's first observation after a gap", ["reported", "null"])
         R["spc"] = {"variation": var, "assurance": ass, "suggested_rebase": srb}
         # attainment
         met_seq = []
@@ -892,13 +906,13 @@ class Model:
             if v is not None and t is not None:
                 met_seq.append(met_)
             row = {"period": pdate(i, g, fys).isoformat(), "value": v, "met": met_, "mr": mrs.get(i)}
-            row["status"] = st_ if v is not None else Amb(["none", None], "status of a missing period")
+            row["status"] = st_ if v is not None else Amb(["none", None], "status of a missing period", ["none", "null"])
             if direction == "range":
                 row["target"] = None
                 row["target_min"] = t[0] if t else None
                 row["target_max"] = t[1] if t else None
             else:
-                row["target"] = t if v is not None else Amb([t, None], "target shown for a missing period")
+                row["target"] = t if v is not None else Amb([t, None], "target shown for a missing period", ["target", "null"])
             ser.append(row)
         R["series"] = ser
         pwt = len(met_seq)
@@ -913,7 +927,7 @@ class Model:
                 s += 1
             streak = s if last else -s
         else:
-            streak = Amb([None, 0], "streak with no targeted periods")
+            streak = Amb([None, 0], "streak with no targeted periods", ["null", "0"])
         R["attainment"] = {"periods_with_target": pwt, "hits": hits, "hit_rate": hr, "streak": streak}
         # forecast
         def clampb(v):
@@ -939,8 +953,9 @@ class Model:
             fhi = clampb(fv + w_)
             if fv != fv_raw:
                 note = "forecast low/high: forecast clamped before or after adding 2.66*mr_bar"
-                flo = Amb([flo, clampb(fv_raw - w_)], note) if not close(flo, clampb(fv_raw - w_)) else flo
-                fhi = Amb([fhi, clampb(fv_raw + w_)], note) if not close(fhi, clampb(fv_raw + w_)) else fhi
+                lab = ["clamp(clamped forecast -/+ w)", "clamp(raw forecast -/+ w)"]
+                flo = Amb([flo, clampb(fv_raw - w_)], note, lab) if not close(flo, clampb(fv_raw - w_)) else flo
+                fhi = Amb([fhi, clampb(fv_raw + w_)], note, lab) if not close(fhi, clampb(fv_raw + w_)) else fhi
         else:
             flo = fhi = None
         R["forecast"] = {"period": pdate(L + 1, g, fys).isoformat(), "value": fv, "low": flo, "high": fhi}
@@ -1043,10 +1058,17 @@ class Model:
                 tvs.append((resid(xa, xa), resid(xb, xb)))
                 common = set(xa) & set(xb)
                 tvs.append((resid(xa, common), resid(xb, common)))
+            tlab = ["detrend on each series' own periods", "detrend on the periods both have"] if transform == "detrend" else [""]
+            vlabels = []
             for ml in mls:
-                for da, db in tvs:
+                for tj, (da, db) in enumerate(tvs):
                     variants.append(self.pair_stats(da, db, ml, min_pairs))
-            res = {"leading": a, "lagging": b, "grain": g, "transform": transform, "_variants": variants}
+                    ml_lab = ""
+                    if len(mls) > 1:
+                        ml_lab = "default max_lag of the pair's grain" if ml == DEFAULT_MAX_LAG[g] else "default max_lag of the leader's own grain"
+                    vlabels.append(", ".join(x for x in (ml_lab, tlab[tj]) if x))
+            res = {"leading": a, "lagging": b, "grain": g, "transform": transform, "_variants": variants,
+                   "_vlabels": vlabels}
             out.append(res)
         # BH over each variant index (variants are combined consistently when only one exists)
         nv = max((len(r["_variants"]) for r in out), default=0)
@@ -1086,11 +1108,12 @@ class Model:
                 tstat = r * math.sqrt((n - 2) / (1 - r * r))
                 p = float(2 * stats.t.sf(abs(tstat), n - 2))
             rbl.append({"lag": k, "r": r, "n": n, "_p": p, "_sp": float(stats.spearmanr(x, y)[0])})
-            if best is None or abs(r) > abs(best["r"]):
+            # ties -> smaller k; |r| equal to 1e-12 relative counts as a tie (round-off)
+            if best is None or abs(r) > abs(best["r"]) * (1 + 1e-12):
                 best = rbl[-1]
         Lc = sum(1 for e in rbl if e["r"] is not None)
         if best is None:
-            return {"best_lag": None, "r": None, "n": Amb([None] + [e["n"] for e in rbl], "n of a pair without usable lag"),
+            return {"best_lag": None, "r": None, "n": Amb([None] + [e["n"] for e in rbl], "n of a pair without usable lag", ["null"] + [f"n at lag {e['lag']}" for e in rbl]),
                     "p": None, "p_lag_adj": None, "spearman": None, "strength": None,
                     "r_by_lag": [{"lag": e["lag"], "r": e["r"], "n": e["n"]} for e in rbl]}
         ar = abs(best["r"])
@@ -1183,6 +1206,7 @@ class Tally:
         self.amb_notes = defaultdict(int)
         self.skipped = defaultdict(int)
         self.roundoff = []
+        self.amb_choice = defaultdict(int)
 
 
 def cmp(T, seed, kpi, field, got, exp):
@@ -1191,9 +1215,12 @@ def cmp(T, seed, kpi, field, got, exp):
         return
     T.fields += 1
     if isinstance(exp, Amb):
-        if any(close(got, o) for o in exp.options):
+        hits = [j for j, o in enumerate(exp.options) if close(got, o)]
+        if hits:
             T.amb += 1
             T.amb_notes[exp.note] += 1
+            if exp.labels and len(hits) < len(exp.options):
+                T.amb_choice[exp.note + " -> kpilens follows: " + " / ".join(exp.labels[j] for j in hits)] += 1
             return
         T.diffs.append((seed, kpi, field, got, exp.options))
         return
@@ -1223,7 +1250,7 @@ def compare(T, seed, model, out, naive=None):
                 vo, _ = model.series(name, og)
                 alt = {"grain": og, "n": len(vo), "first_period": pdate(min(vo), og, model.fys).isoformat(),
                        "last_period": pdate(max(vo), og, model.fys).isoformat()}[f]
-                exp = Amb([exp, alt], f"--period coarser than the KPI: KPI-level {f} at report or own grain")
+                exp = Amb([exp, alt], f"--period coarser than the KPI: KPI-level {f} at report or own grain", ["report grain", "own grain"])
             cmp(T, seed, name, f, J.get(f), exp)
         cmp(T, seed, name, "owner", J.get("owner"), model.cfg[name].get("owner"))
         for sec in ("latest", "change", "trend", "attainment", "forecast"):
@@ -1279,10 +1306,10 @@ def compare(T, seed, model, out, naive=None):
     # correlations
     jc = {(c["leading"], c["lagging"]): c for c in out.get("correlations", [])}
     if model.n_pairs_alt is not None and model.n_pairs_alt != len(model.corr):
-        cmp(T, seed, "-", "correlations.count", len(jc), Amb([len(model.corr), model.n_pairs_alt], "all-pairs: include KPIs with no observation up to as-of"))
+        cmp(T, seed, "-", "correlations.count", len(jc), Amb([len(model.corr), model.n_pairs_alt], "all-pairs: include KPIs with no observation up to as-of", ["included", "left out"]))
     else:
         cmp(T, seed, "-", "correlations.count", len(jc), len(model.corr))
-    multi = any(len(r["_variants"]) > 1 for r in model.corr)
+    chosen = {}
     for r in model.corr:
         key = (r["leading"], r["lagging"])
         if key not in jc and r.get("_empty") and model.n_pairs_alt is not None:
@@ -1302,6 +1329,11 @@ def compare(T, seed, model, out, naive=None):
         cmp(T, seed, tag, "corr.transform", c["transform"], r["transform"])
         fields = ["best_lag", "r", "n", "p", "p_lag_adj", "spearman", "strength", "r_by_lag"]
         vs = r["_variants"]
+        gr = [[e["lag"], e["r"], e["n"]] for e in c.get("r_by_lag", [])]
+        match = [j for j, v in enumerate(vs) if close(gr, [[e["lag"], e["r"], e["n"]] for e in v["r_by_lag"]])]
+        if len(vs) > 1 and match and len(match) < len(vs):
+            T.amb_choice["lead-lag variant -> kpilens follows: " + " / ".join(r["_vlabels"][j] for j in match)] += 1
+        chosen[key] = vs[match[0]] if match else vs[0]
         for f in fields:
             opts = []
             for v in vs:
@@ -1323,11 +1355,15 @@ def compare(T, seed, model, out, naive=None):
                 cmp(T, seed, tag, f"corr.{f}", gotv, opts[0])
             else:
                 cmp(T, seed, tag, f"corr.{f}", gotv, Amb([o for op in opts for o in (op.options if isinstance(op, Amb) else [op])], "lead-lag variant (detrend basis / default max_lag grain)"))
-        if not multi:
-            cmp(T, seed, tag, "corr.q", c["q"], vs[0]["q"])
-            cmp(T, seed, tag, "corr.significant", c["significant"], vs[0]["significant"])
-        else:
-            T.skipped["corr.q (family has ambiguous variants)"] += 1
+    # Benjamini-Hochberg over the pairs' p_lag_adj, each pair under the reading kpilens followed
+    fam = [(k_, v) for k_, v in chosen.items() if v.get("p_lag_adj") is not None]
+    qs = multipletests([v["p_lag_adj"] for _, v in fam], method="fdr_bh")[1] if fam else []
+    qmap = {k_: float(q_) for (k_, _), q_ in zip(fam, qs)}
+    for k_ in chosen:
+        c = jc[k_]
+        tag = f"{k_[0]}->{k_[1]}"
+        cmp(T, seed, tag, "corr.q", c["q"], qmap.get(k_))
+        cmp(T, seed, tag, "corr.significant", c["significant"], k_ in qmap and qmap[k_] < 0.05)
 
 
 def run_seed(seed, binpath, T, keep=None, verbose=False):
@@ -1400,6 +1436,10 @@ def main():
     if T.amb_notes:
         print("ambiguous readings accepted:")
         for k, v in T.amb_notes.items():
+            print(f"  {k}: {v}")
+    if T.amb_choice:
+        print("which reading kpilens follows (only where the readings differ):")
+        for k, v in sorted(T.amb_choice.items()):
             print(f"  {k}: {v}")
     if T.skipped:
         print("skipped:", dict(T.skipped))
