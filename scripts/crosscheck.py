@@ -1107,9 +1107,14 @@ class Model:
             else:
                 tstat = r * math.sqrt((n - 2) / (1 - r * r))
                 p = float(2 * stats.t.sf(abs(tstat), n - 2))
-            rbl.append({"lag": k, "r": r, "n": n, "_p": p, "_sp": float(stats.spearmanr(x, y)[0])})
-            # ties -> smaller k; |r| equal to 1e-12 relative counts as a tie (round-off)
-            if best is None or abs(r) > abs(best["r"]) * (1 + 1e-12):
+            # r^2 in exact arithmetic, so that "ties -> smaller k" sees exact ties
+            X = [Fraction(v) for v in x]
+            Y = [Fraction(v) for v in y]
+            mx, my = sum(X) / n, sum(Y) / n
+            sxy = sum((a - mx) * (b - my) for a, b in zip(X, Y))
+            r2e = sxy * sxy / (sum((a - mx) ** 2 for a in X) * sum((b - my) ** 2 for b in Y))
+            rbl.append({"lag": k, "r": r, "n": n, "_p": p, "_sp": float(stats.spearmanr(x, y)[0]), "_r2e": r2e})
+            if best is None or r2e > best["_r2e"]:
                 best = rbl[-1]
         Lc = sum(1 for e in rbl if e["r"] is not None)
         if best is None:
@@ -1266,6 +1271,14 @@ def compare(T, seed, model, out, naive=None):
         for i, (a, b) in enumerate(zip(js, es)):
             for f, v in b.items():
                 cmp(T, seed, name, f"spc.segments[{i}].{f}", a.get(f), v)
+        # findings about limits (counts per KPI)
+        nb = [b["baseline_n"] if not isinstance(b["baseline_n"], Amb) else b["baseline_n"].options[0] for b in es]
+        fc = defaultdict(int)
+        for f_ in out["findings"]:
+            if f_.get("kpi") == name:
+                fc[f_["code"]] += 1
+        cmp(T, seed, name, "findings.too_few_points_for_limits", fc["too_few_points_for_limits"], sum(1 for b in nb if b < 6))
+        cmp(T, seed, name, "findings.provisional_limits", fc["provisional_limits"], sum(1 for b in nb if 6 <= b < 12))
         # signals
         got = {(s["rule"], s["period"], s["side"]) for s in J["spc"]["signals"]}
         g = R["grain"]

@@ -10,7 +10,7 @@ use rust_xlsxwriter::{Sparkline, SparklineType, Url, Worksheet, XlsxError};
 
 use super::cells::{print_setup, write_text, Cell, Columns};
 use super::{data, plans, reasons, value_format, words, Styles};
-use crate::analysis::spc::Rules;
+use crate::analysis::spc::{Rules, Variation};
 use crate::analysis::{KpiResult, Results, Severity, Status};
 use crate::model::kpi::Direction;
 use crate::model::period::Calendar;
@@ -172,10 +172,17 @@ fn rules_name(rules: Rules) -> &'static str {
     }
 }
 
-/// "14 KPIs: 6 green, 3 amber, 4 red, 1 no target; 5 data findings (1 error,
-/// 2 warnings, 2 info)". KPIs with no value in the window add ", 1 no data".
+/// "14 KPIs: 6 green, 3 amber, 4 red, 1 no target; 2 special-cause concerns; 5 data
+/// findings (1 error, 2 warnings, 2 info)" (report.md §1). KPIs with no value in the
+/// window add ", 1 no data"; a concern is a KPI whose latest point signals in the wrong
+/// direction.
 pub fn counts_line(r: &Results) -> String {
     let count = |s: Option<Status>| r.kpis.iter().filter(|k| k.latest.status == s).count();
+    let concerns = r
+        .kpis
+        .iter()
+        .filter(|k| k.spc.variation == Some(Variation::Concern))
+        .count();
     let no_data = count(None);
     let no_data = if no_data > 0 {
         format!(", {no_data} no data")
@@ -183,12 +190,13 @@ pub fn counts_line(r: &Results) -> String {
         String::new()
     };
     format!(
-        "{}: {} green, {} amber, {} red, {} no target{no_data}; {}",
+        "{}: {} green, {} amber, {} red, {} no target{no_data}; {}; {}",
         words::plural(r.kpis.len(), "KPI", "KPIs"),
         count(Some(Status::Green)),
         count(Some(Status::Amber)),
         count(Some(Status::Red)),
         count(Some(Status::None)),
+        words::plural(concerns, "special-cause concern", "special-cause concerns"),
         findings_line(r),
     )
 }

@@ -210,7 +210,7 @@ fn summary_has_title_counts_and_grouped_kpis() {
     let sum = sheet(&path, "Summary");
     assert_eq!(sum.get_value((0, 0)), Some(&s("Test report")));
     assert_eq!(sum.get_value((1, 0)), Some(&s("As of 2024-03-01")));
-    let counts = "2 KPIs: 0 green, 0 amber, 1 red, 1 no target; \
+    let counts = "2 KPIs: 0 green, 0 amber, 1 red, 1 no target; 0 special-cause concerns; \
                   3 data findings (1 error, 1 warning, 1 info)";
     assert_eq!(sum.get_value((6, 0)), Some(&s(counts)));
     let header = row_of(&sum, "KPI");
@@ -238,6 +238,17 @@ fn summary_has_title_counts_and_grouped_kpis() {
     assert_eq!(sum.get_value((header + 3, 0)), Some(&s("Other")));
     assert_eq!(sum.get_value((header + 4, 0)), Some(&s("Tickets")));
     assert_eq!(sum.get_value((header + 4, 8)), Some(&s("no target")));
+}
+
+#[test]
+fn the_counts_line_counts_special_cause_concerns() {
+    let mut r = sample();
+    r.kpis[1].spc.variation = Some(crate::analysis::spc::Variation::Concern);
+    assert_eq!(
+        counts_line(&r),
+        "2 KPIs: 0 green, 0 amber, 1 red, 1 no target; 1 special-cause concern; \
+         3 data findings (1 error, 1 warning, 1 info)"
+    );
 }
 
 #[test]
