@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
+use super::trend::mean;
 use super::{Finding, KpiResult};
 use crate::config::Defaults;
 use crate::model::kpi::{name_key, Aggregation};
@@ -106,12 +107,16 @@ fn transform(
     }
 }
 
-fn mean(v: &[f64]) -> f64 {
-    v.iter().sum::<f64>() / v.len() as f64
-}
+/// Relative difference of |r| below which two lags count as tied (rounding, not data).
+const TIE: f64 = 1e-12;
 
-/// Pearson r, or None when a side is constant.
+/// Pearson r, or None when a side is constant. Constancy is checked on the values
+/// themselves: the spread about a float mean of equal values need not be exactly 0.
 pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
+    let constant = |v: &[f64]| v.iter().all(|a| *a == v[0]);
+    if x.is_empty() || constant(x) || constant(y) {
+        return None;
+    }
     let (mx, my) = (mean(x), mean(y));
     let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
     for (a, b) in x.iter().zip(y) {
@@ -237,7 +242,12 @@ fn pair(lead: &KpiResult, lag: &KpiResult, cal: &Calendar, d: &Defaults) -> Corr
         r_by_lag.push(LagR { lag: k, r, n });
         if let Some(r) = r {
             evaluated += 1;
-            if best.as_ref().is_none_or(|b| r.abs() > b.r.abs()) {
+            // Ties go to the smaller lag; |r| equal in exact arithmetic can differ in
+            // the last bits, so "greater" means greater by more than rounding.
+            if best
+                .as_ref()
+                .is_none_or(|b| r.abs() > b.r.abs() * (1.0 + TIE))
+            {
                 best = Some(Best { lag: k, r, n, x, y });
             }
         }

@@ -115,7 +115,10 @@ fn aggregate(rows: Rows) -> PolarsResult<Vec<(u32, NaiveDate, [Agg; 4])>> {
                 .alias(format!("{name}_n")),
         );
         aggs.push(c.clone().sum().alias(format!("{name}_sum")));
-        aggs.push(c.clone().mean().alias(format!("{name}_mean")));
+        // The mean about the group's first value, like `trend::mean`: equal
+        // observations average to exactly their value.
+        let first = c.clone().drop_nulls().first();
+        aggs.push(((c.clone() - first.clone()).mean() + first).alias(format!("{name}_mean")));
         aggs.push(c.clone().min().alias(format!("{name}_min")));
         aggs.push(c.clone().max().alias(format!("{name}_max")));
         aggs.push(c.drop_nulls().last().alias(format!("{name}_last")));

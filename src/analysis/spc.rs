@@ -10,6 +10,7 @@ caller passes the observed values only and maps indices back to periods.
 */
 use serde::Serialize;
 
+use super::trend::mean;
 use crate::model::kpi::Direction;
 use signals::{detect, rule_rank};
 
@@ -321,10 +322,6 @@ fn segment_bounds(n: usize, starts: &[usize]) -> Vec<(usize, usize)> {
     }
     bounds.push((from, n));
     bounds
-}
-
-fn mean(v: &[f64]) -> f64 {
-    v.iter().sum::<f64>() / v.len() as f64
 }
 
 /// Limits from a baseline, or `None` when it is too short.

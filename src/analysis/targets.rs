@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::spc::Assurance;
-use super::trend::{quantile, Assessment, TrendDirection};
+use super::trend::{mean, quantile, Assessment, TrendDirection};
 use super::KpiResult;
 use crate::model::kpi::Direction;
 use crate::model::period::Calendar;
@@ -120,7 +120,7 @@ pub fn forecast(k: &KpiResult, cal: &Calendar) -> Forecast {
         (true, Some(b), Some(a)) => Some(a + b * t_next),
         _ => seg.and_then(|s| s.cl).or_else(|| {
             let v: Vec<f64> = k.series.iter().filter_map(|p| p.value).collect();
-            (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+            (!v.is_empty()).then(|| mean(&v))
         }),
     };
     let mr_bar = seg
@@ -163,7 +163,7 @@ pub fn suggest(k: &KpiResult, forecast: &Forecast, cal: &Calendar) -> Suggestion
     let basis_words = basis_words(k, &out, seg.is_some(), cal);
     let num = |v: f64| fmt_value(v, k.def.unit.as_deref());
     if values.len() >= 6 || seg.is_some() {
-        let baseline = values.iter().sum::<f64>() / values.len() as f64;
+        let baseline = mean(&values);
         let median = quantile(&values, 0.5);
         out.baseline = Some(baseline);
         out.median = Some(median);

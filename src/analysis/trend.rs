@@ -279,10 +279,7 @@ fn normal_two_sided_p(z: f64) -> f64 {
     2.0 * (1.0 - cdf)
 }
 
-/// Arithmetic mean; NaN for no values.
-fn mean(v: &[f64]) -> f64 {
-    v.iter().sum::<f64>() / v.len() as f64
-}
+pub use crate::model::kpi::mean;
 
 /// Median (numpy `median`: the mean of the two middle values for an even count);
 /// NaN for no values.

@@ -77,12 +77,23 @@ impl Aggregation {
         }
         Some(match self {
             Aggregation::Sum => v.iter().sum(),
-            Aggregation::Mean => v.iter().sum::<f64>() / v.len() as f64,
+            Aggregation::Mean => mean(v),
             Aggregation::Last => *v.last()?,
             Aggregation::Min => v.iter().copied().fold(f64::INFINITY, f64::min),
             Aggregation::Max => v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
         })
     }
+}
+
+/// Arithmetic mean, taken about the first value (x₀ + the mean of x − x₀): equal
+/// values give exactly that value, so a constant series sits exactly on its centre line
+/// and a mean of equal observations meets a target equal to them, where a plain sum
+/// (0.7 + 0.7 + 0.7 = 2.0999999999999996) would land an ulp off; NaN for no values.
+pub fn mean(v: &[f64]) -> f64 {
+    let Some(&first) = v.first() else {
+        return f64::NAN;
+    };
+    first + v.iter().map(|x| x - first).sum::<f64>() / v.len() as f64
 }
 
 /// A target step from config: applies from period `from` on.
@@ -189,6 +200,10 @@ mod tests {
         let v = [3.0, 1.0, 2.0];
         assert_eq!(Aggregation::Sum.apply(&v), Some(6.0));
         assert_eq!(Aggregation::Mean.apply(&v), Some(2.0));
+        // A plain sum gives 2.0999999999999996 / 3 = 0.6999999999999998.
+        assert_eq!(Aggregation::Mean.apply(&[0.7, 0.7, 0.7]), Some(0.7));
+        assert_eq!(mean(&[1e6 + 0.1; 7]), 1e6 + 0.1);
+        assert!(mean(&[]).is_nan());
         assert_eq!(Aggregation::Last.apply(&v), Some(2.0));
         assert_eq!(Aggregation::Min.apply(&v), Some(1.0));
         assert_eq!(Aggregation::Max.apply(&v), Some(3.0));

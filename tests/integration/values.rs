@@ -249,3 +249,74 @@ fn forecasts_and_suggested_targets_match_the_independent_computation() {
         }
     }
 }
+
+/// Runs one case of tests/fixtures/crosscheck/: discrepancies the independent
+/// re-implementation (scripts/crosscheck.py) found, kept as regressions.
+fn crosscheck(case: &str) -> serde_json::Value {
+    let data = format!("crosscheck/{case}/data.csv");
+    let config = format!("crosscheck/{case}/kpis.toml");
+    let (json, _, _) = Run::new()
+        .fixture(&data)
+        .fixture(&config)
+        .report_json(&[&data], &["-c", &config]);
+    json
+}
+
+#[test]
+fn a_constant_series_sits_on_its_centre_line_without_signals() {
+    // 0.7 eight times: the mean is 0.7 exactly, so are both limits (mR̄ = 0), and a value
+    // on the centre line is on neither side (methods.md §9).
+    let json = crosscheck("flat-series-signals");
+    let k = kpi(&json, "Rate");
+    let seg = &k["spc"]["segments"][0];
+    assert_eq!(
+        (seg["cl"].as_f64(), seg["unpl"].as_f64()),
+        (Some(0.7), Some(0.7))
+    );
+    assert_eq!(k["spc"]["signals"], serde_json::json!([]));
+    assert_eq!(k["spc"]["variation"], "common_cause");
+    assert_eq!(
+        k["health"]["flags"],
+        serde_json::json!(["short_history", "too_easy_target", "flatline"])
+    );
+    assert_eq!(k["health"]["action"], "retarget");
+}
+
+#[test]
+fn a_mean_of_equal_observations_is_that_value() {
+    // Three observations of 0.7 a month against a target of 0.7: met, green.
+    let json = crosscheck("mean-aggregation-roundoff");
+    let k = kpi(&json, "Uptime");
+    assert!(k["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["value"] == 0.7));
+    assert_eq!(k["latest"]["status"], "green");
+    assert_eq!(k["attainment"]["hit_rate"], 1.0);
+    assert_eq!(k["change"]["ytd_target"], 0.7);
+}
+
+#[test]
+fn tied_lags_go_to_the_smaller_lag() {
+    // |r| is the same at lags 0, 1, 3 and 4 in exact arithmetic (r² = 361/1560).
+    let json = crosscheck("leadlag-best-lag-tie");
+    let c = &json["correlations"][0];
+    assert_eq!(c["best_lag"], 0);
+    let r = c["r"].as_f64().unwrap();
+    assert!((r + (361.0f64 / 1560.0).sqrt()).abs() < 1e-12, "{r}");
+}
+
+#[test]
+fn a_constant_leading_side_has_no_usable_lag() {
+    let json = crosscheck("leadlag-constant-side");
+    let c = &json["correlations"][0];
+    for field in ["best_lag", "r", "p", "q", "spearman"] {
+        assert!(c[field].is_null(), "{field}: {}", c[field]);
+    }
+    assert!(c["r_by_lag"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| l["r"].is_null()));
+}
