@@ -20,6 +20,8 @@ pub enum ValueCell {
     },
     /// An Excel error (`#N/A`, …): missing, but counted in a finding.
     ExcelError(String),
+    /// A formula with no saved result: missing, but counted in a finding.
+    NoResult,
     /// Text that is not a number: an error finding.
     Bad(String),
 }
@@ -43,6 +45,7 @@ pub fn value_of(cell: &Cell, decimal_comma: bool) -> ValueCell {
             Err(e) => ValueCell::Bad(format!("'{}' {e}", s.trim())),
         },
         Cell::Error(e) => ValueCell::ExcelError(e.clone()),
+        Cell::NoResult => ValueCell::NoResult,
         Cell::Date(d) => ValueCell::Bad(format!("'{d}' is a date, not a number")),
         Cell::BadDate(s) => ValueCell::Bad(s.clone()),
         Cell::Bool(b) => ValueCell::Bad(format!("'{b}' is not a number")),
@@ -90,6 +93,7 @@ pub fn date_of(
         Cell::Empty => Err("the date is empty".into()),
         Cell::BadDate(s) => Err(s.clone()),
         Cell::Error(e) => Err(format!("'{e}' is an Excel error, not a date")),
+        Cell::NoResult => Err("the date is a formula with no saved result; open the file in Excel or LibreOffice and save it, which calculates the formulas".into()),
         Cell::Bool(b) => Err(format!("'{b}' is not a date")),
     }
 }

@@ -62,8 +62,10 @@ pub fn read(
                     )?;
                 }
                 drop(reader);
+                for (r, c) in formulas_without_value(&mut wb, &name, file)? {
+                    sparse.push(r, c, Cell::NoResult)?;
+                }
                 tables.push(sparse.into_table(is_1904));
-                findings.extend(formulas_without_value(&mut wb, &name, file)?);
             }
             Ok(tables)
         }
@@ -107,12 +109,12 @@ pub fn read(
     }
 }
 
-/// Formula cells with no saved result, in one warning per sheet. Files written by
-/// programs that do not calculate (report generators, scripts) leave the result out;
-/// calamine then reads the cell as empty, which must not pass silently as a missing
-/// value. A second streaming pass, because the pass that reads values and styles does
-/// not see formulas.
-fn formulas_without_value(wb: &mut Xlsx<Rs>, name: &str, file: &str) -> Result<Option<Finding>> {
+/// The cells of a sheet holding a formula with no saved result. Files written by
+/// programs that do not calculate (report generators, scripts) leave the result out
+/// and calamine reads such a cell as empty; marked, they become a finding where a value
+/// was expected instead of passing silently as missing. A second streaming pass,
+/// because the pass that reads values and styles does not see formulas.
+fn formulas_without_value(wb: &mut Xlsx<Rs>, name: &str, file: &str) -> Result<Vec<(u32, u32)>> {
     let mut reader = wb
         .worksheet_cells_reader(name)
         .map_err(|e| Error::read(file, format!("sheet '{name}': {e}")))?;
@@ -125,33 +127,7 @@ fn formulas_without_value(wb: &mut Xlsx<Rs>, name: &str, file: &str) -> Result<O
             cells.push(cell.pos);
         }
     }
-    let Some(&(row, col)) = cells.first() else {
-        return Ok(None);
-    };
-    let shown: Vec<String> = cells
-        .iter()
-        .take(5)
-        .map(|&(r, c)| format!("{}{}", crate::analysis::quality::column_letter(c), r + 1))
-        .collect();
-    let more = cells.len().saturating_sub(5);
-    let more = if more > 0 {
-        format!(" and {more} more")
-    } else {
-        String::new()
-    };
-    let finding = Finding::warning(
-        "formula_without_value",
-        format!(
-            "{} formula cell(s) have no saved result and were read as missing: {}{more}; open the file in Excel or LibreOffice, save it (which calculates the formulas) and run again",
-            cells.len(),
-            shown.join(", ")
-        ),
-    )
-    .file(file)
-    .sheet(Some(name))
-    .row(row + 1)
-    .col(col);
-    Ok(Some(finding))
+    Ok(cells)
 }
 
 /// Formats without a streaming reader: their size is bounded by the format (xls) or by

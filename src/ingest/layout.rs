@@ -332,6 +332,8 @@ struct RowReader<'a> {
     defs: HashMap<String, KpiDef>,
     findings: Vec<Finding>,
     excel_errors: Vec<(usize, usize, String)>,
+    /// Value cells holding a formula with no saved result.
+    no_results: Vec<(usize, usize)>,
     footer_rows: Vec<usize>,
 }
 
@@ -346,6 +348,7 @@ impl<'a> RowReader<'a> {
             defs: HashMap::new(),
             findings: Vec::new(),
             excel_errors: Vec::new(),
+            no_results: Vec::new(),
             footer_rows: Vec::new(),
         }
     }
@@ -377,6 +380,10 @@ impl<'a> RowReader<'a> {
             }
             ValueCell::ExcelError(e) => {
                 self.excel_errors.push((r, c, e));
+                None
+            }
+            ValueCell::NoResult => {
+                self.no_results.push((r, c));
                 None
             }
             ValueCell::Bad(why) => {
@@ -685,6 +692,35 @@ impl<'a> RowReader<'a> {
                     } else {
                         String::new()
                     }
+                ),
+            );
+            self.findings.push(t.at(f, r, Some(c)));
+        }
+        if let Some(&(r, c)) = self.no_results.first() {
+            let shown: Vec<String> = self
+                .no_results
+                .iter()
+                .take(5)
+                .map(|(r, c)| {
+                    format!(
+                        "{}{}",
+                        crate::analysis::quality::column_letter(*c as u32),
+                        r + 1
+                    )
+                })
+                .collect();
+            let more = self.no_results.len().saturating_sub(5);
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            let f = Finding::warning(
+                "formula_without_value",
+                format!(
+                    "{} formula cell(s) have no saved result and were read as missing: {}{more}; open the file in Excel or LibreOffice, save it (which calculates the formulas) and run again",
+                    self.no_results.len(),
+                    shown.join(", ")
                 ),
             );
             self.findings.push(t.at(f, r, Some(c)));

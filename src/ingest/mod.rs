@@ -62,14 +62,18 @@ pub enum Cell {
     /// An Excel date cell whose serial is out of range; kept to report it.
     BadDate(String),
     Bool(bool),
-    /// An Excel error value (`#N/A`, `#DIV/0!`, …) or a formula without cached value.
+    /// An Excel error value (`#N/A`, `#DIV/0!`, …).
     Error(String),
+    /// A formula with no saved result (the file was written by a program that does not
+    /// calculate): empty for layout detection, named in a finding where a value or date
+    /// was expected.
+    NoResult,
 }
 
 impl Cell {
     pub fn is_empty(&self) -> bool {
         match self {
-            Cell::Empty => true,
+            Cell::Empty | Cell::NoResult => true,
             Cell::Text(s) => s.trim().is_empty(),
             _ => false,
         }
@@ -78,7 +82,7 @@ impl Cell {
     /// The cell as text, for headers, names and messages.
     pub fn text(&self) -> String {
         match self {
-            Cell::Empty => String::new(),
+            Cell::Empty | Cell::NoResult => String::new(),
             Cell::Number { value, .. } => format_number(*value),
             Cell::Text(s) => s.trim().to_string(),
             Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
