@@ -320,3 +320,42 @@ fn a_constant_leading_side_has_no_usable_lag() {
         .iter()
         .all(|l| l["r"].is_null()));
 }
+
+#[test]
+fn a_value_on_a_halfway_line_is_not_beyond_it() {
+    // cl = 0.53 and mR̄ = 1/19 exactly, so the upper halfway line is 0.6: four values of
+    // 0.6 sit on it, not beyond it (methods.md §9), and give no near_limit signal.
+    let json = crosscheck("halfway-line-tie");
+    let k = &json["kpis"][0];
+    let rules: Vec<&str> = k["spc"]["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["rule"].as_str().unwrap())
+        .collect();
+    assert!(!rules.contains(&"near_limit"), "{rules:?}");
+    assert!(
+        rules.contains(&"run") && rules.contains(&"jump"),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn a_constant_kpi_aggregated_to_quarters_stays_constant() {
+    // 0.4 every month, reported by quarter: every quarter is 0.4, so there is no trend
+    // (S = 0, p = 1) and the KPI is a flat line.
+    let json = crosscheck("mean-aggregation-roundoff-trend");
+    let k = &json["kpis"][0];
+    assert!(k["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["value"] == 0.4));
+    assert_eq!(k["trend"]["mk_s"], 0.0);
+    assert_eq!(k["trend"]["mk_p"], 1.0);
+    assert!(k["trend"]["r2"].is_null());
+    assert!(k["health"]["flags"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!("flatline")));
+}

@@ -19,11 +19,17 @@ pub(super) fn rule_rank(name: &str) -> usize {
         .unwrap_or(rule::ALL.len())
 }
 
-/// Whether a value is strictly above `high` or strictly below `low`.
-fn beyond(v: f64, high: f64, low: f64) -> Option<Side> {
-    if v > high {
+/// Relative size of the rounding a line carries: the lines are sums and products of
+/// means, so a value on a line in exact arithmetic (0.6 on the halfway line 0.53 +
+/// 1.33 × 1/19) can land an ulp beyond it in floats.
+const ROUNDING: f64 = 1e-10;
+
+/// Whether a value is strictly above `high` or strictly below `low` ("beyond" is strict,
+/// methods.md §9), by more than the lines' rounding `tol`.
+fn beyond(v: f64, high: f64, low: f64, tol: f64) -> Option<Side> {
+    if v > high + tol {
         Some(Side::High)
-    } else if v < low {
+    } else if v < low - tol {
         Some(Side::Low)
     } else {
         None
@@ -47,6 +53,9 @@ pub(super) fn detect(
             side,
         });
     };
+    // The scale of the segment's numbers, for what counts as rounding.
+    let tol = ROUNDING * (lim.cl.abs() + lim.mr_bar);
+    let beyond = |v: f64, high: f64, low: f64| beyond(v, high, low, tol);
     for (i, &v) in x.iter().enumerate() {
         if let Some(side) = beyond(v, lim.unpl, lim.lnpl) {
             flag(rule::OUTSIDE, i, side);
@@ -89,7 +98,7 @@ pub(super) fn detect(
             }
             for i in 1..x.len() {
                 let change = x[i] - x[i - 1];
-                if change.abs() > lim.url {
+                if change.abs() > lim.url + tol {
                     let side = if change > 0.0 { Side::High } else { Side::Low };
                     flag(rule::JUMP, i, side);
                 }
@@ -135,4 +144,19 @@ pub(super) fn detect(
         }
     }
     runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{beyond, Side, ROUNDING};
+
+    #[test]
+    fn a_value_within_rounding_of_a_line_is_on_it() {
+        // 0.1 + 0.2 is 0.30000000000000004: a line that should be 0.3.
+        let line = 0.1 + 0.2;
+        let tol = ROUNDING * line;
+        assert_eq!(beyond(0.3, line, line, tol), None);
+        assert_eq!(beyond(0.3 + 1e-9, line, line, tol), Some(Side::High));
+        assert_eq!(beyond(0.3 - 1e-9, line, line, tol), Some(Side::Low));
+    }
 }
