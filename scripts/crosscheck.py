@@ -3,17 +3,23 @@
 
 What it does
   For each seed it generates a random but realistic long-layout CSV (`date,kpi,value,target`;
-  monthly, weekly and quarterly KPIs, gaps, ties, constant series, level shifts, trends,
-  negative values, changing targets) and a kpis.toml (direction higher/lower/range,
-  tolerance, bounds, rebase, freeze_after, run_length, leads, sometimes [report] rules,
-  window, as_of, ...), runs
+  monthly, weekly, quarterly, some daily and yearly KPIs, as ISO dates or period labels
+  (2024-03, 2024-Q1, Q1 2024, 2024-W05, FY2024); gaps, NA cells, duplicate observations,
+  ties, constant series, level shifts, trends, lagged copies of other KPIs, negative values,
+  targets that change over time) and a kpis.toml (direction higher/lower/range, tolerance,
+  bounds, rebase, freeze_after, run_length, aggregation, owner, targets steps, leads,
+  max_lag, min_pairs; sometimes [report] rules = "nhs", window, as_of, period,
+  fiscal_year_start, transform, ...), runs
 
       KPILENS report data.csv -c kpis.toml -o out.xlsx --json out.json --force -q
 
   and recomputes every numeric field it can independently from /work/shared/spec/methods.md
   (numpy / scipy / pymannkendall / statsmodels), comparing field by field (floats to 1e-9
   relative).  Each discrepancy is printed as
-      DIFF seed=<s> kpi=<name> field=<path> kpilens=<v> expected=<v>
+      DIFF [family] seed=<s> kpi=<name> field=<path> kpilens=<v> expected=<v>
+  (family: a rough tag of known defect families - constant-KPI, mr_bar=0, best-lag-tie?,
+  other - so new kinds stand out).  Minimal reproductions of confirmed kpilens defects
+  are in tests/fixtures/crosscheck/ (found.txt in each says what kpilens did and what the spec says; the integration tests in tests/integration/values.rs hold them).
   Decisions at exact ties (signals, met, Mann-Kendall ties, constant checks) use the
   values exactly as written (decimal), and means are correctly rounded.  A difference that
   disappears when means are taken as naive float sums (what numpy.mean does) is printed
@@ -22,7 +28,7 @@ What it does
   matching any of them counts as agreement (they are tallied under "ambiguous").
 
 How to run
-      python3 scripts/crosscheck.py [--bin /tmp/kpilens-xc] [--seeds 200] [--start 0]
+      python3 scripts/crosscheck.py [--bin target/release/kpilens] [--seeds 200] [--start 0]
                                     [--seed N] [--keep DIR] [-v]
   --seed N runs one seed; --keep DIR keeps the generated files (DIR/<seed>/).
   Exit status 1 when any discrepancy was found.
@@ -145,6 +151,11 @@ def agg(vals, how):
     if not vals:
         return None
     if how == "sum":
+        if NAIVE:
+            acc = 0.0
+            for v in vals:
+                acc += v
+            return acc
         return float(math.fsum(vals))
     if how == "mean":
         if NAIVE:
@@ -185,10 +196,14 @@ def gen_dataset(seed, folder):
         name = rng.choice(["Revenue", "Churn", "NPS", "Tickets", "Margin", "Leads", "Defects",
                            "Cost", "Uptime", "Backlog", "Visits", "Orders"]) + f" {k}"
         names.append(name)
-        grain = rng.choices(["month", "week", "quarter", "year"], [6, 2, 2, 0.5])[0]
+        grain = rng.choices(["month", "week", "quarter", "year", "day"], [6, 2, 2, 0.5, 0.5])[0]
         length = rng.randint(3, 40)
         if rng.random() < 0.25:
             length = rng.randint(3, 9)
+        if grain == "week" and rng.random() < 0.3:
+            length = rng.randint(50, 70)  # long enough for year-over-year (52 weeks)
+        if grain == "day":
+            length = rng.choice([rng.randint(10, 60), rng.randint(360, 420)])
         if grain == "year":
             length = min(length, rng.randint(3, 12))
         date_shift = 0  # days after the period's first day the observations are dated
@@ -203,6 +218,8 @@ def gen_dataset(seed, folder):
             last_i = pidx(from_month_idx(end_month), "quarter", fys) - (rng.randint(2, 3) if stale else 0)
         elif grain == "year":
             last_i = pidx(from_month_idx(end_month), "year", fys) - (2 if stale else 0)
+        elif grain == "day":
+            last_i = pidx(from_month_idx(end_month), "day") + rng.choice([0, 27, 30, 59]) - (rng.randint(2, 9) if stale else 0)
         else:
             last_i = pidx(from_month_idx(end_month), "week") + 3 - (rng.randint(3, 8) if stale else 0)
         first_i = last_i - length + 1
@@ -317,7 +334,7 @@ def gen_dataset(seed, folder):
                 v = repr(vals[i])
             tv = tvals.get(i)
             d = pdate(i, grain, fys)
-            if style == "label":
+            if style == "label" and grain != "day":
                 if grain == "month":
                     ds = f"{d.year}-{d.month:02d}"
                 elif grain == "quarter":
@@ -474,6 +491,14 @@ class Model:
         self.rules = self.report.get("rules", "wheeler")
         self.window = self.report.get("window", 24)
         self.cfg = {kp["cfg"]["name"]: kp["cfg"] for kp in ds["kpis"]}
+        # config periods (targets `from`, rebase) as the dates written in kpis.toml; they are
+        # mapped to the KPI's grain as inferred here, which may differ from the generator's
+        self.cfg_dates = {}
+        for kp in ds["kpis"]:
+            c, gg = kp["cfg"], kp["grain"]
+            self.cfg_dates[c["name"]] = {
+                "targets": [(pdate(fi, gg, ds["fys"]), v) for fi, v in c.get("targets", [])],
+                "rebase": [pdate(i, gg, ds["fys"]) for i in c.get("rebase", [])]}
         obs = defaultdict(list)  # name -> [(date, label_grain, value|None, target|None)]
         for dstr, name, v, t in ds["rows"]:
             d, lg = parse_date(dstr, self.fys)
@@ -526,6 +551,26 @@ class Model:
             return self.report[key]
         return default
 
+    def series_exact(self, name, grain):
+        """series() in exact rational arithmetic (values as written, decimal)."""
+        how = self.cfg[name].get("aggregation", "mean")
+        og = self.own_grain[name]
+
+        def ag(v):
+            return {"sum": sum, "mean": lambda z: sum(z) / len(z), "last": lambda z: z[-1],
+                    "min": min, "max": max}[how](v)
+        vals = defaultdict(list)
+        for d, _, v, t in self.obs[name]:
+            if v is not None:
+                vals[pidx(d, og, self.fys)].append(Fr(v))
+        V = {i: ag(v) for i, v in vals.items()}
+        if grain == og:
+            return V
+        v2 = defaultdict(list)
+        for i in sorted(V):
+            v2[pidx(pdate(i, og, self.fys), grain, self.fys)].append(V[i])
+        return {i: ag(v) for i, v in v2.items()}
+
     def series(self, name, grain):
         """period index -> (value, target) at `grain`: observations are combined at the KPI's
         own grain first, then those periods aggregate to `grain` (methods.md §9)."""
@@ -559,8 +604,8 @@ class Model:
             return None
         if "targets" in c:
             cur = None
-            for fi, val in c["targets"]:
-                if i >= fi:
+            for fd, val in self.cfg_dates[name]["targets"]:
+                if i >= pidx(fd, grain, self.fys):
                     cur = val
             if cur is not None:
                 return cur
@@ -645,7 +690,12 @@ class Model:
         ch["prev_value"] = pv
         ch["pop_abs"] = None if pv is None else vals[L] - pv
         ch["pop_pct"] = None if pv is None or pv == 0 else (vals[L] - pv) / abs(pv)
-        yv = vals.get(L - YOY_BACK[g])
+        if g == "day":
+            dL = pdate(L, g, fys)
+            dY = D(dL.year - 1, dL.month, 28) if (dL.month, dL.day) == (2, 29) else dL.replace(year=dL.year - 1)
+            yv = vals.get(pidx(dY, "day"))
+        else:
+            yv = vals.get(L - YOY_BACK[g])
         ch["yoy_value"] = yv
         ch["yoy_abs"] = None if yv is None else vals[L] - yv
         ch["yoy_pct"] = None if yv is None or yv == 0 else (vals[L] - yv) / abs(yv)
@@ -725,7 +775,7 @@ class Model:
                 tr["assessment"] = "improving" if (dirn == "up") == (direction == "higher") else "deteriorating"
         R["trend"] = tr
         # segments
-        rb = sorted(set(i for i in c.get("rebase", []) if ws < i <= L))
+        rb = sorted(set(i for i in (pidx(d_, g, fys) for d_ in self.cfg_dates[name]["rebase"]) if ws < i <= L))
         bounds = [ws] + rb
         segs = []
         for si, s0 in enumerate(bounds):
@@ -1037,32 +1087,47 @@ class Model:
                 mls = sorted({DEFAULT_MAX_LAG[g], DEFAULT_MAX_LAG[ga]})
             xa = self.aligned(a, g)
             xb = self.aligned(b, g)
+            ea = self.series_exact(a, g)
+            eb = self.series_exact(b, g)
             variants = []
-            tvs = []
+            tvs = []  # (float lead, float lag, exact lead, exact lag)
+
+            def diff(x):
+                return {i: x[i] - x[i - 1] for i in x if i - 1 in x}
+
+            def resid(x, keys):
+                keys = sorted(keys)
+                if len(keys) < 2:  # no regression line through one point
+                    return {}
+                t = np.array(keys, float)
+                y = np.array([x[i] for i in keys])
+                lr = stats.linregress(t, y) if np.ptp(y) > 0 else None
+                if lr is None:
+                    return {i: 0.0 for i in keys}
+                return {i: x[i] - (lr.intercept + lr.slope * i) for i in keys}
+
+            def resid_e(x, keys):
+                keys = sorted(keys)
+                if len(keys) < 2:
+                    return {}
+                n_ = len(keys)
+                mt = Fraction(sum(keys), n_)
+                my_ = sum(x[i] for i in keys) / n_
+                b_ = sum((i - mt) * (x[i] - my_) for i in keys) / sum((i - mt) ** 2 for i in keys)
+                return {i: x[i] - (my_ + b_ * (i - mt)) for i in keys}
             if transform == "diff":
-                tvs.append(({i: xa[i] - xa[i - 1] for i in xa if i - 1 in xa},
-                            {i: xb[i] - xb[i - 1] for i in xb if i - 1 in xb}))
+                tvs.append((diff(xa), diff(xb), diff(ea), diff(eb)))
             elif transform == "none":
-                tvs.append((xa, xb))
+                tvs.append((xa, xb, ea, eb))
             else:
-                def resid(x, keys):
-                    keys = sorted(keys)
-                    if len(keys) < 2:  # no regression line through one point
-                        return {}
-                    t = np.array(keys, float)
-                    y = np.array([x[i] for i in keys])
-                    lr = stats.linregress(t, y) if np.ptp(y) > 0 else None
-                    if lr is None:
-                        return {i: 0.0 for i in keys}
-                    return {i: x[i] - (lr.intercept + lr.slope * i) for i in keys}
-                tvs.append((resid(xa, xa), resid(xb, xb)))
+                tvs.append((resid(xa, xa), resid(xb, xb), resid_e(ea, ea), resid_e(eb, eb)))
                 common = set(xa) & set(xb)
-                tvs.append((resid(xa, common), resid(xb, common)))
+                tvs.append((resid(xa, common), resid(xb, common), resid_e(ea, common), resid_e(eb, common)))
             tlab = ["detrend on each series' own periods", "detrend on the periods both have"] if transform == "detrend" else [""]
             vlabels = []
             for ml in mls:
-                for tj, (da, db) in enumerate(tvs):
-                    variants.append(self.pair_stats(da, db, ml, min_pairs))
+                for tj, (da, db, dae, dbe) in enumerate(tvs):
+                    variants.append(self.pair_stats(da, db, dae, dbe, ml, min_pairs))
                     ml_lab = ""
                     if len(mls) > 1:
                         ml_lab = "default max_lag of the pair's grain" if ml == DEFAULT_MAX_LAG[g] else "default max_lag of the leader's own grain"
@@ -1089,7 +1154,21 @@ class Model:
         return out
 
     @staticmethod
-    def pair_stats(da, db, max_lag, min_pairs):
+    def pair_stats(da, db, dae, dbe, max_lag, min_pairs):
+        """float values for r and p; exact values (dae, dbe) decide "a side is constant",
+        ties of |r| between lags, and ties in the Spearman ranks."""
+        def avg_ranks(v):
+            order = sorted(range(len(v)), key=lambda j: v[j])
+            rk = [0.0] * len(v)
+            j = 0
+            while j < len(order):
+                k_ = j
+                while k_ + 1 < len(order) and v[order[k_ + 1]] == v[order[j]]:
+                    k_ += 1
+                for m_ in range(j, k_ + 1):
+                    rk[order[m_]] = (j + k_) / 2 + 1
+                j = k_ + 1
+            return rk
         rbl = []
         best = None
         for k in range(0, max_lag + 1):
@@ -1097,7 +1176,9 @@ class Model:
             n = len(ts)
             x = np.array([da[t] for t in ts], float)
             y = np.array([db[t + k] for t in ts], float)
-            if n < min_pairs or np.ptp(x) == 0 or np.ptp(y) == 0:
+            X = [dae[t] for t in ts]
+            Y = [dbe[t + k] for t in ts]
+            if n < min_pairs or len(set(X)) == 1 or len(set(Y)) == 1:
                 rbl.append({"lag": k, "r": None, "n": n})
                 continue
             r = float(stats.pearsonr(x, y)[0])
@@ -1108,13 +1189,17 @@ class Model:
                 tstat = r * math.sqrt((n - 2) / (1 - r * r))
                 p = float(2 * stats.t.sf(abs(tstat), n - 2))
             # r^2 in exact arithmetic, so that "ties -> smaller k" sees exact ties
-            X = [Fraction(v) for v in x]
-            Y = [Fraction(v) for v in y]
             mx, my = sum(X) / n, sum(Y) / n
             sxy = sum((a - mx) * (b - my) for a, b in zip(X, Y))
             r2e = sxy * sxy / (sum((a - mx) ** 2 for a in X) * sum((b - my) ** 2 for b in Y))
-            rbl.append({"lag": k, "r": r, "n": n, "_p": p, "_sp": float(stats.spearmanr(x, y)[0]), "_r2e": r2e})
-            if best is None or r2e > best["_r2e"]:
+            if NAIVE:  # the naive model ranks the float values (ties as float round-off leaves them)
+                sp = float(stats.spearmanr(x, y)[0])
+            else:
+                sp = float(stats.pearsonr(avg_ranks(X), avg_ranks(Y))[0]) if len(set(X)) > 1 and len(set(Y)) > 1 else None
+            rbl.append({"lag": k, "r": r, "n": n, "_p": p, "_sp": sp, "_r2e": r2e})
+            # a tie is an exact tie of r^2, or |r| equal to 1e-12 relative (float round-off of
+            # residuals under detrend); ties -> smaller k
+            if best is None or (r2e > best["_r2e"] and abs(r) > abs(best["r"]) * (1 + 1e-12)):
                 best = rbl[-1]
         Lc = sum(1 for e in rbl if e["r"] is not None)
         if best is None:
@@ -1212,15 +1297,24 @@ class Tally:
         self.skipped = defaultdict(int)
         self.roundoff = []
         self.amb_choice = defaultdict(int)
+        self.families = defaultdict(int)
+        self.kinds = defaultdict(int)
 
 
-def cmp(T, seed, kpi, field, got, exp):
+def kind(field):
+    """series[2024-01-01].met -> series.met; spc.segments[0].cl -> spc.segments.cl"""
+    import re
+    return re.sub(r"\[[^]]*\]", "", field)
+
+
+def cmp(T, seed, kpi, field, got, exp, abs_=1e-12):
     if exp is SKIP:
         T.skipped[field.split("[")[0]] += 1
         return
     T.fields += 1
+    T.kinds[kind(field)] += 1
     if isinstance(exp, Amb):
-        hits = [j for j, o in enumerate(exp.options) if close(got, o)]
+        hits = [j for j, o in enumerate(exp.options) if close(got, o, abs_=abs_)]
         if hits:
             T.amb += 1
             T.amb_notes[exp.note] += 1
@@ -1229,7 +1323,7 @@ def cmp(T, seed, kpi, field, got, exp):
             return
         T.diffs.append((seed, kpi, field, got, exp.options))
         return
-    if not close(got, exp):
+    if not close(got, exp, abs_=abs_):
         T.diffs.append((seed, kpi, field, got, exp))
 
 
@@ -1343,7 +1437,7 @@ def compare(T, seed, model, out, naive=None):
         fields = ["best_lag", "r", "n", "p", "p_lag_adj", "spearman", "strength", "r_by_lag"]
         vs = r["_variants"]
         gr = [[e["lag"], e["r"], e["n"]] for e in c.get("r_by_lag", [])]
-        match = [j for j, v in enumerate(vs) if close(gr, [[e["lag"], e["r"], e["n"]] for e in v["r_by_lag"]])]
+        match = [j for j, v in enumerate(vs) if close(gr, [[e["lag"], e["r"], e["n"]] for e in v["r_by_lag"]], abs_=1e-10)]
         if len(vs) > 1 and match and len(match) < len(vs):
             T.amb_choice["lead-lag variant -> kpilens follows: " + " / ".join(r["_vlabels"][j] for j in match)] += 1
         chosen[key] = vs[match[0]] if match else vs[0]
@@ -1364,10 +1458,14 @@ def compare(T, seed, model, out, naive=None):
                     continue
             if f == "r_by_lag":
                 gotv = [[e["lag"], e["r"], e["n"]] for e in gotv]
+            # correlation coefficients live in [-1, 1]: 1e-10 absolute (a near-zero r after
+            # detrending large values loses relative precision in any implementation)
+            ab = 1e-10 if f in ("r", "r_by_lag", "spearman") else 1e-12
             if len(vs) == 1:
-                cmp(T, seed, tag, f"corr.{f}", gotv, opts[0])
+                cmp(T, seed, tag, f"corr.{f}", gotv, opts[0], ab)
             else:
-                cmp(T, seed, tag, f"corr.{f}", gotv, Amb([o for op in opts for o in (op.options if isinstance(op, Amb) else [op])], "lead-lag variant (detrend basis / default max_lag grain)"))
+                cmp(T, seed, tag, f"corr.{f}", gotv, Amb([o for op in opts for o in (op.options if isinstance(op, Amb) else [op])],
+                                                         "lead-lag variant (detrend basis / default max_lag grain)"), ab)
     # Benjamini-Hochberg over the pairs' p_lag_adj, each pair under the reading kpilens followed
     fam = [(k_, v) for k_, v in chosen.items() if v.get("p_lag_adj") is not None]
     qs = multipletests([v["p_lag_adj"] for _, v in fam], method="fdr_bh")[1] if fam else []
@@ -1403,12 +1501,28 @@ def run_seed(seed, binpath, T, keep=None, verbose=False):
         compare(T2, seed, naive, out, None)
         naive_diffs = {(d[1], d[2]) for d in T2.diffs}
         T.seeds += 1
+        jk = {k["name"]: k for k in out["kpis"]}
+
+        def family(d):
+            """a rough tag of the known defect families, to spot new ones quickly"""
+            names = d[1].split("->")
+            if any(n in model.obs and len({o[2] for o in model.obs[n] if o[2] is not None}) == 1 for n in names):
+                return "constant-KPI"
+            if any(n in jk and any(g["mr_bar"] == 0 for g in jk[n]["spc"]["segments"]) for n in names):
+                return "mr_bar=0"
+            if d[2] == "corr.spearman":
+                return "spearman-ties?"
+            if d[2] in ("corr.best_lag", "corr.r"):
+                return "best-lag-tie?"
+            return "other"
         for d in T.diffs[before:]:
+            fam = family(d)
             if (d[1], d[2]) not in naive_diffs:
                 T.roundoff.append(d)
-                print(f"ROUNDOFF seed={d[0]} kpi={d[1]} field={d[2]} kpilens={d[3]!r} expected={d[4]!r}")
+                print(f"ROUNDOFF [{fam}] seed={d[0]} kpi={d[1]} field={d[2]} kpilens={d[3]!r} expected={d[4]!r}")
             else:
-                print(f"DIFF seed={d[0]} kpi={d[1]} field={d[2]} kpilens={d[3]!r} expected={d[4]!r}")
+                T.families[fam] += 1
+                print(f"DIFF [{fam}] seed={d[0]} kpi={d[1]} field={d[2]} kpilens={d[3]!r} expected={d[4]!r}")
         T.diffs[before:] = [d for d in T.diffs[before:] if (d[1], d[2]) in naive_diffs]
         if verbose:
             print(f"seed {seed}: {len(T.diffs) - before} diffs")
@@ -1422,7 +1536,7 @@ def run_seed(seed, binpath, T, keep=None, verbose=False):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--bin", default="/tmp/kpilens-xc")
+    ap.add_argument("--bin", default=os.environ.get("KPILENS_BIN", "target/release/kpilens"))
     ap.add_argument("--seeds", type=int, default=200)
     ap.add_argument("--start", type=int, default=0)
     ap.add_argument("--seed", type=int)
@@ -1441,6 +1555,11 @@ def main():
     print(f"\nseeds={T.seeds} kpis={T.kpis} fields_compared={T.fields} "
           f"ambiguous_accepted={T.amb} discrepancies={len(T.diffs)} "
           f"roundoff_only={len(T.roundoff)} (match kpilens when means are naive float sums)")
+    print("discrepancies by family:", dict(T.families))
+    bad = {kind(d[2]) for d in T.diffs} | {kind(d[2]) for d in T.roundoff}
+    clean = sorted(k for k in T.kinds if k not in bad)
+    print(f"field kinds compared: {len(T.kinds)}; with zero differences ({len(clean)}): "
+          + ", ".join(f"{k}={T.kinds[k]}" for k in clean))
     by_field = defaultdict(int)
     for d in T.diffs:
         by_field[d[2].split("[")[0] if not d[2].startswith("series") else "series." + d[2].split(".")[-1]] += 1
