@@ -32,7 +32,6 @@ pub struct Built {
 struct Agg {
     n: i64,
     sum: f64,
-    mean: Option<f64>,
     min: Option<f64>,
     max: Option<f64>,
     last: Option<f64>,
@@ -45,7 +44,13 @@ impl Agg {
         }
         match a {
             Aggregation::Sum => Some(self.sum),
-            Aggregation::Mean => self.mean,
+            // Equal observations average to exactly their value (`kpi::mean`); the
+            // sum of a group does not depend on the input order for the whole numbers
+            // exports mostly hold.
+            Aggregation::Mean => match (self.min, self.max) {
+                (Some(lo), Some(hi)) if lo == hi => Some(lo),
+                _ => Some(self.sum / self.n as f64),
+            },
             Aggregation::Min => self.min,
             Aggregation::Max => self.max,
             Aggregation::Last => self.last,
@@ -115,10 +120,6 @@ fn aggregate(rows: Rows) -> PolarsResult<Vec<(u32, NaiveDate, [Agg; 4])>> {
                 .alias(format!("{name}_n")),
         );
         aggs.push(c.clone().sum().alias(format!("{name}_sum")));
-        // The mean about the group's first value, like `trend::mean`: equal
-        // observations average to exactly their value.
-        let first = c.clone().drop_nulls().first();
-        aggs.push(((c.clone() - first.clone()).mean() + first).alias(format!("{name}_mean")));
         aggs.push(c.clone().min().alias(format!("{name}_min")));
         aggs.push(c.clone().max().alias(format!("{name}_max")));
         aggs.push(c.drop_nulls().last().alias(format!("{name}_last")));
@@ -146,7 +147,6 @@ fn aggregate(rows: Rows) -> PolarsResult<Vec<(u32, NaiveDate, [Agg; 4])>> {
         per_col.push((
             n,
             f(format!("{name}_sum"))?,
-            f(format!("{name}_mean"))?,
             f(format!("{name}_min"))?,
             f(format!("{name}_max"))?,
             f(format!("{name}_last"))?,
@@ -155,11 +155,10 @@ fn aggregate(rows: Rows) -> PolarsResult<Vec<(u32, NaiveDate, [Agg; 4])>> {
     let mut result = Vec::with_capacity(out.height());
     for i in 0..out.height() {
         let mut aggs = [Agg::default(); 4];
-        for (a, (n, sum, mean, min, max, last)) in aggs.iter_mut().zip(&per_col) {
+        for (a, (n, sum, min, max, last)) in aggs.iter_mut().zip(&per_col) {
             *a = Agg {
                 n: n[i].unwrap_or(0),
                 sum: sum[i].unwrap_or(0.0),
-                mean: mean[i],
                 min: min[i],
                 max: max[i],
                 last: last[i],

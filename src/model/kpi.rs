@@ -85,15 +85,46 @@ impl Aggregation {
     }
 }
 
-/// Arithmetic mean, taken about the first value (x₀ + the mean of x − x₀): equal
-/// values give exactly that value, so a constant series sits exactly on its centre line
-/// and a mean of equal observations meets a target equal to them, where a plain sum
-/// (0.7 + 0.7 + 0.7 = 2.0999999999999996) would land an ulp off; NaN for no values.
+/// Arithmetic mean that decides exact ties the way exact arithmetic does: equal values
+/// average to exactly that value (three observations of 0.7 give 0.7, where a plain sum
+/// gives 2.0999999999999996 / 3 = 0.6999999999999998), so a constant series sits on its
+/// centre line; otherwise the correctly rounded sum over n, which does not depend on the
+/// order of the values (1, 0, 1 and 0, 1, 1 have the same mean). NaN for no values.
 pub fn mean(v: &[f64]) -> f64 {
     let Some(&first) = v.first() else {
         return f64::NAN;
     };
-    first + v.iter().map(|x| x - first).sum::<f64>() / v.len() as f64
+    if v.iter().all(|x| *x == first) {
+        return first;
+    }
+    exact_sum(v) / v.len() as f64
+}
+
+/// The sum of `v` carried in non-overlapping partial sums and rounded once at the end
+/// (Shewchuk's algorithm, as in Python's `math.fsum` recipe): no rounding error builds
+/// up, and the result does not depend on the order of the values.
+fn exact_sum(v: &[f64]) -> f64 {
+    let mut partials: Vec<f64> = Vec::new();
+    for &value in v {
+        let mut x = value;
+        let mut kept = 0;
+        for j in 0..partials.len() {
+            let mut y = partials[j];
+            if x.abs() < y.abs() {
+                std::mem::swap(&mut x, &mut y);
+            }
+            let hi = x + y;
+            let lo = y - (hi - x);
+            if lo != 0.0 {
+                partials[kept] = lo;
+                kept += 1;
+            }
+            x = hi;
+        }
+        partials.truncate(kept);
+        partials.push(x);
+    }
+    partials.iter().sum()
 }
 
 /// A target step from config: applies from period `from` on.
@@ -204,6 +235,10 @@ mod tests {
         assert_eq!(Aggregation::Mean.apply(&[0.7, 0.7, 0.7]), Some(0.7));
         assert_eq!(mean(&[1e6 + 0.1; 7]), 1e6 + 0.1);
         assert!(mean(&[]).is_nan());
+        // Order does not change the mean: a tie between two periods stays a tie.
+        assert_eq!(mean(&[1.0, 0.0, 1.0]), mean(&[0.0, 1.0, 1.0]));
+        assert_eq!(mean(&[0.1, 0.2, 0.3]), mean(&[0.3, 0.2, 0.1]));
+        assert_eq!(exact_sum(&[1e16, 1.0, -1e16]), 1.0);
         assert_eq!(Aggregation::Last.apply(&v), Some(2.0));
         assert_eq!(Aggregation::Min.apply(&v), Some(1.0));
         assert_eq!(Aggregation::Max.apply(&v), Some(3.0));
