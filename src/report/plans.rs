@@ -117,7 +117,7 @@ pub fn write_targets(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(),
             Cell::Num(f.value, vf),
             Cell::Num(f.low, vf),
             Cell::Num(f.high, vf),
-            Cell::text(t.rationale.as_str(), &st.wrap),
+            Cell::text(t.rationale.as_str(), &st.wrap_indent),
         ];
         cols.write_row(ws, row, &cells)?;
         ws.insert_note(row, REALISM_COL, &note(&realism_reason(k)))?;

@@ -42,6 +42,8 @@ pub struct Styles {
     pub label: Format,
     /// Text that wraps inside its column (messages, explanations).
     pub wrap: Format,
+    /// Wrapping text right of a number column, indented so the two do not touch.
+    pub wrap_indent: Format,
     /// A hyperlink.
     pub link: Format,
     /// Numbers with decimals: `#,##0.00`.
@@ -137,6 +139,7 @@ impl Styles {
             text_indent: base().set_indent(1),
             label: base().set_bold().set_font_color(Color::RGB(MUTED)),
             wrap: base().set_text_wrap(),
+            wrap_indent: base().set_text_wrap().set_indent(1),
             link: base()
                 .set_font_color(Color::RGB(0x0563C1))
                 .set_underline(FormatUnderline::Single),

@@ -254,7 +254,7 @@ fn kpi_cells<'a>(k: &'a KpiResult, st: &'a Styles, cal: &Calendar) -> Vec<Cell<'
         Cell::text(words::status_label(l.status), st.status(status)),
         Cell::Num(k.change.pop_pct, &st.signed_percent),
         Cell::Num(k.change.yoy_pct, &st.signed_percent),
-        Cell::text(reasons::trend_label(k), &st.text),
+        Cell::text(reasons::trend_label(k), &st.text_indent),
         Cell::text(
             reasons::variation_label(k.spc.variation),
             st.variation(k.spc.variation),
