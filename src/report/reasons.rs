@@ -69,10 +69,20 @@ pub fn fmt_p(p: f64) -> String {
     }
 }
 
-fn side_word(side: Side) -> &'static str {
-    match side {
-        Side::High => "high",
-        Side::Low => "low",
+/// A signal rule in words, with its side: "a value above the upper limit".
+fn rule_words(rule: &str, side: Side) -> String {
+    let (above, up, limit) = match side {
+        Side::High => ("above", "up", "upper"),
+        Side::Low => ("below", "down", "lower"),
+    };
+    match rule {
+        "outside" => format!("a value {above} the {limit} natural process limit"),
+        "run" => format!("a run of values {above} the centre line"),
+        "near_limit" => format!("3 of 4 values {above} the halfway line, near the limit"),
+        "two_of_three" => format!("2 of 3 values {above} the 2-sigma line"),
+        "trend" => format!("7 values in a row going {up}"),
+        "jump" => format!("a jump {up} larger than the upper range limit"),
+        other => format!("{other} ({above})"),
     }
 }
 
@@ -98,7 +108,7 @@ pub fn variation_reason(k: &KpiResult) -> String {
         .signals
         .iter()
         .filter(|s| s.period == latest)
-        .map(|s| format!("{} ({})", s.rule, side_word(s.side)))
+        .map(|s| format!("{} ({})", rule_words(s.rule, s.side), s.rule))
         .collect();
     let good = match k.def.direction() {
         Direction::Higher => "high is good",
@@ -107,9 +117,9 @@ pub fn variation_reason(k: &KpiResult) -> String {
     };
     match v {
         Variation::CommonCause => "The latest point is inside the natural process limits and part of no signal: routine variation (common cause). No reaction needed.".into(),
-        Variation::Improvement => format!("The latest point carries {}; {good} → improvement (special cause in the good direction).", here.join(", ")),
-        Variation::Concern => format!("The latest point carries {}; {good} → concern (special cause in the wrong direction): look for what changed.", here.join(", ")),
-        Variation::Neutral => format!("The latest point carries {}; {good}, so the special cause is noted without a verdict.", here.join(", ")),
+        Variation::Improvement => format!("The latest point is part of {}; {good} → improvement (special cause in the good direction).", here.join("; ")),
+        Variation::Concern => format!("The latest point is part of {}; {good} → concern (special cause in the wrong direction): look for what changed.", here.join("; ")),
+        Variation::Neutral => format!("The latest point is part of {}; {good}, so the special cause is noted without a verdict.", here.join("; ")),
     }
 }
 
@@ -201,4 +211,26 @@ pub fn forecast_reason(k: &KpiResult) -> String {
         _ => ". No natural range: the KPI has no process limits yet.".into(),
     };
     point + &range
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rule_words;
+    use crate::analysis::spc::Side;
+
+    #[test]
+    fn signal_rules_read_as_words() {
+        assert_eq!(
+            rule_words("outside", Side::High),
+            "a value above the upper natural process limit"
+        );
+        assert_eq!(
+            rule_words("run", Side::Low),
+            "a run of values below the centre line"
+        );
+        assert_eq!(
+            rule_words("trend", Side::Low),
+            "7 values in a row going down"
+        );
+    }
 }
