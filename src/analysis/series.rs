@@ -173,6 +173,36 @@ fn polars_err(e: PolarsError) -> Error {
     Error::Internal(format!("aggregating series: {e}"))
 }
 
+/// Split off observations given for longer periods than the KPI's others — a quarterly
+/// sheet beside a monthly one, a year total beside months — which are subtotals, not
+/// more data. The shortest period length present is the KPI's: period labels carry
+/// their own, dates the one their spacing gives. Dates are never dropped.
+fn without_subtotals(
+    obs: Vec<&Observation>,
+) -> (Vec<&Observation>, Vec<&Observation>, Option<Grain>) {
+    let dated: Vec<&Observation> = obs
+        .iter()
+        .copied()
+        .filter(|o| o.label_grain.is_none())
+        .collect();
+    let mut distinct: Vec<NaiveDate> = dated.iter().map(|o| o.date).collect();
+    distinct.sort();
+    distinct.dedup();
+    let dated_grain = (distinct.len() >= 2).then(|| infer_grain(&dated).0);
+    let grains: std::collections::BTreeSet<Grain> = obs
+        .iter()
+        .filter_map(|o| o.label_grain)
+        .chain(dated_grain)
+        .collect();
+    let Some(&finest) = grains.first().filter(|_| grains.len() > 1) else {
+        return (obs, Vec::new(), None);
+    };
+    let (kept, subtotals) = obs
+        .into_iter()
+        .partition(|o| o.label_grain.is_none_or(|g| g <= finest));
+    (kept, subtotals, Some(finest))
+}
+
 /// Grain of one KPI: the label grain when its dates came from period labels, else the
 /// median gap between distinct dates.
 fn infer_grain(obs: &[&Observation]) -> (Grain, bool) {
@@ -279,6 +309,26 @@ pub fn build(ing: &Ingested, cfg: &RunConfig) -> Result<Built> {
         let all = &by_kpi[key];
         let name = &all[0].kpi;
         let kept: Vec<&Observation> = all.iter().copied().filter(|o| o.date <= as_of).collect();
+        let (kept, subtotals, finest) = without_subtotals(kept);
+        if let (Some(first), Some(finest)) = (subtotals.first(), finest) {
+            let longer: std::collections::BTreeSet<&str> = subtotals
+                .iter()
+                .filter_map(|o| o.label_grain.map(Grain::as_str))
+                .collect();
+            let f = Finding::warning(
+                "subtotal_periods_skipped",
+                format!(
+                    "the input gives this KPI by {finest} and also by {} ({} figure(s)); those look like subtotals and were left out, so they are not averaged into the {finest}s",
+                    longer.into_iter().collect::<Vec<_>>().join(" and "),
+                    subtotals.len()
+                ),
+            )
+            .kpi(name)
+            .file(&first.source.file)
+            .sheet(first.source.sheet.as_deref())
+            .row(first.source.row);
+            findings.push(f);
+        }
         let dropped = all.len() - kept.len();
         if dropped > 0 {
             findings.push(

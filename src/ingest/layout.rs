@@ -12,12 +12,15 @@ config can force the layout and column names of a file or sheet (`[[input]]`).
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use chrono::NaiveDate;
+
 use super::cells::{self, ValueCell};
 use super::{special, Cell, Ingested, ReadOptions, Table};
 use crate::analysis::{Finding, LayoutInfo};
 use crate::config::InputOverride;
 use crate::error::Result;
 use crate::model::kpi::{name_key, KpiDef};
+use crate::model::period::Grain;
 use crate::model::series::{Observation, SourceRef};
 
 /// How many rows from the top we search for the header.
@@ -415,6 +418,12 @@ impl<'a> RowReader<'a> {
         self.obs.len() - 1
     }
 
+    /// A period header cell that is not a period: its column is not read.
+    fn bad_period_header(&mut self, r: usize, c: usize, why: String) {
+        let f = Finding::error("bad_date", format!("{why}; the column was skipped"));
+        self.findings.push(self.table.at(f, r, Some(c)));
+    }
+
     fn bad_date(&mut self, r: usize, c: usize, why: String) {
         let f = Finding::error("bad_date", format!("{why}; the row was skipped"));
         self.findings.push(self.table.at(f, r, Some(c)));
@@ -570,27 +579,36 @@ impl<'a> RowReader<'a> {
         )?;
         let mut periods: Vec<(usize, super::dates::ParsedDate)> = Vec::new();
         let mut attrs: Vec<(usize, Role)> = Vec::new();
-        let mut seen = HashMap::new();
         for (c, cell) in head.iter().enumerate() {
             if c == name_col || cell.is_empty() {
                 continue;
             }
             if cells::looks_like_period(cell, self.opts) {
                 match cells::date_of(cell, order, self.opts, t.is_1904) {
-                    Ok(p) => {
-                        if let Some(prev) = seen.insert(p.date, c) {
-                            let f = Finding::warning(
-                                "duplicate_header",
-                                format!("the period '{}' also heads column {}; both are read and combined", cell.text(), crate::analysis::quality::column_letter(prev as u32)),
-                            );
-                            self.findings.push(t.at(f, header, Some(c)));
-                        }
-                        periods.push((c, p));
-                    }
-                    Err(why) => self.bad_date(header, c, why),
+                    Ok(p) => periods.push((c, p)),
+                    Err(why) => self.bad_period_header(header, c, why),
                 }
             } else if let Some(role) = header_role(&cell.text()) {
                 attrs.push((c, role));
+            } else if looks_dateish(&cell.text()) {
+                // '2024-13' between month columns: a mistyped period, not an attribute.
+                let why = format!("'{}' is not a date or period", cell.text());
+                self.bad_period_header(header, c, why);
+            }
+        }
+        self.skip_subtotal_columns(header, &mut periods);
+        let mut seen = HashMap::new();
+        for &(c, p) in &periods {
+            if let Some(prev) = seen.insert(p.date, c) {
+                let f = Finding::warning(
+                    "duplicate_header",
+                    format!(
+                        "the period '{}' also heads column {}; both are read and combined",
+                        t.get(header, c).text(),
+                        crate::analysis::quality::column_letter(prev as u32)
+                    ),
+                );
+                self.findings.push(t.at(f, header, Some(c)));
             }
         }
         for r in header + 1..t.cells.len() {
@@ -631,6 +649,59 @@ impl<'a> RowReader<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Period columns coarser than the others (quarter and year subtotals among month
+    /// columns, an 'FY 2024' total at the end) are subtotals, not more observations:
+    /// they are dropped, with one finding, so they are never averaged into the months.
+    /// The finest period length present is the series': labelled columns carry their
+    /// own, date cells the one their spacing gives.
+    fn skip_subtotal_columns(
+        &mut self,
+        header: usize,
+        periods: &mut Vec<(usize, super::dates::ParsedDate)>,
+    ) {
+        let mut dates: Vec<NaiveDate> = periods
+            .iter()
+            .filter(|(_, p)| p.grain.is_none())
+            .map(|(_, p)| p.date)
+            .collect();
+        dates.sort();
+        dates.dedup();
+        let dated = (dates.len() >= 2).then(|| {
+            let mut gaps: Vec<i64> = dates.windows(2).map(|w| (w[1] - w[0]).num_days()).collect();
+            gaps.sort_unstable();
+            Grain::from_median_gap(gaps[gaps.len() / 2] as f64).0
+        });
+        let finest = periods
+            .iter()
+            .filter_map(|(_, p)| p.grain)
+            .chain(dated)
+            .min();
+        let Some(finest) = finest else { return };
+        let t = self.table;
+        let coarser: Vec<usize> = periods
+            .iter()
+            .filter(|(_, p)| p.grain.is_some_and(|g| g > finest))
+            .map(|(c, _)| *c)
+            .collect();
+        let Some(&first) = coarser.first() else {
+            return;
+        };
+        let names: Vec<String> = coarser
+            .iter()
+            .map(|c| format!("'{}'", t.get(header, *c).text()))
+            .collect();
+        let f = Finding::info(
+            "subtotal_columns_skipped",
+            format!(
+                "{} period column(s) longer than a {finest} ({}) look like subtotals among the {finest} columns and were skipped",
+                coarser.len(),
+                names.join(", ")
+            ),
+        );
+        self.findings.push(t.at(f, header, Some(first)));
+        periods.retain(|(c, _)| !coarser.contains(c));
     }
 
     /// Text rows with more or fewer fields than the header: one finding for the table.
@@ -792,4 +863,15 @@ mod tests {
         assert_eq!(target_of("Target Revenue").as_deref(), Some("Revenue"));
         assert_eq!(target_of("Target"), None);
     }
+}
+
+/// Header text shaped like a date (digits with date separators: `2024-13`, `31/02/24`)
+/// that did not parse as one.
+fn looks_dateish(text: &str) -> bool {
+    let t = text.trim();
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    digits >= 4
+        && t.chars().any(|c| matches!(c, '-' | '/' | '.'))
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '/' | '.' | ' '))
 }

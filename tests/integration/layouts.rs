@@ -248,3 +248,113 @@ fn config_forces_layout_and_column_names() {
     );
     assert_eq!(kpi(&json, "A")["latest"]["target"], 2.0);
 }
+
+/// Month columns as Excel dates with quarter subtotals and a year total among them.
+fn pack_with_subtotals() -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let date = Format::new().set_num_format("mmm-yy");
+    ws.write(0, 0, "KPI").unwrap();
+    let mut c = 1u16;
+    for (quarter, months) in [("Q1 2024", [1u8, 2, 3]), ("Q2 2024", [4, 5, 6])] {
+        for m in months {
+            let d = ExcelDateTime::from_ymd(2024, m, 1).unwrap();
+            ws.write_datetime_with_format(0, c, &d, &date).unwrap();
+            ws.write(1, c, 90.0 + 10.0 * f64::from(m)).unwrap();
+            c += 1;
+        }
+        ws.write(0, c, quarter).unwrap();
+        ws.write(1, c, 999.0).unwrap();
+        c += 1;
+    }
+    ws.write(0, c, "FY 2024").unwrap();
+    ws.write(1, c, 9999.0).unwrap();
+    ws.write(1, 0, "Revenue").unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn quarter_and_year_subtotal_columns_are_not_averaged_into_the_months() {
+    let (json, _, _) = Run::new()
+        .file("pack.xlsx", pack_with_subtotals())
+        .report_json(&["pack.xlsx"], &[]);
+    assert_eq!(kpi(&json, "Revenue")["grain"], "month");
+    let months: Vec<(String, f64)> = (1..=6)
+        .map(|m| (format!("2024-{m:02}-01"), 90.0 + 10.0 * f64::from(m)))
+        .collect();
+    assert_eq!(values(&json, "Revenue"), months);
+    let f = finding(&json, "subtotal_columns_skipped");
+    assert_eq!(
+        (f["row"].as_u64(), f["column"].as_str()),
+        (Some(1), Some("E"))
+    );
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("('Q1 2024', 'Q2 2024', 'FY 2024')"),
+        "{}",
+        f["message"]
+    );
+    assert!(!codes(&json).contains(&"duplicate_header".to_string()));
+}
+
+#[test]
+fn a_quarterly_sheet_beside_a_monthly_one_is_not_averaged_into_it() {
+    let mut wb = Workbook::new();
+    let monthly = wb.add_worksheet().set_name("Monthly").unwrap();
+    monthly
+        .write_row(0, 0, ["KPI", "2024-01", "2024-02", "2024-03", "2024-04"])
+        .unwrap();
+    monthly.write(1, 0, "Revenue").unwrap();
+    monthly
+        .write_row(1, 1, [100.0, 110.0, 120.0, 130.0])
+        .unwrap();
+    let quarterly = wb.add_worksheet().set_name("Quarterly").unwrap();
+    quarterly
+        .write_row(0, 0, ["KPI", "Q1 2024", "Q2 2024"])
+        .unwrap();
+    quarterly.write(1, 0, "Revenue").unwrap();
+    quarterly.write_row(1, 1, [330.0, 130.0]).unwrap();
+    let (json, _, _) = Run::new()
+        .file("pack.xlsx", wb.save_to_buffer().unwrap())
+        .report_json(&["pack.xlsx"], &[]);
+    assert_eq!(
+        values(&json, "Revenue"),
+        v(&[
+            ("2024-01-01", 100.0),
+            ("2024-02-01", 110.0),
+            ("2024-03-01", 120.0),
+            ("2024-04-01", 130.0)
+        ])
+    );
+    let f = finding(&json, "subtotal_periods_skipped");
+    assert_eq!(
+        (f["sheet"].as_str(), f["row"].as_u64()),
+        (Some("Quarterly"), Some(2))
+    );
+}
+
+#[test]
+fn a_mistyped_period_header_is_an_error_naming_the_cell() {
+    let csv = "KPI,2024-01,2024-02,2024-13,2024-04\nRevenue,1,2,3,4\n";
+    let (json, _, _) = Run::new().file("p.csv", csv).report_json(&["p.csv"], &[]);
+    assert_eq!(
+        values(&json, "Revenue"),
+        v(&[
+            ("2024-01-01", 1.0),
+            ("2024-02-01", 2.0),
+            ("2024-04-01", 4.0)
+        ])
+    );
+    let f = finding(&json, "bad_date");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(
+        (f["row"].as_u64(), f["column"].as_str()),
+        (Some(1), Some("D"))
+    );
+    assert_eq!(
+        f["message"],
+        "'2024-13' is not a date or period; the column was skipped"
+    );
+}
