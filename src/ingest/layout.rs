@@ -97,21 +97,31 @@ pub fn is_special_sheet(name: &str) -> bool {
 
 /// Is this table's header a footer-like text (notes, sources, totals)?
 fn is_footer_text(s: &str) -> bool {
-    let n = norm(s);
-    [
-        "total",
+    // The word alone, or followed by punctuation ("Total", "Source: ERP", "Total (all
+    // regions)", "Notes - unaudited"); a word after it makes a KPI name ("Total
+    // headcount", "Notes issued", "Average order value").
+    const WORDS: [&str; 12] = [
         "grand total",
+        "sub-total",
+        "subtotal",
+        "totals",
+        "total",
         "sum",
         "average",
-        "source",
         "sources",
-        "note",
+        "source",
         "notes",
-        "n b",
-    ]
-    .iter()
-    .any(|w| n == *w || n.starts_with(&format!("{w} ")))
-        || s.trim_start().starts_with('*')
+        "note",
+        "n.b.",
+    ];
+    let t = s.trim().to_lowercase();
+    t.starts_with('*')
+        || WORDS.iter().any(|w| {
+            t.strip_prefix(w).is_some_and(|rest| {
+                let rest = rest.trim_start();
+                rest.is_empty() || rest.starts_with([':', '(', '-', '–', '—', '.', '*', ','])
+            })
+        })
 }
 
 /// Read one table into `out`.
@@ -843,6 +853,17 @@ fn target_of(header: &str) -> Option<String> {
     None
 }
 
+/// Header text shaped like a date (digits with date separators: `2024-13`, `31/02/24`)
+/// that did not parse as one.
+fn looks_dateish(text: &str) -> bool {
+    let t = text.trim();
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    digits >= 4
+        && t.chars().any(|c| matches!(c, '-' | '/' | '.'))
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '/' | '.' | ' '))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -857,21 +878,36 @@ mod tests {
     }
 
     #[test]
+    fn footer_words_alone_or_with_punctuation_but_not_kpi_names() {
+        for footer in [
+            "Total",
+            "TOTAL",
+            "Grand total",
+            "Source: ERP + CRM",
+            "Total (all regions)",
+            "Notes - unaudited",
+            "* provisional",
+            "Average",
+        ] {
+            assert!(is_footer_text(footer), "{footer}");
+        }
+        for kpi in [
+            "Total headcount",
+            "Average order value",
+            "Sum insured",
+            "Notes issued",
+            "Source conversion",
+            "Totals reconciled %",
+        ] {
+            assert!(!is_footer_text(kpi), "{kpi}");
+        }
+    }
+
+    #[test]
     fn target_columns() {
         assert_eq!(target_of("Revenue target").as_deref(), Some("Revenue"));
         assert_eq!(target_of("Revenue_target").as_deref(), Some("Revenue"));
         assert_eq!(target_of("Target Revenue").as_deref(), Some("Revenue"));
         assert_eq!(target_of("Target"), None);
     }
-}
-
-/// Header text shaped like a date (digits with date separators: `2024-13`, `31/02/24`)
-/// that did not parse as one.
-fn looks_dateish(text: &str) -> bool {
-    let t = text.trim();
-    let digits = t.chars().filter(char::is_ascii_digit).count();
-    digits >= 4
-        && t.chars().any(|c| matches!(c, '-' | '/' | '.'))
-        && t.chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '/' | '.' | ' '))
 }
