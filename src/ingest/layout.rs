@@ -626,7 +626,12 @@ impl<'a> RowReader<'a> {
                 continue;
             }
             let name = t.get(r, name_col).text();
-            let has_values = periods.iter().any(|(c, _)| !t.get(r, *c).is_empty());
+            // A row of formulas without saved results is a KPI whose values are
+            // missing (and named in a finding), not a note.
+            let has_values = periods.iter().any(|(c, _)| {
+                let cell = t.get(r, *c);
+                !cell.is_empty() || *cell == Cell::NoResult
+            });
             if name.is_empty()
                 || is_footer_text(&name)
                 || (!has_values && self.looks_like_footer(r))

@@ -381,3 +381,39 @@ fn series_edge_cases() {
     assert_eq!(values(&json, "Once"), vec![("2024-05-01".to_string(), 4.0)]);
     assert_eq!(kpi(&json, "Flat")["n"], 3);
 }
+
+#[test]
+fn a_row_of_formulas_without_results_is_named_not_skipped_as_a_note() {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["KPI", "2024-01", "2024-02"].iter().enumerate() {
+        ws.write(0, c as u16, *h).unwrap();
+    }
+    ws.write(1, 0, "Revenue").unwrap();
+    ws.write(1, 1, 10.0).unwrap();
+    ws.write(1, 2, 12.0).unwrap();
+    ws.write(2, 0, "Cost ratio").unwrap();
+    ws.write_formula(2, 1, "=B2/100").unwrap();
+    ws.write_formula(2, 2, "=C2/100").unwrap();
+    let bytes = rezip(&wb.save_to_buffer().unwrap(), |name, text| {
+        if name.starts_with("xl/worksheets/") {
+            text.replace("</f><v>0</v>", "</f>")
+        } else {
+            text
+        }
+    });
+    let (json, _, _) = Run::new()
+        .file("f.xlsx", bytes)
+        .report_json(&["f.xlsx"], &[]);
+    assert_eq!(kpi(&json, "Cost ratio")["n"], 0);
+    let f = finding(&json, "formula_without_value");
+    assert_eq!(
+        (f["row"].as_u64(), f["column"].as_str()),
+        (Some(3), Some("B"))
+    );
+    assert!(f["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("2 formula cell(s)"));
+    assert!(!codes(&json).contains(&"footer_rows_skipped".to_string()));
+}
