@@ -88,7 +88,13 @@ pub fn date_of(
                     return Ok(p);
                 }
             }
-            dates::parse_date_text(s, order, &opts.calendar).map_err(|e| format!("'{s}' {e}"))
+            dates::parse_date_text(s, order, &opts.calendar).map_err(|e| match &opts.date_format {
+                // The format was given: say the text does not fit it, not "ambiguous".
+                Some(fmt) if dates::is_order_sensitive(s) => {
+                    format!("'{s}' does not match --date-format '{fmt}'")
+                }
+                _ => format!("'{s}' {e}"),
+            })
         }
         Cell::Empty => Err("the date is empty".into()),
         Cell::BadDate(s) => Err(s.clone()),
@@ -151,11 +157,23 @@ pub fn column_order<'a>(
     match dates::infer_order(texts) {
         Ok(Some(o)) => Ok(Some(o)),
         Ok(None) => match first_sensitive {
-            Some((r, c, s)) => Err(Error::Data(format!(
-                "{}: dates like '{s}' could be day/month or month/day and no value settles it; \
-                 give the order with --date-format '%d/%m/%Y' or --date-format '%m/%d/%Y'",
-                place(r, c)
-            ))),
+            Some((r, c, s)) => {
+                // Suggest formats with the column's own separator and year width.
+                let sep = s
+                    .chars()
+                    .find(|c| matches!(c, '/' | '-' | '.'))
+                    .unwrap_or('/');
+                let year = if s.trim().rsplit(sep).next().is_some_and(|y| y.len() == 2) {
+                    "%y"
+                } else {
+                    "%Y"
+                };
+                Err(Error::Data(format!(
+                    "{}: dates like '{s}' could be day/month or month/day and no value settles it; \
+                     give the order with --date-format '%d{sep}%m{sep}{year}' or --date-format '%m{sep}%d{sep}{year}'",
+                    place(r, c)
+                )))
+            }
             None => Ok(None),
         },
         Err(e) => {

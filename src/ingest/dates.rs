@@ -329,12 +329,20 @@ pub fn is_order_sensitive(text: &str) -> bool {
 
 /// Day/month order of a column: a first field over 12 means day-first, a second field
 /// over 12 means month-first; both seen is an error; neither leaves it open (`None`),
-/// which the caller reports as ambiguous when `is_order_sensitive` texts exist.
+/// which the caller reports as ambiguous when `is_order_sensitive` texts exist — except
+/// for dotted dates (`01.02.2024`), which are day-first by convention.
 pub fn infer_order<'a>(
     texts: impl IntoIterator<Item = &'a str>,
 ) -> Result<Option<DateOrder>, DateError> {
     let (mut day_first, mut month_first): (Option<&str>, Option<&str>) = (None, None);
+    // dd.mm.yyyy is day-first wherever dots separate the fields (German, Swiss, Nordic,
+    // Eastern European exports); nobody writes months first with dots.
+    let (mut any, mut all_dotted) = (false, true);
     for text in texts {
+        if day_month_fields(text).is_some() {
+            any = true;
+            all_dotted &= text.trim().contains('.') && !text.contains(['/', '-']);
+        }
         match day_month_fields(text) {
             // Both over 12 is simply impossible; the parser reports that cell.
             Some((a, b)) if a > 12 && b > 12 => {}
@@ -351,6 +359,7 @@ pub fn infer_order<'a>(
         ))),
         (Some(_), None) => Ok(Some(DateOrder::DayFirst)),
         (None, Some(_)) => Ok(Some(DateOrder::MonthFirst)),
+        (None, None) if any && all_dotted => Ok(Some(DateOrder::DayFirst)),
         (None, None) => Ok(None),
     }
 }

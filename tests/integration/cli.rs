@@ -82,6 +82,36 @@ fn ambiguous_day_month_is_exit_3() {
         .args(["report", "amb.csv", "--date-format", "%d/%m/%Y", "-q"])
         .run();
     assert_eq!(ok.code, 0, "{}", ok.stderr);
+    // The hint uses the column's own separator and year width.
+    let (o, _d) = Run::new()
+        .file("amb.csv", "Date,KPI,Value\n01-02-24,A,1\n03-04-24,A,2\n")
+        .args(["report", "amb.csv"])
+        .run();
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("--date-format '%d-%m-%y' or --date-format '%m-%d-%y'"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn dotted_dates_are_day_first() {
+    // 01.02.2024 is 1 February wherever dots separate the fields.
+    let (json, _, _) = Run::new()
+        .file(
+            "de.csv",
+            "Datum;Kennzahl;Wert\n01.02.2024;A;1\n01.03.2024;A;2\n",
+        )
+        .report_json(&["de.csv"], &[]);
+    let periods: Vec<&str> = json["kpis"][0]["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["period"].as_str().unwrap())
+        .collect();
+    assert_eq!(periods, ["2024-02-01", "2024-03-01"]);
 }
 
 #[test]
