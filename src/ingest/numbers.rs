@@ -250,6 +250,43 @@ pub fn detect_decimal_comma<'a>(samples: impl IntoIterator<Item = &'a str>) -> b
     comma
 }
 
+/// The first of `samples` when every number among them that has a dot has it as
+/// thousands groups (`105.500`, `1.250.000`) and none has a decimal comma or another
+/// decimal: read with a decimal point those are 1000× too small if the dot separates
+/// thousands, which a `;`-separated European export suggests. `None` when fewer than
+/// three samples look like that or any sample settles it.
+pub fn dot_thousands_example<'a>(samples: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut first = None;
+    let mut seen = 0;
+    for s in samples {
+        let t = strip_currency(s.trim_matches(is_space));
+        let t = t
+            .strip_prefix(['-', '+'])
+            .unwrap_or(t)
+            .trim_matches(is_space);
+        if !t.contains('.') {
+            continue;
+        }
+        let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+        let parts: Vec<&str> = t.split('.').collect();
+        // A dotted date (31.01.2024) is not a number.
+        if let [d, m, y] = parts.as_slice() {
+            if [d, m, y].iter().all(|x| digits(x)) && d.len() <= 2 && m.len() <= 2 {
+                continue;
+            }
+        }
+        let mut groups = parts.into_iter();
+        let lead = groups.next().unwrap_or("");
+        if digits(lead) && lead.len() <= 3 && groups.all(|g| g.len() == 3 && digits(g)) {
+            seen += 1;
+            first = first.or(Some(s));
+        } else {
+            return None;
+        }
+    }
+    first.filter(|_| seen >= 3)
+}
+
 /// `\d+<dec>\d{1,2}` or `\d{1,3}(<thou>\d{3})+<dec>\d+`.
 fn is_decimal_number(t: &str, dec: char, thou: char) -> bool {
     let Some((int, frac)) = t.split_once(dec) else {
@@ -271,6 +308,15 @@ fn is_decimal_number(t: &str, dec: char, thou: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dot_thousands_are_noticed_but_not_guessed() {
+        let looks = ["31.01.2024", "105.500", "Revenue", "1.250.000", "99.000"];
+        assert_eq!(dot_thousands_example(looks), Some("105.500"));
+        // One real decimal settles it; two examples are too few.
+        assert_eq!(dot_thousands_example(["105.500", "99.000", "1.5"]), None);
+        assert_eq!(dot_thousands_example(["105.500", "99.000"]), None);
+    }
 
     fn p(s: &str) -> Result<Option<f64>, NumberError> {
         parse_number(s, NumberStyle::default())

@@ -81,14 +81,30 @@ pub fn read(
             .file(file),
         );
     }
-    let decimal_comma = opts.decimal_comma
-        || (delimiter == b';'
-            && numbers::detect_decimal_comma(cells.iter().take(200).flat_map(|r| {
-                r.iter().filter_map(|c| match c {
-                    Cell::Text(s) => Some(s.as_str()),
-                    _ => None,
-                })
-            })));
+    let texts = || {
+        cells.iter().take(200).flat_map(|r| {
+            r.iter().filter_map(|c| match c {
+                Cell::Text(s) => Some(s.as_str()),
+                _ => None,
+            })
+        })
+    };
+    let decimal_comma =
+        opts.decimal_comma || (delimiter == b';' && numbers::detect_decimal_comma(texts()));
+    if delimiter == b';' && !decimal_comma {
+        if let Some(example) = numbers::dot_thousands_example(texts()) {
+            findings.push(
+                Finding::warning(
+                    "ambiguous_number",
+                    format!(
+                        "numbers such as '{}' were read with '.' as the decimal point; in a ';'-separated export the dot often separates thousands — if it does here, run again with --decimal-comma",
+                        example.trim()
+                    ),
+                )
+                .file(file),
+            );
+        }
+    }
     Ok(vec![Table {
         file: file.to_string(),
         sheet: None,
