@@ -539,6 +539,15 @@ impl<'a> RowReader<'a> {
                 self.findings.push(t.at(f, header, Some(c)));
                 continue;
             }
+            if is_text_column(t, header, c) {
+                // 'Comment', 'Business unit': a wide sheet's KPI columns hold numbers.
+                let f = Finding::info(
+                    "text_column_skipped",
+                    format!("column '{name}' holds text, not numbers; it was not read as a KPI"),
+                );
+                self.findings.push(t.at(f, header, Some(c)));
+                continue;
+            }
             seen.insert(name_key(&name), c);
             kpi_cols.push((c, name));
         }
@@ -856,6 +865,20 @@ fn target_of(header: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// A column below `header` whose filled cells are all text that is no number (and at
+/// least one such): a comment or dimension column, not a KPI.
+fn is_text_column(t: &Table, header: usize, c: usize) -> bool {
+    let mut text = false;
+    for r in header + 1..t.cells.len() {
+        match cells::value_of(t.get(r, c), t.decimal_comma) {
+            ValueCell::Value { .. } => return false,
+            ValueCell::Bad(_) => text = true,
+            ValueCell::Missing | ValueCell::ExcelError(_) | ValueCell::NoResult => {}
+        }
+    }
+    text
 }
 
 /// Header text shaped like a date (digits with date separators: `2024-13`, `31/02/24`)

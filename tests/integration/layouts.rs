@@ -358,3 +358,22 @@ fn a_mistyped_period_header_is_an_error_naming_the_cell() {
         "'2024-13' is not a date or period; the column was skipped"
     );
 }
+
+#[test]
+fn a_text_column_in_a_wide_sheet_is_not_a_kpi() {
+    let csv = "Month,Revenue,Comment,Cost\n2024-01,100,ok,50\n2024-02,110,,52\n2024-03,120,late data,55\n";
+    let (json, _, _) = Run::new().file("w.csv", csv).report_json(&["w.csv"], &[]);
+    let names: Vec<&str> = json["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Revenue", "Cost"]);
+    let f = finding(&json, "text_column_skipped");
+    assert_eq!(
+        (f["row"].as_u64(), f["column"].as_str()),
+        (Some(1), Some("C"))
+    );
+    assert!(!codes(&json).contains(&"bad_value".to_string()));
+}
