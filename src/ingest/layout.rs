@@ -72,16 +72,17 @@ pub fn header_role(text: &str) -> Option<Role> {
             Role::Kpi
         }
         "value" | "actual" | "actuals" | "amount" | "result" | "measurement" | "actual value"
-        | "wert" | "valor" => Role::Value,
-        "target" | "goal" | "plan" | "budget" | "target value" => Role::Target,
+        | "wert" | "ist" | "istwert" | "valor" | "valeur" => Role::Value,
+        "target" | "goal" | "plan" | "budget" | "target value" | "ziel" | "zielwert"
+        | "soll" | "sollwert" | "objetivo" | "meta" | "objectif" | "cible" => Role::Target,
         "target min" | "min target" | "target low" | "lower target" | "target lower" => {
             Role::TargetMin
         }
         "target max" | "max target" | "target high" | "upper target" | "target upper" => {
             Role::TargetMax
         }
-        "owner" | "responsible" | "accountable" => Role::Owner,
-        "unit" | "units" | "uom" => Role::Unit,
+        "owner" | "responsible" | "accountable" | "verantwortlich" => Role::Owner,
+        "unit" | "units" | "uom" | "einheit" => Role::Unit,
         "direction" | "polarity" => Role::Direction,
         "aggregation" => Role::Aggregation,
         "perspective" => Role::Perspective,
@@ -902,6 +903,8 @@ mod tests {
         assert_eq!(header_role("Week ending"), Some(Role::Date));
         assert_eq!(header_role("Actual"), Some(Role::Value));
         assert_eq!(header_role("Budget"), Some(Role::Target));
+        assert_eq!(header_role("Ziel"), Some(Role::Target));
+        assert_eq!(header_role("Ist"), Some(Role::Value));
         assert_eq!(header_role("Revenue"), None);
     }
 
