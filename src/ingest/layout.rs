@@ -73,8 +73,8 @@ pub fn header_role(text: &str) -> Option<Role> {
         }
         "value" | "actual" | "actuals" | "amount" | "result" | "measurement" | "actual value"
         | "wert" | "ist" | "istwert" | "valor" | "valeur" => Role::Value,
-        "target" | "goal" | "plan" | "budget" | "target value" | "ziel" | "zielwert"
-        | "soll" | "sollwert" | "objetivo" | "meta" | "objectif" | "cible" => Role::Target,
+        "target" | "goal" | "plan" | "budget" | "target value" | "ziel" | "zielwert" | "soll"
+        | "sollwert" | "objetivo" | "meta" | "objectif" | "cible" => Role::Target,
         "target min" | "min target" | "target low" | "lower target" | "target lower" => {
             Role::TargetMin
         }
@@ -272,10 +272,14 @@ fn detect(
             .count();
         let across_ok = periods >= 2 && periods * 2 >= filled.saturating_sub(1);
         if forced.as_deref() == Some("periods across") || (forced.is_none() && across_ok) {
-            if let Some(name) = row
+            let labelled = row
                 .iter()
-                .position(|c| !c.is_empty() && !cells::looks_like_period(c, opts))
-            {
+                .position(|c| !c.is_empty() && !cells::looks_like_period(c, opts));
+            // Pivot exports leave the corner above the KPI names empty: then the names
+            // are the first column left of the periods that holds text below.
+            let first_period = row.iter().position(|c| cells::looks_like_period(c, opts));
+            let unlabelled = || (0..first_period.unwrap_or(0)).find(|&c| names_below(table, r, c));
+            if let Some(name) = labelled.or_else(unlabelled) {
                 let name = named(over.and_then(|o| o.kpi.as_ref()), Role::Kpi)
                     .filter(|&k| !cells::looks_like_period(&row[k], opts))
                     .unwrap_or(name);
@@ -866,6 +870,15 @@ fn target_of(header: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Does column `c` below `header` hold names (at least two cells of text that is no
+/// number)?
+fn names_below(t: &Table, header: usize, c: usize) -> bool {
+    (header + 1..t.cells.len())
+        .filter(|&r| matches!(cells::value_of(t.get(r, c), false), ValueCell::Bad(_)))
+        .nth(1)
+        .is_some()
 }
 
 /// A column below `header` whose filled cells are all text that is no number (and at

@@ -377,3 +377,18 @@ fn a_text_column_in_a_wide_sheet_is_not_a_kpi() {
     );
     assert!(!codes(&json).contains(&"bad_value".to_string()));
 }
+
+#[test]
+fn a_pivot_export_with_an_empty_corner_is_read_across() {
+    let csv = ",Jan-24,Feb-24,Mar-24\nRevenue,100,110,120\nOperating cost,50,52,55\n";
+    let (json, _, _) = Run::new().file("p.csv", csv).report_json(&["p.csv"], &[]);
+    assert_eq!(
+        values(&json, "Operating cost"),
+        v(&[
+            ("2024-01-01", 50.0),
+            ("2024-02-01", 52.0),
+            ("2024-03-01", 55.0)
+        ])
+    );
+    assert_eq!(json["kpis"].as_array().unwrap().len(), 2);
+}
