@@ -635,22 +635,41 @@ impl<'a> RowReader<'a> {
                 self.findings.push(t.at(f, header, Some(c)));
             }
         }
+        // Rows named '<KPI> target' (or 'Target <KPI>') for a KPI named in another row
+        // hold that KPI's targets, as such columns do in a wide sheet.
+        let names: std::collections::HashSet<String> = (header + 1..t.cells.len())
+            .map(|r| name_key(&t.get(r, name_col).text()))
+            .collect();
+        let target_rows: HashMap<usize, String> = (header + 1..t.cells.len())
+            .filter_map(|r| {
+                let kpi = name_key(&target_of(&t.get(r, name_col).text())?);
+                names.contains(&kpi).then_some((r, kpi))
+            })
+            .collect();
         for r in header + 1..t.cells.len() {
             if self.is_blank_row(r) {
                 continue;
             }
             let name = t.get(r, name_col).text();
             // A row of formulas without saved results is a KPI whose values are
-            // missing (and named in a finding), not a note.
+            // missing (and named in a finding), not a note; a row of '-' is as empty
+            // as a row of blanks (a section heading).
             let has_values = periods.iter().any(|(c, _)| {
-                let cell = t.get(r, *c);
-                !cell.is_empty() || *cell == Cell::NoResult
+                !matches!(
+                    cells::value_of(t.get(r, *c), t.decimal_comma),
+                    ValueCell::Missing
+                )
             });
+            let section = !has_values && attrs.iter().all(|(c, _)| t.get(r, *c).is_empty());
             if name.is_empty()
                 || is_footer_text(&name)
+                || section
                 || (!has_values && self.looks_like_footer(r))
             {
                 self.footer_rows.push(r);
+                continue;
+            }
+            if target_rows.contains_key(&r) {
                 continue;
             }
             // A Target column beside the periods is a data target for every period.
@@ -670,11 +689,18 @@ impl<'a> RowReader<'a> {
                 }
             }
             self.def(&name);
+            // The row '<name> target' beside it holds this KPI's targets by period.
+            let target_row = target_rows
+                .iter()
+                .find(|(_, kpi)| **kpi == name_key(&name))
+                .map(|(tr, _)| *tr);
             for &(c, p) in &periods {
                 let value = self.value(r, c, &name);
+                let row_target = target_row.and_then(|tr| self.value(tr, c, &name));
                 let i = self.push(&name, p, r, value);
                 let o = &mut self.obs[i];
                 [o.target, o.target_min, o.target_max] = targets;
+                o.target = row_target.or(o.target);
             }
         }
         Ok(())

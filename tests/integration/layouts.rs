@@ -392,3 +392,25 @@ fn a_pivot_export_with_an_empty_corner_is_read_across() {
     );
     assert_eq!(json["kpis"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn target_rows_and_dashed_section_rows_in_a_periods_across_sheet() {
+    let csv = "KPI,2024-01,2024-02,2024-03\nFinancial,-,-,-\nRevenue,100,110,120\n\
+               Revenue target,105,105,115\nCustomer,-,-,-\nNPS,30,31,33\n";
+    let (json, _, _) = Run::new().file("p.csv", csv).report_json(&["p.csv"], &[]);
+    let names: Vec<&str> = json["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Revenue", "NPS"]);
+    let targets: Vec<f64> = kpi(&json, "Revenue")["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["target"].as_f64().unwrap())
+        .collect();
+    assert_eq!(targets, [105.0, 105.0, 115.0]);
+    assert_eq!(kpi(&json, "Revenue")["latest"]["status"], "green");
+}
