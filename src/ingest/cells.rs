@@ -66,7 +66,9 @@ pub fn date_of(
         }),
         Cell::Number { value, .. } => {
             let v = *value;
-            if v.fract() == 0.0 && (1900.0..=2200.0).contains(&v) {
+            if let Some(p) = dates::yyyymm(v) {
+                Ok(p)
+            } else if v.fract() == 0.0 && (1900.0..=2200.0).contains(&v) {
                 let fy = opts
                     .calendar
                     .fiscal_year(v as i32)
@@ -86,6 +88,20 @@ pub fn date_of(
             if let Some(fmt) = &opts.date_format {
                 if let Ok(p) = dates::parse_with_format(s, fmt) {
                     return Ok(p);
+                }
+            }
+            // Digits alone: an ERP period (202401) or an Excel serial that lost its
+            // date format on the way to text (45292 is 2024-01-01).
+            if s.bytes().all(|b| b.is_ascii_digit()) {
+                if let Ok(v) = s.parse::<f64>() {
+                    if let Some(p) = dates::yyyymm(v) {
+                        return Ok(p);
+                    }
+                    if (20_000.0..=80_000.0).contains(&v) {
+                        return dates::excel_serial_to_date(v, is_1904)
+                            .map(|date| ParsedDate { date, grain: None })
+                            .map_err(|e| format!("date serial {v} {e}"));
+                    }
                 }
             }
             dates::parse_date_text(s, order, &opts.calendar).map_err(|e| match &opts.date_format {
@@ -109,9 +125,15 @@ pub fn date_of(
 pub fn looks_like_period(cell: &Cell, opts: &ReadOptions) -> bool {
     match cell {
         Cell::Date(_) => true,
-        Cell::Number { value, .. } => value.fract() == 0.0 && (1900.0..=2200.0).contains(value),
+        Cell::Number { value, .. } => {
+            (value.fract() == 0.0 && (1900.0..=2200.0).contains(value))
+                || dates::yyyymm(*value).is_some()
+        }
         Cell::Text(s) => {
             let s = s.trim();
+            if s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit()) {
+                return s.parse::<f64>().ok().and_then(dates::yyyymm).is_some();
+            }
             // Any day/month order will do for detection.
             dates::parse_date_text(s, Some(DateOrder::DayFirst), &opts.calendar).is_ok()
                 || dates::parse_date_text(s, Some(DateOrder::MonthFirst), &opts.calendar).is_ok()

@@ -410,6 +410,16 @@ fn names_a_day(fmt: &str) -> bool {
     false
 }
 
+/// An ERP period number `YYYYMM` (202401 → January 2024), as a month label.
+pub fn yyyymm(v: f64) -> Option<ParsedDate> {
+    if v.fract() != 0.0 || !(190_001.0..=220_012.0).contains(&v) {
+        return None;
+    }
+    let n = v as i64;
+    let (year, month) = (i32::try_from(n / 100).ok()?, u32::try_from(n % 100).ok()?);
+    NaiveDate::from_ymd_opt(year, month, 1).map(|d| label(d, Grain::Month))
+}
+
 /// Excel serial → date, 1900 or 1904 system. Valid serials are 1..=2958465 (up to
 /// 9999-12-31); 60 is Excel's fictitious 29 Feb 1900. The time of day is ignored.
 pub fn excel_serial_to_date(serial: f64, is_1904: bool) -> Result<NaiveDate, DateError> {

@@ -359,3 +359,21 @@ fn a_constant_kpi_aggregated_to_quarters_stays_constant() {
         .unwrap()
         .contains(&serde_json::json!("flatline")));
 }
+
+#[test]
+fn erp_periods_and_serials_that_lost_their_format_are_dates() {
+    // 202401 is an ERP period (January 2024); 45292 an Excel serial written as text.
+    let csv = "Period,KPI,Value\n202401,A,1\n202402,A,2\n";
+    let (json, _, _) = Run::new().file("p.csv", csv).report_json(&["p.csv"], &[]);
+    assert_eq!(
+        values(&json, "A"),
+        v(&[("2024-01-01", 1.0), ("2024-02-01", 2.0)])
+    );
+    assert_eq!(kpi(&json, "A")["grain"], "month");
+    let csv = "Date,KPI,Value\n45292,B,1\n45323,B,2\n";
+    let (json, _, _) = Run::new().file("s.csv", csv).report_json(&["s.csv"], &[]);
+    assert_eq!(
+        values(&json, "B"),
+        v(&[("2024-01-01", 1.0), ("2024-02-01", 2.0)])
+    );
+}
