@@ -89,8 +89,10 @@ pub fn read(
             })
         })
     };
+    // Where the comma is not the delimiter (';', tab — Excel's "Unicode Text" from a
+    // comma-decimal locale — or '|'), numbers may use it as the decimal mark.
     let decimal_comma =
-        opts.decimal_comma || (delimiter == b';' && numbers::detect_decimal_comma(texts()));
+        opts.decimal_comma || (delimiter != b',' && numbers::detect_decimal_comma(texts()));
     if delimiter == b';' && !decimal_comma {
         if let Some(example) = numbers::dot_thousands_example(texts()) {
             findings.push(

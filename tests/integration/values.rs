@@ -377,3 +377,16 @@ fn erp_periods_and_serials_that_lost_their_format_are_dates() {
         v(&[("2024-01-01", 1.0), ("2024-02-01", 2.0)])
     );
 }
+
+#[test]
+fn tab_separated_exports_with_decimal_commas() {
+    // Excel "Unicode Text" from a comma-decimal locale: UTF-16 with BOM, tabs.
+    let text = "Date\tKPI\tValue\n2024-01-01\tChurn\t1,5\n2024-02-01\tChurn\t1.201,75\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let (json, _, _) = Run::new().file("u.txt", bytes).report_json(&["u.txt"], &[]);
+    assert_eq!(
+        values(&json, "Churn"),
+        v(&[("2024-01-01", 1.5), ("2024-02-01", 1201.75)])
+    );
+}
