@@ -28,6 +28,18 @@ fn rezip(bytes: &[u8], edit: impl Fn(&str, String) -> String) -> Vec<u8> {
     out.finish().unwrap().into_inner()
 }
 
+/// The workbook with its formulas' saved results removed, as a generator that does not
+/// calculate writes it (rust_xlsxwriter saves 0 as every formula's result).
+fn without_formula_results(bytes: &[u8]) -> Vec<u8> {
+    rezip(bytes, |name, text| {
+        if name.starts_with("xl/worksheets/") {
+            text.replace("</f><v>0</v>", "</f>")
+        } else {
+            text
+        }
+    })
+}
+
 fn long_sheet(wb: &mut Workbook) -> &mut rust_xlsxwriter::Worksheet {
     let ws = wb.add_worksheet();
     for (c, h) in ["Date", "KPI", "Value"].iter().enumerate() {
@@ -232,15 +244,7 @@ fn formulas_without_a_saved_result_are_named_not_read_as_values() {
     ws.write(1, 2, 0.5).unwrap();
     ws.write_formula(2, 2, "=C2+0.1").unwrap();
     ws.write(3, 2, 0.7).unwrap();
-    // rust_xlsxwriter saves 0 as the formula's result; a generator that does not
-    // calculate saves none.
-    let bytes = rezip(&wb.save_to_buffer().unwrap(), |name, text| {
-        if name.starts_with("xl/worksheets/") {
-            text.replace("</f><v>0</v>", "</f>")
-        } else {
-            text
-        }
-    });
+    let bytes = without_formula_results(&wb.save_to_buffer().unwrap());
     let (json, _, _) = Run::new()
         .file("f.xlsx", bytes)
         .report_json(&["f.xlsx"], &[]);
@@ -395,13 +399,7 @@ fn a_row_of_formulas_without_results_is_named_not_skipped_as_a_note() {
     ws.write(2, 0, "Cost ratio").unwrap();
     ws.write_formula(2, 1, "=B2/100").unwrap();
     ws.write_formula(2, 2, "=C2/100").unwrap();
-    let bytes = rezip(&wb.save_to_buffer().unwrap(), |name, text| {
-        if name.starts_with("xl/worksheets/") {
-            text.replace("</f><v>0</v>", "</f>")
-        } else {
-            text
-        }
-    });
+    let bytes = without_formula_results(&wb.save_to_buffer().unwrap());
     let (json, _, _) = Run::new()
         .file("f.xlsx", bytes)
         .report_json(&["f.xlsx"], &[]);

@@ -120,6 +120,16 @@ pub fn kpi<'a>(json: &'a Value, name: &str) -> &'a Value {
         })
 }
 
+/// The names of the KPIs in a results JSON, in order.
+pub fn kpi_names(json: &Value) -> Vec<&str> {
+    json["kpis"]
+        .as_array()
+        .expect("kpis array")
+        .iter()
+        .map(|k| k["name"].as_str().expect("name"))
+        .collect()
+}
+
 /// (period, value) pairs of a KPI's series, observed values only.
 pub fn values(json: &Value, name: &str) -> Vec<(String, f64)> {
     kpi(json, name)["series"]

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, DataType, Reader};
 
-use super::{created, d, kpi, point, row_of, s, sample, sheet, written};
+use super::{created, d, kpi, part, point, row_of, s, sample, sheet, written};
 use crate::analysis::process::{Segment, Signal, Spc};
 use crate::analysis::spc::Side;
 use crate::analysis::targets::Forecast;
@@ -157,18 +157,6 @@ fn with_shifted() -> Results {
     let mut r = sample();
     r.kpis.push(shifted());
     r
-}
-
-/// The text of one part of the written file.
-fn part(path: &Path, name: &str) -> String {
-    let file = std::fs::File::open(path).expect("open");
-    let mut zip = zip::ZipArchive::new(file).expect("zip");
-    let mut text = String::new();
-    zip.by_name(name)
-        .expect("part")
-        .read_to_string(&mut text)
-        .expect("utf-8");
-    text
 }
 
 /// The text of every `xl/comments*.xml` part and the names of all parts.
