@@ -228,6 +228,8 @@ struct LongCols {
     kpi: usize,
     value: usize,
     roles: Vec<(usize, Role)>,
+    /// With `date` a Year column: the Month or Quarter column that completes it.
+    part: Option<(usize, Grain)>,
 }
 
 #[derive(Debug, Clone)]
@@ -291,11 +293,23 @@ fn detect(
         let value = named(over.and_then(|o| o.value.as_ref()), Role::Value);
         let long_wanted = forced.as_deref().is_none_or(|f| f == "long");
         if let (Some(date), Some(kpi), Some(value), true) = (date, kpi, value, long_wanted) {
+            // ERP exports split the period: a Year column and a Month (or Quarter) one.
+            let titled = |t: &str| row.iter().position(|c| norm(&c.text()) == t);
+            let (date, part) = match (titled("year"), titled("month"), titled("quarter")) {
+                (Some(y), Some(m), _) if over.is_none_or(|o| o.date.is_none()) => {
+                    (y, Some((m, Grain::Month)))
+                }
+                (Some(y), None, Some(q)) if over.is_none_or(|o| o.date.is_none()) => {
+                    (y, Some((q, Grain::Quarter)))
+                }
+                _ => (date, None),
+            };
+            let part_col = part.map(|(c, _)| c);
             let mut roles: Vec<(usize, Role)> = row
                 .iter()
                 .enumerate()
                 .filter_map(|(c, cell)| header_role(&cell.text()).map(|role| (c, role)))
-                .filter(|(c, _)| ![date, kpi, value].contains(c))
+                .filter(|(c, _)| ![date, kpi, value].contains(c) && Some(*c) != part_col)
                 .collect();
             if let Some(t) = over.and_then(|o| o.target.as_ref()) {
                 if let Some(c) = row.iter().position(|c| norm(&c.text()) == norm(t)) {
@@ -310,6 +324,7 @@ fn detect(
                     kpi,
                     value,
                     roles,
+                    part,
                 }),
             ));
         }
@@ -463,7 +478,11 @@ impl<'a> RowReader<'a> {
                 continue;
             }
             let kpi = t.get(r, cols.kpi).text();
-            let date = match cells::date_of(t.get(r, cols.date), order, self.opts, t.is_1904) {
+            let parsed = match cols.part {
+                Some((c, grain)) => year_and_part(t.get(r, cols.date), t.get(r, c), grain),
+                None => cells::date_of(t.get(r, cols.date), order, self.opts, t.is_1904),
+            };
+            let date = match parsed {
                 Ok(d) => d,
                 Err(why) => {
                     if self.looks_like_footer(r) {
@@ -896,6 +915,49 @@ fn target_of(header: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// A period from a Year cell and a Month (1–12, `Jan`, `January`) or Quarter (1–4,
+/// `Q1`) cell.
+fn year_and_part(
+    year: &Cell,
+    part: &Cell,
+    grain: Grain,
+) -> std::result::Result<super::dates::ParsedDate, String> {
+    let y = year.text();
+    let year: i32 = y
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.fract() == 0.0 && (1900.0..=2200.0).contains(v))
+        .map(|v| v as i32)
+        .ok_or_else(|| format!("'{y}' is not a year"))?;
+    let p = part.text();
+    let lower = p.to_lowercase();
+    let number = lower
+        .trim_start_matches('q')
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.fract() == 0.0)
+        .map(|v| v as u32);
+    let month = match grain {
+        Grain::Quarter => number.filter(|q| (1..=4).contains(q)).map(|q| q * 3 - 2),
+        _ => number.or_else(|| {
+            const NAMES: [&str; 12] = [
+                "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+            ];
+            NAMES
+                .iter()
+                .position(|n| lower.starts_with(n))
+                .and_then(|i| u32::try_from(i + 1).ok())
+        }),
+    };
+    month
+        .and_then(|m| NaiveDate::from_ymd_opt(year, m, 1))
+        .map(|date| super::dates::ParsedDate {
+            date,
+            grain: Some(grain),
+        })
+        .ok_or_else(|| format!("'{p}' is not a {} of the year", grain.as_str()))
 }
 
 /// Does column `c` below `header` hold names (at least two cells of text that is no

@@ -402,3 +402,26 @@ fn target_rows_and_dashed_section_rows_in_a_periods_across_sheet() {
     assert_eq!(targets, [105.0, 105.0, 115.0]);
     assert_eq!(kpi(&json, "Revenue")["latest"]["status"], "green");
 }
+
+#[test]
+fn year_and_month_columns_make_the_period() {
+    let csv = "Year,Month,KPI,Value\n2023,12,A,9\n2024,1,A,10\n2024,Feb,A,11\n\
+               2024,1,B,1\n";
+    let (json, _, _) = Run::new().file("ym.csv", csv).report_json(&["ym.csv"], &[]);
+    assert_eq!(
+        values(&json, "A"),
+        v(&[
+            ("2023-12-01", 9.0),
+            ("2024-01-01", 10.0),
+            ("2024-02-01", 11.0)
+        ])
+    );
+    assert_eq!(kpi(&json, "A")["grain"], "month");
+    let csv = "Year,Quarter,KPI,Value\n2024,Q1,A,1\n2024,2,A,2\n";
+    let (json, _, _) = Run::new().file("yq.csv", csv).report_json(&["yq.csv"], &[]);
+    assert_eq!(
+        values(&json, "A"),
+        v(&[("2024-01-01", 1.0), ("2024-04-01", 2.0)])
+    );
+    assert_eq!(kpi(&json, "A")["grain"], "quarter");
+}
