@@ -189,8 +189,8 @@ pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Ingested) -> Resu
             reader.wide(header, date)?;
             "wide"
         }
-        Shape::Across { name } => {
-            reader.across(header, name)?;
+        Shape::Across { name, years } => {
+            reader.across(header, name, years)?;
             "periods_across"
         }
     };
@@ -235,8 +235,15 @@ struct LongCols {
 #[derive(Debug, Clone)]
 enum Shape {
     Long(LongCols),
-    Wide { date: usize },
-    Across { name: usize },
+    Wide {
+        date: usize,
+    },
+    /// `years`: the row above the header that names the year over month or quarter
+    /// headers without one (`2024` merged over `Jan` … `Dec`).
+    Across {
+        name: usize,
+        years: Option<usize>,
+    },
 }
 
 fn row_cells(table: &Table, r: usize) -> &[Cell] {
@@ -256,6 +263,31 @@ fn detect(
     };
     for r in rows {
         let row = row_cells(table, r);
+        // Two header rows: years above, months (or quarters) below. The year row is
+        // not the header; the month row is, completed by it.
+        if forced.as_deref().is_none_or(|f| f == "periods across") {
+            if r + 1 < table.cells.len() && two_row_header(table, r + 1) {
+                continue;
+            }
+            if r > 0 && two_row_header(table, r) {
+                let name = row
+                    .iter()
+                    .position(|c| !c.is_empty() && part_of_year(c).is_none())
+                    .or_else(|| {
+                        let first = row.iter().position(|c| part_of_year(c).is_some())?;
+                        (0..first).find(|&c| names_below(table, r, c))
+                    });
+                if let Some(name) = name {
+                    return Some((
+                        r,
+                        Shape::Across {
+                            name,
+                            years: Some(r - 1),
+                        },
+                    ));
+                }
+            }
+        }
         let filled = row.iter().filter(|c| !c.is_empty()).count();
         if filled < 2 {
             continue;
@@ -285,7 +317,7 @@ fn detect(
                 let name = named(over.and_then(|o| o.kpi.as_ref()), Role::Kpi)
                     .filter(|&k| !cells::looks_like_period(&row[k], opts))
                     .unwrap_or(name);
-                return Some((r, Shape::Across { name }));
+                return Some((r, Shape::Across { name, years: None }));
             }
         }
         let date = named(over.and_then(|o| o.date.as_ref()), Role::Date);
@@ -611,9 +643,12 @@ impl<'a> RowReader<'a> {
     }
 
     /// Periods across: KPI names down `name_col`, one period per header column.
-    fn across(&mut self, header: usize, name_col: usize) -> Result<()> {
+    fn across(&mut self, header: usize, name_col: usize, years: Option<usize>) -> Result<()> {
         let t = self.table;
-        let head = row_cells(t, header);
+        let head: Vec<Cell> = match years {
+            None => row_cells(t, header).to_vec(),
+            Some(y) => with_years(t, header, y),
+        };
         let order = cells::column_order(
             t,
             head.iter().enumerate().map(|(c, cell)| (header, c, cell)),
@@ -958,6 +993,79 @@ fn year_and_part(
             grain: Some(grain),
         })
         .ok_or_else(|| format!("'{p}' is not a {} of the year", grain.as_str()))
+}
+
+/// A month (`Jan`, `January`) or quarter (`Q1`) header without a year: the grain and
+/// its text.
+fn part_of_year(cell: &Cell) -> Option<Grain> {
+    let Cell::Text(s) = cell else { return None };
+    let lower = s.trim().to_lowercase();
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    if MONTHS
+        .iter()
+        .any(|m| lower.len() >= 3 && m.starts_with(lower.trim_end_matches('.')))
+    {
+        Some(Grain::Month)
+    } else if matches!(lower.as_str(), "q1" | "q2" | "q3" | "q4") {
+        Some(Grain::Quarter)
+    } else {
+        None
+    }
+}
+
+/// The year a cell names (`2024`, as a number or text).
+fn year_in(cell: &Cell) -> Option<i32> {
+    let v = match cell {
+        Cell::Number { value, .. } => *value,
+        Cell::Text(s) => s.trim().parse().ok()?,
+        _ => return None,
+    };
+    (v.fract() == 0.0 && (1900.0..=2200.0).contains(&v)).then_some(v as i32)
+}
+
+/// Is row `r` a header of months or quarters without years (two or more), under a row
+/// that names a year at or left of the first of them?
+fn two_row_header(t: &Table, r: usize) -> bool {
+    let row = row_cells(t, r);
+    let parts: Vec<usize> = (0..row.len())
+        .filter(|&c| part_of_year(&row[c]).is_some())
+        .collect();
+    let Some(&first) = parts.first() else {
+        return false;
+    };
+    parts.len() >= 2 && (0..=first).any(|c| year_in(t.get(r - 1, c)).is_some())
+}
+
+/// The header row with each month or quarter completed by the year above it (the
+/// nearest year cell at or left of it: a merged year sits in its first column).
+fn with_years(t: &Table, header: usize, years: usize) -> Vec<Cell> {
+    let mut year = None;
+    row_cells(t, header)
+        .iter()
+        .enumerate()
+        .map(|(c, cell)| {
+            if let Some(y) = year_in(t.get(years, c)) {
+                year = Some(y);
+            }
+            match (part_of_year(cell), year) {
+                (Some(_), Some(y)) => Cell::Text(format!("{} {y}", cell.text())),
+                _ => cell.clone(),
+            }
+        })
+        .collect()
 }
 
 /// Does column `c` below `header` hold names (at least two cells of text that is no

@@ -425,3 +425,33 @@ fn year_and_month_columns_make_the_period() {
     );
     assert_eq!(kpi(&json, "A")["grain"], "quarter");
 }
+
+#[test]
+fn years_above_month_headers_complete_them() {
+    // A management pack's two header rows: the year (merged) over month names.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.merge_range(0, 1, 0, 3, "", &Format::new()).unwrap();
+    ws.write(0, 1, 2024).unwrap();
+    ws.merge_range(0, 4, 0, 6, "", &Format::new()).unwrap();
+    ws.write(0, 4, 2025).unwrap();
+    ws.write_row(1, 0, ["KPI", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"])
+        .unwrap();
+    ws.write(2, 0, "Revenue").unwrap();
+    ws.write_row(2, 1, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]).unwrap();
+    let (json, _, _) = Run::new()
+        .file("pack.xlsx", wb.save_to_buffer().unwrap())
+        .report_json(&["pack.xlsx"], &[]);
+    assert_eq!(
+        values(&json, "Revenue"),
+        v(&[
+            ("2024-10-01", 1.0),
+            ("2024-11-01", 2.0),
+            ("2024-12-01", 3.0),
+            ("2025-01-01", 4.0),
+            ("2025-02-01", 5.0),
+            ("2025-03-01", 6.0)
+        ])
+    );
+    assert_eq!(kpi_names(&json), ["Revenue"]);
+}
