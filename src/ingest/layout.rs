@@ -266,15 +266,20 @@ fn detect(
         // Two header rows: years above, months (or quarters) below. The year row is
         // not the header; the month row is, completed by it.
         if forced.as_deref().is_none_or(|f| f == "periods across") {
-            if r + 1 < table.cells.len() && two_row_header(table, r + 1) {
+            let split = |r: usize| two_row_header(table, r) || paired_header(table, r, opts);
+            if r + 1 < table.cells.len() && split(r + 1) {
                 continue;
             }
-            if r > 0 && two_row_header(table, r) {
+            if r > 0 && split(r) {
+                let sub_header = |c: &Cell| {
+                    part_of_year(c).is_some()
+                        || matches!(header_role(&c.text()), Some(Role::Value | Role::Target))
+                };
                 let name = row
                     .iter()
-                    .position(|c| !c.is_empty() && part_of_year(c).is_none())
+                    .position(|c| !c.is_empty() && !sub_header(c))
                     .or_else(|| {
-                        let first = row.iter().position(|c| part_of_year(c).is_some())?;
+                        let first = row.iter().position(sub_header)?;
                         (0..first).find(|&c| names_below(table, r, c))
                     });
                 if let Some(name) = name {
@@ -645,9 +650,11 @@ impl<'a> RowReader<'a> {
     /// Periods across: KPI names down `name_col`, one period per header column.
     fn across(&mut self, header: usize, name_col: usize, years: Option<usize>) -> Result<()> {
         let t = self.table;
-        let head: Vec<Cell> = match years {
-            None => row_cells(t, header).to_vec(),
-            Some(y) => with_years(t, header, y),
+        // Two header rows: years over months, or periods over Actual | Target.
+        let (head, is_target): (Vec<Cell>, Vec<bool>) = match years {
+            None => (row_cells(t, header).to_vec(), Vec::new()),
+            Some(y) if paired_header(t, header, self.opts) => with_periods_above(t, header, y),
+            Some(y) => (with_years(t, header, y), Vec::new()),
         };
         let order = cells::column_order(
             t,
@@ -674,6 +681,16 @@ impl<'a> RowReader<'a> {
                 self.bad_period_header(header, c, why);
             }
         }
+        // Under periods over Actual | Target, a Target column is its period's target.
+        let mut period_targets: HashMap<NaiveDate, usize> = HashMap::new();
+        periods.retain(|(c, p)| {
+            if is_target.get(*c) == Some(&true) {
+                period_targets.insert(p.date, *c);
+                false
+            } else {
+                true
+            }
+        });
         self.skip_subtotal_columns(header, &mut periods);
         let mut seen = HashMap::new();
         for &(c, p) in &periods {
@@ -751,6 +768,10 @@ impl<'a> RowReader<'a> {
             for &(c, p) in &periods {
                 let value = self.value(r, c, &name);
                 let row_target = target_row.and_then(|tr| self.value(tr, c, &name));
+                let row_target = match period_targets.get(&p.date) {
+                    Some(&tc) => self.value(r, tc, &name),
+                    None => row_target,
+                };
                 let i = self.push(&name, p, r, value);
                 let o = &mut self.obs[i];
                 [o.target, o.target_min, o.target_max] = targets;
@@ -1066,6 +1087,46 @@ fn with_years(t: &Table, header: usize, years: usize) -> Vec<Cell> {
             }
         })
         .collect()
+}
+
+/// Is row `r` a sub-header of Actual | Target (value and target words, at least two,
+/// one of them a value) under a row of periods (a period merged over its two columns)?
+fn paired_header(t: &Table, r: usize, opts: &ReadOptions) -> bool {
+    if r == 0 {
+        return false;
+    }
+    let roles: Vec<Role> = row_cells(t, r)
+        .iter()
+        .filter_map(|c| header_role(&c.text()))
+        .filter(|role| matches!(role, Role::Value | Role::Target))
+        .collect();
+    let periods = row_cells(t, r - 1)
+        .iter()
+        .filter(|c| cells::looks_like_period(c, opts))
+        .count();
+    roles.len() >= 2 && roles.contains(&Role::Value) && periods >= 1
+}
+
+/// The header row under periods: each Actual or Target cell becomes the period above
+/// it (the nearest one at or left of it, where a merged period sits), flagged when it
+/// is a target.
+fn with_periods_above(t: &Table, header: usize, above: usize) -> (Vec<Cell>, Vec<bool>) {
+    let mut period: Option<&Cell> = None;
+    row_cells(t, header)
+        .iter()
+        .enumerate()
+        .map(|(c, cell)| {
+            let over = t.get(above, c);
+            if !over.is_empty() {
+                period = Some(over);
+            }
+            match (header_role(&cell.text()), period) {
+                (Some(Role::Value), Some(p)) => (p.clone(), false),
+                (Some(Role::Target), Some(p)) => (p.clone(), true),
+                _ => (cell.clone(), false),
+            }
+        })
+        .unzip()
 }
 
 /// Does column `c` below `header` hold names (at least two cells of text that is no

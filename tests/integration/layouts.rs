@@ -455,3 +455,18 @@ fn years_above_month_headers_complete_them() {
     );
     assert_eq!(kpi_names(&json), ["Revenue"]);
 }
+
+#[test]
+fn periods_over_actual_and_target_columns() {
+    // Each month merged over an Actual and a Target column.
+    let csv = ",Jan-24,,Feb-24,\nKPI,Actual,Target,Actual,Target\nRevenue,100,90,110,115\n";
+    let (json, _, _) = Run::new().file("p.csv", csv).report_json(&["p.csv"], &[]);
+    assert_eq!(kpi_names(&json), ["Revenue"]);
+    let series: Vec<(f64, f64)> = kpi(&json, "Revenue")["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["value"].as_f64().unwrap(), p["target"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(series, [(100.0, 90.0), (110.0, 115.0)]);
+}
