@@ -583,7 +583,8 @@ impl<'a> RowReader<'a> {
                 continue;
             }
             if let Some(kpi) = target_of(&name) {
-                target_cols.push((c, kpi));
+                // 'Revenue (USD) target' belongs to 'Revenue' too.
+                target_cols.push((c, split_unit(&kpi).0));
                 continue;
             }
             if header_role(&name).is_some() {
@@ -608,6 +609,11 @@ impl<'a> RowReader<'a> {
                 );
                 self.findings.push(t.at(f, header, Some(c)));
                 continue;
+            }
+            // 'Revenue (USD)', 'AHT [min]': the unit in brackets is the KPI's unit.
+            let (name, unit) = split_unit(&name);
+            if let Some(unit) = unit {
+                self.def(&name).unit.get_or_insert(unit);
             }
             seen.insert(name_key(&name), c);
             kpi_cols.push((c, name));
@@ -1129,6 +1135,23 @@ fn with_periods_above(t: &Table, header: usize, above: usize) -> (Vec<Cell>, Vec
         .unzip()
 }
 
+/// A wide header's name and the unit in brackets at its end (`Revenue (USD)` →
+/// `Revenue`, `USD`; `AHT [min]`; `Churn (%)`). A long bracket is part of the name.
+fn split_unit(header: &str) -> (String, Option<String>) {
+    let h = header.trim();
+    for (open, close) in [('(', ')'), ('[', ']')] {
+        if let Some(body) = h.strip_suffix(close) {
+            if let Some(at) = body.rfind(open) {
+                let (name, unit) = (body[..at].trim(), body[at + 1..].trim());
+                if !name.is_empty() && !unit.is_empty() && unit.chars().count() <= 12 {
+                    return (name.to_string(), Some(unit.to_string()));
+                }
+            }
+        }
+    }
+    (h.to_string(), None)
+}
+
 /// Does column `c` below `header` hold names (at least two cells of text that is no
 /// number)?
 fn names_below(t: &Table, header: usize, c: usize) -> bool {
@@ -1202,6 +1225,21 @@ mod tests {
         ] {
             assert!(!is_footer_text(kpi), "{kpi}");
         }
+    }
+
+    #[test]
+    fn units_in_brackets() {
+        assert_eq!(
+            split_unit("Revenue (USD)"),
+            ("Revenue".into(), Some("USD".into()))
+        );
+        assert_eq!(split_unit("AHT [min]"), ("AHT".into(), Some("min".into())));
+        assert_eq!(split_unit("Churn (%)"), ("Churn".into(), Some("%".into())));
+        assert_eq!(split_unit("Revenue"), ("Revenue".into(), None));
+        assert_eq!(
+            split_unit("Cost (all regions, before allocations)"),
+            ("Cost (all regions, before allocations)".into(), None)
+        );
     }
 
     #[test]

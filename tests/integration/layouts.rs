@@ -470,3 +470,13 @@ fn periods_over_actual_and_target_columns() {
         .collect();
     assert_eq!(series, [(100.0, 90.0), (110.0, 115.0)]);
 }
+
+#[test]
+fn units_in_wide_headers_become_the_kpis_unit() {
+    let csv = "Month,Revenue (USD),Revenue (USD) target,AHT [min]\n2024-01,100,90,5.5\n2024-02,110,95,5.1\n";
+    let (json, _, _) = Run::new().file("w.csv", csv).report_json(&["w.csv"], &[]);
+    assert_eq!(kpi_names(&json), ["Revenue", "AHT"]);
+    assert_eq!(kpi(&json, "Revenue")["unit"], "USD");
+    assert_eq!(kpi(&json, "Revenue")["latest"]["target"], 95.0);
+    assert_eq!(kpi(&json, "AHT")["unit"], "min");
+}
