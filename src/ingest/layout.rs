@@ -611,7 +611,10 @@ impl<'a> RowReader<'a> {
                 continue;
             }
             // 'Revenue (USD)', 'AHT [min]': the unit in brackets is the KPI's unit.
+            // A '%' unit means fractions (0.35 is 35%): a column of percent points
+            // (35) keeps plain numbers rather than showing 3500%.
             let (name, unit) = split_unit(&name);
+            let unit = unit.filter(|u| u != "%" || fractions_only(t, header, c));
             if let Some(unit) = unit {
                 self.def(&name).unit.get_or_insert(unit);
             }
@@ -1150,6 +1153,14 @@ fn split_unit(header: &str) -> (String, Option<String>) {
         }
     }
     (h.to_string(), None)
+}
+
+/// Are all numbers in column `c` below `header` fractions (within ±1.5)?
+fn fractions_only(t: &Table, header: usize, c: usize) -> bool {
+    (header + 1..t.cells.len()).all(|r| match cells::value_of(t.get(r, c), t.decimal_comma) {
+        ValueCell::Value { value, .. } => value.abs() <= 1.5,
+        _ => true,
+    })
 }
 
 /// Does column `c` below `header` hold names (at least two cells of text that is no

@@ -473,9 +473,13 @@ fn periods_over_actual_and_target_columns() {
 
 #[test]
 fn units_in_wide_headers_become_the_kpis_unit() {
-    let csv = "Month,Revenue (USD),Revenue (USD) target,AHT [min]\n2024-01,100,90,5.5\n2024-02,110,95,5.1\n";
+    let csv = "Month,Revenue (USD),Revenue (USD) target,AHT [min],Churn (%),Share (%)\n\
+               2024-01,100,90,5.5,2.5,0.31\n2024-02,110,95,5.1,2.7,0.33\n";
     let (json, _, _) = Run::new().file("w.csv", csv).report_json(&["w.csv"], &[]);
-    assert_eq!(kpi_names(&json), ["Revenue", "AHT"]);
+    assert_eq!(kpi_names(&json), ["Revenue", "AHT", "Churn", "Share"]);
+    // Percent points stay plain numbers; fractions are a percentage.
+    assert!(kpi(&json, "Churn")["unit"].is_null());
+    assert_eq!(kpi(&json, "Share")["unit"], "%");
     assert_eq!(kpi(&json, "Revenue")["unit"], "USD");
     assert_eq!(kpi(&json, "Revenue")["latest"]["target"], 95.0);
     assert_eq!(kpi(&json, "AHT")["unit"], "min");
