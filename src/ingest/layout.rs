@@ -612,9 +612,15 @@ impl<'a> RowReader<'a> {
             }
             // 'Revenue (USD)', 'AHT [min]': the unit in brackets is the KPI's unit.
             // A '%' unit means fractions (0.35 is 35%): a column of percent points
-            // (35) keeps plain numbers rather than showing 3500%.
+            // (35) is "% points", shown as plain numbers rather than 3500%.
             let (name, unit) = split_unit(&name);
-            let unit = unit.filter(|u| u != "%" || fractions_only(t, header, c));
+            let unit = unit.map(|u| {
+                if u == "%" && !fractions_only(t, header, c) {
+                    "% points".to_string()
+                } else {
+                    u
+                }
+            });
             if let Some(unit) = unit {
                 self.def(&name).unit.get_or_insert(unit);
             }

@@ -478,7 +478,7 @@ fn units_in_wide_headers_become_the_kpis_unit() {
     let (json, _, _) = Run::new().file("w.csv", csv).report_json(&["w.csv"], &[]);
     assert_eq!(kpi_names(&json), ["Revenue", "AHT", "Churn", "Share"]);
     // Percent points stay plain numbers; fractions are a percentage.
-    assert!(kpi(&json, "Churn")["unit"].is_null());
+    assert_eq!(kpi(&json, "Churn")["unit"], "% points");
     assert_eq!(kpi(&json, "Share")["unit"], "%");
     assert_eq!(kpi(&json, "Revenue")["unit"], "USD");
     assert_eq!(kpi(&json, "Revenue")["latest"]["target"], 95.0);
