@@ -9,6 +9,7 @@ becomes a finding, not a crashed run.
 mod cells;
 pub mod dates;
 mod excel;
+mod headers;
 mod html;
 pub mod layout;
 pub mod numbers;

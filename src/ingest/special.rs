@@ -7,7 +7,7 @@ aggregation, owner…) into a `KpiDef` field, shared with the data layouts.
 use std::sync::Arc;
 
 use super::cells::{self, ValueCell};
-use super::layout::{header_role, norm, Role};
+use super::headers::{header_role, norm, Role};
 use super::{Cell, Ingested, ReadOptions, Table};
 use crate::analysis::{Finding, LayoutInfo};
 use crate::error::Result;
