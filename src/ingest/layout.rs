@@ -426,7 +426,15 @@ impl<'a> RowReader<'a> {
             }
             let kpi = t.get(r, cols.kpi).text();
             let parsed = match cols.part {
-                Some((c, grain)) => year_and_part(t.get(r, cols.date), t.get(r, c), grain),
+                // A Month column that holds whole dates needs no year.
+                Some((c, grain)) => {
+                    year_and_part(t.get(r, cols.date), t.get(r, c), grain).or_else(|why| {
+                        cells::date_of(t.get(r, c), None, self.opts, t.is_1904)
+                            .ok()
+                            .filter(|p| p.grain.is_none() || p.grain == Some(grain))
+                            .ok_or(why)
+                    })
+                }
                 None => cells::date_of(t.get(r, cols.date), order, self.opts, t.is_1904),
             };
             let date = match parsed {

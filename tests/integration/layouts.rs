@@ -484,3 +484,13 @@ fn units_in_wide_headers_become_the_kpis_unit() {
     assert_eq!(kpi(&json, "Revenue")["latest"]["target"], 95.0);
     assert_eq!(kpi(&json, "AHT")["unit"], "min");
 }
+
+#[test]
+fn a_month_column_of_whole_dates_beside_a_year_column() {
+    let csv = "Year,Month,KPI,Value\n2024,2024-01-31,A,1\n2024,2024-02-29,A,2\n";
+    let (json, _, _) = Run::new().file("ym.csv", csv).report_json(&["ym.csv"], &[]);
+    assert_eq!(
+        values(&json, "A"),
+        v(&[("2024-01-01", 1.0), ("2024-02-01", 2.0)])
+    );
+}
