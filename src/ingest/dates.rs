@@ -189,6 +189,9 @@ pub fn parse_date_text(
     let lower = s.to_ascii_lowercase();
     let (core, timed) = date_part(&lower);
     let parsed = match numeric_parts(core) {
+        Some((parts, _)) if split_year(&parts).is_some() => {
+            fiscal(split_year(&parts).ok_or(DateError::NotADate)?, cal)?
+        }
         Some((parts, sep)) => numeric(&parts, sep, order)?,
         None if all_digits(core) => bare_year(core, cal)?,
         None => worded(core, cal)?,
@@ -198,6 +201,17 @@ pub fn parse_date_text(
         return Err(DateError::NotADate);
     }
     Ok(parsed)
+}
+
+/// `2023/24` or `2023-24`: the fiscal year ending in 2024, when the second number
+/// cannot be a month (so `2024-05` stays May 2024).
+fn split_year(parts: &[&str]) -> Option<i32> {
+    let [y, next] = parts else { return None };
+    if y.len() != 4 || next.len() != 2 {
+        return None;
+    }
+    let (y, next): (i32, i32) = (y.parse().ok()?, next.parse().ok()?);
+    (YEARS.contains(&(y + 1)) && next > 12 && next == (y + 1) % 100).then_some(y + 1)
 }
 
 fn bare_year(s: &str, cal: &Calendar) -> Result<ParsedDate, DateError> {
@@ -588,6 +602,9 @@ mod tests {
             FY-2024      | 2024-01-01 year
             fy2024       | 2024-01-01 year
             FY2023-24    | 2024-01-01 year
+            2023/24      | 2024-01-01 year
+            2023-24      | 2024-01-01 year
+            2024-05      | 2024-05-01 month
             2024         | 2024-01-01 year
             1900         | 1900-01-01 year
             2200         | 2200-01-01 year
