@@ -2,8 +2,9 @@
 One sheet per KPI (report.md §2): everything a reader needs to judge one KPI without
 the rest of the workbook. From the top: a link back to the Summary, the KPI's name and
 why its status is what it is; the definition beside the headline numbers; then the
-data table (frozen at its header) with the process behaviour chart and the moving-range
-chart to its right, both drawn from the table's cells.
+process behaviour chart and the moving-range chart; then the data table they are drawn
+from (its header repeated on every printed page). Top to bottom, so the sheet reads
+like a page and prints one page wide at a readable size.
 
 Sheet names are decided in `names` (Excel's rules, unique ignoring case), the table in
 `table`, the signal notes in `signals`, the charts in `chart` and the two blocks above
@@ -121,7 +122,12 @@ fn write(
     }
     let headline = blocks::headline(k, st, cal);
     let block_len = definition.len().max(headline.len());
-    let header_row = BLOCK_ROW + 1 + u32::try_from(block_len).unwrap_or(0) + 1;
+    // The charts sit under the blocks, the table under the charts: read top-down on
+    // screen and printed one page wide at a size people can read.
+    let charts_top = BLOCK_ROW + 1 + u32::try_from(block_len).unwrap_or(0) + 1;
+    let no_values = k.series.iter().all(|p| p.value.is_none());
+    let drawn = matches!(charts, Charts::Draw) && !no_values;
+    let header_row = charts_top + if drawn { chart::ROWS } else { 2 };
     let table = Table::new(k, header_row);
     let cols = table.write(ws, k, st, cal)?;
     cols.apply_widths(ws)?;
@@ -156,20 +162,19 @@ fn write(
         }
     }
 
-    let chart_col = u16::try_from(table.cols.len() + 1).unwrap_or(u16::MAX);
     match charts {
-        _ if k.series.iter().all(|p| p.value.is_none()) => write_text(
+        _ if no_values => write_text(
             ws,
-            table.first_row(),
-            chart_col,
+            charts_top,
+            0,
             "No values in the analysis window, so there is no chart.",
             &st.subtitle,
         )?,
-        Charts::Draw => chart::insert(ws, name, k, &table, st, table.first_row(), chart_col)?,
+        Charts::Draw => chart::insert(ws, name, k, &table, st, charts_top, 0)?,
         Charts::OverLimit(max) => write_text(
             ws,
-            table.first_row(),
-            chart_col,
+            charts_top,
+            0,
             &format!(
                 "No charts on this sheet: charts are drawn for the first {} only (--max-charts {max}). The table has every number.",
                 words::plural(max, "KPI", "KPIs")
@@ -177,7 +182,6 @@ fn write(
             &st.subtitle,
         )?,
     }
-    ws.set_freeze_panes(header_row + 1, 0)?;
     super::cells::print_setup(ws, header_row)?;
     Ok(())
 }

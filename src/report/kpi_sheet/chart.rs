@@ -1,6 +1,6 @@
 /*!
 The two charts of a KPI sheet, drawn from the table's columns so they always agree with
-the numbers beside them: a process behaviour chart (values with markers, the target or
+the numbers below them: a process behaviour chart (values with markers, the target or
 its band, the centre line and dashed natural process limits — per row, so a rebased
 segment shows as a step — the signal points as orange markers, and one period past the
 window the forecast as a diamond between dashes at its natural range) and a small chart
@@ -19,10 +19,13 @@ use crate::report::styles::chart_color;
 use crate::report::{value_format, Styles};
 
 /// Chart sizes in pixels.
-const MAIN: (u32, u32) = (760, 360);
-const RANGES: (u32, u32) = (760, 220);
-/// Rows between the top of the main chart and the top of the moving-range chart.
+const MAIN: (u32, u32) = (900, 360);
+const RANGES: (u32, u32) = (900, 220);
+/// Rows between the top of the main chart and the top of the moving-range chart
+/// (rows are 20 pixels).
 const RANGES_OFFSET: u32 = 19;
+/// Rows the two charts take, with a blank row under them.
+pub const ROWS: u32 = RANGES_OFFSET + 12;
 
 /// How a series is drawn.
 #[derive(Clone, Copy)]
