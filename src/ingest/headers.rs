@@ -337,6 +337,43 @@ pub(super) fn looks_dateish(text: &str) -> bool {
             .all(|c| c.is_ascii_digit() || matches!(c, '-' | '/' | '.' | ' '))
 }
 
+/// Row `r` with its Excel serial numbers (2019–2119) made dates, when it holds at least
+/// two and they are evenly spaced like periods (a day, a week, a month or a quarter
+/// apart): a header whose dates lost their format. `None` otherwise, so a row of values
+/// is never taken for dates.
+pub(super) fn serial_dates(t: &Table, r: usize) -> Option<Vec<Cell>> {
+    let row = row_cells(t, r);
+    let serial = |c: &Cell| {
+        let v = match c {
+            Cell::Number { value, .. } => *value,
+            Cell::Text(s) if s.trim().bytes().all(|b| b.is_ascii_digit()) => {
+                s.trim().parse().ok()?
+            }
+            _ => return None,
+        };
+        (v.fract() == 0.0 && (43_466.0..=80_000.0).contains(&v)).then_some(v)
+    };
+    let values: Vec<f64> = row.iter().filter_map(serial).collect();
+    if values.len() < 2 {
+        return None;
+    }
+    let periodic = values.windows(2).all(|w| {
+        let gap = w[1] - w[0];
+        gap == 1.0 || gap == 7.0 || (28.0..=31.0).contains(&gap) || (89.0..=92.0).contains(&gap)
+    });
+    if !periodic {
+        return None;
+    }
+    row.iter()
+        .map(|c| match serial(c) {
+            Some(v) => super::dates::excel_serial_to_date(v, t.is_1904)
+                .ok()
+                .map(Cell::Date),
+            None => Some(c.clone()),
+        })
+        .collect()
+}
+
 /// The cells of row `r` (none past the end).
 pub(super) fn row_cells(table: &Table, r: usize) -> &[Cell] {
     table.cells.get(r).map_or(&[], Vec::as_slice)

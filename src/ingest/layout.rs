@@ -20,7 +20,7 @@ use chrono::NaiveDate;
 use super::cells::{self, ValueCell};
 use super::headers::{
     fractions_only, header_role, is_footer_text, is_text_column, looks_dateish, names_below, norm,
-    paired_header, part_of_year, row_cells, split_unit, target_of, two_row_header,
+    paired_header, part_of_year, row_cells, serial_dates, split_unit, target_of, two_row_header,
     with_periods_above, with_years, year_and_part, Role,
 };
 use super::{special, Cell, Ingested, ReadOptions, Table};
@@ -103,8 +103,12 @@ pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Ingested) -> Resu
             reader.wide(header, date)?;
             "wide"
         }
-        Shape::Across { name, years } => {
-            reader.across(header, name, years)?;
+        Shape::Across {
+            name,
+            years,
+            serials,
+        } => {
+            reader.across(header, name, years, serials)?;
             "periods_across"
         }
     };
@@ -154,9 +158,11 @@ enum Shape {
     },
     /// `years`: the row above the header that names the year over month or quarter
     /// headers without one (`2024` merged over `Jan` … `Dec`).
+    /// `serials`: the header's periods are Excel serial numbers without a date format.
     Across {
         name: usize,
         years: Option<usize>,
+        serials: bool,
     },
 }
 
@@ -198,11 +204,15 @@ fn detect(
                         Shape::Across {
                             name,
                             years: Some(r - 1),
+                            serials: false,
                         },
                     ));
                 }
             }
         }
+        // Dates that lost their format on the way out: serial numbers across a header.
+        let serials = serial_dates(table, r);
+        let row: &[Cell] = serials.as_deref().unwrap_or(row);
         let filled = row.iter().filter(|c| !c.is_empty()).count();
         if filled < 2 {
             continue;
@@ -232,7 +242,14 @@ fn detect(
                 let name = named(over.and_then(|o| o.kpi.as_ref()), Role::Kpi)
                     .filter(|&k| !cells::looks_like_period(&row[k], opts))
                     .unwrap_or(name);
-                return Some((r, Shape::Across { name, years: None }));
+                return Some((
+                    r,
+                    Shape::Across {
+                        name,
+                        years: None,
+                        serials: serials.is_some(),
+                    },
+                ));
             }
         }
         let date = named(over.and_then(|o| o.date.as_ref()), Role::Date);
@@ -581,10 +598,20 @@ impl<'a> RowReader<'a> {
     }
 
     /// Periods across: KPI names down `name_col`, one period per header column.
-    fn across(&mut self, header: usize, name_col: usize, years: Option<usize>) -> Result<()> {
+    fn across(
+        &mut self,
+        header: usize,
+        name_col: usize,
+        years: Option<usize>,
+        serials: bool,
+    ) -> Result<()> {
         let t = self.table;
         // Two header rows: years over months, or periods over Actual | Target.
         let (head, is_target): (Vec<Cell>, Vec<bool>) = match years {
+            None if serials => (
+                serial_dates(t, header).unwrap_or_else(|| row_cells(t, header).to_vec()),
+                Vec::new(),
+            ),
             None => (row_cells(t, header).to_vec(), Vec::new()),
             Some(y) if paired_header(t, header, self.opts) => with_periods_above(t, header, y),
             Some(y) => (with_years(t, header, y), Vec::new()),

@@ -494,3 +494,18 @@ fn a_month_column_of_whole_dates_beside_a_year_column() {
         v(&[("2024-01-01", 1.0), ("2024-02-01", 2.0)])
     );
 }
+
+#[test]
+fn header_dates_that_lost_their_format_are_read_as_serials() {
+    // 45292, 45323, 45352 are 2024-01-01, 2024-02-01, 2024-03-01 as Excel serials.
+    let csv = "KPI,45292,45323,45352\nRevenue,100,110,120\n";
+    let (json, _, _) = Run::new().file("s.csv", csv).report_json(&["s.csv"], &[]);
+    assert_eq!(
+        values(&json, "Revenue"),
+        v(&[
+            ("2024-01-01", 100.0),
+            ("2024-02-01", 110.0),
+            ("2024-03-01", 120.0)
+        ])
+    );
+}
