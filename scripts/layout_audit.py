@@ -24,10 +24,12 @@ Exit status: 0 when every case matched, 1 otherwise.
 The misreads it found on 2026-11-30 are fixed and held by integration tests in
 tests/integration/layouts.rs, values.rs and robustness.rs. Some cases cover behaviour the
 spec does not name (two-row headers, split Year/Month columns, units in headers); their
-`judgment` attribute says so, and a misread there is a spec gap rather than a bug. Two
-cases expect what kpilens decided otherwise: dotted dates (01.02.2024) are read
-day-first rather than refused as ambiguous, and ';'-separated numbers that all look like
-dot-grouped thousands (104.500) are read with a decimal point and a warning.
+`judgment` attribute says so, and a misread there is a spec gap rather than a bug. Four
+cases expect what kpilens decided otherwise (docs/methods.md §1 "Messy exports"): dotted
+dates (01.02.2024) are read day-first rather than refused as ambiguous (two cases),
+';'-separated numbers that all look like dot-grouped thousands (104.500) are read with
+a decimal point and a warning, and a '(%)' column of percent points (2.5) gets the unit
+'% points' rather than '%'.
 """
 import argparse
 import calendar
