@@ -146,15 +146,7 @@ pub(super) fn year_and_part(
         .map(|v| v as u32);
     let month = match grain {
         Grain::Quarter => number.filter(|q| (1..=4).contains(q)).map(|q| q * 3 - 2),
-        _ => number.or_else(|| {
-            const NAMES: [&str; 12] = [
-                "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-            ];
-            NAMES
-                .iter()
-                .position(|n| lower.starts_with(n))
-                .and_then(|i| u32::try_from(i + 1).ok())
-        }),
+        _ => number.or_else(|| month_number(&lower)),
     };
     month
         .and_then(|m| NaiveDate::from_ymd_opt(year, m, 1))
@@ -165,11 +157,10 @@ pub(super) fn year_and_part(
         .ok_or_else(|| format!("'{p}' is not a {} of the year", grain.as_str()))
 }
 
-/// A month (`Jan`, `January`) or quarter (`Q1`) header without a year: the grain and
-/// its text.
-pub(super) fn part_of_year(cell: &Cell) -> Option<Grain> {
-    let Cell::Text(s) = cell else { return None };
-    let lower = s.trim().to_lowercase();
+/// The month (1–12) an English month name or its abbreviation names (`Jan`, `sept.`,
+/// `January`).
+fn month_number(text: &str) -> Option<u32> {
+    let t = text.trim().trim_end_matches('.').to_lowercase();
     const MONTHS: [&str; 12] = [
         "january",
         "february",
@@ -184,10 +175,18 @@ pub(super) fn part_of_year(cell: &Cell) -> Option<Grain> {
         "november",
         "december",
     ];
-    if MONTHS
-        .iter()
-        .any(|m| lower.len() >= 3 && m.starts_with(lower.trim_end_matches('.')))
-    {
+    if t.len() < 3 {
+        return None;
+    }
+    let i = MONTHS.iter().position(|m| m.starts_with(&t))?;
+    u32::try_from(i + 1).ok()
+}
+
+/// The grain of a month (`Jan`, `January`) or quarter (`Q1`) header without a year.
+pub(super) fn part_of_year(cell: &Cell) -> Option<Grain> {
+    let Cell::Text(s) = cell else { return None };
+    let lower = s.trim().to_lowercase();
+    if month_number(&lower).is_some() {
         Some(Grain::Month)
     } else if matches!(lower.as_str(), "q1" | "q2" | "q3" | "q4") {
         Some(Grain::Quarter)
