@@ -139,6 +139,9 @@ pub struct CheckArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub analysis: AnalysisArgs,
+    /// Replace an existing --json file that kpilens did not write.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -4,7 +4,6 @@ The three subcommands as a user sees them: `report` (analyse and write), `check`
 into a `RunConfig`, runs the pipeline and prints what the user needs on the terminal.
 */
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -15,29 +14,61 @@ use crate::config::toml_str;
 use crate::error::{Error, Result};
 use crate::{config, output, report};
 
+/// How kpilens recognises the text files it wrote before (see `output::has_marker`).
+const JSON_MARKER: &[&str] = &["\"name\": \"kpilens\""];
+const SUGGEST_MARKERS: &[&str] = &[
+    "# Suggested targets from kpilens",
+    "kpi,direction,current_target,realism,baseline",
+];
+const SUMMARY_MARKERS: &[&str] = &[report::email::SUMMARY_MARK];
+const EML_MARKER: &[&str] = &["@kpilens.local>"];
+const CONFIG_MARKER: &[&str] = &["# kpilens configuration"];
+
+/// The inputs and the config file: what no output may replace.
+fn protected_paths(
+    inputs: &[std::path::PathBuf],
+    config: Option<&Path>,
+) -> Vec<std::path::PathBuf> {
+    let mut paths = inputs.to_vec();
+    paths.extend(config.map(Path::to_path_buf));
+    paths
+}
+
 /// `kpilens report`.
 pub fn report(args: &ReportArgs) -> Result<u8> {
     let cfg = config::load(&args.input, Some(&args.analysis))?;
+    // The config is an input too: no output may replace it.
+    let protected = protected_paths(&args.input.inputs, args.analysis.config.as_deref());
     output::guard(
         &args.output,
-        &args.input.inputs,
+        &protected,
         args.force,
         report::written_by_kpilens,
     )?;
-    if let Some(json) = args
+    let json = args
         .analysis
         .json
         .as_deref()
-        .filter(|p| p.as_os_str() != "-")
-    {
-        output::guard(json, &args.input.inputs, true, |_| true)?;
+        .filter(|p| p.as_os_str() != "-");
+    let extras = [
+        ("--json", json, JSON_MARKER),
+        (
+            "--suggest-targets",
+            args.suggest_targets.as_deref(),
+            SUGGEST_MARKERS,
+        ),
+        ("--summary", args.summary.as_deref(), SUMMARY_MARKERS),
+        ("--eml", args.eml.as_deref(), EML_MARKER),
+    ];
+    let mut outputs = vec![("-o", args.output.as_path())];
+    for (flag, path, markers) in extras {
+        let Some(path) = path else { continue };
+        output::guard(path, &protected, args.force, |p| {
+            markers.iter().any(|m| output::has_marker(p, m))
+        })?;
+        outputs.push((flag, path));
     }
-    for path in [&args.suggest_targets, &args.summary, &args.eml]
-        .into_iter()
-        .flatten()
-    {
-        output::guard(path, &args.input.inputs, true, |_| true)?;
-    }
+    output::distinct(&outputs)?;
     if args.eml.is_some() && cfg.email.to.is_empty() {
         return Err(Error::Usage(
             "--eml needs recipients: add `to = [\"someone@example.com\"]` under [email] in kpis.toml".into(),
@@ -196,6 +227,17 @@ fn terminal_summary(results: &Results, written: &[std::path::PathBuf]) -> String
 /// `kpilens check`: exit 3 when any error-severity finding exists.
 pub fn check(args: &CheckArgs) -> Result<u8> {
     let cfg = config::load(&args.input, Some(&args.analysis))?;
+    let json = args
+        .analysis
+        .json
+        .as_deref()
+        .filter(|p| p.as_os_str() != "-");
+    if let Some(json) = json {
+        let protected = protected_paths(&args.input.inputs, args.analysis.config.as_deref());
+        output::guard(json, &protected, args.force, |p| {
+            output::has_marker(p, JSON_MARKER[0])
+        })?;
+    }
     let results = crate::analyse(&args.input.inputs, &cfg)?;
     let mut s = String::new();
     let _ = writeln!(s, "Layouts:");
@@ -253,7 +295,17 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
             }
         );
     }
-    print!("{s}");
+    // With `--json -` the JSON owns stdout; the description goes to stderr.
+    let json_to_stdout = args
+        .analysis
+        .json
+        .as_deref()
+        .is_some_and(|p| p.as_os_str() == "-");
+    if json_to_stdout {
+        eprint!("{s}");
+    } else {
+        print!("{s}");
+    }
     if let Some(json) = &args.analysis.json {
         let dest = (json.as_os_str() != "-").then_some(json.as_path());
         report::json::write_json(&results, dest)?;
@@ -268,16 +320,12 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
 /// `kpilens init`: a commented starter config listing every KPI found.
 pub fn init(args: &InitArgs) -> Result<u8> {
     let cfg = config::load(&args.input, None)?;
-    output::guard(&args.output, &args.input.inputs, args.force, |_| false)?;
+    output::guard(&args.output, &args.input.inputs, args.force, |p| {
+        output::has_marker(p, CONFIG_MARKER[0])
+    })?;
     let results = crate::analyse(&args.input.inputs, &cfg)?;
     let text = starter_config(&results);
-    if let Some(parent) = args.output.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| Error::write(args.output.display(), e))?;
-    }
-    let mut f =
-        std::fs::File::create(&args.output).map_err(|e| Error::write(args.output.display(), e))?;
-    f.write_all(text.as_bytes())
-        .map_err(|e| Error::write(args.output.display(), e))?;
+    report::save_atomically(&args.output, text.as_bytes())?;
     eprintln!(
         "wrote {} with {} KPIs; fill in direction, owner, target and leads",
         args.output.display(),

@@ -71,3 +71,32 @@ fn is_input_file(p: &Path) -> bool {
             .contains(&e.to_ascii_lowercase().as_str())
     })
 }
+
+/// Does the start of the file at `path` hold `marker`? kpilens marks the text files it
+/// writes (the JSON's tool name, the summary's footer, the fragment's first line), so a
+/// later run may replace them without `--force`, as it does its workbooks.
+pub fn has_marker(path: &Path, marker: &str) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(64 * 1024).read_to_end(&mut head))
+        .is_ok()
+        && String::from_utf8_lossy(&head).contains(marker)
+}
+
+/// Refuse two outputs that name the same file (after resolving paths): the second
+/// would replace the first.
+pub fn distinct(outputs: &[(&str, &Path)]) -> Result<()> {
+    for (i, (flag, path)) in outputs.iter().enumerate() {
+        if let Some((first, _)) = outputs[..i]
+            .iter()
+            .find(|(_, p)| resolve(p) == resolve(path))
+        {
+            return Err(Error::write(
+                path.display(),
+                format!("{first} and {flag} name the same file; give each output its own"),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -126,8 +126,13 @@ pub fn markdown(r: &Results) -> String {
     s.push_str(
         "\nThe attached workbook has the details; every coloured cell carries a note saying why.\n",
     );
+    s.push_str(&format!("\n{SUMMARY_MARK} {}\n", crate::VERSION));
     s
 }
+
+/// The last line of a summary (its generator meta tag in HTML), by which a later run
+/// recognises the file as its own.
+pub const SUMMARY_MARK: &str = "Written by kpilens";
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -156,7 +161,11 @@ pub fn html(r: &Results) -> String {
         }
         s.push_str("</ul>\n");
     }
-    s.push_str("<p>The attached workbook has the details; every coloured cell carries a note saying why.</p>\n</body></html>\n");
+    s.push_str("<p>The attached workbook has the details; every coloured cell carries a note saying why.</p>\n");
+    s.push_str(&format!(
+        "<p style=\"color:#595959;font-size:smaller\">{SUMMARY_MARK} {}</p>\n</body></html>\n",
+        crate::VERSION
+    ));
     s
 }
 

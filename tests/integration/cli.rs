@@ -1,4 +1,6 @@
 //! Exit codes and messages of interface.md: each names the file and says what to do.
+use std::process::Command;
+
 use crate::support::Run;
 
 const GOOD: &str = "Date,KPI,Value\n2024-01-01,A,1\n2024-02-01,A,2\n";
@@ -283,4 +285,91 @@ fn the_terminal_summary_counts_kpis_and_lists_every_output() {
     ] {
         assert!(o.stderr.contains(line), "missing {line:?} in {}", o.stderr);
     }
+}
+
+#[test]
+fn every_output_is_guarded_like_the_workbook() {
+    // A foreign file under --json is kept without --force…
+    let (o, _d) = Run::new()
+        .file("a.csv", GOOD)
+        .file("notes.json", "{\"mine\": true}")
+        .args(["report", "a.csv", "-q", "--json", "notes.json"])
+        .run();
+    assert_eq!(o.code, 5, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("notes.json") && o.stderr.contains("--force"),
+        "{}",
+        o.stderr
+    );
+    let kept = std::fs::read_to_string(o.dir.join("notes.json")).unwrap();
+    assert_eq!(kept, "{\"mine\": true}");
+    // …but last month's outputs are replaced by this month's run.
+    let run = || {
+        Run::new().file("a.csv", GOOD).args([
+            "report",
+            "a.csv",
+            "-q",
+            "--json",
+            "r.json",
+            "--summary",
+            "s.md",
+            "--suggest-targets",
+            "t.toml",
+        ])
+    };
+    let (first, dir) = run().run();
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let again = Command::new(env!("CARGO_BIN_EXE_kpilens"))
+        .current_dir(dir.path())
+        .args([
+            "report",
+            "a.csv",
+            "-q",
+            "--json",
+            "r.json",
+            "--summary",
+            "s.md",
+        ])
+        .args(["--suggest-targets", "t.toml"])
+        .status()
+        .expect("run kpilens");
+    assert_eq!(again.code(), Some(0));
+    // Two outputs with one name, and the config as an output, are refused.
+    let (o, _d) = Run::new()
+        .file("a.csv", GOOD)
+        .args([
+            "report",
+            "a.csv",
+            "-q",
+            "-o",
+            "same.xlsx",
+            "--json",
+            "same.xlsx",
+        ])
+        .run();
+    assert_eq!(o.code, 5, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("-o and --json name the same file"),
+        "{}",
+        o.stderr
+    );
+    let (o, _d) = Run::new()
+        .file("a.csv", GOOD)
+        .file("k.toml", "[report]\nwindow = 12\n")
+        .args(["report", "a.csv", "-c", "k.toml", "-o", "k.toml", "--force"])
+        .run();
+    assert_eq!(o.code, 5, "{}", o.stderr);
+    assert!(o.stderr.contains("it is one of the inputs"), "{}", o.stderr);
+}
+
+#[test]
+fn check_json_to_stdout_is_only_json() {
+    let (o, _d) = Run::new()
+        .file("a.csv", GOOD)
+        .args(["check", "a.csv", "--json", "-"])
+        .run();
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let json: serde_json::Value = serde_json::from_str(&o.stdout).expect("stdout is JSON");
+    assert_eq!(json["tool"]["name"], "kpilens");
+    assert!(o.stderr.contains("Layouts:"), "{}", o.stderr);
 }
