@@ -91,7 +91,13 @@ pub fn write(
                 // The KPI name links to its sheet (quotes in sheet names are doubled).
                 let target = format!("internal:'{}'!A1", name.replace('\'', "''"));
                 let text = super::cells::cut_utf16(&k.def.name, 255);
-                ws.write_url_with_format(row, 0, Url::new(target).set_text(text), &st.link)?;
+                // A name like '=SUM(A1)' keeps the quote prefix on its link too.
+                let link = if super::cells::looks_like_formula(text) {
+                    st.link.clone().set_quote_prefix()
+                } else {
+                    st.link.clone()
+                };
+                ws.write_url_with_format(row, 0, Url::new(target).set_text(text), &link)?;
             }
             for (col, text) in [
                 (STATUS_COL, words::status_reason(k)),

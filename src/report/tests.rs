@@ -548,6 +548,9 @@ fn summary_parts_carry_status_fills_sparklines_and_notes() {
     assert!(actual.contains(r#"horizontal="right""#), "{actual}");
     let kpi = xf_of(&sheet_xml, &styles_xml, &format!("A{}", header + 1)).expect("styled");
     assert!(!kpi.contains("horizontal="), "{kpi}");
+    // The KPI named '=SUM(A1)' links to its sheet and keeps the quote prefix.
+    let name = xf_of(&sheet_xml, &styles_xml, &format!("A{}", header + 3)).expect("styled");
+    assert!(name.contains(r#"quotePrefix="1""#), "{name}");
     // The status cell's note says why.
     let comments = part(&path, "xl/comments1.xml");
     assert!(
