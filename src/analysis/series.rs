@@ -300,6 +300,14 @@ pub fn build(ing: &Ingested, cfg: &RunConfig) -> Result<Built> {
                 .max()
         })
         .ok_or_else(|| Error::Data("nothing usable: no KPI has any value".into()))?;
+    let valued = || ing.observations.iter().filter(|o| o.value.is_some());
+    if !valued().any(|o| o.date <= as_of) {
+        let first = valued().map(|o| o.date).min();
+        return Err(Error::Data(format!(
+            "nothing usable: no value is dated on or before the as-of date {as_of}{}; give a later --as-of",
+            first.map(|d| format!(" (the first is {d})")).unwrap_or_default()
+        )));
+    }
 
     // Pass 1: combine at each KPI's own grain.
     let mut rows = Rows::new();

@@ -373,3 +373,18 @@ fn check_json_to_stdout_is_only_json() {
     assert_eq!(json["tool"]["name"], "kpilens");
     assert!(o.stderr.contains("Layouts:"), "{}", o.stderr);
 }
+
+#[test]
+fn an_as_of_before_all_data_is_nothing_usable() {
+    let (o, _d) = Run::new()
+        .file("a.csv", GOOD)
+        .args(["report", "a.csv", "--as-of", "1800-01-01"])
+        .run();
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("on or before the as-of date 1800-01-01 (the first is 2024-01-01)"),
+        "{}",
+        o.stderr
+    );
+}
