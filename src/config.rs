@@ -434,6 +434,14 @@ fn kpi_def(k: RawKpi, calendar: &Calendar) -> Result<KpiDef, KeyError> {
         })?);
     }
     rebase.sort();
+    if let Some(role) = k.role.as_deref() {
+        if !matches!(role.trim().to_lowercase().as_str(), "leading" | "lagging") {
+            return Err((
+                "role",
+                format!("{} = \"{role}\" is not one of leading, lagging", at("role")),
+            ));
+        }
+    }
     if k.freeze_after == Some(0) {
         return Err((
             "freeze_after",
@@ -530,9 +538,24 @@ fn parse_str(text: &str) -> Result<RawConfig, (Option<usize>, String)> {
         let line = e
             .span()
             .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-        let mut message = e.message().trim().to_string();
+        // Rust type names mean nothing to an analyst.
+        let mut message = e
+            .message()
+            .trim()
+            .replace("expected usize", "expected a whole number")
+            .replace("expected u32", "expected a whole number")
+            .replace("expected f64", "expected a number")
+            .replace("expected i64", "expected a whole number");
         if let Some(hint) = unknown_key_hint(&message) {
             message.push_str(&hint);
+        } else if let Some(key) = line
+            .and_then(|l| text.lines().nth(l - 1))
+            .and_then(|l| l.split_once('='))
+            .map(|(key, _)| key.trim())
+            .filter(|key| !key.is_empty() && !key.starts_with('['))
+        {
+            // serde names the expected type, not the key: say which key it is.
+            message = format!("`{key}`: {message}");
         }
         (line, message)
     })

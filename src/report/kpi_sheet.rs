@@ -116,7 +116,7 @@ fn write(
     super::cells::write_title(ws, 1, &k.def.name, st)?;
     write_text(ws, 2, 0, &words::status_reason(k), &st.subtitle)?;
 
-    let mut definition = blocks::definition(k, cal);
+    let mut definition = blocks::definition(k, st, cal);
     if let Some(line) = lead {
         definition.push(blocks::extra("Lead-lag", line));
     }

@@ -388,3 +388,25 @@ fn an_as_of_before_all_data_is_nothing_usable() {
         o.stderr
     );
 }
+
+#[test]
+fn config_type_errors_name_the_key_in_plain_words() {
+    for (config, expect) in [
+        (
+            "[report]\nwindow = \"24\"\n",
+            "line 2: `window`: invalid type: string \"24\", expected a whole number",
+        ),
+        (
+            "[[kpi]]\nname = \"A\"\nrole = \"banana\"\n",
+            "line 3: [[kpi]] \"A\": role = \"banana\" is not one of leading, lagging",
+        ),
+    ] {
+        let (o, _d) = Run::new()
+            .file("a.csv", GOOD)
+            .file("k.toml", config)
+            .args(["report", "a.csv", "-c", "k.toml"])
+            .run();
+        assert_eq!(o.code, 3, "{}", o.stderr);
+        assert!(o.stderr.contains(expect), "{}", o.stderr);
+    }
+}

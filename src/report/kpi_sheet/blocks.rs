@@ -57,7 +57,7 @@ fn or_dash(s: Option<&str>) -> String {
 }
 
 /// What the KPI is.
-pub fn definition(k: &KpiResult, cal: &Calendar) -> Vec<Item<'static>> {
+pub fn definition<'a>(k: &KpiResult, st: &'a Styles, cal: &Calendar) -> Vec<Item<'a>> {
     let d = &k.def;
     let unit = d.unit.as_deref();
     let direction = match d.direction() {
@@ -76,7 +76,14 @@ pub fn definition(k: &KpiResult, cal: &Calendar) -> Vec<Item<'static>> {
         item("Owner", text(or_dash(d.owner.as_deref()))),
         item("Unit", text(or_dash(unit))),
         item("Direction", text(direction)),
-        item("Target", text(target_words(k, cal))),
+        // One configured target is a number cell; steps, bands and data targets are
+        // described in words.
+        match (d.target, d.targets.is_empty(), d.direction()) {
+            (Some(t), true, Direction::Higher | Direction::Lower) => {
+                item("Target", Value::Num(Some(t), value_format(st, k)))
+            }
+            _ => item("Target", text(target_words(k, cal))),
+        },
         item("Aggregation", text(aggregation)),
         item("Grain", text(k.grain.as_str())),
         item("Role", text(or_dash(d.role.as_deref()))),
