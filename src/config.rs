@@ -196,6 +196,10 @@ pub fn load(input: &InputArgs, analysis: Option<&AnalysisArgs>) -> Result<RunCon
         },
     };
 
+    if let Some(fmt) = input.date_format.as_deref() {
+        check_date_format(fmt).map_err(Error::Usage)?;
+    }
+
     let window = match analysis.and_then(|a| a.window) {
         Some(0) => return Err(Error::Usage("--window must be at least 1".into())),
         Some(w) => w,
@@ -319,6 +323,22 @@ pub fn toml_str(s: &str) -> String {
 
 fn parse_iso_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+/// `--date-format` must be a chrono format that names at least a year or a month.
+fn check_date_format(fmt: &str) -> Result<(), String> {
+    use chrono::format::{Item, StrftimeItems};
+    let items: Vec<Item> = StrftimeItems::new(fmt).collect();
+    let bad = items.iter().any(|i| matches!(i, Item::Error));
+    let dated = ["%Y", "%y", "%m", "%b", "%B", "%d", "%F", "%D"]
+        .iter()
+        .any(|s| fmt.contains(s));
+    if bad || !dated {
+        return Err(format!(
+            "--date-format '{fmt}' is not a date format; use chrono's codes, e.g. '%d/%m/%Y' or '%Y-%m-%d'"
+        ));
+    }
+    Ok(())
 }
 
 fn check_tolerance(t: f64) -> Result<(), String> {

@@ -266,6 +266,15 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Ingested> {
                 continue;
             }
         };
+        if tables
+            .iter()
+            .all(|t| t.cells.iter().all(|r| r.iter().all(Cell::is_empty)))
+        {
+            out.findings.push(
+                Finding::warning("empty_file", "the file has no data; it was skipped")
+                    .file(&display),
+            );
+        }
         let mut sheets = Vec::new();
         for table in &tables {
             if let Some(s) = &table.sheet {
@@ -297,10 +306,10 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Ingested> {
                 .to_string()
         } else {
             let mut d = "no KPI values were found in the input".to_string();
-            if let Some(f) = out
-                .findings
-                .iter()
-                .find(|f| f.severity == crate::analysis::Severity::Error)
+            let first =
+                |s: crate::analysis::Severity| out.findings.iter().find(|f| f.severity == s);
+            if let Some(f) = first(crate::analysis::Severity::Error)
+                .or_else(|| first(crate::analysis::Severity::Warning))
             {
                 d.push_str(&format!("; first problem: {} ({})", f.message, f.place()));
             }

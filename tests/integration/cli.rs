@@ -410,3 +410,24 @@ fn config_type_errors_name_the_key_in_plain_words() {
         assert!(o.stderr.contains(expect), "{}", o.stderr);
     }
 }
+
+#[test]
+fn bad_date_format_missing_sheet_and_empty_file_are_explained() {
+    let (o, _d) = Run::new()
+        .file("a.csv", GOOD)
+        .args(["check", "a.csv", "--date-format", "%Q"])
+        .run();
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("--date-format '%Q' is not a date format"),
+        "{}",
+        o.stderr
+    );
+    let (o, _d) = Run::new()
+        .file("a.csv", GOOD)
+        .file("empty.csv", "")
+        .args(["check", "a.csv", "empty.csv"])
+        .run();
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert!(o.stdout.contains("empty_file"), "{}", o.stdout);
+}

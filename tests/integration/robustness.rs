@@ -191,9 +191,21 @@ fn hidden_and_very_hidden_sheets_are_skipped_unless_named() {
         2
     );
     let (json, _, _) = Run::new()
-        .file("h.xlsx", bytes)
+        .file("h.xlsx", bytes.clone())
         .report_json(&["h.xlsx"], &["--sheet", "hidden"]);
     assert_eq!(kpi(&json, "Hidden")["n"], 1);
+    // A sheet that is not there: the error says which sheets there are.
+    let (o, _d) = Run::new()
+        .file("h.xlsx", bytes)
+        .args(["report", "h.xlsx", "--sheet", "Nope"])
+        .run();
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("--sheet 'Nope' is not in h.xlsx; its sheets are: "),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]
