@@ -365,7 +365,10 @@ fn starter_config(results: &Results) -> String {
         s,
         "transform = \"diff\"      # lead-lag on changes (diff), levels (none) or detrended"
     );
-    let _ = writeln!(s, "min_pairs = 8           # fewest (lead, lag) pairs a lag needs");
+    let _ = writeln!(
+        s,
+        "min_pairs = 8           # fewest (lead, lag) pairs a lag needs"
+    );
     let _ = writeln!(
         s,
         "# max_lag = 6          # lead-lag lags tried; default by grain: day 14, week 8, month 6, quarter 4, year 2\n"
