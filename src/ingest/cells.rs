@@ -41,6 +41,11 @@ pub fn value_of(cell: &Cell, decimal_comma: bool) -> ValueCell {
             Ok(None) if numbers::is_excel_error_literal(s) => {
                 ValueCell::ExcelError(s.trim().into())
             }
+            // A program's "not a number" (pandas writes NaN): missing, but counted
+            // with the error cells rather than passed over.
+            Ok(None) if matches!(s.trim().to_ascii_lowercase().as_str(), "nan" | "-nan") => {
+                ValueCell::ExcelError(s.trim().into())
+            }
             Ok(None) => ValueCell::Missing,
             Err(e) => ValueCell::Bad(format!("'{}' {e}", s.trim())),
         },

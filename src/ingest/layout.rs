@@ -845,7 +845,7 @@ impl<'a> RowReader<'a> {
             let f = Finding::warning(
                 "excel_error_cell",
                 format!(
-                    "{} Excel error cell(s) read as missing values: {}{}",
+                    "{} error value(s) (Excel errors such as #N/A, or NaN) read as missing: {}{}",
                     self.excel_errors.len(),
                     shown.join(", "),
                     if more > 0 {

@@ -390,3 +390,19 @@ fn tab_separated_exports_with_decimal_commas() {
         v(&[("2024-01-01", 1.5), ("2024-02-01", 1201.75)])
     );
 }
+
+#[test]
+fn nan_text_is_missing_and_counted() {
+    let csv = "Date,KPI,Value\n2024-01-01,A,1\n2024-02-01,A,NaN\n2024-03-01,A,3\n";
+    let (json, _, _) = Run::new().file("n.csv", csv).report_json(&["n.csv"], &[]);
+    assert_eq!(
+        values(&json, "A"),
+        v(&[("2024-01-01", 1.0), ("2024-03-01", 3.0)])
+    );
+    let f = finding(&json, "excel_error_cell");
+    assert!(
+        f["message"].as_str().unwrap().contains("NaN at C3"),
+        "{}",
+        f["message"]
+    );
+}
