@@ -827,61 +827,29 @@ impl<'a> RowReader<'a> {
 
     fn finish(mut self, out: &mut Ingested, header: usize, layout: &'static str) {
         let t = self.table;
-        if !self.excel_errors.is_empty() {
-            let shown: Vec<String> = self
+        if let Some(&(r, c, _)) = self.excel_errors.first() {
+            let places = self
                 .excel_errors
                 .iter()
-                .take(5)
-                .map(|(r, c, e)| {
-                    format!(
-                        "{e} at {}{}",
-                        crate::analysis::quality::column_letter(*c as u32),
-                        r + 1
-                    )
-                })
-                .collect();
-            let more = self.excel_errors.len().saturating_sub(5);
-            let (r, c, _) = self.excel_errors[0];
+                .map(|(r, c, e)| format!("{e} at {}", cell_name(*r, *c)));
             let f = Finding::warning(
                 "excel_error_cell",
                 format!(
-                    "{} error value(s) (Excel errors such as #N/A, or NaN) read as missing: {}{}",
+                    "{} error value(s) (Excel errors such as #N/A, or NaN) read as missing: {}",
                     self.excel_errors.len(),
-                    shown.join(", "),
-                    if more > 0 {
-                        format!(" and {more} more")
-                    } else {
-                        String::new()
-                    }
+                    first_five(places)
                 ),
             );
             self.findings.push(t.at(f, r, Some(c)));
         }
         if let Some(&(r, c)) = self.no_results.first() {
-            let shown: Vec<String> = self
-                .no_results
-                .iter()
-                .take(5)
-                .map(|(r, c)| {
-                    format!(
-                        "{}{}",
-                        crate::analysis::quality::column_letter(*c as u32),
-                        r + 1
-                    )
-                })
-                .collect();
-            let more = self.no_results.len().saturating_sub(5);
-            let more = if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            };
+            let places = self.no_results.iter().map(|(r, c)| cell_name(*r, *c));
             let f = Finding::warning(
                 "formula_without_value",
                 format!(
-                    "{} formula cell(s) have no saved result and were read as missing: {}{more}; open the file in Excel or LibreOffice, save it (which calculates the formulas) and run again",
+                    "{} formula cell(s) have no saved result and were read as missing: {}; open the file in Excel or LibreOffice, save it (which calculates the formulas) and run again",
                     self.no_results.len(),
-                    shown.join(", ")
+                    first_five(places)
                 ),
             );
             self.findings.push(t.at(f, r, Some(c)));
@@ -913,5 +881,24 @@ impl<'a> RowReader<'a> {
         out.data_defs.extend(defs);
         out.observations.extend(self.obs);
         out.findings.extend(self.findings);
+    }
+}
+
+/// A cell's name as a spreadsheet shows it (`C3`), from 0-based row and column.
+fn cell_name(r: usize, c: usize) -> String {
+    format!(
+        "{}{}",
+        crate::analysis::quality::column_letter(c as u32),
+        r + 1
+    )
+}
+
+/// The first five of a list, and how many more: "C3, C4 and 12 more".
+fn first_five(items: impl Iterator<Item = String>) -> String {
+    let items: Vec<String> = items.collect();
+    let shown = items[..items.len().min(5)].join(", ");
+    match items.len().saturating_sub(5) {
+        0 => shown,
+        more => format!("{shown} and {more} more"),
     }
 }
