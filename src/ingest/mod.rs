@@ -13,6 +13,7 @@ mod headers;
 mod html;
 pub mod layout;
 pub mod numbers;
+mod rows;
 pub mod special;
 mod text;
 
