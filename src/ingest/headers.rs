@@ -237,8 +237,9 @@ pub(super) fn with_years(t: &Table, header: usize, years: usize) -> Vec<Cell> {
         .collect()
 }
 
-/// Is row `r` a sub-header of Actual | Target (value and target words, at least two,
-/// one of them a value) under a row of periods (a period merged over its two columns)?
+/// Is row `r` a sub-header of Actual | Target (a value word for each of at least two
+/// periods, no date column) under a row of periods (each merged over its columns)? A
+/// long table's single 'Actual' and 'Target' beside a 'Date' column is not.
 pub(super) fn paired_header(t: &Table, r: usize, opts: &ReadOptions) -> bool {
     if r == 0 {
         return false;
@@ -246,13 +247,13 @@ pub(super) fn paired_header(t: &Table, r: usize, opts: &ReadOptions) -> bool {
     let roles: Vec<Role> = row_cells(t, r)
         .iter()
         .filter_map(|c| header_role(&c.text()))
-        .filter(|role| matches!(role, Role::Value | Role::Target))
         .collect();
+    let values = roles.iter().filter(|role| **role == Role::Value).count();
     let periods = row_cells(t, r - 1)
         .iter()
         .filter(|c| cells::looks_like_period(c, opts))
         .count();
-    roles.len() >= 2 && roles.contains(&Role::Value) && periods >= 1
+    values >= 2 && !roles.contains(&Role::Date) && periods >= 2
 }
 
 /// The header row under periods: each Actual or Target cell becomes the period above

@@ -509,3 +509,16 @@ fn header_dates_that_lost_their_format_are_read_as_serials() {
         ])
     );
 }
+
+#[test]
+fn a_long_table_under_a_dated_title_stays_long() {
+    // The title names a month; the header's Actual and Target are a long table's.
+    let csv = "January 2024\nDate,KPI,Actual,Target\n2024-01-01,A,1,2\n2024-02-01,A,3,2\n";
+    let (json, _, _) = Run::new().file("t.csv", csv).report_json(&["t.csv"], &[]);
+    assert_eq!(kpi_names(&json), ["A"]);
+    assert_eq!(
+        values(&json, "A"),
+        v(&[("2024-01-01", 1.0), ("2024-02-01", 3.0)])
+    );
+    assert_eq!(json["inputs"][0]["path"], "t.csv");
+}
