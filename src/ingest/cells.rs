@@ -26,6 +26,11 @@ pub enum ValueCell {
     Bad(String),
 }
 
+/// What to do about formulas saved without their results (every finding about them
+/// ends with it).
+pub const RECALCULATE: &str =
+    "open the file in Excel or LibreOffice, save it (which calculates the formulas) and run again";
+
 pub fn value_of(cell: &Cell, decimal_comma: bool) -> ValueCell {
     match cell {
         Cell::Empty => ValueCell::Missing,
@@ -73,10 +78,10 @@ pub fn date_of(
             let v = *value;
             if let Some(p) = dates::yyyymm(v) {
                 Ok(p)
-            } else if v.fract() == 0.0 && (1900.0..=2200.0).contains(&v) {
+            } else if let Some(year) = dates::year_number(v) {
                 let fy = opts
                     .calendar
-                    .fiscal_year(v as i32)
+                    .fiscal_year(year)
                     .ok_or_else(|| format!("'{v}' is not a valid year"))?;
                 Ok(ParsedDate {
                     date: fy,
@@ -120,7 +125,9 @@ pub fn date_of(
         Cell::Empty => Err("the date is empty".into()),
         Cell::BadDate(s) => Err(s.clone()),
         Cell::Error(e) => Err(format!("'{e}' is an Excel error, not a date")),
-        Cell::NoResult => Err("the date is a formula with no saved result; open the file in Excel or LibreOffice and save it, which calculates the formulas".into()),
+        Cell::NoResult => Err(format!(
+            "the date is a formula with no saved result; {RECALCULATE}"
+        )),
         Cell::Bool(b) => Err(format!("'{b}' is not a date")),
     }
 }
@@ -131,8 +138,7 @@ pub fn looks_like_period(cell: &Cell, opts: &ReadOptions) -> bool {
     match cell {
         Cell::Date(_) => true,
         Cell::Number { value, .. } => {
-            (value.fract() == 0.0 && (1900.0..=2200.0).contains(value))
-                || dates::yyyymm(*value).is_some()
+            dates::year_number(*value).is_some() || dates::yyyymm(*value).is_some()
         }
         Cell::Text(s) => {
             let s = s.trim();

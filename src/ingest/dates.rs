@@ -424,6 +424,13 @@ fn names_a_day(fmt: &str) -> bool {
     false
 }
 
+/// The year a number names, when it is a whole number in the years kpilens reads
+/// (1900–2200): a year header cell, a Year column.
+pub fn year_number(v: f64) -> Option<i32> {
+    let y = v as i32;
+    (v.fract() == 0.0 && YEARS.contains(&y) && f64::from(y) == v).then_some(y)
+}
+
 /// An ERP period number `YYYYMM` (202401 → January 2024), as a month label.
 pub fn yyyymm(v: f64) -> Option<ParsedDate> {
     if v.fract() != 0.0 || !(190_001.0..=220_012.0).contains(&v) {

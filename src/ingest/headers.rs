@@ -130,11 +130,10 @@ pub(super) fn year_and_part(
     grain: Grain,
 ) -> std::result::Result<super::dates::ParsedDate, String> {
     let y = year.text();
-    let year: i32 = y
+    let year = y
         .parse::<f64>()
         .ok()
-        .filter(|v| v.fract() == 0.0 && (1900.0..=2200.0).contains(v))
-        .map(|v| v as i32)
+        .and_then(super::dates::year_number)
         .ok_or_else(|| format!("'{y}' is not a year"))?;
     let p = part.text();
     let lower = p.to_lowercase();
@@ -202,7 +201,7 @@ fn year_in(cell: &Cell) -> Option<i32> {
         Cell::Text(s) => s.trim().parse().ok()?,
         _ => return None,
     };
-    (v.fract() == 0.0 && (1900.0..=2200.0).contains(&v)).then_some(v as i32)
+    super::dates::year_number(v)
 }
 
 /// Is row `r` a header of months or quarters without years (two or more), under a row

@@ -552,9 +552,10 @@ impl<'a> RowReader<'a> {
             let f = Finding::warning(
                 "formula_without_value",
                 format!(
-                    "{} formula cell(s) have no saved result and were read as missing: {}; open the file in Excel or LibreOffice, save it (which calculates the formulas) and run again",
+                    "{} formula cell(s) have no saved result and were read as missing: {}; {}",
                     self.no_results.len(),
-                    first_five(places)
+                    first_five(places),
+                    cells::RECALCULATE
                 ),
             );
             self.findings.push(t.at(f, r, Some(c)));

@@ -278,15 +278,20 @@ fn read_targets(
                 n += 1;
             }
             ValueCell::Missing => {}
-            ValueCell::NoResult => out.findings.push(table.at(
-                Finding::warning(
-                    "formula_without_value",
-                    "the target is a formula with no saved result; it was skipped (open the file in Excel or LibreOffice and save it, which calculates the formulas)",
-                )
-                .kpi(&name),
-                r,
-                Some(target_col),
-            )),
+            ValueCell::NoResult => out.findings.push(
+                table.at(
+                    Finding::warning(
+                        "formula_without_value",
+                        format!(
+                            "the target is a formula with no saved result; it was skipped ({})",
+                            cells::RECALCULATE
+                        ),
+                    )
+                    .kpi(&name),
+                    r,
+                    Some(target_col),
+                ),
+            ),
             ValueCell::ExcelError(e) | ValueCell::Bad(e) => out.findings.push(table.at(
                 Finding::error("bad_value", format!("target {e}; it was skipped")).kpi(&name),
                 r,
