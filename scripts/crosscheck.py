@@ -20,10 +20,13 @@ What it does
   (family: a rough tag of known defect families - constant-KPI, mr_bar=0, best-lag-tie?,
   other - so new kinds stand out).  Minimal reproductions of confirmed kpilens defects
   are in tests/fixtures/crosscheck/ (found.txt in each says what kpilens did and what the spec says; the integration tests in tests/integration/values.rs hold them).
-  Decisions at exact ties (signals, met, Mann-Kendall ties, constant checks) use the
-  values exactly as written (decimal), and means are correctly rounded.  A difference that
-  disappears when means are taken as naive float sums (what numpy.mean does) is printed
-  as ROUNDOFF instead of DIFF: a float round-off effect, not a formula error.
+  Decisions at exact ties (signals, met, constant checks) use the values exactly as
+  written (decimal), and means are correctly rounded.  Mann-Kendall signs and tie groups
+  and Spearman ranks compare the values rounded to 12 significant digits (round12;
+  methods.md §9 "Ties"); the statistics themselves use the values unrounded.  A
+  difference that disappears when means are taken as naive float sums (what numpy.mean
+  does) is printed as ROUNDOFF instead of DIFF: a float round-off effect, not a formula
+  error.
   Points where the spec leaves room are computed under every plausible reading; kpilens
   matching any of them counts as agreement (they are tallied under "ambiguous").
 
@@ -56,6 +59,12 @@ def Fr(x):
 
 
 NAIVE = False  # True: means as a running float sum / n (what numpy and most code do)
+
+
+def round12(x):
+    """x rounded to 12 significant digits: the value ties are decided on (methods.md §9,
+    "Ties"; Rust `format!("{:.11e}", x).parse::<f64>()`). 0.3 - 0.1 and 0.5 - 0.3 tie."""
+    return float(f"{x:.11e}")
 
 import numpy as np
 import pymannkendall as mk
@@ -756,7 +765,8 @@ class Model:
                 tr.update(ols_slope=lr.slope, ols_intercept=lr.intercept, r2=lr.rvalue ** 2, ols_p=lr.pvalue)
             ts = stats.theilslopes(yy, tt, method="separate")
             tr.update(sen_slope=float(ts[0]), sen_intercept=float(ts[1]))
-            m = mk.original_test(yy)
+            # MK compares values only: on the rounded values it has the ties of §9
+            m = mk.original_test(np.array([round12(v) for v in yy]))
             z = m.z
             p = 2 * stats.norm.sf(abs(z))
             tr.update(mk_s=float(m.s), mk_var_s=float(m.var_s), mk_z=float(z), mk_p=Amb([p, float(m.p)], "mk_p: 2*sf(|z|) vs 2*(1-cdf(|z|))", ["2*sf", "2*(1-cdf)"]), mk_tau=float(m.Tau))
@@ -1155,8 +1165,9 @@ class Model:
 
     @staticmethod
     def pair_stats(da, db, dae, dbe, max_lag, min_pairs):
-        """float values for r and p; exact values (dae, dbe) decide "a side is constant",
-        ties of |r| between lags, and ties in the Spearman ranks."""
+        """float values for r and p; exact values (dae, dbe) decide "a side is constant" and
+        ties of |r| between lags; Spearman ranks the float values rounded to 12 significant
+        digits (methods.md §9), ties getting average ranks."""
         def avg_ranks(v):
             order = sorted(range(len(v)), key=lambda j: v[j])
             rk = [0.0] * len(v)
@@ -1192,10 +1203,11 @@ class Model:
             mx, my = sum(X) / n, sum(Y) / n
             sxy = sum((a - mx) * (b - my) for a, b in zip(X, Y))
             r2e = sxy * sxy / (sum((a - mx) ** 2 for a in X) * sum((b - my) ** 2 for b in Y))
-            if NAIVE:  # the naive model ranks the float values (ties as float round-off leaves them)
-                sp = float(stats.spearmanr(x, y)[0])
-            else:
-                sp = float(stats.pearsonr(avg_ranks(X), avg_ranks(Y))[0]) if len(set(X)) > 1 and len(set(Y)) > 1 else None
+            # Spearman: ranks of the values rounded to 12 significant digits (§9 "Ties"), so
+            # 0.3 - 0.1 and 0.5 - 0.3 tie; the naive model rounds its naive float means
+            xr = [round12(float(v)) for v in x]
+            yr = [round12(float(v)) for v in y]
+            sp = float(stats.pearsonr(avg_ranks(xr), avg_ranks(yr))[0]) if len(set(xr)) > 1 and len(set(yr)) > 1 else None
             rbl.append({"lag": k, "r": r, "n": n, "_p": p, "_sp": sp, "_r2e": r2e})
             # a tie is an exact tie of r^2, or |r| equal to 1e-12 relative (float round-off of
             # residuals under detrend); ties -> smaller k

@@ -9,6 +9,9 @@ Each case has two monthly series (lead, lag; None = missing) from 2020-01 and, p
 k = 0..max_lag, the Pearson r and n over pairs (d_lead[t], d_lag[t+k]) of first
 differences (transform 'diff'), or of levels ('none'); then the best lag, its p
 (scipy.stats.pearsonr), Spearman (scipy.stats.spearmanr) and the Bonferroni-adjusted p.
+Ties (methods.md §9): Spearman ranks the pairs' values rounded to 12 significant digits
+(round12), so first differences such as 0.3 − 0.1 and 0.5 − 0.3 tie; Pearson r, its p and
+the choice of lag use the values unrounded.
 """
 import json
 from pathlib import Path
@@ -19,6 +22,12 @@ from statsmodels.stats.multitest import multipletests
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "stats"
 rng = np.random.default_rng(11)
+
+
+def round12(x):
+    """x rounded to 12 significant digits: the value ties are decided on (methods.md §9,
+    "Ties"; Rust `format!("{:.11e}", x).parse::<f64>()`). 0.3 − 0.1 and 0.5 − 0.3 tie."""
+    return float(f"{x:.11e}")
 
 
 def diff(x):
@@ -46,7 +55,7 @@ def expected(lead, lag, transform, max_lag, min_pairs):
         L = sum(1 for e in by_lag if e["r"] is not None)
         p = float(stats.pearsonr(xs, ys)[1])
         out.update(best_lag=k, r=r, n=len(xs), p=p, p_lag_adj=min(1.0, p * L),
-                   spearman=float(stats.spearmanr(xs, ys)[0]))
+                   spearman=float(stats.spearmanr([round12(v) for v in xs], [round12(v) for v in ys])[0]))
     return out
 
 
@@ -75,6 +84,16 @@ def main():
     g1 = [1, 2, 2, 3, None, 5, 5, 6, 8, 8, 9, 11, 12, 12, 14, 15, None, 17, 18, 20]
     g2 = [5, 5, 6, 8, 8, 9, 11, None, 12, 14, 15, 15, 17, 18, 20, 20, 21, 23, 24, 24]
     cases["gaps_ties"] = (g1, g2, "diff", 4, 8)
+    # methods.md §9 ties: one-decimal levels whose first differences are the same decimal
+    # but different floats, as 0.3 − 0.1 and 0.5 − 0.3 are (here 2.2 − 2.0 =
+    # 0.20000000000000018, 2.4 − 2.2 = 0.19999999999999973). The lag KPI follows the lead's
+    # changes a month later. Ranking the unrounded differences gives Spearman ≈ 0.686 at
+    # the best lag (1); ranking them rounded to 12 digits, ≈ 0.808. r is the same either way.
+    s1 = [2.2, 2.0, 2.2, 2.4, 2.5, 2.7, 2.8, 2.7, 2.9, 3.1, 3.0, 3.2, 3.4, 3.5, 3.8, 3.9, 4.1,
+          4.4, 4.6, 4.8, 5.0, 4.9, 4.8, 5.0, 4.9, 5.1, 4.9, 4.8, 4.6, 4.5]
+    s2 = [3.9, 4.2, 4.0, 4.2, 4.5, 4.7, 4.8, 5.0, 5.0, 5.3, 5.4, 5.4, 5.5, 5.7, 5.8, 6.0, 6.1,
+          6.3, 6.5, 6.8, 7.0, 7.2, 7.2, 7.1, 7.3, 7.1, 7.3, 7.1, 7.0, 6.9]
+    cases["spearman_ties_after_12_digit_rounding"] = (s1, s2, "diff", 3, 8)
     out = {}
     for name, (x, y, tr, ml, mp) in cases.items():
         out[name] = {"lead": x, "lag": y, "transform": tr, "max_lag": ml, "min_pairs": mp, **expected(list(x), list(y), tr, ml, mp)}

@@ -7,7 +7,10 @@
 Writes tests/fixtures/stats/trend_cases.json. For each case: the inputs (t, y) and what
 scipy.stats.linregress, scipy.stats.theilslopes(method='separate'),
 pymannkendall.original_test and numpy.quantile / numpy.median give, with the rulings of
-methods.md §3 applied on top (n < 6: every statistic null; all values equal: r2 null).
+methods.md §3 applied on top (n < 6: every statistic null; all values equal: r2 null) and
+the ties ruling of §9: Mann–Kendall (S, its tie groups, hence var_s, z, p, tau and the
+direction) runs on the values rounded to 12 significant digits (round12); OLS, Theil–Sen
+and the quantiles use the values unrounded.
 The Rust tests (src/analysis/trend/tests.rs) read the file; neither Python nor this
 script is needed to run `cargo test`.
 """
@@ -21,6 +24,13 @@ from scipy import stats
 OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "stats"
 MIN_POINTS = 6
 QUANTILES = {"q10": 0.10, "q25": 0.25, "q75": 0.75, "q90": 0.90}
+
+
+def round12(x):
+    """x rounded to 12 significant digits: the value ties are decided on (methods.md §9,
+    "Ties"; Rust `format!("{:.11e}", x).parse::<f64>()`). 0.1 + 0.2 and 0.3 tie."""
+    return float(f"{x:.11e}")
+
 
 rng = np.random.default_rng(7)
 CASES = {
@@ -37,6 +47,22 @@ CASES = {
     "large_offset": (list(range(10)), [1e6 + v for v in [0.5, 0.7, 0.4, 0.9, 1.1, 0.8, 1.3, 1.2, 1.6, 1.5]]),
     "all_equal": (list(range(7)), [4.2] * 7),
     "only_five": ([0, 1, 3, 4, 5], [1.0, 2.0, 2.5, 3.5, 5.0]),
+    # methods.md §9 ties: values typed as the same decimal that differ in the last bits as
+    # floats (0.1 + 0.2 = 0.30000000000000004 vs 0.3). Unrounded, each of the six later
+    # copies is "greater" than the six 0.3s: S = 35, p ≈ 0.041, up (while the OLS slope is
+    # negative). Rounded to 12 digits they tie: S = −1, one tie group of 12, p = 1, flat.
+    "mk_ties_after_12_digit_rounding": (
+        list(range(14)),
+        [0.9] + [0.3] * 6 + [0.1 + 0.2] * 6 + [0.4],
+    ),
+    # Sums of decimals, as a KPI computed from parts gives them: float round-off leaves
+    # 0.8, 0.9, 1.2, 1.3 and 1.7 in two versions each. Unrounded S = 33, p ≈ 0.078, flat;
+    # rounded S = 37 with larger tie groups, p ≈ 0.043, up.
+    "mk_ties_of_decimal_sums": (
+        list(range(14)),
+        [0.8, 0.7 + 0.1, 0.9, 1.2, 0.6 + 0.3, 0.4 + 0.8, 1.3, 1.7, 0.6 + 0.7, 1.2,
+         0.8 + 0.9, 0.9, 1.7, 0.2 + 0.7],
+    ),
 }
 
 STATS = ["ols_slope", "ols_intercept", "r2", "ols_p", "sen_slope", "sen_intercept",
@@ -49,7 +75,9 @@ def trend(t, y):
     t_a, y_a = np.array(t, float), np.array(y, float)
     lr = stats.linregress(t_a, y_a)
     ts = stats.theilslopes(y_a, t_a, method="separate")
-    m = mk.original_test(y_a)
+    # Mann–Kendall compares values only, so running it on the rounded values gives exactly
+    # S and the tie groups of methods.md §9.
+    m = mk.original_test(np.array([round12(v) for v in y_a]))
     constant = bool(np.all(y_a == y_a[0]))
     # Rulings on top of scipy: all values equal → r2 null and p 1 (scipy: r2 0, p nan);
     # a perfect fit → p 0 (scipy's 1e-20 guard in 1 − r² leaves p ≈ 1e-60).

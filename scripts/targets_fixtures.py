@@ -11,9 +11,11 @@ quantiles, a range KPI, fewer than 6 points, a rebase, freeze_after, gaps, a
 deteriorating trend), and for each what the spec's definitions give when built from
 numpy (mean, median, quantiles with linear interpolation), scipy.stats.theilslopes
 (method='separate') and pymannkendall.original_test, with the XmR limits of §4 written
-out here from their definition. The integration test (tests/integration/values.rs)
-runs `kpilens report --json` on the CSV and compares field by field; neither Python nor
-this script is needed to run `cargo test`.
+out here from their definition. Mann–Kendall runs on the values rounded to 12 significant
+digits (round12; the ties ruling of methods.md §9), everything else on the values as they
+are. The integration test (tests/integration/values.rs) runs `kpilens report --json` on
+the CSV and compares field by field; neither Python nor this script is needed to run
+`cargo test`.
 """
 import json
 from datetime import date
@@ -26,6 +28,12 @@ from scipy import stats
 OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "targets"
 MONTHS = [date(2024 + (10 + i) // 12, (10 + i) % 12 + 1, 1) for i in range(24)]  # 2024-11 … 2026-10
 rng = np.random.default_rng(11)
+
+
+def round12(x):
+    """x rounded to 12 significant digits: the value ties are decided on (methods.md §9,
+    "Ties"; Rust `format!("{:.11e}", x).parse::<f64>()`). 0.1 + 0.2 and 0.3 tie."""
+    return float(f"{x:.11e}")
 
 
 def noise(n, sd):
@@ -139,7 +147,8 @@ def expected(cfg, values, target):
     if len(y) >= 6:
         ts = stats.theilslopes(y, t_obs, method="separate")
         sen = (float(ts.slope), float(ts.intercept))
-        m = mk.original_test(y)
+        # MK compares values only: on the rounded values it has the ties of methods.md §9.
+        m = mk.original_test(np.array([round12(v) for v in y]))
         if m.p < 0.05:
             trend_dir = "up" if m.s > 0 else "down"
     if direction == "range":

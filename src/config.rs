@@ -356,8 +356,19 @@ fn check_transform(t: &str) -> Result<(), String> {
     }
 }
 
+/// A period named in the config (`rebase`, a target step's `from`): every date and
+/// period form the data accepts (methods.md §1), and any four-digit year — the config
+/// names a period on purpose, so `"1898"` is the year 1898 even where a data cell of
+/// 1898 might be a value. The KPI's grain maps it to its period later.
 fn parse_period(s: &str, calendar: &Calendar) -> Option<NaiveDate> {
-    parse_date_text(s, None, calendar).ok().map(|p| p.date)
+    if let Ok(p) = parse_date_text(s, None, calendar) {
+        return Some(p.date);
+    }
+    let t = s.trim();
+    let year = (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| t.parse::<i32>().ok())
+        .flatten()?;
+    calendar.fiscal_year(year)
 }
 
 /// A config error: the key at fault (to find its line) and the message.
@@ -429,7 +440,7 @@ fn kpi_def(k: RawKpi, calendar: &Calendar) -> Result<KpiDef, KeyError> {
             (
                 "targets",
                 format!(
-                    "{}: from = \"{}\" is not a date or period (e.g. \"2026-01\")",
+                    "{}: from = \"{}\" is not a date or period (e.g. \"2026-01\", \"2026-Q1\", \"2026\")",
                     at("targets"),
                     step.from
                 ),
@@ -447,7 +458,7 @@ fn kpi_def(k: RawKpi, calendar: &Calendar) -> Result<KpiDef, KeyError> {
             (
                 "rebase",
                 format!(
-                    "{}: \"{r}\" is not a date or period (e.g. \"2025-07\")",
+                    "{}: \"{r}\" is not a date or period (e.g. \"2025-07\", \"2025-Q3\", \"2025\")",
                     at("rebase")
                 ),
             )

@@ -24,8 +24,10 @@ impl Target {
         max: Option<f64>,
     ) -> Option<Target> {
         match direction {
+            // A band whose minimum is above its maximum is no band (ingestion and the
+            // config report where it came from).
             Direction::Range => match (min, max) {
-                (Some(a), Some(b)) => Some(Target::Band(a.min(b), a.max(b))),
+                (Some(a), Some(b)) if a <= b => Some(Target::Band(a, b)),
                 _ => None,
             },
             _ => target.map(Target::Value),

@@ -15,6 +15,7 @@ pub mod spc;
 pub mod targets;
 #[cfg(test)]
 pub(crate) mod testkit;
+pub mod ties;
 pub mod trend;
 
 use chrono::NaiveDate;
@@ -43,6 +44,10 @@ pub struct LayoutInfo {
     pub header_row: Option<u32>,
     pub kpis: usize,
     pub values: usize,
+    /// Rows below the header that hold anything (data, notes, totals).
+    pub data_rows: usize,
+    /// The first few KPI names the table gave (for messages about empty tables).
+    pub kpi_names: Vec<String>,
 }
 
 /// Red/amber/green status of one period against its target (methods.md §5).

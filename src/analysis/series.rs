@@ -303,8 +303,10 @@ pub fn build(ing: &Ingested, cfg: &RunConfig) -> Result<Built> {
     let valued = || ing.observations.iter().filter(|o| o.value.is_some());
     if !valued().any(|o| o.date <= as_of) {
         let first = valued().map(|o| o.date).min();
+        let files: Vec<&str> = ing.inputs.iter().map(|i| i.path.as_str()).collect();
         return Err(Error::Data(format!(
-            "nothing usable: no value is dated on or before the as-of date {as_of}{}; give a later --as-of",
+            "nothing usable in {}: no value is dated on or before the as-of date {as_of}{}; give a later --as-of",
+            files.join(", "),
             first.map(|d| format!(" (the first is {d})")).unwrap_or_default()
         )));
     }

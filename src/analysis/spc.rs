@@ -295,13 +295,8 @@ pub fn xmr(
     let (Some(lnpl), Some(unpl)) = (seg.lnpl, seg.unpl) else {
         return out;
     };
-    let sides: Vec<Side> = out
-        .signals
-        .iter()
-        .filter(|s| s.index == latest)
-        .map(|s| s.side)
-        .collect();
-    out.variation = Some(variation(&sides, direction));
+    let at_latest: Vec<&Signal> = out.signals.iter().filter(|s| s.index == latest).collect();
+    out.variation = Some(variation(&at_latest, direction, settings.rules));
     out.assurance = target_latest.and_then(|t| assurance(t, lnpl, unpl, direction));
     out.suggested_rebase = latest_runs
         .iter()
@@ -353,22 +348,47 @@ fn limits(baseline: &[f64], settings: &SpcSettings) -> Option<Limits> {
     })
 }
 
-/// Variation of the latest observation from the sides of its signals.
-fn variation(sides: &[Side], direction: Direction) -> Variation {
+/// Variation of the latest observation from its signals (methods.md §4). Under
+/// `wheeler` a favourable signal wins; under `nhs` the point's first rule in the order
+/// outside, trend, two_of_three, run decides, as NHS England's reference labels each
+/// point with one rule.
+fn variation(signals: &[&Signal], direction: Direction, rules: Rules) -> Variation {
     let favourable = match direction {
-        Direction::Higher => Some(Side::High),
-        Direction::Lower => Some(Side::Low),
-        Direction::Range => None,
+        Direction::Higher => Side::High,
+        Direction::Lower => Side::Low,
+        Direction::Range => {
+            return if signals.is_empty() {
+                Variation::CommonCause
+            } else {
+                Variation::Neutral
+            }
+        }
     };
-    if sides.is_empty() {
+    let deciding: Vec<&&Signal> = match rules {
+        Rules::Wheeler => signals.iter().collect(),
+        Rules::Nhs => {
+            let first = signals.iter().map(|s| nhs_rank(s.rule)).min();
+            signals
+                .iter()
+                .filter(|s| Some(nhs_rank(s.rule)) == first)
+                .collect()
+        }
+    };
+    if deciding.is_empty() {
         Variation::CommonCause
-    } else if direction == Direction::Range {
-        Variation::Neutral
-    } else if favourable.is_some_and(|f| sides.contains(&f)) {
+    } else if deciding.iter().any(|s| s.side == favourable) {
         Variation::Improvement
     } else {
         Variation::Concern
     }
+}
+
+/// Precedence of a rule in the NHS reference's labelling of a point.
+fn nhs_rank(name: &str) -> usize {
+    [rule::OUTSIDE, rule::TREND, rule::TWO_OF_THREE, rule::RUN]
+        .iter()
+        .position(|&r| r == name)
+        .unwrap_or(usize::MAX)
 }
 
 /// Assurance of the target against the (clamped) limits; strict inequalities. A range

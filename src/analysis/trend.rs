@@ -223,7 +223,10 @@ pub fn theil_sen(t: &[f64], y: &[f64]) -> (f64, f64) {
 
 /// Mann–Kendall test on values in time order, with the tie correction of the
 /// variance (pymannkendall `original_test`).
+/// Values are compared as rounded to 12 significant digits (methods.md §9), so a tie in
+/// the decimals the analyst typed is a tie here.
 pub fn mann_kendall(y: &[f64]) -> MkResult {
+    let y = &super::ties::tie_values(y);
     let n = y.len();
     let mut s: i64 = 0;
     for (i, &a) in y.iter().enumerate() {

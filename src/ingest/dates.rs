@@ -46,8 +46,10 @@ impl std::fmt::Display for DateError {
 
 /// No date form is longer; checked first so a 50 MB field costs nothing.
 const MAX_LEN: usize = 40;
-/// Bare years and `YYYY-MM` outside this range are far likelier to be values than periods.
-const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+/// Bare years and `YYYY-MM` outside this range are far likelier to be values than
+/// periods. Long annual series (river flows, sunspots, censuses) start in the 1700s;
+/// Excel dates cannot go before 1900, so such history is always written as bare years.
+const YEARS: std::ops::RangeInclusive<i32> = 1700..=2200;
 
 const MONTHS: &str =
     "january february march april may june july august september october november december";
@@ -425,7 +427,7 @@ fn names_a_day(fmt: &str) -> bool {
 }
 
 /// The year a number names, when it is a whole number in the years kpilens reads
-/// (1900–2200): a year header cell, a Year column.
+/// (1700–2200): a year header cell, a Year column.
 pub fn year_number(v: f64) -> Option<i32> {
     let y = v as i32;
     (v.fract() == 0.0 && YEARS.contains(&y) && f64::from(y) == v).then_some(y)
@@ -614,9 +616,11 @@ mod tests {
             2024-05      | 2024-05-01 month
             2024         | 2024-01-01 year
             1900         | 1900-01-01 year
+            1898         | 1898-01-01 year
+            1700         | 1700-01-01 year
             2200         | 2200-01-01 year
             FY2023-25    | impossible: 2023–2025
-            1899         | not a date
+            1699         | not a date
             2201         | not a date
             20240315     | not a date
             FY           | not a date";

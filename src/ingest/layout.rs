@@ -60,6 +60,8 @@ pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Ingested) -> Resu
             header_row: None,
             kpis: 0,
             values: 0,
+            data_rows: 0,
+            kpi_names: Vec::new(),
         });
         return Ok(());
     };

@@ -94,7 +94,7 @@ impl Cell {
     }
 }
 
-fn format_number(v: f64) -> String {
+pub(crate) fn format_number(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
     } else {
@@ -281,7 +281,22 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Ingested> {
             if let Some(s) = &table.sheet {
                 sheets.push(s.clone());
             }
-            match layout::read_table(table, opts, &mut out) {
+            let before = out.layouts.len();
+            let result = layout::read_table(table, opts, &mut out);
+            for l in &out.layouts[before..] {
+                if is_data_layout(l.layout) && l.values == 0 {
+                    out.findings.push(
+                        Finding::warning(
+                            "no_values",
+                            format!("{}; nothing was read from it", describe(l)),
+                        )
+                        .file(&l.file)
+                        .sheet(l.sheet.as_deref())
+                        .row(l.header_row.unwrap_or(1)),
+                    );
+                }
+            }
+            match result {
                 Ok(()) => {}
                 Err(e @ Error::Data(_)) => {
                     ambiguous.get_or_insert(e);
@@ -303,15 +318,21 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Ingested> {
             return Err(e);
         }
         let detail = if files.is_empty() {
-            "no .csv/.tsv/.txt/.xlsx/.xlsm/.xls/.xlsb/.ods files were found in the input"
-                .to_string()
+            let names: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+            format!(
+                "no .csv/.tsv/.txt/.xlsx/.xlsm/.xls/.xlsb/.ods files were found in {}",
+                names.join(", ")
+            )
         } else {
-            let mut d = "no KPI values were found in the input".to_string();
+            let looked: Vec<String> = out.layouts.iter().map(describe).collect();
+            let mut d = format!("no KPI values were found: {}", looked.join("; "));
             let first =
                 |s: crate::analysis::Severity| out.findings.iter().find(|f| f.severity == s);
-            if let Some(f) = first(crate::analysis::Severity::Error)
-                .or_else(|| first(crate::analysis::Severity::Warning))
-            {
+            if let Some(f) = first(crate::analysis::Severity::Error).or_else(|| {
+                out.findings.iter().find(|f| {
+                    f.severity == crate::analysis::Severity::Warning && f.code != "no_values"
+                })
+            }) {
                 d.push_str(&format!("; first problem: {} ({})", f.message, f.place()));
             }
             d
@@ -321,6 +342,50 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Ingested> {
         )));
     }
     Ok(out)
+}
+
+/// Layouts that hold KPI values (as opposed to definitions, targets or nothing).
+fn is_data_layout(layout: &str) -> bool {
+    matches!(layout, "long" | "wide" | "periods_across")
+}
+
+/// What was found in one table, for messages about tables without values:
+/// "a.csv: a long table with its header at row 1 and no rows below it".
+fn describe(l: &LayoutInfo) -> String {
+    let place = match &l.sheet {
+        Some(sheet) => format!("{}, sheet '{sheet}'", l.file),
+        None => l.file.clone(),
+    };
+    let layout = l.layout.replace('_', " ");
+    let header = l
+        .header_row
+        .map(|h| format!(" with its header at row {h}"))
+        .unwrap_or_default();
+    let names = || {
+        let mut shown: Vec<String> = l.kpi_names.iter().map(|n| format!("'{n}'")).collect();
+        if l.kpis > shown.len() {
+            shown.push(format!("{} more", l.kpis - shown.len()));
+        }
+        shown.join(", ")
+    };
+    match l.layout {
+        "empty" => format!("{place}: no cells with data"),
+        "unknown" => format!(
+            "{place}: no header row with a date/period column or with periods across in the first 30 rows"
+        ),
+        "definitions" | "targets" => format!("{place}: a {layout} sheet (no KPI values)"),
+        _ if l.data_rows == 0 => format!("{place}: a {layout} table{header} and no rows below it"),
+        _ if l.kpis == 0 => format!(
+            "{place}: a {layout} table{header} whose {} row(s) below name no KPI",
+            l.data_rows
+        ),
+        _ => format!(
+            "{place}: a {layout} table{header} with {} ({}) but no value in any of its {} row(s)",
+            if l.kpis == 1 { "1 KPI" } else { "KPIs" },
+            names(),
+            l.data_rows
+        ),
+    }
 }
 
 /// Sniff the format from the first bytes.

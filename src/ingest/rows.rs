@@ -177,6 +177,7 @@ impl<'a> RowReader<'a> {
             }
             let value = self.value(r, cols.value, &kpi);
             let i = self.push(&kpi, date, r, value);
+            let mut band_cols = (None, None);
             for &(c, role) in &cols.roles {
                 match role {
                     Role::Target | Role::TargetMin | Role::TargetMax => {
@@ -184,8 +185,14 @@ impl<'a> RowReader<'a> {
                         let o = &mut self.obs[i];
                         match role {
                             Role::Target => o.target = v,
-                            Role::TargetMin => o.target_min = v,
-                            _ => o.target_max = v,
+                            Role::TargetMin => {
+                                o.target_min = v;
+                                band_cols.0 = Some(c);
+                            }
+                            _ => {
+                                o.target_max = v;
+                                band_cols.1 = Some(c);
+                            }
                         }
                     }
                     _ => {
@@ -196,8 +203,46 @@ impl<'a> RowReader<'a> {
                     }
                 }
             }
+            self.check_band(i, r, band_cols.0.or(band_cols.1));
         }
         Ok(())
+    }
+
+    /// A target band whose minimum is above its maximum (`target_min` 10,
+    /// `target_max` 5) is no band: an error finding naming the cell and both values,
+    /// and that period has no target range.
+    fn check_band(&mut self, i: usize, r: usize, col: Option<usize>) {
+        let o = &mut self.obs[i];
+        let (Some(lo), Some(hi)) = (o.target_min, o.target_max) else {
+            return;
+        };
+        if lo <= hi {
+            return;
+        }
+        o.target_min = None;
+        o.target_max = None;
+        let kpi = o.kpi.clone();
+        self.bad_band(&kpi, r, col, (lo, hi), "this period has");
+    }
+
+    fn bad_band(
+        &mut self,
+        kpi: &str,
+        r: usize,
+        col: Option<usize>,
+        (lo, hi): (f64, f64),
+        scope: &str,
+    ) {
+        let f = Finding::error(
+            "bad_target_range",
+            format!(
+                "target_min {} is greater than target_max {}; {scope} no target range",
+                super::format_number(lo),
+                super::format_number(hi)
+            ),
+        )
+        .kpi(kpi);
+        self.findings.push(self.table.at(f, r, col));
     }
 
     /// Wide layout: one column per KPI; `<KPI> target` columns are targets.
@@ -424,6 +469,16 @@ impl<'a> RowReader<'a> {
                     }
                 }
             }
+            if let (Some(lo), Some(hi)) = (targets[1], targets[2]) {
+                if lo > hi {
+                    let col = attrs
+                        .iter()
+                        .find(|(_, role)| *role == Role::TargetMin)
+                        .map(|(c, _)| *c);
+                    self.bad_band(&name, r, col, (lo, hi), "the periods of this row have");
+                    [targets[1], targets[2]] = [None, None];
+                }
+            }
             self.def(&name);
             // The row '<name> target' beside it holds this KPI's targets by period.
             let target_row = target_rows
@@ -574,6 +629,15 @@ impl<'a> RowReader<'a> {
         let mut names: Vec<String> = self.obs.iter().map(|o| name_key(&o.kpi)).collect();
         names.sort();
         names.dedup();
+        let mut shown: Vec<String> = Vec::new();
+        for o in &self.obs {
+            if shown.len() == 3 {
+                break;
+            }
+            if !shown.iter().any(|s| name_key(s) == name_key(&o.kpi)) {
+                shown.push(o.kpi.clone());
+            }
+        }
         out.layouts.push(LayoutInfo {
             file: t.file.clone(),
             sheet: t.sheet.clone(),
@@ -581,6 +645,10 @@ impl<'a> RowReader<'a> {
             header_row: Some(header as u32 + 1),
             kpis: names.len(),
             values: self.obs.iter().filter(|o| o.value.is_some()).count(),
+            data_rows: (header + 1..t.cells.len())
+                .filter(|&r| !self.is_blank_row(r))
+                .count(),
+            kpi_names: shown,
         });
         let mut defs: Vec<KpiDef> = self.defs.into_values().collect();
         defs.sort_by(|a, b| a.name.cmp(&b.name));

@@ -122,6 +122,10 @@ pub fn read(kind: Kind, table: &Table, opts: &ReadOptions, out: &mut Ingested) -
             }
         },
         values: if kind == Kind::Targets { count } else { 0 },
+        data_rows: (header + 1..table.cells.len())
+            .filter(|&r| table.cells[r].iter().any(|c| !c.is_empty()))
+            .count(),
+        kpi_names: Vec::new(),
     });
     Ok(())
 }
@@ -200,6 +204,26 @@ fn read_definitions(
                         Some(c),
                     ),
                 );
+            }
+        }
+        if let (Some(lo), Some(hi)) = (def.target_min, def.target_max) {
+            if lo > hi {
+                let col = head.iter().position(|h| h == "target min");
+                out.findings.push(table.at(
+                    Finding::error(
+                        "bad_target_range",
+                        format!(
+                            "target_min {} is greater than target_max {}; the KPI has no target range from this sheet",
+                            super::format_number(lo),
+                            super::format_number(hi)
+                        ),
+                    )
+                    .kpi(&name),
+                    r,
+                    col,
+                ));
+                def.target_min = None;
+                def.target_max = None;
             }
         }
         out.sheet_defs.push(def);

@@ -169,47 +169,84 @@ pub fn decode(
     Ok(text.into_owned())
 }
 
-/// Pick the delimiter whose records (quotes and embedded newlines respected) most
-/// consistently share one field count over the first records. Fails when no candidate
-/// is convincing, asking for `--delimiter`.
+/// Pick the delimiter under which the first records agree on one field count *and*
+/// read as a table: the share of records with the most common field count, plus the
+/// share of cells below the first record that parse as numbers or dates. Counting
+/// characters is not enough — a ';' export whose text fields hold commas has more
+/// commas than semicolons — but only the right delimiter gives columns of values.
+/// Fails when no candidate is convincing, asking for `--delimiter`.
 fn sniff_delimiter(text: &str, file: &str) -> Result<u8> {
     const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
-    let mut best: Option<(u8, f64, usize)> = None;
+    const SAMPLE: usize = 30;
+    let mut best: Option<(u8, f64, f64, usize)> = None;
     for &d in &CANDIDATES {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .delimiter(d)
             .from_reader(text.as_bytes());
-        let counts: Vec<usize> = reader
+        let records: Vec<csv::StringRecord> = reader
             .records()
             .filter_map(std::result::Result::ok)
             .filter(|r| r.iter().any(|f| !f.trim().is_empty()))
-            .take(30)
-            .map(|r| r.len())
+            .take(SAMPLE)
             .collect();
-        if counts.is_empty() {
+        if records.is_empty() {
             continue;
         }
         let mut freq = std::collections::BTreeMap::new();
-        for &c in counts.iter().filter(|&&c| c > 1) {
-            *freq.entry(c).or_insert(0usize) += 1;
+        for r in records.iter().filter(|r| r.len() > 1) {
+            *freq.entry(r.len()).or_insert(0usize) += 1;
         }
         let Some((&mode, &share)) = freq.iter().max_by_key(|(c, n)| (**n, **c)) else {
             continue;
         };
-        let score = share as f64 / counts.len() as f64;
-        if best.is_none_or(|(_, s, m)| score > s || (score == s && mode > m)) {
-            best = Some((d, score, mode));
+        let consistency = share as f64 / records.len() as f64;
+        let score = consistency + typed_share(&records[1..], d);
+        if best.is_none_or(|(_, s, c, m)| {
+            score > s || (score == s && (consistency > c || (consistency == c && mode > m)))
+        }) {
+            best = Some((d, score, consistency, mode));
         }
     }
     match best {
-        Some((d, score, _)) if score >= 0.5 => Ok(d),
+        Some((d, _, consistency, _)) if consistency >= 0.5 => Ok(d),
         Some(_) => Err(Error::read(
             file,
             "could not tell the field delimiter from the first lines; give it with --delimiter",
         )),
         None => Ok(b','),
+    }
+}
+
+/// The share of non-empty cells of `records` that read as a number or a date when the
+/// fields are split at `delimiter` (a comma decimal mark where the comma does not
+/// separate fields).
+fn typed_share(records: &[csv::StringRecord], delimiter: u8) -> f64 {
+    let style = numbers::NumberStyle {
+        decimal_comma: delimiter != b',',
+    };
+    let calendar = crate::model::period::Calendar::default();
+    let (mut cells, mut typed) = (0usize, 0usize);
+    for field in records.iter().flat_map(|r| r.iter()) {
+        let f = field.trim();
+        if f.is_empty() {
+            continue;
+        }
+        cells += 1;
+        let number = matches!(numbers::parse_number(f, style), Ok(Some(_)));
+        let date = || {
+            super::dates::parse_date_text(f, Some(super::dates::DateOrder::DayFirst), &calendar)
+                .is_ok()
+        };
+        if number || date() {
+            typed += 1;
+        }
+    }
+    if cells == 0 {
+        0.0
+    } else {
+        typed as f64 / cells as f64
     }
 }
 
@@ -226,6 +263,20 @@ mod tests {
             sniff_delimiter("\"x,y\";b\n\"1,2\";3\n", "f").unwrap(),
             b';'
         );
+    }
+
+    #[test]
+    fn commas_in_text_fields_of_a_semicolon_file_do_not_win() {
+        // Every line has more commas (in unquoted text) than semicolons, in the same
+        // number on every line, so field counts alone would pick ','.
+        let text = "Date;KPI;Value;Comment\n\
+                    2024-01-01;Revenue;100;up, as planned, good\n\
+                    2024-02-01;Revenue;110;flat, as planned, fine\n\
+                    2024-03-01;Revenue;120;down, not planned, bad\n";
+        assert_eq!(sniff_delimiter(text, "f").unwrap(), b';');
+        // A plain comma file with text in one column stays a comma file.
+        let csv = "Date,KPI,Value\n2024-01-01,Revenue; EMEA,1.5\n2024-02-01,Revenue; EMEA,2.5\n";
+        assert_eq!(sniff_delimiter(csv, "f").unwrap(), b',');
     }
 
     #[test]

@@ -35,6 +35,9 @@ const GUIDE: [&str; 5] = [
     "• The grid on the right shows r at every lag: blue positive, red negative, white none.",
 ];
 
+/// Excel's last column (XFD), 0-based.
+const LAST_COLUMN: u16 = 16_383;
+
 fn unit_word(c: &Correlation) -> &'static str {
     c.grain.as_str()
 }
@@ -79,21 +82,27 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
     let header = 1 + GUIDE.len() as u32 + 1;
     let mut cols = Columns::new(&COLUMNS);
     cols.write_headers(ws, header, &st.header)?;
+    let grid_col = COLUMNS.len() as u16 + 1;
+    // The grid has one column per lag, and a sheet has 16,384 columns: lags beyond
+    // what fits are in the JSON only (the analysis already caps lags at what the data
+    // can support, so this only bites for very long daily histories).
+    let fits = u32::from(LAST_COLUMN - grid_col);
     let max_lag = r
         .correlations
         .iter()
         .flat_map(|c| c.r_by_lag.iter().map(|l| l.lag))
-        .max();
-    let grid_col = COLUMNS.len() as u16 + 1;
+        .max()
+        .map(|m| m.min(fits));
+    let grid = |lag: u32| grid_col + u16::try_from(lag).unwrap_or(0);
     if let Some(m) = max_lag {
         for lag in 0..=m {
             ws.write_string_with_format(
                 header,
-                grid_col + lag as u16,
+                grid(lag),
                 format!("lag {lag}"),
                 &st.header_number,
             )?;
-            ws.set_column_width(grid_col + lag as u16, 7)?;
+            ws.set_column_width(grid(lag), 7)?;
         }
     }
     let mut row = header + 1;
@@ -126,9 +135,9 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
                 ws.insert_note(row, 11, &super::cells::note(&s))?;
             }
         }
-        for l in &c.r_by_lag {
+        for l in c.r_by_lag.iter().filter(|l| l.lag <= fits) {
             if let Some(v) = l.r.filter(|v| v.is_finite()) {
-                ws.write_number_with_format(row, grid_col + l.lag as u16, v, &st.r)?;
+                ws.write_number_with_format(row, grid(l.lag), v, &st.r)?;
             }
         }
         row += 1;
@@ -145,7 +154,7 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
             .set_minimum_color(0xF8696B)
             .set_midpoint_color(0xFFFFFF)
             .set_maximum_color(0x5A8AC6);
-        ws.add_conditional_format(header + 1, grid_col, row - 1, grid_col + m as u16, &scale)?;
+        ws.add_conditional_format(header + 1, grid_col, row - 1, grid(m), &scale)?;
     }
     cols.finish(ws, st)?;
     ws.set_freeze_panes(header + 1, 2)?;

@@ -193,7 +193,7 @@ fn sheets_come_in_order() {
         [
             "Summary",
             "Tickets",
-            "=SUM(A1)",
+            "SUM(A1)",
             "Targets",
             "Lead-Lag",
             "Re-evaluation",

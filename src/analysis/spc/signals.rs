@@ -114,8 +114,13 @@ pub(super) fn detect(
                     let same_side = window
                         .iter()
                         .all(|&v| beyond(v, lim.cl, lim.cl) == Some(side));
+                    // Beyond the 2σ line but inside the limits: an outside point is
+                    // an `outside` signal only (NHS England's reference counts it so).
                     let hits: Vec<usize> = (0..3)
-                        .filter(|&k| beyond(window[k], high, low) == Some(side))
+                        .filter(|&k| {
+                            beyond(window[k], high, low) == Some(side)
+                                && beyond(window[k], lim.unpl, lim.lnpl).is_none()
+                        })
                         .collect();
                     if same_side && hits.len() >= 2 {
                         hits.iter()

@@ -74,16 +74,22 @@ fn is_data_continuation(lower: &str) -> bool {
 }
 
 /// `name` within Excel's rules: brackets become parentheses, the other forbidden
-/// characters dashes (`?` and `*` are dropped), control characters and runs of
-/// whitespace one space; cut to 31 units; no apostrophe or space at either end.
+/// characters dashes (`?`, `*` and `|` are dropped), control characters and runs of
+/// whitespace one space; cut to 31 units; no apostrophe or space at either end. A
+/// name that reads like a formula (`=HYPERLINK(…`, `+1`, `@x`) loses those leading
+/// characters: a sheet name, and the print-titles name that carries it, is never
+/// where such text belongs (the KPI's name in cells keeps it, quote-prefixed).
 fn clean(name: &str) -> String {
+    let name = name.trim_start_matches(|c: char| {
+        matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r') || c.is_whitespace()
+    });
     let mut out = String::with_capacity(name.len());
     for ch in name.chars() {
         let mapped = match ch {
             '[' => Some('('),
             ']' => Some(')'),
             ':' | '/' | '\\' => Some('-'),
-            '?' | '*' => None,
+            '?' | '*' | '|' => None,
             c if c.is_control() || c.is_whitespace() => Some(' '),
             c => Some(c),
         };
@@ -104,4 +110,24 @@ fn clean(name: &str) -> String {
 /// Without spaces or apostrophes at either end.
 fn trim_edges(s: &str) -> &str {
     s.trim_matches(|c: char| c == '\'' || c.is_whitespace())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn formula_like_names_lose_their_formula_start() {
+        assert_eq!(
+            clean("=HYPERLINK(\"http://evil.example\",\"Revenue\")"),
+            "HYPERLINK(\"http---evil.example\""
+        );
+        assert_eq!(clean("+1 Net adds"), "1 Net adds");
+        assert_eq!(clean("@risk"), "risk");
+        assert_eq!(clean("\t\r-Returns"), "Returns");
+        assert_eq!(clean("Cost | EMEA"), "Cost EMEA");
+        assert_eq!(clean("=+-@"), "KPI");
+        // Inside the name the characters stay: only a formula start is one.
+        assert_eq!(clean("Net = gross - returns"), "Net = gross - returns");
+    }
 }

@@ -185,7 +185,7 @@ fn kpi_sheets_follow_the_summary_in_order() {
     let got = wb.sheet_names();
     assert_eq!(
         got[..4],
-        ["Summary", "Tickets", "=SUM(A1)", "Defects (per 1k)"]
+        ["Summary", "Tickets", "SUM(A1)", "Defects (per 1k)"]
     );
     let at = |name: &str| got.iter().position(|n| n == name).expect("sheet");
     assert!(at("Data Quality") > 3 && at("Data") > at("Data Quality"));

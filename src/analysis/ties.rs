@@ -1,0 +1,41 @@
+/*!
+Ties as the analyst typed them (methods.md §9). Wherever values are compared for
+equality — Mann–Kendall signs and tie groups, Spearman and Kruskal–Wallis ranks — they
+are first rounded to 12 significant digits, so 0.3 − 0.1 and 0.5 − 0.3, equal in the
+decimals of the export but not in binary floating point, count as a tie. The statistics
+themselves (slopes, means, limits, r) keep the unrounded values.
+*/
+
+/// `x` rounded to 12 significant digits, the value equality comparisons use.
+/// Non-finite values are returned unchanged.
+pub fn tie_value(x: f64) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        // -0.0 and 0.0 tie as they are; NaN and infinities have no digits to round.
+        return if x == 0.0 { 0.0 } else { x };
+    }
+    format!("{x:.11e}").parse().unwrap_or(x)
+}
+
+/// Every value of `v` rounded for comparison.
+pub fn tie_values(v: &[f64]) -> Vec<f64> {
+    v.iter().copied().map(tie_value).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn differences_equal_in_decimals_tie() {
+        assert_ne!(0.3 - 0.1, 0.5 - 0.3);
+        assert_eq!(tie_value(0.3 - 0.1), tie_value(0.5 - 0.3));
+        assert_eq!(tie_value(0.1 + 0.2), 0.3);
+        // Twelve significant digits are kept: these stay apart.
+        assert_ne!(tie_value(1.000_000_000_01), tie_value(1.000_000_000_02));
+        assert_eq!(tie_value(123_456.789_012_345), 123_456.789_012);
+        assert_eq!(tie_value(-0.0), 0.0);
+        assert!(tie_value(f64::NAN).is_nan());
+        assert_eq!(tie_value(f64::INFINITY), f64::INFINITY);
+        assert_eq!(tie_value(1.5e308), 1.5e308);
+    }
+}
