@@ -128,9 +128,26 @@ pub fn report(args: &ReportArgs) -> Result<u8> {
     }
     progress.done();
     if !args.analysis.quiet {
-        eprint!("{}", terminal_summary(&results, &written));
+        to_stderr(&terminal_summary(&results, &written));
     }
     Ok(0)
+}
+
+/// Print what the user asked for on standard output; a failure (a closed pipe, a full
+/// disk behind a redirect) is "cannot write the output", not a panic.
+fn to_stdout(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::write("standard output", e))
+}
+
+/// Progress notes and summaries on standard error, best effort: the outputs are
+/// written by then, so a terminal that cannot take the text changes nothing.
+fn to_stderr(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// "1 input", "3 inputs".
@@ -302,9 +319,9 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
         .as_deref()
         .is_some_and(|p| p.as_os_str() == "-");
     if json_to_stdout {
-        eprint!("{s}");
+        to_stderr(&s);
     } else {
-        print!("{s}");
+        to_stdout(&s)?;
     }
     if let Some(json) = &args.analysis.json {
         let dest = (json.as_os_str() != "-").then_some(json.as_path());
@@ -326,11 +343,11 @@ pub fn init(args: &InitArgs) -> Result<u8> {
     let results = crate::analyse(&args.input.inputs, &cfg)?;
     let text = starter_config(&results);
     report::save_atomically(&args.output, text.as_bytes())?;
-    eprintln!(
-        "wrote {} with {} KPIs; fill in direction, owner, target and leads",
+    to_stderr(&format!(
+        "wrote {} with {} KPIs; fill in direction, owner, target and leads\n",
         args.output.display(),
         results.kpis.len()
-    );
+    ));
     Ok(0)
 }
 

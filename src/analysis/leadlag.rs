@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::trend::mean;
 use super::{Finding, KpiResult};
@@ -134,7 +133,7 @@ pub fn pearson_p(r: f64, n: usize) -> f64 {
     }
     let df = n as f64 - 2.0;
     let t = r * (df / (1.0 - r * r)).sqrt();
-    StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| 2.0 * d.sf(t.abs()))
+    super::trend::t_two_sided_p(t, df)
 }
 
 /// Ranks with ties averaged (1-based); values are compared as rounded to 12

@@ -401,8 +401,9 @@ pub fn build(ing: &Ingested, cfg: &RunConfig) -> Result<Built> {
         let src = sources.remove(&(*k, *p)).unwrap_or_default();
         let (own, report) = grains[*k as usize];
         if aggs[0].n > 1 {
-            let rows_txt: Vec<String> = src
+            let mut rows_txt: Vec<String> = src
                 .iter()
+                .take(5)
                 .map(|s| {
                     format!(
                         "{}{} row {}",
@@ -415,6 +416,9 @@ pub fn build(ing: &Ingested, cfg: &RunConfig) -> Result<Built> {
                     )
                 })
                 .collect();
+            if src.len() > 5 {
+                rows_txt.push(format!("and {} more", src.len() - 5));
+            }
             findings.push(
                 Finding::warning(
                     "duplicate_observation",

@@ -192,11 +192,19 @@ pub fn ols(t: &[f64], y: &[f64]) -> (f64, f64, Option<f64>, f64) {
     } else {
         // scipy's statistic: t = r·√(df / (1 − r²)).
         let stat = r * (df / ((1.0 - r) * (1.0 + r))).sqrt();
-        // `new` only rejects a non-positive or NaN df; here df ≥ 1.
-        let dist = StudentsT::new(0.0, 1.0, df).expect("n ≥ 3 gives df ≥ 1");
-        2.0 * dist.sf(stat.abs())
+        t_two_sided_p(stat, df)
     };
     (slope, intercept, Some(r * r), p)
+}
+
+/// Two-sided p of a t statistic with `df` degrees of freedom, 2·P(T > |t|). NaN when
+/// the statistic or df is not a number — values so large that sums of squares
+/// overflow give NaN statistics, and statrs panics on those rather than returning NaN.
+pub fn t_two_sided_p(stat: f64, df: f64) -> f64 {
+    if stat.is_nan() || !(df > 0.0) {
+        return f64::NAN;
+    }
+    StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| 2.0 * d.sf(stat.abs()))
 }
 
 /// Theil–Sen line: `(slope, intercept)` with slope the median of the pairwise slopes

@@ -31,7 +31,22 @@ pub enum ValueCell {
 pub const RECALCULATE: &str =
     "open the file in Excel or LibreOffice, save it (which calculates the formulas) and run again";
 
+/// Largest magnitude read as a value. Sums, squares and moving ranges of numbers near
+/// f64's limit (±1.8e308) overflow to infinity; no KPI comes near 1e100, and below it
+/// the sums of squares of millions of values stay finite. A value beyond it is a broken
+/// export, reported like text that is no number.
+pub const MAX_MAGNITUDE: f64 = 1e100;
+
 pub fn value_of(cell: &Cell, decimal_comma: bool) -> ValueCell {
+    match read_value(cell, decimal_comma) {
+        ValueCell::Value { value, .. } if value.abs() > MAX_MAGNITUDE => ValueCell::Bad(format!(
+            "{value:e} is too large to analyse (beyond ±1e100: its sums and squares would overflow)"
+        )),
+        v => v,
+    }
+}
+
+fn read_value(cell: &Cell, decimal_comma: bool) -> ValueCell {
     match cell {
         Cell::Empty => ValueCell::Missing,
         Cell::Number { value, percent } => ValueCell::Value {

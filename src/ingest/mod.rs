@@ -9,6 +9,7 @@ becomes a finding, not a crashed run.
 mod cells;
 pub mod dates;
 mod excel;
+mod guards;
 mod headers;
 mod html;
 pub mod layout;
@@ -32,10 +33,6 @@ use crate::model::series::{Observation, TargetRow};
 
 /// Largest sheet (rows × columns of its real extent) we agree to read.
 pub const CELL_BUDGET: u64 = 20_000_000;
-/// Largest total uncompressed size of a zipped workbook.
-const UNZIPPED_BUDGET: u64 = 2 << 30;
-/// Compression ratio above which a large archive is treated as a zip bomb.
-const ZIP_RATIO_LIMIT: u64 = 200;
 
 /// How to read inputs (from flags and config).
 #[derive(Debug, Clone, Default)]
@@ -324,7 +321,10 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Ingested> {
                 names.join(", ")
             )
         } else {
-            let looked: Vec<String> = out.layouts.iter().map(describe).collect();
+            let mut looked: Vec<String> = out.layouts.iter().take(5).map(describe).collect();
+            if out.layouts.len() > 5 {
+                looked.push(format!("and {} more tables", out.layouts.len() - 5));
+            }
             let mut d = format!("no KPI values were found: {}", looked.join("; "));
             let first =
                 |s: crate::analysis::Severity| out.findings.iter().find(|f| f.severity == s);
@@ -391,7 +391,7 @@ fn describe(l: &LayoutInfo) -> String {
 /// Sniff the format from the first bytes.
 pub fn sniff(bytes: &[u8], path: &Path) -> Result<Format> {
     if bytes.starts_with(b"PK\x03\x04") {
-        return zip_format(bytes, path);
+        return guards::zip_format(bytes, path);
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         if contains_utf16(bytes, "EncryptedPackage") {
@@ -440,49 +440,15 @@ fn looks_like_text(head: &[u8]) -> bool {
     controls * 20 < head.len()
 }
 
-/// Decide which zipped format this is, refusing zip bombs before any reader inflates it.
-fn zip_format(bytes: &[u8], path: &Path) -> Result<Format> {
-    let bad = |why: String| Error::read(path.display(), why);
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
-        bad(format!(
-            "the workbook is damaged or truncated ({e}); re-export it from the source system"
-        ))
-    })?;
-    let mut total: u64 = 0;
-    let mut compressed: u64 = 0;
-    let mut format = None;
-    for i in 0..archive.len() {
-        let entry = archive
-            .by_index_raw(i)
-            .map_err(|e| bad(format!("the workbook is damaged ({e})")))?;
-        total = total.saturating_add(entry.size());
-        compressed = compressed.saturating_add(entry.compressed_size());
-        match entry.name().unwrap_or_default().as_ref() {
-            "xl/workbook.xml" => format = Some(Format::Xlsx),
-            "xl/workbook.bin" => format = Some(Format::Xlsb),
-            "content.xml" if format.is_none() => format = Some(Format::Ods),
-            _ => {}
-        }
-    }
-    if total > UNZIPPED_BUDGET || (total > 50 << 20 && total / compressed.max(1) > ZIP_RATIO_LIMIT)
-    {
-        return Err(bad(format!(
-            "the workbook would expand to {} MB ({}× its size): refusing a possible zip bomb",
-            total >> 20,
-            total / compressed.max(1)
-        )));
-    }
-    format.ok_or_else(|| {
-        bad("the file is a zip archive but not an xlsx, xlsm, xlsb or ods workbook".into())
-    })
-}
-
 /// Read one file into tables, with format findings.
 fn read_tables(path: &Path, opts: &ReadOptions) -> Result<(Vec<Table>, Vec<Finding>)> {
     let display = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Error::read(&display, io_reason(&e)))?;
     let mut findings = Vec::new();
     let format = sniff(&bytes, path)?;
+    if format == Format::Xls {
+        guards::cfb_chains(&bytes, path)?;
+    }
     let by_ext = path
         .extension()
         .and_then(|e| e.to_str())

@@ -538,16 +538,15 @@ impl<'a> RowReader<'a> {
         let Some(&first) = coarser.first() else {
             return;
         };
-        let names: Vec<String> = coarser
+        let names = coarser
             .iter()
-            .map(|c| format!("'{}'", t.get(header, *c).text()))
-            .collect();
+            .map(|c| format!("'{}'", t.get(header, *c).text()));
         let f = Finding::info(
             "subtotal_columns_skipped",
             format!(
                 "{} period column(s) longer than a {finest} ({}) look like subtotals among the {finest} columns and were skipped",
                 coarser.len(),
-                names.join(", ")
+                first_five(names)
             ),
         );
         self.findings.push(t.at(f, header, Some(first)));

@@ -79,9 +79,49 @@ pub fn write_workbook_with(
     created: NaiveDateTime,
     options: &ReportOptions,
 ) -> Result<()> {
-    let bytes = build_workbook_with(results, created, options)
-        .map_err(|e| Error::write(path.display(), e))?;
+    // rust_xlsxwriter writes the sheets' XML to temporary files and panics, rather
+    // than returning an error, when such a write fails (a full disk, a file-size
+    // limit): that is "cannot write the output", not a bug.
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        build_workbook_with(results, created, options)
+    }));
+    let bytes = match built {
+        Ok(result) => result.map_err(|e| Error::write(path.display(), e))?,
+        Err(panic) => {
+            let what = panic_text(panic.as_ref());
+            if !what.starts_with(XML_WRITE_ERROR) {
+                std::panic::resume_unwind(panic);
+            }
+            return Err(Error::write(
+                path.display(),
+                format!(
+                    "writing the workbook's sheets to a temporary file failed ({}); the disk may be full or a file-size limit reached, and nothing was replaced",
+                    io_message(&what)
+                ),
+            ));
+        }
+    };
     save_atomically(path, &bytes)
+}
+
+/// How rust_xlsxwriter's writer panics when a write fails.
+const XML_WRITE_ERROR: &str = "Couldn't write to xml file";
+
+/// The text of a panic payload.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_string()))
+        .unwrap_or_default()
+}
+
+/// The operating system's words inside a debug-printed `io::Error`
+/// (`Os { code: 27, kind: FileTooLarge, message: "File too large" }` → `File too large`).
+fn io_message(text: &str) -> &str {
+    text.split_once("message: \"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map_or(text, |(m, _)| m)
 }
 
 /// The workbook's bytes.
@@ -154,10 +194,26 @@ pub(crate) fn save_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let mut tmp = builder.tempfile_in(dir).map_err(|e| fail(&e))?;
-    tmp.write_all(bytes).map_err(|e| fail(&e))?;
-    tmp.as_file().sync_all().map_err(|e| fail(&e))?;
+    // On any failure `tmp` is dropped, which deletes it; the previous file at `path`
+    // is only ever replaced by the rename.
+    tmp.write_all(bytes).map_err(|e| fail(&write_reason(&e)))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| fail(&write_reason(&e)))?;
     tmp.persist(path).map_err(|e| fail(&e.error))?;
     Ok(())
+}
+
+/// An output write error in a user's words: a full disk or a file-size limit says so,
+/// and that the previous file was kept.
+fn write_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::StorageFull | ErrorKind::FileTooLarge | ErrorKind::QuotaExceeded => format!(
+            "{e}: the disk is full or a file-size limit was reached; the previous file, if any, is untouched"
+        ),
+        _ => e.to_string(),
+    }
 }
 
 /// Was the file at `path` written by kpilens? True when it is a zip whose

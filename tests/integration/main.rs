@@ -5,6 +5,7 @@ mod support;
 
 mod cli;
 mod delivery;
+mod forged;
 mod layouts;
 mod robustness;
 mod sample;

@@ -4,29 +4,9 @@ use std::io::{Read, Write};
 
 use rust_xlsxwriter::{Format, Workbook};
 
-use crate::support::{codes, finding, kpi, values, Run};
+use crate::support::{codes, finding, kpi, rezip, values, Run};
 
 const GOOD: &str = "Date,KPI,Value\n2024-01-01,A,1\n2024-02-01,A,2\n";
-
-/// Rewrite the parts of a zip archive (an xlsx) with `edit(name, text)`.
-fn rezip(bytes: &[u8], edit: impl Fn(&str, String) -> String) -> Vec<u8> {
-    let mut src = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..src.len() {
-        let mut f = src.by_index(i).unwrap();
-        let name = f.name().unwrap().to_string();
-        let mut data = Vec::new();
-        f.read_to_end(&mut data).unwrap();
-        let data = match String::from_utf8(data) {
-            Ok(text) => edit(&name, text).into_bytes(),
-            Err(e) => e.into_bytes(),
-        };
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(&data).unwrap();
-    }
-    out.finish().unwrap().into_inner()
-}
 
 /// The workbook with its formulas' saved results removed, as a generator that does not
 /// calculate writes it (rust_xlsxwriter saves 0 as every formula's result).

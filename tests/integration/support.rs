@@ -2,6 +2,7 @@
 //! `Run::new().file("a.csv", "...").args(["report", "a.csv"]).run()`.
 #![allow(dead_code)]
 
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -163,4 +164,35 @@ pub fn finding<'a>(json: &'a Value, code: &str) -> &'a Value {
         .iter()
         .find(|f| f["code"] == code)
         .unwrap_or_else(|| panic!("no finding {code} in {:?}", codes(json)))
+}
+
+/// Rewrite the parts of a zip archive (an xlsx, an ods) with `edit(name, text)`.
+pub fn rezip(bytes: &[u8], edit: impl Fn(&str, String) -> String) -> Vec<u8> {
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..src.len() {
+        let mut f = src.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        let data = match String::from_utf8(data) {
+            Ok(text) => edit(&name, text).into_bytes(),
+            Err(e) => e.into_bytes(),
+        };
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// A zip archive of `(name, bytes)` parts, in order.
+pub fn zipped(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in parts {
+        out.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
 }

@@ -1,0 +1,491 @@
+/*!
+Structural checks on a workbook before calamine opens it. calamine trusts counts and
+chains that a damaged or forged file can set to anything, and some of its answers to
+them cannot be caught: an allocation of terabytes aborts the process, a looping chain
+allocates until the machine kills it. So the structures calamine would follow are
+checked here first, and a file that would set off one of these traps is refused as a
+damaged workbook (exit 4, or a finding when other inputs remain):
+
+- zipped workbooks (xlsx, xlsb, ods): the uncompressed sizes and ratio (zip bombs);
+  the `uniqueCount` of `sharedStrings.xml`, which calamine reserves up front, against
+  the part's size; the cells an ods `content.xml` expands to through its repeat
+  counts, against the cell budget (calamine expands every sheet at open);
+- OLE/CFB containers (xls): the sector size, the FAT and directory chains and the
+  chains of the streams calamine reads, for loops and for sectors past the end of the
+  file, exactly as calamine walks them (`cfb.rs` of calamine 0.38). A general CFB
+  crate would judge the container by its own rules, not by what calamine will do.
+
+docs/reliability.md lists each trap with its guard.
+*/
+use std::io::Read;
+use std::path::Path;
+
+use quick_xml::events::Event;
+
+use super::{Format, CELL_BUDGET};
+use crate::error::{Error, Result};
+
+/// Largest total uncompressed size of a zipped workbook.
+const UNZIPPED_BUDGET: u64 = 2 << 30;
+/// Compression ratio above which a large archive is treated as a zip bomb.
+const ZIP_RATIO_LIMIT: u64 = 200;
+/// The smallest shared string an xlsx can hold, `<si/>`, in bytes.
+const MIN_SHARED_STRING: u64 = 5;
+/// How much of a part is read to find its first element.
+const HEAD_BYTES: u64 = 64 * 1024;
+/// A sheet has at most this many rows and columns (calamine caps ods repeats there).
+const MAX_ROWS: u64 = 1_048_576;
+const MAX_COLUMNS: u64 = 16_384;
+/// All sheets of an ods are expanded together when it opens.
+const ODS_TOTAL_BUDGET: u64 = 2 * CELL_BUDGET;
+
+fn damaged(path: &Path, why: impl std::fmt::Display) -> Error {
+    Error::read(path.display(), format!("damaged workbook ({why})"))
+}
+
+/// Decide which zipped format this is, refusing zip bombs and forged counts before
+/// any reader inflates it.
+pub fn zip_format(bytes: &[u8], path: &Path) -> Result<Format> {
+    let bad = |why: String| Error::read(path.display(), why);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
+        bad(format!(
+            "the workbook is damaged or truncated ({e}); re-export it from the source system"
+        ))
+    })?;
+    let mut total: u64 = 0;
+    let mut compressed: u64 = 0;
+    let mut format = None;
+    let mut shared_strings = Vec::new();
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| bad(format!("the workbook is damaged ({e})")))?;
+        total = total.saturating_add(entry.size());
+        compressed = compressed.saturating_add(entry.compressed_size());
+        let name = entry.name().unwrap_or_default().to_string();
+        match name.as_str() {
+            "xl/workbook.xml" => format = Some(Format::Xlsx),
+            "xl/workbook.bin" => format = Some(Format::Xlsb),
+            "content.xml" if format.is_none() => format = Some(Format::Ods),
+            _ => {}
+        }
+        // calamine finds parts ignoring case.
+        if name.to_ascii_lowercase().ends_with("sharedstrings.xml") {
+            shared_strings.push(i);
+        }
+    }
+    if total > UNZIPPED_BUDGET || (total > 50 << 20 && total / compressed.max(1) > ZIP_RATIO_LIMIT)
+    {
+        return Err(bad(format!(
+            "the workbook would expand to {} MB ({}× its size): refusing a possible zip bomb",
+            total >> 20,
+            total / compressed.max(1)
+        )));
+    }
+    let format = format.ok_or_else(|| {
+        bad("the file is a zip archive but not an xlsx, xlsm, xlsb or ods workbook".into())
+    })?;
+    if format == Format::Xlsx {
+        for i in shared_strings {
+            shared_string_count(&mut archive, i, path)?;
+        }
+    }
+    if format == Format::Ods {
+        ods_extent(&mut archive, path)?;
+    }
+    Ok(format)
+}
+
+/// The `<sst uniqueCount>` of a shared-strings part must fit the part: every string
+/// takes at least `<si/>`. calamine reserves that many strings before reading one.
+fn shared_string_count<R: std::io::Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    index: usize,
+    path: &Path,
+) -> Result<()> {
+    let mut entry = archive
+        .by_index(index)
+        .map_err(|e| damaged(path, format!("its shared strings cannot be read: {e}")))?;
+    let size = entry.size();
+    let name = entry.name().unwrap_or_default().to_string();
+    let mut head = Vec::new();
+    // A read error here is left to calamine, which reports it as an error.
+    let _ = (&mut entry).take(HEAD_BYTES).read_to_end(&mut head);
+    let mut reader = quick_xml::Reader::from_reader(head.as_slice());
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "sst" => {
+                let declared = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.local_name().as_ref() == "uniqueCount")
+                    .and_then(|a| a.value.trim().parse::<u64>().ok());
+                if let Some(n) = declared {
+                    if n > size / MIN_SHARED_STRING + 1 {
+                        return Err(damaged(
+                            path,
+                            format!(
+                                "{name} declares {n} unique strings in {size} bytes, which cannot hold more than {}",
+                                size / MIN_SHARED_STRING + 1
+                            ),
+                        ));
+                    }
+                }
+                return Ok(());
+            }
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(_) => buf.clear(),
+        }
+    }
+}
+
+/// The cells calamine's ods reader would expand `content.xml` to, sheet by sheet,
+/// from its row and column repeat counts: the cells each row pushes (up to its last
+/// value) and the rectangle from the first to the last row and column with a value.
+fn ods_extent<R: std::io::Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    path: &Path,
+) -> Result<()> {
+    let Ok(entry) = archive.by_name("content.xml") else {
+        return Ok(());
+    };
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(entry));
+    let mut buf = Vec::new();
+    let mut sheet = OdsSheet::default();
+    let mut total: u64 = 0;
+    loop {
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(e) => e,
+        };
+        match event {
+            Event::Start(e) if e.name().as_ref() == "table:table" => {
+                sheet = OdsSheet {
+                    name: attr(&e, "table:name").unwrap_or_default(),
+                    ..OdsSheet::default()
+                };
+            }
+            Event::End(e) if e.name().as_ref() == "table:table" => {
+                let cells = sheet.cells();
+                total = total.saturating_add(cells);
+                sheet.check(cells, path)?;
+                if total > ODS_TOTAL_BUDGET {
+                    return Err(Error::read(
+                        path.display(),
+                        format!("its sheets expand to more than {ODS_TOTAL_BUDGET} cells together, over the budget; export only the data ranges"),
+                    ));
+                }
+            }
+            Event::Start(e) if e.name().as_ref() == "table:table-row" => {
+                sheet.start_row(repeats(&e, "table:number-rows-repeated"));
+            }
+            Event::Empty(e) if e.name().as_ref() == "table:table-row" => {
+                sheet.start_row(repeats(&e, "table:number-rows-repeated"));
+                sheet.end_row();
+            }
+            Event::End(e) if e.name().as_ref() == "table:table-row" => sheet.end_row(),
+            Event::Start(e) | Event::Empty(e)
+                if matches!(
+                    e.name().as_ref(),
+                    "table:table-cell" | "table:covered-table-cell"
+                ) =>
+            {
+                let valued = e.attributes().flatten().any(|a| {
+                    matches!(
+                        a.key.as_ref(),
+                        "office:value"
+                            | "office:string-value"
+                            | "office:date-value"
+                            | "office:time-value"
+                            | "office:boolean-value"
+                            | "office:value-type"
+                            | "table:formula"
+                    )
+                });
+                sheet.cell(repeats(&e, "table:number-columns-repeated"), valued);
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(())
+}
+
+fn attr(e: &quick_xml::events::BytesStart, key: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == key)
+        .map(|a| a.value.into_owned())
+}
+
+fn repeats(e: &quick_xml::events::BytesStart, key: &str) -> u64 {
+    attr(e, key)
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(1)
+}
+
+/// One ods sheet as calamine's reader will hold it.
+#[derive(Default)]
+struct OdsSheet {
+    name: String,
+    /// Rows so far, repeats included (capped like calamine's).
+    rows: u64,
+    /// The current row: its repeat count, cells pushed, pending empty cells.
+    row_repeats: u64,
+    pushed: u64,
+    pending_empty: u64,
+    first_value_col: Option<u64>,
+    /// Cells pushed by all row elements so far (kept before any expansion).
+    row_cells: u64,
+    /// The rectangle of values: rows (with repeats) and columns.
+    first_value_row: Option<u64>,
+    last_value_row_end: u64,
+    col_min: u64,
+    col_max: u64,
+}
+
+impl OdsSheet {
+    fn start_row(&mut self, repeats: u64) {
+        self.row_repeats = repeats.min(MAX_ROWS.saturating_sub(self.rows));
+        self.pushed = 0;
+        self.pending_empty = 0;
+        self.first_value_col = None;
+    }
+
+    fn cell(&mut self, repeats: u64, valued: bool) {
+        let room = |pushed: u64| MAX_COLUMNS.saturating_sub(pushed);
+        self.pushed += self.pending_empty.min(room(self.pushed));
+        self.pending_empty = 0;
+        let repeats = repeats.min(room(self.pushed));
+        if valued {
+            self.first_value_col.get_or_insert(self.pushed);
+            self.pushed += repeats;
+        } else {
+            self.pending_empty = repeats;
+        }
+    }
+
+    fn end_row(&mut self) {
+        self.row_cells = self.row_cells.saturating_add(self.pushed);
+        if let Some(first) = self.first_value_col {
+            if self.first_value_row.is_none() {
+                self.first_value_row = Some(self.rows);
+                self.col_min = first;
+            }
+            self.col_min = self.col_min.min(first);
+            self.col_max = self.col_max.max(self.pushed.saturating_sub(1));
+            self.last_value_row_end = self.rows + self.row_repeats;
+        }
+        self.rows = self.rows.saturating_add(self.row_repeats);
+        self.pushed = 0;
+    }
+
+    /// What the sheet costs: the larger of the cells its rows push and the rectangle
+    /// it is expanded to.
+    fn cells(&self) -> u64 {
+        let rect = self.first_value_row.map_or(0, |first| {
+            (self.last_value_row_end - first).saturating_mul(self.col_max + 1 - self.col_min)
+        });
+        rect.max(self.row_cells)
+    }
+
+    fn check(&self, cells: u64, path: &Path) -> Result<()> {
+        if cells <= CELL_BUDGET {
+            return Ok(());
+        }
+        let rows = self
+            .first_value_row
+            .map_or(0, |first| self.last_value_row_end - first);
+        Err(Error::read(
+            path.display(),
+            format!(
+                "sheet '{}' expands to {rows} rows × {} columns through its repeat counts, over the budget of {CELL_BUDGET} cells; delete the stray cells far from the data or export only the data range",
+                self.name,
+                self.col_max + 1 - self.col_min.min(self.col_max + 1)
+            ),
+        ))
+    }
+}
+
+/// Sector numbers at and above this are markers, not sectors (MS-CFB).
+const MAX_REGULAR_SECTOR: u32 = 0xFFFF_FFFA;
+const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+/// Streams smaller than this live in the mini stream, in 64-byte mini sectors.
+const MINI_STREAM_CUTOFF: u64 = 4096;
+/// The streams calamine's xls reader opens.
+const XLS_STREAMS: [&str; 4] = [
+    "Workbook",
+    "Book",
+    "\u{5}SummaryInformation",
+    "\u{5}DocumentSummaryInformation",
+];
+
+/// Check the OLE/CFB container of an xls the way calamine will walk it: the DIFAT,
+/// the FAT, the directory chain, the mini stream and mini FAT, and the streams it
+/// reads. A chain that loops, or names a sector past the end of the file or past the
+/// FAT, makes calamine allocate without end or fail inside; it is refused here.
+pub fn cfb_chains(bytes: &[u8], path: &Path) -> Result<()> {
+    let bad = |why: String| damaged(path, why);
+    if bytes.len() < 512 {
+        return Err(bad(format!(
+            "an OLE container needs at least 512 bytes, this file has {}",
+            bytes.len()
+        )));
+    }
+    let u16_at = |o: usize| u16::from_le_bytes([bytes[o], bytes[o + 1]]);
+    let u32_at =
+        |o: usize| u32::from_le_bytes([bytes[o], bytes[o + 1], bytes[o + 2], bytes[o + 3]]);
+    let sector_size: usize = match u16_at(30) {
+        9 => 512,
+        12 => 4096,
+        s => return Err(bad(format!("sector shift {s:#x} is neither 9 nor 12"))),
+    };
+    let version = u16_at(26);
+    let dir_start = u32_at(48);
+    let mini_fat_start = u32_at(60);
+    let mini_fat_len = u32_at(64) as usize;
+    let difat_start = u32_at(68);
+    // calamine numbers the sectors of the whole file (header included) from 0.
+    let max_id = (bytes.len() / sector_size) as u32;
+    let sector = |id: u32| -> Option<&[u8]> {
+        if id > max_id {
+            return None;
+        }
+        // Sector i starts after the header, which is one sector long.
+        let start = (id as usize + 1) * sector_size;
+        bytes.get(start..(start + sector_size).min(bytes.len()))
+    };
+    let words = |s: &[u8]| -> Vec<u32> {
+        s.chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect()
+    };
+
+    // DIFAT: 109 entries in the header, then a chain whose last word links on.
+    let mut difat: Vec<u32> = words(&bytes[76..512]);
+    let mut id = difat_start;
+    let mut seen = vec![false; max_id as usize + 2];
+    while id < MAX_REGULAR_SECTOR {
+        if std::mem::replace(&mut seen[id.min(max_id + 1) as usize], true) || id > max_id {
+            return Err(bad(format!("its DIFAT chain loops or leaves the file at sector {id}")));
+        }
+        let s = sector(id).unwrap_or_default();
+        difat.extend(words(s));
+        id = difat.pop().unwrap_or(END_OF_CHAIN);
+    }
+    // The FAT sectors: each once, and no more of them than the file has sectors (a
+    // forged DIFAT naming one sector a million times makes calamine copy it as often).
+    let fat_ids: Vec<u32> = difat.iter().copied().filter(|&id| id < 0xFFFF_FFFC).collect();
+    let mut listed = vec![false; max_id as usize + 1];
+    for &id in &fat_ids {
+        if id > max_id {
+            return Err(bad(format!("a FAT sector ({id}) lies past the end of the file")));
+        }
+        if std::mem::replace(&mut listed[id as usize], true) {
+            return Err(bad(format!("its DIFAT names FAT sector {id} more than once")));
+        }
+    }
+    let mut fat: Vec<u32> = Vec::new();
+    for &id in &fat_ids {
+        match sector(id) {
+            Some(s) => fat.extend(words(s)),
+            None => return Err(bad(format!("a FAT sector ({id}) lies past the end of the file"))),
+        }
+    }
+
+    // A chain of `len` bytes (or up to its end) through `table`, with `limit` the
+    // number of (mini) sectors that exist.
+    let walk = |start: u32, len: u64, table: &[u32], unit: u64, limit: u32, what: &str| {
+        let mut seen = vec![false; limit as usize + 1];
+        let mut id = start;
+        let mut got: u64 = 0;
+        while id != END_OF_CHAIN && got < len {
+            if id > limit {
+                return Err(bad(format!("the {what} chain points past the end of the file (sector {id})")));
+            }
+            if std::mem::replace(&mut seen[id as usize], true) {
+                return Err(bad(format!("the {what} chain loops back to sector {id}")));
+            }
+            got = got.saturating_add(unit);
+            if got >= len {
+                break;
+            }
+            id = match table.get(id as usize) {
+                Some(&next) => next,
+                None => return Err(bad(format!("the {what} chain leaves the allocation table at sector {id}"))),
+            };
+        }
+        Ok(got)
+    };
+    let unit = sector_size as u64;
+    let dir_bytes = walk(dir_start, u64::MAX, &fat, unit, max_id, "directory")?;
+    // Directory entries, read the way calamine reads them (name, start, length).
+    let mut entries: Vec<(String, u32, u64)> = Vec::new();
+    let mut id = dir_start;
+    let mut read: u64 = 0;
+    while id != END_OF_CHAIN && read < dir_bytes {
+        let Some(s) = sector(id) else { break };
+        for chunk in s.chunks_exact(128) {
+            let name: Vec<u16> = chunk[..64]
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .take_while(|&u| u != 0)
+                .collect();
+            let start = u32::from_le_bytes([chunk[116], chunk[117], chunk[118], chunk[119]]);
+            let len = if sector_size == 512 {
+                u64::from(u32::from_le_bytes([chunk[120], chunk[121], chunk[122], chunk[123]]))
+            } else {
+                u64::from_le_bytes([
+                    chunk[120], chunk[121], chunk[122], chunk[123], chunk[124], chunk[125],
+                    chunk[126], chunk[127],
+                ])
+            };
+            entries.push((String::from_utf16_lossy(&name), start, len));
+        }
+        read += unit;
+        id = fat.get(id as usize).copied().unwrap_or(END_OF_CHAIN);
+    }
+    let Some(&(_, root_start, root_len)) = entries.first() else {
+        return Ok(()); // calamine reports an empty root directory itself.
+    };
+    if version != 3 && root_start == END_OF_CHAIN {
+        return Ok(());
+    }
+    let mini_sectors = if mini_fat_len > 0 {
+        walk(root_start, root_len, &fat, unit, max_id, "mini stream")?;
+        let fat_bytes = (mini_fat_len as u64).saturating_mul(unit);
+        walk(mini_fat_start, fat_bytes, &fat, unit, max_id, "mini FAT")?;
+        Some(max_id.saturating_mul(8))
+    } else {
+        None
+    };
+    // The mini FAT itself, to follow the small streams.
+    let mut mini_fat = Vec::new();
+    if mini_sectors.is_some() {
+        let mut id = mini_fat_start;
+        let mut left = mini_fat_len;
+        while id != END_OF_CHAIN && left > 0 {
+            let Some(s) = sector(id) else { break };
+            mini_fat.extend(words(s));
+            left -= 1;
+            id = fat.get(id as usize).copied().unwrap_or(END_OF_CHAIN);
+        }
+    }
+    for name in XLS_STREAMS {
+        let Some(&(_, start, len)) = entries
+            .iter()
+            .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
+        else {
+            continue;
+        };
+        if len < MINI_STREAM_CUTOFF {
+            if let Some(limit) = mini_sectors {
+                walk(start, len, &mini_fat, 64, limit, &format!("{name} stream"))?;
+            }
+        } else {
+            walk(start, len, &fat, unit, max_id, &format!("{name} stream"))?;
+        }
+    }
+    Ok(())
+}

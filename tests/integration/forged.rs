@@ -1,0 +1,332 @@
+//! Workbooks whose structure is forged — counts, chains and repeat factors that a
+//! damaged or hostile file can set to anything — must be refused before calamine
+//! follows them: "could not read FILE: damaged workbook (…)", exit 4, or a finding when
+//! other inputs remain. Without the guards each of these aborts the process (a
+//! terabyte allocation) or allocates until the machine kills it.
+//!
+//! The xls seed is a real BIFF8 file (`scripts/make_xls_fixture.py`): its Workbook
+//! stream is sectors 0–23, the FAT sector 24, the directory sector 25.
+use proptest::prelude::*;
+
+use crate::support::{kpi_names, rezip, zipped, Run};
+
+const GOOD: &str = "Date,KPI,Value\n2024-01-01,A,1\n2024-02-01,A,2\n";
+
+fn xls_seed() -> Vec<u8> {
+    std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/xls/long.xls"
+    ))
+    .expect("xls fixture")
+}
+
+/// File offset of FAT entry `i` (the FAT is sector 24) and of directory entry `e`.
+fn fat_at(i: usize) -> usize {
+    512 + 24 * 512 + 4 * i
+}
+fn dir_at(e: usize) -> usize {
+    512 + 25 * 512 + 128 * e
+}
+fn put(bytes: &mut [u8], at: usize, v: u32) {
+    bytes[at..at + 4].copy_from_slice(&v.to_le_bytes());
+}
+
+/// `report FILE` on its own: exit 4 and the damaged-workbook message.
+fn refused(name: &str, bytes: Vec<u8>, why: &str) {
+    let (o, _d) = Run::new()
+        .file(name, bytes)
+        .args(["report", name, "-o", "out.xlsx"])
+        .run();
+    assert_eq!(o.code, 4, "{name}: {}", o.stderr);
+    let want = format!("could not read {name}: damaged workbook (");
+    assert!(
+        o.stderr.contains(&want) && o.stderr.contains(why),
+        "{name}: {}",
+        o.stderr
+    );
+}
+
+#[test]
+fn the_xls_seed_is_read() {
+    let (json, _, _) = Run::new()
+        .file("long.xls", xls_seed())
+        .report_json(&["long.xls"], &[]);
+    assert_eq!(kpi_names(&json), ["Revenue", "Orders"]);
+    assert_eq!(json["kpis"][0]["n"], 24);
+}
+
+#[test]
+fn a_looping_directory_chain_is_refused() {
+    let mut b = xls_seed();
+    put(&mut b, fat_at(25), 25);
+    refused("loop.xls", b, "the directory chain loops back to sector 25");
+}
+
+#[test]
+fn a_stream_chain_that_loops_back_is_refused() {
+    // The Workbook stream claims 4 GB and its last sector links to its first: calamine
+    // would copy the same 24 sectors until it had 4 GB.
+    let mut b = xls_seed();
+    put(&mut b, fat_at(23), 0);
+    put(&mut b, dir_at(1) + 120, u32::MAX);
+    refused("stream.xls", b, "the Workbook stream chain loops back to sector 0");
+}
+
+#[test]
+fn a_chain_past_the_end_of_the_file_is_refused() {
+    let mut b = xls_seed();
+    put(&mut b, fat_at(10), 99_999);
+    refused("past.xls", b, "points past the end of the file (sector 99999)");
+}
+
+#[test]
+fn a_difat_naming_one_fat_sector_many_times_is_refused() {
+    // 109 header slots all naming sector 24: calamine would copy it 109 times (and a
+    // DIFAT chain could repeat it millions of times).
+    let mut b = xls_seed();
+    for slot in 0..109 {
+        put(&mut b, 76 + 4 * slot, 24);
+    }
+    refused("difat.xls", b, "names FAT sector 24 more than once");
+}
+
+#[test]
+fn a_damaged_xls_beside_a_good_file_is_a_finding() {
+    let mut b = xls_seed();
+    put(&mut b, fat_at(25), 25);
+    let (json, _, _) = Run::new()
+        .file("in/a.csv", GOOD)
+        .file("in/b.xls", b)
+        .report_json(&["in"], &[]);
+    let f = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "unreadable_file")
+        .expect("unreadable_file");
+    assert_eq!(f["severity"], "error");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("damaged workbook (the directory chain loops"),
+        "{f}"
+    );
+    assert_eq!(kpi_names(&json), ["A"]);
+}
+
+/// An xlsx with shared strings, to forge their count.
+fn xlsx_with_strings() -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["Date", "KPI", "Value"].iter().enumerate() {
+        ws.write(0, c as u16, *h).unwrap();
+    }
+    for r in 1..4u32 {
+        ws.write(r, 0, format!("2024-0{r}-01")).unwrap();
+        ws.write(r, 1, "Revenue").unwrap();
+        ws.write(r, 2, f64::from(r)).unwrap();
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn an_absurd_shared_string_count_is_refused_before_calamine_reserves_it() {
+    let forged = rezip(&xlsx_with_strings(), |name, text| {
+        if name == "xl/sharedStrings.xml" {
+            let at = text.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
+            let end = at + text[at..].find('"').unwrap();
+            format!("{}2000000000000{}", &text[..at], &text[end..])
+        } else {
+            text
+        }
+    });
+    refused(
+        "sst.xlsx",
+        forged,
+        "xl/sharedStrings.xml declares 2000000000000 unique strings in",
+    );
+    // The honest file reads.
+    let (json, _, _) = Run::new()
+        .file("ok.xlsx", xlsx_with_strings())
+        .report_json(&["ok.xlsx"], &[]);
+    assert_eq!(kpi_names(&json), ["Revenue"]);
+}
+
+/// A minimal ods whose one sheet has `rows` of the given XML.
+fn ods(rows: &str) -> Vec<u8> {
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Data">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    zipped(&[
+        ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", content.as_bytes()),
+    ])
+}
+
+fn text_cell(t: &str) -> String {
+    format!(r#"<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#)
+}
+
+#[test]
+fn ods_repeat_counts_that_expand_past_the_budget_are_refused() {
+    let header = format!(
+        "<table:table-row>{}{}{}</table:table-row>",
+        text_cell("Date"),
+        text_cell("KPI"),
+        text_cell("Value")
+    );
+    // 2,000 rows, each one value repeated across all 16,384 columns: 33 million cells
+    // that calamine would hold (about 2 GB) from a file of a few kilobytes.
+    let wide = r#"<table:table-row><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row>"#;
+    let forged = ods(&format!("{header}{}", wide.repeat(2000)));
+    let (o, _d) = Run::new()
+        .file("wide.ods", forged)
+        .args(["report", "wide.ods", "-o", "out.xlsx"])
+        .run();
+    assert_eq!(o.code, 4, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("sheet 'Data' expands to") && o.stderr.contains("budget"),
+        "{}",
+        o.stderr
+    );
+    // One row repeated a million times is refused the same way.
+    let tall = r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="100"/></table:table-row>"#;
+    let (o, _d) = Run::new()
+        .file("tall.ods", ods(&format!("{header}{tall}")))
+        .args(["report", "tall.ods", "-o", "out.xlsx"])
+        .run();
+    assert_eq!(o.code, 4, "{}", o.stderr);
+    assert!(o.stderr.contains("1000001 rows × 100 columns"), "{}", o.stderr);
+    // An honest ods with trailing empty repeats (as LibreOffice writes them) reads.
+    let row = |d: &str, v: &str| {
+        format!(
+            r#"<table:table-row>{}{}<table:table-cell office:value-type="float" office:value="{v}"/><table:table-cell table:number-columns-repeated="16381"/></table:table-row>"#,
+            text_cell(d),
+            text_cell("Revenue")
+        )
+    };
+    let honest = ods(&format!(
+        "{header}{}{}<table:table-row table:number-rows-repeated=\"1048574\"><table:table-cell table:number-columns-repeated=\"16384\"/></table:table-row>",
+        row("2024-01-01", "1"),
+        row("2024-02-01", "2")
+    ));
+    let (json, _, _) = Run::new()
+        .file("ok.ods", honest)
+        .report_json(&["ok.ods"], &[]);
+    assert_eq!(kpi_names(&json), ["Revenue"]);
+}
+
+/// A repeat count: mostly small, sometimes a sheet's width, sometimes forged.
+fn repeat_count() -> impl Strategy<Value = u64> {
+    prop_oneof![
+        6 => 1u64..5,
+        1 => Just(16_384u64),
+        1 => any::<u32>().prop_map(|v| u64::from(v) + 2_000_000_000),
+    ]
+}
+
+/// Read and analyse in-process; the outcome must be a result or an error that is not
+/// an internal one. An abort or a runaway allocation ends the test binary.
+fn survives(bytes: &[u8], name: &str) -> Result<(), TestCaseError> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let cfg = kpilens::config::load(
+        &kpilens::cli::InputArgs {
+            inputs: vec![path.clone()],
+            sheets: vec![],
+            date_format: None,
+            decimal_comma: false,
+            delimiter: None,
+            encoding: None,
+            fiscal_year_start: None,
+        },
+        None,
+    )
+    .unwrap();
+    if let Err(e) = kpilens::analyse(&[path], &cfg) {
+        prop_assert!(e.exit_code() != 1, "internal error: {e}");
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64),
+        ..ProptestConfig::default()
+    })]
+
+    /// Any FAT entries, directory starts and lengths, DIFAT slots and header counts.
+    #[test]
+    fn forged_xls_containers_never_abort(
+        fat in prop::collection::vec((0usize..40, prop_oneof![0u32..40, Just(u32::MAX - 1), Just(u32::MAX), any::<u32>()]), 0..6),
+        dirs in prop::collection::vec((0usize..4, prop_oneof![0u32..40, Just(u32::MAX - 1), any::<u32>()], prop_oneof![Just(0u32), 1u32..20_000, Just(u32::MAX)]), 0..3),
+        header in prop::collection::vec((prop::sample::select(vec![44usize, 48, 60, 64, 68, 72, 76, 80]), any::<u32>()), 0..3),
+    ) {
+        let mut b = xls_seed();
+        for (i, v) in fat { put(&mut b, fat_at(i), v); }
+        for (e, start, len) in dirs {
+            put(&mut b, dir_at(e) + 116, start);
+            put(&mut b, dir_at(e) + 120, len);
+        }
+        for (at, v) in header { put(&mut b, at, v); }
+        survives(&b, "forged.xls")?;
+    }
+
+    /// Any shared-string counts and sheet dimensions.
+    #[test]
+    fn forged_xlsx_counts_never_abort(
+        unique in prop_oneof![0u64..10, any::<u64>(), Just(u64::MAX)],
+        count in any::<u64>(),
+        dimension in "[A-Z]{1,3}[0-9]{1,7}",
+    ) {
+        let forged = rezip(&xlsx_with_strings(), |name, text| {
+            if name == "xl/sharedStrings.xml" {
+                let open = text.find("<sst ").unwrap();
+                let close = open + text[open..].find('>').unwrap();
+                format!(
+                    "{}<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"{count}\" uniqueCount=\"{unique}\">{}",
+                    &text[..open],
+                    &text[close + 1..]
+                )
+            } else if name.starts_with("xl/worksheets/") {
+                text.replace("<dimension ref=\"A1:C4\"/>", &format!("<dimension ref=\"A1:{dimension}\"/>"))
+            } else {
+                text
+            }
+        });
+        survives(&forged, "forged.xlsx")?;
+    }
+
+    /// Row and column repeat counts in an ods, small or forged. (Counts that stay
+    /// inside the cell budget but make large sheets are honest, just slow to test.)
+    #[test]
+    fn forged_ods_repeats_never_abort(
+        rows in prop::collection::vec((repeat_count(), prop::collection::vec((repeat_count(), any::<bool>()), 1..4)), 1..6),
+    ) {
+        let mut xml = format!(
+            "<table:table-row>{}{}{}</table:table-row>",
+            text_cell("Date"), text_cell("KPI"), text_cell("Value")
+        );
+        for (r, cells) in rows {
+            xml.push_str(&format!("<table:table-row table:number-rows-repeated=\"{r}\">"));
+            if r > 1_048_576 {
+                // A forged row count over a row of values wider than the budget allows
+                // (a million rows of a few columns is an honest, if slow, sheet).
+                xml.push_str("<table:table-cell office:value-type=\"float\" office:value=\"1\" table:number-columns-repeated=\"64\"/>");
+            }
+            for (c, valued) in cells {
+                if valued {
+                    xml.push_str(&format!("<table:table-cell office:value-type=\"float\" office:value=\"1\" table:number-columns-repeated=\"{c}\"/>"));
+                } else {
+                    xml.push_str(&format!("<table:table-cell table:number-columns-repeated=\"{c}\"/>"));
+                }
+            }
+            xml.push_str("</table:table-row>");
+        }
+        survives(&ods(&xml), "forged.ods")?;
+    }
+}
