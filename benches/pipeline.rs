@@ -12,6 +12,7 @@
 //! read + analyse, and of writing the workbook. Compare runs by eye or keep the output
 //! as a baseline; nothing here asserts a time (speed goals live in benchmarks, not in
 //! timed tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

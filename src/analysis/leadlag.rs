@@ -384,7 +384,11 @@ pub fn analyse(
     for (i, kept) in capped {
         let k = &kpis[i];
         let grain = k.grain;
-        let asked = k.def.max_lag.or(d.max_lag).unwrap_or_else(|| grain.default_max_lag());
+        let asked = k
+            .def
+            .max_lag
+            .or(d.max_lag)
+            .unwrap_or_else(|| grain.default_max_lag());
         let min_pairs = k.def.min_pairs.unwrap_or(d.min_pairs);
         findings.push(
             Finding::info(

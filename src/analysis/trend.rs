@@ -201,7 +201,7 @@ pub fn ols(t: &[f64], y: &[f64]) -> (f64, f64, Option<f64>, f64) {
 /// the statistic or df is not a number — values so large that sums of squares
 /// overflow give NaN statistics, and statrs panics on those rather than returning NaN.
 pub fn t_two_sided_p(stat: f64, df: f64) -> f64 {
-    if stat.is_nan() || !(df > 0.0) {
+    if stat.is_nan() || df.is_nan() || df <= 0.0 {
         return f64::NAN;
     }
     StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| 2.0 * d.sf(stat.abs()))

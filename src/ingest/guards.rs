@@ -368,7 +368,9 @@ pub fn cfb_chains(bytes: &[u8], path: &Path) -> Result<()> {
     let mut seen = vec![false; max_id as usize + 2];
     while id < MAX_REGULAR_SECTOR {
         if std::mem::replace(&mut seen[id.min(max_id + 1) as usize], true) || id > max_id {
-            return Err(bad(format!("its DIFAT chain loops or leaves the file at sector {id}")));
+            return Err(bad(format!(
+                "its DIFAT chain loops or leaves the file at sector {id}"
+            )));
         }
         let s = sector(id).unwrap_or_default();
         difat.extend(words(s));
@@ -376,21 +378,33 @@ pub fn cfb_chains(bytes: &[u8], path: &Path) -> Result<()> {
     }
     // The FAT sectors: each once, and no more of them than the file has sectors (a
     // forged DIFAT naming one sector a million times makes calamine copy it as often).
-    let fat_ids: Vec<u32> = difat.iter().copied().filter(|&id| id < 0xFFFF_FFFC).collect();
+    let fat_ids: Vec<u32> = difat
+        .iter()
+        .copied()
+        .filter(|&id| id < 0xFFFF_FFFC)
+        .collect();
     let mut listed = vec![false; max_id as usize + 1];
     for &id in &fat_ids {
         if id > max_id {
-            return Err(bad(format!("a FAT sector ({id}) lies past the end of the file")));
+            return Err(bad(format!(
+                "a FAT sector ({id}) lies past the end of the file"
+            )));
         }
         if std::mem::replace(&mut listed[id as usize], true) {
-            return Err(bad(format!("its DIFAT names FAT sector {id} more than once")));
+            return Err(bad(format!(
+                "its DIFAT names FAT sector {id} more than once"
+            )));
         }
     }
     let mut fat: Vec<u32> = Vec::new();
     for &id in &fat_ids {
         match sector(id) {
             Some(s) => fat.extend(words(s)),
-            None => return Err(bad(format!("a FAT sector ({id}) lies past the end of the file"))),
+            None => {
+                return Err(bad(format!(
+                    "a FAT sector ({id}) lies past the end of the file"
+                )))
+            }
         }
     }
 
@@ -402,7 +416,9 @@ pub fn cfb_chains(bytes: &[u8], path: &Path) -> Result<()> {
         let mut got: u64 = 0;
         while id != END_OF_CHAIN && got < len {
             if id > limit {
-                return Err(bad(format!("the {what} chain points past the end of the file (sector {id})")));
+                return Err(bad(format!(
+                    "the {what} chain points past the end of the file (sector {id})"
+                )));
             }
             if std::mem::replace(&mut seen[id as usize], true) {
                 return Err(bad(format!("the {what} chain loops back to sector {id}")));
@@ -413,7 +429,11 @@ pub fn cfb_chains(bytes: &[u8], path: &Path) -> Result<()> {
             }
             id = match table.get(id as usize) {
                 Some(&next) => next,
-                None => return Err(bad(format!("the {what} chain leaves the allocation table at sector {id}"))),
+                None => {
+                    return Err(bad(format!(
+                        "the {what} chain leaves the allocation table at sector {id}"
+                    )))
+                }
             };
         }
         Ok(got)
@@ -434,7 +454,9 @@ pub fn cfb_chains(bytes: &[u8], path: &Path) -> Result<()> {
                 .collect();
             let start = u32::from_le_bytes([chunk[116], chunk[117], chunk[118], chunk[119]]);
             let len = if sector_size == 512 {
-                u64::from(u32::from_le_bytes([chunk[120], chunk[121], chunk[122], chunk[123]]))
+                u64::from(u32::from_le_bytes([
+                    chunk[120], chunk[121], chunk[122], chunk[123],
+                ]))
             } else {
                 u64::from_le_bytes([
                     chunk[120], chunk[121], chunk[122], chunk[123], chunk[124], chunk[125],

@@ -7,7 +7,7 @@ rows continue on "Data (2)", "Data (3)", …
 */
 use std::borrow::Cow;
 
-use rust_xlsxwriter::{Table, TableColumn, TableStyle, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, Table, TableColumn, TableStyle, Workbook, XlsxError};
 
 use super::cells::{print_setup, row_index, Cell, Columns};
 use super::{value_format, Styles};
@@ -72,12 +72,15 @@ pub fn write_split(
     if banded {
         spec.extend(BAND_COLUMNS);
     }
-    let rows: Vec<(&KpiResult, &Point)> = r
+    // Each KPI's number format, decided once (it looks at all of its values).
+    let formats: Vec<&Format> = r.kpis.iter().map(|k| value_format(st, k)).collect();
+    let rows: Vec<(&KpiResult, &Format, &Point)> = r
         .kpis
         .iter()
-        .flat_map(|k| k.series.iter().map(move |p| (k, p)))
+        .zip(&formats)
+        .flat_map(|(k, vf)| k.series.iter().map(move |p| (k, *vf, p)))
         .collect();
-    let chunks: Vec<&[(&KpiResult, &Point)]> = if rows.is_empty() {
+    let chunks: Vec<&[(&KpiResult, &Format, &Point)]> = if rows.is_empty() {
         vec![&[]]
     } else {
         rows.chunks(per_sheet.max(1)).collect()
@@ -99,10 +102,9 @@ pub fn write_split(
             .set_style(TableStyle::Light9);
         // A table needs one data row, even an empty one.
         ws.add_table(0, 0, row_index(chunk.len().max(1)), cols.last(), &table)?;
-        for (j, (k, p)) in chunk.iter().enumerate() {
-            let mut cells = point_cells(k, p, st, &cal);
+        for (j, (k, vf, p)) in chunk.iter().enumerate() {
+            let mut cells = point_cells(k, p, st, vf, &cal);
             if banded {
-                let vf = value_format(st, k);
                 cells.extend([Cell::Num(p.target_min, vf), Cell::Num(p.target_max, vf)]);
             }
             cols.write_row(ws, row_index(j + 1), &cells)?;
@@ -127,9 +129,9 @@ fn point_cells<'a>(
     k: &'a KpiResult,
     p: &'a Point,
     st: &'a Styles,
+    vf: &'a Format,
     cal: &Calendar,
 ) -> Vec<Cell<'a>> {
-    let vf = value_format(st, k);
     vec![
         Cell::text(k.def.name.as_str(), &st.text),
         Cell::Date(Some(p.period), st.date(k.grain)),

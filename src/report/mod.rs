@@ -95,7 +95,7 @@ pub fn write_workbook_with(
             return Err(Error::write(
                 path.display(),
                 format!(
-                    "writing the workbook's sheets to a temporary file failed ({}); the disk may be full or a file-size limit reached, and nothing was replaced",
+                    "{} while writing the workbook's sheets to temporary files; {KEPT}",
                     io_message(&what)
                 ),
             ));
@@ -116,12 +116,24 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_default()
 }
 
-/// The operating system's words inside a debug-printed `io::Error`
-/// (`Os { code: 27, kind: FileTooLarge, message: "File too large" }` → `File too large`).
-fn io_message(text: &str) -> &str {
-    text.split_once("message: \"")
-        .and_then(|(_, rest)| rest.split_once('"'))
-        .map_or(text, |(m, _)| m)
+/// What a debug-printed `io::Error` inside a panic message says, in the words
+/// [`write_reason`] uses (`Os { code: 27, kind: FileTooLarge, … }` → "the file-size
+/// limit was reached").
+fn io_message(text: &str) -> String {
+    let kind = text
+        .split_once("kind: ")
+        .map(|(_, rest)| rest.split([',', ' ', '}']).next().unwrap_or(""))
+        .unwrap_or("");
+    match kind {
+        "StorageFull" => "the disk is full".into(),
+        "FileTooLarge" => "the file-size limit was reached".into(),
+        "QuotaExceeded" => "the disk quota is exceeded".into(),
+        _ => format!(
+            "a write failed ({})",
+            text.trim_start_matches(XML_WRITE_ERROR)
+                .trim_start_matches(": ")
+        ),
+    }
 }
 
 /// The workbook's bytes.
@@ -193,7 +205,9 @@ pub(crate) fn save_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     // 0666 and let the umask decide, as any newly created file would.
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut tmp = builder.tempfile_in(dir).map_err(|e| fail(&e))?;
+    let mut tmp = builder
+        .tempfile_in(dir)
+        .map_err(|e| fail(&write_reason(&e)))?;
     // On any failure `tmp` is dropped, which deletes it; the previous file at `path`
     // is only ever replaced by the rename.
     tmp.write_all(bytes).map_err(|e| fail(&write_reason(&e)))?;
@@ -204,16 +218,20 @@ pub(crate) fn save_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// What a failed write leaves behind.
+const KEPT: &str = "the previous file, if any, is untouched";
+
 /// An output write error in a user's words: a full disk or a file-size limit says so,
 /// and that the previous file was kept.
 fn write_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind;
-    match e.kind() {
-        ErrorKind::StorageFull | ErrorKind::FileTooLarge | ErrorKind::QuotaExceeded => format!(
-            "{e}: the disk is full or a file-size limit was reached; the previous file, if any, is untouched"
-        ),
-        _ => e.to_string(),
-    }
+    let what = match e.kind() {
+        ErrorKind::StorageFull => "the disk is full",
+        ErrorKind::FileTooLarge => "the file-size limit was reached",
+        ErrorKind::QuotaExceeded => "the disk quota is exceeded",
+        _ => return e.to_string(),
+    };
+    format!("{what}; {KEPT}")
 }
 
 /// Was the file at `path` written by kpilens? True when it is a zip whose

@@ -69,14 +69,22 @@ fn a_stream_chain_that_loops_back_is_refused() {
     let mut b = xls_seed();
     put(&mut b, fat_at(23), 0);
     put(&mut b, dir_at(1) + 120, u32::MAX);
-    refused("stream.xls", b, "the Workbook stream chain loops back to sector 0");
+    refused(
+        "stream.xls",
+        b,
+        "the Workbook stream chain loops back to sector 0",
+    );
 }
 
 #[test]
 fn a_chain_past_the_end_of_the_file_is_refused() {
     let mut b = xls_seed();
     put(&mut b, fat_at(10), 99_999);
-    refused("past.xls", b, "points past the end of the file (sector 99999)");
+    refused(
+        "past.xls",
+        b,
+        "points past the end of the file (sector 99999)",
+    );
 }
 
 #[test]
@@ -160,14 +168,19 @@ fn ods(rows: &str) -> Vec<u8> {
     );
     let manifest = br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
     zipped(&[
-        ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
         ("META-INF/manifest.xml", manifest),
         ("content.xml", content.as_bytes()),
     ])
 }
 
 fn text_cell(t: &str) -> String {
-    format!(r#"<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#)
+    format!(
+        r#"<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#
+    )
 }
 
 #[test]
@@ -199,7 +212,11 @@ fn ods_repeat_counts_that_expand_past_the_budget_are_refused() {
         .args(["report", "tall.ods", "-o", "out.xlsx"])
         .run();
     assert_eq!(o.code, 4, "{}", o.stderr);
-    assert!(o.stderr.contains("1000001 rows × 100 columns"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("1000001 rows × 100 columns"),
+        "{}",
+        o.stderr
+    );
     // An honest ods with trailing empty repeats (as LibreOffice writes them) reads.
     let row = |d: &str, v: &str| {
         format!(

@@ -1,6 +1,6 @@
 //! The bad inputs of reliability.md: each gives a clear error naming the file (and
 //! sheet, row, column where it applies) or a finding — never a panic, hang or abort.
-use std::io::{Read, Write};
+use std::io::Write;
 
 use rust_xlsxwriter::{Format, Workbook};
 

@@ -12,6 +12,7 @@ pub struct Run {
     pub dir: tempfile::TempDir,
     args: Vec<String>,
     env: Vec<(String, String)>,
+    program: Option<String>,
 }
 
 pub struct Outcome {
@@ -27,6 +28,7 @@ impl Run {
             dir: tempfile::tempdir().expect("temp dir"),
             args: Vec::new(),
             env: Vec::new(),
+            program: None,
         }
     }
 
@@ -65,8 +67,19 @@ impl Run {
         self
     }
 
+    /// Run another program (a shell that sets limits, then runs kpilens) instead of
+    /// kpilens itself.
+    pub fn program(mut self, program: &str) -> Run {
+        self.program = Some(program.into());
+        self
+    }
+
     pub fn run(self) -> (Outcome, tempfile::TempDir) {
-        let out = Command::new(env!("CARGO_BIN_EXE_kpilens"))
+        let program = self
+            .program
+            .clone()
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_kpilens").into());
+        let out = Command::new(program)
             .current_dir(self.dir.path())
             .args(&self.args)
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))

@@ -8,7 +8,7 @@ one more row after the window holds the next period with its forecast and natura
 (status "Forecast"), so the chart can place them one period on.
 */
 use chrono::NaiveDate;
-use rust_xlsxwriter::{Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
 use super::signals;
 use crate::analysis::attainment::{compare, Target};
@@ -180,12 +180,14 @@ impl Table {
         }
         let notes = signals::notes(k, cal);
         let signals_col = self.col(Col::Signals);
+        // One number format for the whole table (it looks at every value).
+        let vf = value_format(st, k);
         for (i, p) in k.series.iter().enumerate() {
             let row = self.first_row() + row_index(i);
             let cells: Vec<Cell> = self
                 .cols
                 .iter()
-                .map(|c| self.cell(*c, k, p, st, cal))
+                .map(|c| self.cell(*c, k, p, st, cal, vf))
                 .collect();
             cols.write_row(ws, row, &cells)?;
             if let (Some(c), false) = (signals_col, p.rules.is_empty()) {
@@ -198,7 +200,6 @@ impl Table {
         }
         if let Some((period, _)) = self.forecast {
             let row = self.first_row() + row_index(k.series.len());
-            let vf = value_format(st, k);
             let cells: Vec<Cell> = self
                 .cols
                 .iter()
@@ -224,8 +225,8 @@ impl Table {
         p: &'a Point,
         st: &'a Styles,
         cal: &Calendar,
+        vf: &'a Format,
     ) -> Cell<'a> {
-        let vf = value_format(st, k);
         let seg = k.spc.segment_at(p.period);
         match col {
             Col::Period => Cell::Date(Some(p.period), st.date(k.grain)),
