@@ -54,7 +54,10 @@ fn values_near_the_float_limit_are_bad_values_not_a_crash() {
     assert_eq!(bad[0]["severity"], "error");
     // Large but sane values are kept.
     let (json, _, _) = Run::new()
-        .file("ok.csv", monthly("Wide", 12, |i| format!("{}e99", 1 + i % 2)))
+        .file(
+            "ok.csv",
+            monthly("Wide", 12, |i| format!("{}e99", 1 + i % 2)),
+        )
         .report_json(&["ok.csv"], &[]);
     assert_eq!(values(&json, "Wide").len(), 12);
 }
@@ -104,16 +107,15 @@ fn a_full_disk_is_exit_5_and_the_previous_outputs_stay() {
         assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
     };
     // The workbook cannot be written: exit 5 naming it, every old output intact.
-    let run = Run::new()
-        .file("data.csv", &data)
-        .file("kpis.toml", cfg);
+    let run = Run::new().file("data.csv", &data).file("kpis.toml", cfg);
     let run = before
         .iter()
         .fold(run, |run, (name, bytes)| run.file(name, bytes));
     let (o, _d) = limited(run, xlsx / 1024 / 2, args);
     assert_eq!(o.code, 5, "{}", o.stderr);
     assert!(
-        o.stderr.contains("could not write out.xlsx: the file-size limit was reached")
+        o.stderr
+            .contains("could not write out.xlsx: the file-size limit was reached")
             && o.stderr.contains("the previous file, if any, is untouched"),
         "{}",
         o.stderr
@@ -121,9 +123,7 @@ fn a_full_disk_is_exit_5_and_the_previous_outputs_stay() {
     same(&o, before.len());
     // The workbook fits but the message (workbook + base64) does not: exit 5 naming
     // the .eml; the workbook and JSON before it are the new ones, the .eml the old.
-    let run = Run::new()
-        .file("data.csv", &data)
-        .file("kpis.toml", cfg);
+    let run = Run::new().file("data.csv", &data).file("kpis.toml", cfg);
     let run = before
         .iter()
         .fold(run, |run, (name, bytes)| run.file(name, bytes));
@@ -148,7 +148,11 @@ fn a_json_larger_than_the_limit_is_exit_5_naming_it() {
     for k in 0..40 {
         for i in 0..20 {
             let v = 10 + (k * 7 + i * 13 + k * i) % 89;
-            data.push_str(&format!("{}-{:02}-01,K{k:02},{v}\n", 2024 + i / 12, i % 12 + 1));
+            data.push_str(&format!(
+                "{}-{:02}-01,K{k:02},{v}\n",
+                2024 + i / 12,
+                i % 12 + 1
+            ));
         }
     }
     let args = "report d.csv -o d.xlsx --json d.json --max-charts 0 --quiet";
@@ -174,11 +178,15 @@ fn a_json_larger_than_the_limit_is_exit_5_naming_it() {
         .unwrap()
         .size();
     let largest = xlsx.max(data_xml);
-    assert!(json > 2 * largest, "json {json} vs workbook {xlsx}, Data sheet {data_xml}");
+    assert!(
+        json > 2 * largest,
+        "json {json} vs workbook {xlsx}, Data sheet {data_xml}"
+    );
     let (o, _d) = limited(Run::new().file("d.csv", &data), json / 1024 / 2, args);
     assert_eq!(o.code, 5, "{}", o.stderr);
     assert!(
-        o.stderr.contains("could not write d.json: the file-size limit was reached"),
+        o.stderr
+            .contains("could not write d.json: the file-size limit was reached"),
         "{}",
         o.stderr
     );
@@ -231,7 +239,10 @@ fn nothing_usable_names_the_file_and_what_was_found() {
         o.stderr
     );
     let (o, _d) = Run::new()
-        .file("blank.csv", "Month,Revenue,Cost\n2024-01-01,,\n2024-02-01,,\n")
+        .file(
+            "blank.csv",
+            "Month,Revenue,Cost\n2024-01-01,,\n2024-02-01,,\n",
+        )
         .args(["report", "blank.csv"])
         .run();
     assert_eq!(o.code, 3);
@@ -254,7 +265,9 @@ fn nothing_usable_names_the_file_and_what_was_found() {
         .run();
     assert_eq!(o.code, 3);
     assert!(
-        o.stderr.contains("book.xlsx, sheet 'Export': a long table with its header at row 1 and no rows below it"),
+        o.stderr.contains(
+            "book.xlsx, sheet 'Export': a long table with its header at row 1 and no rows below it"
+        ),
         "{}",
         o.stderr
     );
@@ -315,7 +328,10 @@ fn a_target_band_upside_down_in_the_data_is_an_error_finding() {
     );
     let feb = &kpi(&json, "Temp")["series"][1];
     assert_eq!(feb["period"], "2024-02-01");
-    assert_eq!((&feb["target_min"], &feb["status"]), (&serde_json::Value::Null, &serde_json::json!("none")));
+    assert_eq!(
+        (&feb["target_min"], &feb["status"]),
+        (&serde_json::Value::Null, &serde_json::json!("none"))
+    );
     assert_eq!(kpi(&json, "Temp")["series"][0]["status"], "green");
 }
 
@@ -332,10 +348,10 @@ fn formula_like_kpi_names_do_not_reach_sheet_names_or_defined_names() {
     let sheets = wb.sheet_names();
     assert_eq!(sheets[1], "HYPERLINK(\"http---evil.example\"");
     assert_eq!(sheets[2], "Pipes");
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(o.dir.join("out.xlsx")).unwrap()).unwrap();
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(o.dir.join("out.xlsx")).unwrap()).unwrap();
     let mut xml = String::new();
-    std::io::Read::read_to_string(&mut zip.by_name("xl/workbook.xml").unwrap(), &mut xml)
-        .unwrap();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/workbook.xml").unwrap(), &mut xml).unwrap();
     assert!(!xml.contains("=HYPERLINK") && !xml.contains('|'), "{xml}");
     // The name in cells keeps its text (quote-prefixed, checked in the unit tests).
     let mut wb = open_workbook_auto(o.dir.join("out.xlsx")).unwrap();
@@ -351,7 +367,10 @@ fn config_periods_take_every_form_the_data_takes() {
     // Annual data from the 19th century, rebased at a bare year.
     let mut csv = String::from("Year,KPI,Value\n");
     for (i, y) in (1871..1901).enumerate() {
-        csv.push_str(&format!("{y},Flow,{}\n", if i < 27 { 1100 } else { 850 } + (i * 37) % 90));
+        csv.push_str(&format!(
+            "{y},Flow,{}\n",
+            if i < 27 { 1100 } else { 850 } + (i * 37) % 90
+        ));
     }
     let cfg = "[report]\nwindow = 30\n[[kpi]]\nname = \"Flow\"\nrebase = [\"1898\"]\ntargets = [{from = \"1890\", value = 1000}]\n";
     let (json, _, _) = Run::new()
@@ -389,7 +408,10 @@ fn config_periods_take_every_form_the_data_takes() {
     let w = "Date,KPI,Value\n2024-01-29,W,1\n2024-02-05,W,2\n2024-02-12,W,3\n";
     let (json, _, _) = Run::new()
         .file("w.csv", w)
-        .file("kpis.toml", "[[kpi]]\nname = \"W\"\nrebase = [\"2024-W06\"]\n")
+        .file(
+            "kpis.toml",
+            "[[kpi]]\nname = \"W\"\nrebase = [\"2024-W06\"]\n",
+        )
         .report_json(&["w.csv"], &["-c", "kpis.toml"]);
     assert!(codes(&json).iter().all(|c| c != "bad_value"));
     // A text that is no period is still refused, naming it.
@@ -399,7 +421,11 @@ fn config_periods_take_every_form_the_data_takes() {
         .args(["report", "w.csv", "-c", "kpis.toml"])
         .run();
     assert_eq!(o.code, 3);
-    assert!(o.stderr.contains("\"soon\" is not a date or period"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("\"soon\" is not a date or period"),
+        "{}",
+        o.stderr
+    );
 }
 
 /// A full tmpfs mounted for one test, unmounted when dropped; `None` where mounting is
@@ -442,7 +468,11 @@ fn a_full_disk_under_the_summary_or_the_target_fragment_is_exit_5() {
     let data = monthly("Revenue", 24, |i| format!("{}", 100 + (i * 7) % 13));
     for (flag, name, marker) in [
         ("--summary", "body.md", "old body\n\nWritten by kpilens"),
-        ("--suggest-targets", "next.toml", "# Suggested targets from kpilens\n"),
+        (
+            "--suggest-targets",
+            "next.toml",
+            "# Suggested targets from kpilens\n",
+        ),
     ] {
         let run = Run::new().file("data.csv", &data);
         let full = run.path("full");
@@ -452,7 +482,15 @@ fn a_full_disk_under_the_summary_or_the_target_fragment_is_exit_5() {
         };
         let target = format!("full/{name}");
         let (o, _d) = run
-            .args(["report", "data.csv", "-o", "out.xlsx", flag, target.as_str(), "--quiet"])
+            .args([
+                "report",
+                "data.csv",
+                "-o",
+                "out.xlsx",
+                flag,
+                target.as_str(),
+                "--quiet",
+            ])
             .run();
         assert_eq!(o.code, 5, "{flag}: {}", o.stderr);
         assert!(
@@ -460,7 +498,10 @@ fn a_full_disk_under_the_summary_or_the_target_fragment_is_exit_5() {
             "{flag}: {}",
             o.stderr
         );
-        assert_eq!(std::fs::read_to_string(o.dir.join(&target)).unwrap(), marker);
+        assert_eq!(
+            std::fs::read_to_string(o.dir.join(&target)).unwrap(),
+            marker
+        );
         let left: Vec<String> = std::fs::read_dir(o.dir.join("full"))
             .unwrap()
             .filter_map(|e| e.ok())
