@@ -895,15 +895,17 @@ class Model:
                         sig.add(("jump", ps[j], "high" if xs[j] > xs[j - 1] else "low"))
             else:
                 hi, lo = cl + Fr("1.7733") * mrb, cl - Fr("1.7733") * mrb
+                # methods.md §4: beyond the 2σ line but not outside the limits (an
+                # outside point counts only as `outside`), all 3 on that side of cl.
                 for j in range(0, len(xs) - 2):
                     w = range(j, j + 3)
                     if all(xs[m_] > cl for m_ in w):
-                        up = [m_ for m_ in w if xs[m_] > hi]
+                        up = [m_ for m_ in w if hi < xs[m_] <= unpl]
                         if len(up) >= 2:
                             for m_ in up:
                                 sig.add(("two_of_three", ps[m_], "high"))
                     if all(xs[m_] < cl for m_ in w):
-                        dn = [m_ for m_ in w if xs[m_] < lo]
+                        dn = [m_ for m_ in w if lnpl <= xs[m_] < lo]
                         if len(dn) >= 2:
                             for m_ in dn:
                                 sig.add(("two_of_three", ps[m_], "low"))
@@ -932,6 +934,13 @@ class Model:
                 return "common_cause"
             if direction == "range":
                 return "neutral"
+            if self.rules == "nhs":
+                # methods.md §4: the first rule in the order outside, trend,
+                # two_of_three, run decides (NHS England's reference labelling).
+                order = ["outside", "trend", "two_of_three", "run"]
+                rank = lambda r: order.index(r.split("@")[0]) if r.split("@")[0] in order else 99
+                first = min(rank(s[0]) for s in sl)
+                sl = [s for s in sl if rank(s[0]) == first]
             if any(s[2] == fav for s in sl):
                 return "improvement"
             return "concern"
@@ -1496,6 +1505,18 @@ def run_seed(seed, binpath, T, keep=None, verbose=False):
         cmd = [binpath, "report", "data.csv", "-c", "kpis.toml", "-o", "out.xlsx", "--json", "out.json", "--force", "-q"]
         p = subprocess.run(cmd, cwd=folder, capture_output=True, text=True, timeout=300)
         if p.returncode != 0:
+            # methods.md §1 / interface.md: an as-of before every value is "nothing
+            # usable" (exit 3); the generator sometimes draws one.
+            if p.returncode == 3 and "no value is dated on or before the as-of date" in p.stderr:
+                try:
+                    m = Model(ds)
+                    # Model.obs keeps the observations dated up to as-of: (date, _, value, target).
+                    expected_empty = not any(o[2] is not None for k in m.obs.values() for o in k)
+                except Exception:
+                    expected_empty = False
+                if expected_empty:
+                    print(f"seed {seed}: exit 3 as expected (as-of before every value)")
+                    return
             T.diffs.append((seed, "-", "exit_code", p.returncode, 0))
             print(f"seed {seed}: exit {p.returncode}: {p.stderr.strip()[:500]}")
             return

@@ -253,6 +253,9 @@ pub fn load(input: &InputArgs, analysis: Option<&AnalysisArgs>) -> Result<RunCon
     if let Some(t) = report.transform.as_deref() {
         check_transform(t).map_err(|m| cfg_err("transform", format!("[report] transform {m}")))?;
     }
+    if let Some(m) = report.max_lag {
+        check_max_lag(m).map_err(|m| cfg_err("max_lag", format!("[report] max_lag {m}")))?;
+    }
     let defaults = Defaults {
         tolerance: report.tolerance.unwrap_or(0.05),
         max_lag: report.max_lag,
@@ -346,6 +349,21 @@ fn check_tolerance(t: f64) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("must be a number ≥ 0, got {t}"))
+    }
+}
+
+/// Most lags lead-lag tests. Each lag needs `min_pairs` pairs of changes, so a lag of
+/// 1,000 periods needs years of daily history already; beyond it a value is a typo, and
+/// it would fill the Lead-Lag grid with lags that cannot be evaluated.
+pub const MAX_LAG: u32 = 1000;
+
+fn check_max_lag(m: u32) -> Result<(), String> {
+    if m <= MAX_LAG {
+        Ok(())
+    } else {
+        Err(format!(
+            "= {m} is more lags than kpilens tests (at most {MAX_LAG}); each lag needs min_pairs pairs of periods, so choose a lag the history can support"
+        ))
     }
 }
 
@@ -472,6 +490,9 @@ fn kpi_def(k: RawKpi, calendar: &Calendar) -> Result<KpiDef, KeyError> {
                 format!("{} = \"{role}\" is not one of leading, lagging", at("role")),
             ));
         }
+    }
+    if let Some(m) = k.max_lag {
+        check_max_lag(m).map_err(|m| ("max_lag", format!("{} {m}", at("max_lag"))))?;
     }
     if k.freeze_after == Some(0) {
         return Err((

@@ -217,43 +217,12 @@ struct Best {
     y: Vec<f64>,
 }
 
-/// The largest lag worth listing for a pair: beyond it no lag can have `min_pairs`
-/// pairs, since the leading series starts at `a` and the lagging one ends at `b`. Never
-/// below the grain's default, so the usual lag grid keeps its shape for short series;
-/// a configured `max_lag` above this is capped (with a finding) rather than filling the
-/// Lead-Lag grid with lags that cannot be evaluated.
-fn supportable_lag(
-    a: &BTreeMap<NaiveDate, f64>,
-    b: &BTreeMap<NaiveDate, f64>,
-    grain: Grain,
-    min_pairs: usize,
-    cal: &Calendar,
-) -> u32 {
-    let span = match (a.keys().next(), b.keys().next_back()) {
-        (Some(first), Some(last)) => cal.ordinal(*first, *last, grain),
-        _ => 0,
-    };
-    let room = span - i64::try_from(min_pairs.max(3)).unwrap_or(i64::MAX) + 1;
-    u32::try_from(room.max(0))
-        .unwrap_or(u32::MAX)
-        .max(grain.default_max_lag())
-}
-
-/// One pair, before the q-values; with the lag it was capped to when `max_lag` asked
-/// for more than the data can support.
-fn pair(
-    lead: &KpiResult,
-    lag: &KpiResult,
-    cal: &Calendar,
-    d: &Defaults,
-) -> (Correlation, Option<u32>) {
+/// One pair, before the q-values.
+fn pair(lead: &KpiResult, lag: &KpiResult, cal: &Calendar, d: &Defaults) -> Correlation {
     let grain = lead.grain.max(lag.grain);
-    let mut s = settings(lead, grain, d);
+    let s = settings(lead, grain, d);
     let a = transform(&aligned(lead, grain, cal), &s.transform, grain, cal);
     let b = transform(&aligned(lag, grain, cal), &s.transform, grain, cal);
-    let supportable = supportable_lag(&a, &b, grain, s.min_pairs, cal);
-    let capped = (s.max_lag > supportable).then_some(supportable);
-    s.max_lag = s.max_lag.min(supportable);
     let mut r_by_lag = Vec::new();
     let mut best: Option<Best> = None;
     let mut evaluated = 0usize;
@@ -320,7 +289,7 @@ fn pair(
             ));
         }
     }
-    (c, capped)
+    c
 }
 
 /// All correlations of a run, and findings about the pairs.
@@ -367,39 +336,14 @@ pub fn analyse(
             ),
         ));
     }
-    // Per leading KPI, the largest lag its capped pairs kept.
-    let mut capped: BTreeMap<usize, u32> = BTreeMap::new();
     let mut out: Vec<Correlation> = pairs
         .iter()
         .map(|&(i, j, decl)| {
-            let (mut c, cap) = pair(&kpis[i], &kpis[j], cal, d);
-            if let Some(cap) = cap {
-                let kept = capped.entry(i).or_insert(cap);
-                *kept = (*kept).max(cap);
-            }
+            let mut c = pair(&kpis[i], &kpis[j], cal, d);
             c.declared = decl;
             c
         })
         .collect();
-    for (i, kept) in capped {
-        let k = &kpis[i];
-        let grain = k.grain;
-        let asked = k
-            .def
-            .max_lag
-            .or(d.max_lag)
-            .unwrap_or_else(|| grain.default_max_lag());
-        let min_pairs = k.def.min_pairs.unwrap_or(d.min_pairs);
-        findings.push(
-            Finding::info(
-                "max_lag_capped",
-                format!(
-                    "max_lag = {asked} asks for lags the history cannot support: no lag beyond {kept} can have the {min_pairs} pairs a lag needs (min_pairs), so lags 0…{kept} were tested"
-                ),
-            )
-            .kpi(&k.def.name),
-        );
-    }
     let family: Vec<usize> = (0..out.len())
         .filter(|&i| out[i].p_lag_adj.is_some())
         .collect();

@@ -181,7 +181,10 @@ fn read_definitions(
                 }
                 "freeze after" => set_u32(&mut def.freeze_after, number(table, r, c)),
                 "run length" => set_u32(&mut def.run_length, number(table, r, c)),
-                "max lag" => set_u32(&mut def.max_lag, number(table, r, c)),
+                "max lag" => set_u32(
+                    &mut def.max_lag,
+                    number(table, r, c).filter(|v| *v <= f64::from(crate::config::MAX_LAG)),
+                ),
                 "min pairs" => set_u32(&mut def.min_pairs, number(table, r, c)),
                 "transform" => {
                     def.transform = Some(text.clone());

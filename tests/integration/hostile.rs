@@ -194,34 +194,49 @@ fn a_json_larger_than_the_limit_is_exit_5_naming_it() {
 }
 
 #[test]
-fn an_absurd_max_lag_is_capped_with_a_finding() {
+fn an_absurd_max_lag_is_a_config_error_naming_key_and_line() {
     let lead = monthly("Leads", 36, |i| format!("{}", 50 + (i * 5) % 11));
     let lag = monthly("Sales", 36, |i| format!("{}", 80 + (i * 3) % 7));
-    let cfg = "[[kpi]]\nname = \"Leads\"\nleads = [\"Sales\"]\nmax_lag = 1000000\n";
+    for (cfg, line, key) in [
+        (
+            "[[kpi]]\nname = \"Leads\"\nleads = [\"Sales\"]\nmax_lag = 1000000\n",
+            4,
+            "[[kpi]] \"Leads\": max_lag",
+        ),
+        ("[report]\nmax_lag = 5000\n", 2, "[report] max_lag"),
+    ] {
+        let (o, _d) = Run::new()
+            .file("in/a.csv", &lead)
+            .file("in/b.csv", &lag)
+            .file("kpis.toml", cfg)
+            .args(["report", "in", "-c", "kpis.toml"])
+            .run();
+        assert_eq!(o.code, 3, "{}", o.stderr);
+        assert!(
+            o.stderr
+                .contains(&format!("kpis.toml, line {line}: {key} = "))
+                && o.stderr
+                    .contains("is more lags than kpilens tests (at most 1000)"),
+            "{}",
+            o.stderr
+        );
+        assert!(!o.dir.join("kpi-report.xlsx").exists());
+    }
+    // The largest allowed lag runs; lags without 8 pairs are listed with no r, and the
+    // Lead-Lag grid has a column per lag.
+    let cfg = "[[kpi]]\nname = \"Leads\"\nleads = [\"Sales\"]\nmax_lag = 1000\n";
     let (json, o, _d) = Run::new()
-        .file("in/a.csv", lead)
-        .file("in/b.csv", lag)
+        .file("in/a.csv", &lead)
+        .file("in/b.csv", &lag)
         .file("kpis.toml", cfg)
         .report_json(&["in"], &["-c", "kpis.toml"]);
-    let f = finding(&json, "max_lag_capped");
-    assert_eq!(f["severity"], "info");
-    assert_eq!(f["kpi"], "Leads");
-    // 36 months, 35 changes: a lag needs 8 pairs, so lags beyond 27 cannot be tested.
-    assert!(
-        f["message"]
-            .as_str()
-            .unwrap()
-            .contains("max_lag = 1000000 asks for lags the history cannot support"),
-        "{f}"
-    );
     let by_lag = json["correlations"][0]["r_by_lag"].as_array().unwrap();
-    let last = by_lag.last().unwrap();
-    assert_eq!(last["lag"], 27);
-    assert_eq!(last["n"], 8);
-    // The Lead-Lag grid has one column per lag tested.
+    assert_eq!(by_lag.len(), 1001);
+    assert_eq!(by_lag[27]["n"], 8);
+    assert!(by_lag[28]["r"].is_null());
     let mut wb = open_workbook_auto(o.dir.join("out.xlsx")).unwrap();
     let sheet = wb.worksheet_range("Lead-Lag").unwrap();
-    assert_eq!(sheet.width(), 13 + 1 + 28);
+    assert_eq!(sheet.width(), 13 + 1 + 1001);
 }
 
 #[test]
