@@ -24,31 +24,8 @@ use serde::Serialize;
 use crate::model::kpi::KpiDef;
 use crate::model::period::Grain;
 use crate::model::series::SourceRef;
-pub use quality::{Finding, Severity};
-
-/// An input as the report names it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct InputInfo {
-    pub path: String,
-    pub sheets: Vec<String>,
-}
-
-/// What `check` prints per file/sheet: the layout that was detected.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LayoutInfo {
-    pub file: String,
-    pub sheet: Option<String>,
-    /// long | wide | periods_across | definitions | targets | empty
-    pub layout: &'static str,
-    /// 1-based header row, when there is one.
-    pub header_row: Option<u32>,
-    pub kpis: usize,
-    pub values: usize,
-    /// Rows below the header that hold anything (data, notes, totals).
-    pub data_rows: usize,
-    /// The first few KPI names the table gave (for messages about empty tables).
-    pub kpi_names: Vec<String>,
-}
+pub use crate::model::dataset::{InputInfo, LayoutInfo};
+pub use crate::model::finding::{Finding, Severity};
 
 /// Red/amber/green status of one period against its target (methods.md §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -225,7 +202,7 @@ impl Results {
 
 /// Analyse everything that was read.
 pub fn analyse(
-    ingested: crate::ingest::Ingested,
+    ingested: crate::model::dataset::Dataset,
     cfg: &crate::config::RunConfig,
 ) -> crate::error::Result<Results> {
     let mut built = series::build(&ingested, cfg)?;

@@ -14,7 +14,7 @@ use super::attainment::{self, Target};
 use super::{Finding, KpiResult, Point, Status};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
-use crate::ingest::Ingested;
+use crate::model::dataset::Dataset;
 use crate::model::kpi::{name_key, Aggregation, Direction, KpiDef};
 use crate::model::period::{Calendar, Grain};
 use crate::model::series::{Observation, SourceRef};
@@ -236,7 +236,7 @@ fn infer_grain(obs: &[&Observation]) -> (Grain, bool) {
 }
 
 /// Merge definitions: config, then definitions sheet, then data columns.
-fn merged_defs(ing: &Ingested, cfg: &RunConfig) -> HashMap<String, KpiDef> {
+fn merged_defs(ing: &Dataset, cfg: &RunConfig) -> HashMap<String, KpiDef> {
     let mut defs: HashMap<String, KpiDef> = HashMap::new();
     for d in &cfg.kpis {
         defs.insert(name_key(&d.name), d.clone());
@@ -249,7 +249,7 @@ fn merged_defs(ing: &Ingested, cfg: &RunConfig) -> HashMap<String, KpiDef> {
     defs
 }
 
-pub fn build(ing: &Ingested, cfg: &RunConfig) -> Result<Built> {
+pub fn build(ing: &Dataset, cfg: &RunConfig) -> Result<Built> {
     let cal = cfg.calendar;
     let mut findings = Vec::new();
     let defs = merged_defs(ing, cfg);
@@ -507,7 +507,7 @@ struct SheetTargets {
 }
 
 fn sheet_targets(
-    ing: &Ingested,
+    ing: &Dataset,
     key: &str,
     grain: Grain,
     cal: &Calendar,

@@ -7,7 +7,7 @@ same thing in every row — and a column that stays ambiguous stops the run.
 use super::dates::{self, DateOrder, ParsedDate};
 use super::numbers::{self, NumberStyle};
 use super::{Cell, ReadOptions, Table};
-use crate::analysis::quality::column_letter;
+use crate::model::finding::column_letter;
 use crate::error::{Error, Result};
 
 /// What a value cell holds.

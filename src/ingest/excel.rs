@@ -10,7 +10,7 @@ use std::io::Cursor;
 use calamine::{Data, DataRef, Ods, Reader, SheetVisible, Xls, Xlsb, Xlsx};
 
 use super::{dates, Cell, Format, ReadOptions, Table, CELL_BUDGET};
-use crate::analysis::Finding;
+use crate::model::finding::Finding;
 use crate::error::{Error, Result};
 
 type Rs = Cursor<Vec<u8>>;
@@ -279,7 +279,7 @@ impl<'a> Sparse<'a> {
                     self.sheet,
                     self.max_row + 1,
                     self.max_col + 1,
-                    crate::analysis::quality::column_letter(c),
+                    crate::model::finding::column_letter(c),
                     r + 1
                 ),
             ));

@@ -19,8 +19,9 @@ use super::headers::{
     two_row_header, Role,
 };
 use super::rows::RowReader;
-use super::{special, Cell, Ingested, ReadOptions, Table};
-use crate::analysis::{Finding, LayoutInfo};
+use super::{special, Cell, ReadOptions, Table};
+use crate::model::dataset::{Dataset, LayoutInfo};
+use crate::model::finding::Finding;
 use crate::config::InputOverride;
 use crate::error::Result;
 use crate::model::period::Grain;
@@ -34,7 +35,7 @@ pub fn is_special_sheet(name: &str) -> bool {
 }
 
 /// Read one table into `out`.
-pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Ingested) -> Result<()> {
+pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Result<()> {
     if let Some(kind) = table.sheet.as_deref().and_then(special::kind_of) {
         return special::read(kind, table, opts, out);
     }

@@ -23,13 +23,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::analysis::{Finding, InputInfo, LayoutInfo};
+use crate::model::dataset::{Dataset, InputInfo, LayoutInfo};
+use crate::model::finding::Finding;
 use crate::cli::EncodingArg;
 use crate::config::InputOverride;
 use crate::error::{Error, Result};
-use crate::model::kpi::KpiDef;
 use crate::model::period::Calendar;
-use crate::model::series::{Observation, TargetRow};
 
 /// Largest sheet (rows × columns of its real extent) we agree to read.
 pub const CELL_BUDGET: u64 = 20_000_000;
@@ -134,21 +133,6 @@ impl Table {
     }
 }
 
-/// Everything read from all inputs.
-#[derive(Debug, Default)]
-pub struct Ingested {
-    pub observations: Vec<Observation>,
-    /// KPI attributes found in data columns (owner, unit, … per KPI).
-    pub data_defs: Vec<KpiDef>,
-    /// Definitions sheets (`KPIs`, `Definitions`, `Metadata`).
-    pub sheet_defs: Vec<KpiDef>,
-    /// Targets sheets.
-    pub targets: Vec<TargetRow>,
-    pub layouts: Vec<LayoutInfo>,
-    pub inputs: Vec<InputInfo>,
-    pub findings: Vec<Finding>,
-}
-
 /// What a file's bytes are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -232,9 +216,9 @@ fn io_reason(e: &std::io::Error) -> String {
 
 /// Read every input. Files that cannot be read become `unreadable_file` findings when
 /// something else is usable; if nothing is usable the first such problem is the error.
-pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Ingested> {
+pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
     let files = expand_inputs(inputs)?;
-    let mut out = Ingested::default();
+    let mut out = Dataset::default();
     let mut read_errors: Vec<Error> = Vec::new();
     let mut ambiguous: Option<Error> = None;
     for path in &files {
@@ -327,10 +311,10 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Ingested> {
             }
             let mut d = format!("no KPI values were found: {}", looked.join("; "));
             let first =
-                |s: crate::analysis::Severity| out.findings.iter().find(|f| f.severity == s);
-            if let Some(f) = first(crate::analysis::Severity::Error).or_else(|| {
+                |s: crate::model::finding::Severity| out.findings.iter().find(|f| f.severity == s);
+            if let Some(f) = first(crate::model::finding::Severity::Error).or_else(|| {
                 out.findings.iter().find(|f| {
-                    f.severity == crate::analysis::Severity::Warning && f.code != "no_values"
+                    f.severity == crate::model::finding::Severity::Warning && f.code != "no_values"
                 })
             }) {
                 d.push_str(&format!("; first problem: {} ({})", f.message, f.place()));

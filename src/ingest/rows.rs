@@ -3,7 +3,7 @@ Reading the rows of a table once its layout is known (`layout.rs`): each row bec
 observations with their source row, bad cells become findings naming the cell, and
 what is not data (footers, section rows, subtotal columns, text columns) is skipped
 with a finding. One reader per shape: `long`, `wide` and `across`; `finish` hands the
-observations, definitions and findings to `Ingested`.
+observations, definitions and findings to `Dataset`.
 */
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,8 +17,9 @@ use super::headers::{
     Role,
 };
 use super::layout::{first_text, LongCols};
-use super::{special, Cell, Ingested, ReadOptions, Table};
-use crate::analysis::{Finding, LayoutInfo};
+use super::{special, Cell, ReadOptions, Table};
+use crate::model::dataset::{Dataset, LayoutInfo};
+use crate::model::finding::Finding;
 use crate::error::Result;
 use crate::model::kpi::{name_key, KpiDef};
 use crate::model::period::Grain;
@@ -280,7 +281,7 @@ impl<'a> RowReader<'a> {
                     "duplicate_header",
                     format!(
                         "'{name}' is also the header of column {}; this column was skipped",
-                        crate::analysis::quality::column_letter(first as u32)
+                        crate::model::finding::column_letter(first as u32)
                     ),
                 );
                 self.findings.push(t.at(f, header, Some(c)));
@@ -410,7 +411,7 @@ impl<'a> RowReader<'a> {
                     format!(
                         "the period '{}' also heads column {}; both are read and combined",
                         t.get(header, c).text(),
-                        crate::analysis::quality::column_letter(prev as u32)
+                        crate::model::finding::column_letter(prev as u32)
                     ),
                 );
                 self.findings.push(t.at(f, header, Some(c)));
@@ -584,7 +585,7 @@ impl<'a> RowReader<'a> {
         filled.len() <= 1 || filled.first().is_some_and(|c| is_footer_text(&c.text()))
     }
 
-    pub(super) fn finish(mut self, out: &mut Ingested, header: usize, layout: &'static str) {
+    pub(super) fn finish(mut self, out: &mut Dataset, header: usize, layout: &'static str) {
         let t = self.table;
         if let Some(&(r, c, _)) = self.excel_errors.first() {
             let places = self
@@ -661,7 +662,7 @@ impl<'a> RowReader<'a> {
 fn cell_name(r: usize, c: usize) -> String {
     format!(
         "{}{}",
-        crate::analysis::quality::column_letter(c as u32),
+        crate::model::finding::column_letter(c as u32),
         r + 1
     )
 }

@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use super::cells::{self, ValueCell};
 use super::headers::{header_role, norm, Role};
-use super::{Cell, Ingested, ReadOptions, Table};
-use crate::analysis::{Finding, LayoutInfo};
+use super::{Cell, ReadOptions, Table};
+use crate::model::dataset::{Dataset, LayoutInfo};
+use crate::model::finding::Finding;
 use crate::error::Result;
 use crate::model::kpi::{Aggregation, Direction, KpiDef};
 use crate::model::series::{SourceRef, TargetRow};
@@ -50,7 +51,7 @@ pub fn set_attribute(def: &mut KpiDef, role: Role, text: &str) -> bool {
     true
 }
 
-pub fn read(kind: Kind, table: &Table, opts: &ReadOptions, out: &mut Ingested) -> Result<()> {
+pub fn read(kind: Kind, table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Result<()> {
     // The header is the first row naming a KPI column.
     let header = (0..table.cells.len().min(30)).find(|&r| {
         table.cells[r]
@@ -142,7 +143,7 @@ fn read_definitions(
     header: usize,
     name_col: usize,
     head: &[String],
-    out: &mut Ingested,
+    out: &mut Dataset,
 ) -> usize {
     let mut n = 0;
     for r in header + 1..table.cells.len() {
@@ -259,7 +260,7 @@ fn read_targets(
     period_col: usize,
     target_col: usize,
     is_step: bool,
-    out: &mut Ingested,
+    out: &mut Dataset,
 ) -> Result<usize> {
     let rows = header + 1..table.cells.len();
     let order = cells::column_order(

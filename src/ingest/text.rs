@@ -7,7 +7,7 @@ stay text; layout detection parses numbers and dates per column.
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 
 use super::{numbers, Cell, ReadOptions, Table};
-use crate::analysis::Finding;
+use crate::model::finding::Finding;
 use crate::cli::EncodingArg;
 use crate::error::{Error, Result};
 
@@ -162,7 +162,7 @@ pub fn decode(
         if enc == WINDOWS_1252 && forced.is_none() {
             if let Some(f) = findings.last_mut() {
                 f.message.push_str(" because its bytes are not valid UTF-8");
-                f.severity = crate::analysis::Severity::Warning;
+                f.severity = crate::model::finding::Severity::Warning;
             }
         }
     }

@@ -18,7 +18,7 @@ use rust_xlsxwriter::{Format, Note, Worksheet, XlsxError};
 use super::Styles;
 
 /// Excel's limit for the text of one cell, in UTF-16 code units.
-pub const MAX_CELL_TEXT: usize = crate::analysis::quality::CELL_TEXT_LIMIT;
+pub const MAX_CELL_TEXT: usize = crate::model::finding::CELL_TEXT_LIMIT;
 
 /// Characters Excel reads as the start of a formula when the cell is edited.
 const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
