@@ -16,6 +16,7 @@ use super::{Finding, KpiResult};
 use crate::config::Defaults;
 use crate::model::kpi::{name_key, Aggregation};
 use crate::model::period::{Calendar, Grain};
+use crate::model::finding::FindingCode;
 
 /// Pairs are tested all-against-all only up to this many KPIs.
 pub const MAX_ALL_PAIRS_KPIS: usize = 40;
@@ -313,7 +314,7 @@ pub fn analyse(
                     Some(&j) if j != i => pairs.push((i, j, true)),
                     Some(_) => {}
                     None => findings.push(
-                        Finding::warning("kpi_not_found", format!("'{}' declares that it leads '{target}', which is not in the data; the pair was skipped", k.def.name))
+                        Finding::warning(FindingCode::KpiNotFound, format!("'{}' declares that it leads '{target}', which is not in the data; the pair was skipped", k.def.name))
                             .kpi(&k.def.name),
                     ),
                 }
@@ -329,7 +330,7 @@ pub fn analyse(
         }
     } else {
         findings.push(Finding::info(
-            "too_many_kpis_for_pairs",
+            FindingCode::TooManyKpisForPairs,
             format!(
                 "{} KPIs and no declared `leads`: all-pairs lead-lag testing is limited to {MAX_ALL_PAIRS_KPIS} KPIs; declare `leads` in the config to test the pairs that matter",
                 kpis.len()

@@ -148,7 +148,7 @@ fn constant_and_short_series_are_skipped() {
         assert!(c.note.as_deref().unwrap().contains("no lag had 8"), "{c:?}");
     }
     assert_eq!(findings.len(), 1);
-    assert_eq!(findings[0].code, "kpi_not_found");
+    assert_eq!(findings[0].code.as_str(), "kpi_not_found");
 }
 
 #[test]

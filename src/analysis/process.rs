@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::spc::{self, Assurance, Rules, Side, SpcSettings, TargetSpec, Variation};
 use super::trend;
 use super::{Finding, KpiResult};
+use crate::model::finding::FindingCode;
 use crate::config::Defaults;
 use crate::model::period::Calendar;
 
@@ -147,7 +148,7 @@ pub fn analyse(
         .collect();
     for note in &r.notes {
         let seg = &segments[note.segment.min(segments.len() - 1)];
-        let (sev, text) = if note.code == "too_few_points_for_limits" {
+        let (sev, text) = if note.code == FindingCode::TooFewPointsForLimits {
             (
                 super::Severity::Info,
                 format!(

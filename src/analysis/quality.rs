@@ -2,7 +2,7 @@
 Data-quality checks that look at the merged KPI definitions rather than at cells: text
 longer than an Excel cell holds.
 */
-use crate::model::finding::{Finding, CELL_TEXT_LIMIT};
+use crate::model::finding::{Finding, FindingCode, CELL_TEXT_LIMIT};
 
 /// `text_truncated` for every KPI attribute longer than an Excel cell holds: the
 /// workbook shows it cut (the JSON keeps it whole), and the reader should know.
@@ -24,7 +24,7 @@ pub fn long_text(defs: &[&crate::model::kpi::KpiDef]) -> Vec<Finding> {
                 let shown: String = d.name.chars().take(60).collect();
                 out.push(
                     Finding::warning(
-                        "text_truncated",
+                        FindingCode::TextTruncated,
                         format!(
                             "the {field} of KPI '{shown}' is {units} characters long; an Excel cell holds {CELL_TEXT_LIMIT}, so the workbook shows it cut (the JSON keeps it whole)"
                         ),
@@ -52,7 +52,7 @@ mod tests {
         let fine = KpiDef::new("Margin");
         let got = long_text(&[&long, &fine]);
         assert_eq!(got.len(), 1);
-        assert_eq!(got[0].code, "text_truncated");
+        assert_eq!(got[0].code, FindingCode::TextTruncated);
         assert_eq!(got[0].severity, Severity::Warning);
         assert_eq!(got[0].kpi.as_deref(), Some("Revenue"));
         assert_eq!(

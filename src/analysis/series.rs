@@ -18,6 +18,7 @@ use crate::model::dataset::Dataset;
 use crate::model::kpi::{name_key, Aggregation, Direction, KpiDef};
 use crate::model::period::{Calendar, Grain};
 use crate::model::series::{Observation, SourceRef};
+use crate::model::finding::FindingCode;
 
 /// Series-building output: per-KPI results (change/trend/… still empty), the as-of date
 /// and findings.
@@ -269,7 +270,7 @@ pub fn build(ing: &Dataset, cfg: &RunConfig) -> Result<Built> {
     }
     for d in &cfg.kpis {
         if !by_kpi.contains_key(&name_key(&d.name)) {
-            findings.push(Finding::warning("kpi_not_found", format!("the config names KPI '{}' but no input has it; check the spelling against `kpilens check`", d.name)).kpi(&d.name));
+            findings.push(Finding::warning(FindingCode::KpiNotFound, format!("the config names KPI '{}' but no input has it; check the spelling against `kpilens check`", d.name)).kpi(&d.name));
         }
     }
     let mut missing_targets: Vec<&str> = ing
@@ -283,7 +284,7 @@ pub fn build(ing: &Dataset, cfg: &RunConfig) -> Result<Built> {
     for k in missing_targets {
         findings.push(
             Finding::warning(
-                "kpi_not_found",
+                FindingCode::KpiNotFound,
                 format!("the Targets sheet names KPI '{k}' but no input has values for it"),
             )
             .kpi(k),
@@ -326,7 +327,7 @@ pub fn build(ing: &Dataset, cfg: &RunConfig) -> Result<Built> {
                 .filter_map(|o| o.label_grain.map(Grain::as_str))
                 .collect();
             let f = Finding::warning(
-                "subtotal_periods_skipped",
+                FindingCode::SubtotalPeriodsSkipped,
                 format!(
                     "the input gives this KPI by {finest} and also by {} ({} figure(s)); those look like subtotals and were left out, so they are not averaged into the {finest}s",
                     longer.into_iter().collect::<Vec<_>>().join(" and "),
@@ -343,7 +344,7 @@ pub fn build(ing: &Dataset, cfg: &RunConfig) -> Result<Built> {
         if dropped > 0 {
             findings.push(
                 Finding::info(
-                    "after_as_of",
+                    FindingCode::AfterAsOf,
                     format!(
                         "{dropped} observation(s) dated after the as-of date {as_of} were ignored"
                     ),
@@ -364,12 +365,12 @@ pub fn build(ing: &Dataset, cfg: &RunConfig) -> Result<Built> {
         };
         let (own, irregular) = infer_grain(basis);
         if irregular {
-            findings.push(Finding::warning("irregular_spacing", "the dates are irregularly spaced (median gap fits no day/week/month/quarter/year); the KPI is treated as monthly").kpi(name));
+            findings.push(Finding::warning(FindingCode::IrregularSpacing, "the dates are irregularly spaced (median gap fits no day/week/month/quarter/year); the KPI is treated as monthly").kpi(name));
         }
         let report = match cfg.period {
             Some(g) if g > own => g,
             Some(g) if g < own => {
-                findings.push(Finding::info("coarser_than_period", format!("the KPI is {own}ly, coarser than the requested --period {g}; it is kept {own}ly")).kpi(name));
+                findings.push(Finding::info(FindingCode::CoarserThanPeriod, format!("the KPI is {own}ly, coarser than the requested --period {g}; it is kept {own}ly")).kpi(name));
                 own
             }
             _ => own,
@@ -421,7 +422,7 @@ pub fn build(ing: &Dataset, cfg: &RunConfig) -> Result<Built> {
             }
             findings.push(
                 Finding::warning(
-                    "duplicate_observation",
+                    FindingCode::DuplicateObservation,
                     format!(
                         "{} values for {} ({}); combined with '{}': {}",
                         aggs[0].n,

@@ -11,6 +11,7 @@ caller passes the observed values only and maps indices back to periods.
 use serde::Serialize;
 
 use super::trend::mean;
+use crate::model::finding::FindingCode;
 use crate::model::kpi::Direction;
 use signals::{detect, rule_rank};
 
@@ -175,7 +176,7 @@ impl Assurance {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Note {
     pub segment: usize,
-    pub code: &'static str,
+    pub code: FindingCode,
 }
 
 /// The whole chart of one KPI's window.
@@ -258,13 +259,13 @@ pub fn xmr(
         match limits {
             None => out.notes.push(Note {
                 segment: k,
-                code: "too_few_points_for_limits",
+                code: FindingCode::TooFewPointsForLimits,
             }),
             Some(lim) => {
                 if baseline_n < FIRM_BASELINE {
                     out.notes.push(Note {
                         segment: k,
-                        code: "provisional_limits",
+                        code: FindingCode::ProvisionalLimits,
                     });
                 }
                 let runs = detect(x, start, &lim, settings, &mut out.signals);

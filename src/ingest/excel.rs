@@ -10,7 +10,7 @@ use std::io::Cursor;
 use calamine::{Data, DataRef, Ods, Reader, SheetVisible, Xls, Xlsb, Xlsx};
 
 use super::{dates, Cell, Format, ReadOptions, Table, CELL_BUDGET};
-use crate::model::finding::Finding;
+use crate::model::finding::{Finding, FindingCode};
 use crate::error::{Error, Result};
 
 type Rs = Cursor<Vec<u8>>;
@@ -178,7 +178,7 @@ fn pick_sheets(
                 Some(s) => names.push(s.name.clone()),
                 None => findings.push(
                     Finding::warning(
-                        "sheet_not_found",
+                        FindingCode::SheetNotFound,
                         format!(
                             "--sheet '{want}' is not in {file}; its sheets are: {}",
                             meta.iter()
@@ -206,7 +206,7 @@ fn pick_sheets(
         } else {
             findings.push(
                 Finding::info(
-                    "hidden_sheet_skipped",
+                    FindingCode::HiddenSheetSkipped,
                     format!(
                         "hidden sheet '{}' was not read (name it with --sheet to read it)",
                         s.name

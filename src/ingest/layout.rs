@@ -21,7 +21,7 @@ use super::headers::{
 use super::rows::RowReader;
 use super::{special, Cell, ReadOptions, Table};
 use crate::model::dataset::{Dataset, LayoutInfo};
-use crate::model::finding::Finding;
+use crate::model::finding::{Finding, FindingCode};
 use crate::config::InputOverride;
 use crate::error::Result;
 use crate::model::period::Grain;
@@ -46,7 +46,7 @@ pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Resul
         } else {
             out.findings.push(table.at(
                 Finding::warning(
-                    "layout_not_detected",
+                    FindingCode::LayoutNotDetected,
                     "no header row with a date/period column (long or wide layout) or with periods across (periods-across layout) was found in the first 30 rows; the table was skipped",
                 ),
                 0,
@@ -77,7 +77,7 @@ pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Resul
     if let Some(&first) = skipped_above.first() {
         out.findings.push(table.at(
             Finding::info(
-                "title_rows_skipped",
+                FindingCode::TitleRowsSkipped,
                 format!(
                     "{} row(s) above the header (row {}) were skipped, starting with '{}'",
                     skipped_above.len(),

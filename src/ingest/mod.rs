@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::model::dataset::{Dataset, InputInfo, LayoutInfo};
-use crate::model::finding::Finding;
+use crate::model::finding::{Finding, FindingCode};
 use crate::cli::EncodingArg;
 use crate::config::InputOverride;
 use crate::error::{Error, Result};
@@ -231,7 +231,7 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
             }
             Ok(Err(e)) => {
                 out.findings
-                    .push(Finding::error("unreadable_file", e.to_string()).file(&display));
+                    .push(Finding::error(FindingCode::UnreadableFile, e.to_string()).file(&display));
                 read_errors.push(e);
                 continue;
             }
@@ -243,7 +243,7 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
                     .unwrap_or_else(|| "the reader failed".into());
                 let e = Error::read(&display, format!("the file is damaged or unusual ({what})"));
                 out.findings
-                    .push(Finding::error("unreadable_file", e.to_string()).file(&display));
+                    .push(Finding::error(FindingCode::UnreadableFile, e.to_string()).file(&display));
                 read_errors.push(e);
                 continue;
             }
@@ -253,7 +253,7 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
             .all(|t| t.cells.iter().all(|r| r.iter().all(Cell::is_empty)))
         {
             out.findings.push(
-                Finding::warning("empty_file", "the file has no data; it was skipped")
+                Finding::warning(FindingCode::EmptyFile, "the file has no data; it was skipped")
                     .file(&display),
             );
         }
@@ -268,7 +268,7 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
                 if is_data_layout(l.layout) && l.values == 0 {
                     out.findings.push(
                         Finding::warning(
-                            "no_values",
+                            FindingCode::NoValues,
                             format!("{}; nothing was read from it", describe(l)),
                         )
                         .file(&l.file)
@@ -314,7 +314,7 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
                 |s: crate::model::finding::Severity| out.findings.iter().find(|f| f.severity == s);
             if let Some(f) = first(crate::model::finding::Severity::Error).or_else(|| {
                 out.findings.iter().find(|f| {
-                    f.severity == crate::model::finding::Severity::Warning && f.code != "no_values"
+                    f.severity == crate::model::finding::Severity::Warning && f.code != FindingCode::NoValues
                 })
             }) {
                 d.push_str(&format!("; first problem: {} ({})", f.message, f.place()));
@@ -447,7 +447,7 @@ fn read_tables(path: &Path, opts: &ReadOptions) -> Result<(Vec<Table>, Vec<Findi
     if mismatch {
         findings.push(
             Finding::warning(
-                "extension_mismatch",
+                FindingCode::ExtensionMismatch,
                 format!(
                     "{display} is named like {} but contains {}; it was read as {}",
                     by_ext.map(Format::name).unwrap_or("another format"),

@@ -19,7 +19,7 @@ use super::headers::{
 use super::layout::{first_text, LongCols};
 use super::{special, Cell, ReadOptions, Table};
 use crate::model::dataset::{Dataset, LayoutInfo};
-use crate::model::finding::Finding;
+use crate::model::finding::{Finding, FindingCode};
 use crate::error::Result;
 use crate::model::kpi::{name_key, KpiDef};
 use crate::model::period::Grain;
@@ -90,7 +90,7 @@ impl<'a> RowReader<'a> {
                 None
             }
             ValueCell::Bad(why) => {
-                let f = Finding::error("bad_value", format!("{why}; the cell was read as missing"))
+                let f = Finding::error(FindingCode::BadValue, format!("{why}; the cell was read as missing"))
                     .kpi(kpi);
                 self.findings.push(self.table.at(f, r, Some(c)));
                 None
@@ -120,12 +120,12 @@ impl<'a> RowReader<'a> {
 
     /// A period header cell that is not a period: its column is not read.
     fn bad_period_header(&mut self, r: usize, c: usize, why: String) {
-        let f = Finding::error("bad_date", format!("{why}; the column was skipped"));
+        let f = Finding::error(FindingCode::BadDate, format!("{why}; the column was skipped"));
         self.findings.push(self.table.at(f, r, Some(c)));
     }
 
     fn bad_date(&mut self, r: usize, c: usize, why: String) {
-        let f = Finding::error("bad_date", format!("{why}; the row was skipped"));
+        let f = Finding::error(FindingCode::BadDate, format!("{why}; the row was skipped"));
         self.findings.push(self.table.at(f, r, Some(c)));
     }
 
@@ -172,7 +172,7 @@ impl<'a> RowReader<'a> {
                 }
             };
             if kpi.is_empty() {
-                let f = Finding::warning("bad_value", "the KPI name is empty; the row was skipped");
+                let f = Finding::warning(FindingCode::BadValue, "the KPI name is empty; the row was skipped");
                 self.findings.push(t.at(f, r, Some(cols.kpi)));
                 continue;
             }
@@ -235,7 +235,7 @@ impl<'a> RowReader<'a> {
         scope: &str,
     ) {
         let f = Finding::error(
-            "bad_target_range",
+            FindingCode::BadTargetRange,
             format!(
                 "target_min {} is greater than target_max {}; {scope} no target range",
                 super::format_number(lo),
@@ -261,7 +261,7 @@ impl<'a> RowReader<'a> {
             if name.is_empty() {
                 if (header + 1..t.cells.len()).any(|r| !t.get(r, c).is_empty()) {
                     let f = Finding::warning(
-                        "duplicate_header",
+                        FindingCode::DuplicateHeader,
                         "a column with data has no header; it was skipped",
                     );
                     self.findings.push(t.at(f, header, Some(c)));
@@ -278,7 +278,7 @@ impl<'a> RowReader<'a> {
             }
             if let Some(&first) = seen.get(&name_key(&name)) {
                 let f = Finding::warning(
-                    "duplicate_header",
+                    FindingCode::DuplicateHeader,
                     format!(
                         "'{name}' is also the header of column {}; this column was skipped",
                         crate::model::finding::column_letter(first as u32)
@@ -290,7 +290,7 @@ impl<'a> RowReader<'a> {
             if is_text_column(t, header, c) {
                 // 'Comment', 'Business unit': a wide sheet's KPI columns hold numbers.
                 let f = Finding::info(
-                    "text_column_skipped",
+                    FindingCode::TextColumnSkipped,
                     format!("column '{name}' holds text, not numbers; it was not read as a KPI"),
                 );
                 self.findings.push(t.at(f, header, Some(c)));
@@ -407,7 +407,7 @@ impl<'a> RowReader<'a> {
         for &(c, p) in &periods {
             if let Some(prev) = seen.insert(p.date, c) {
                 let f = Finding::warning(
-                    "duplicate_header",
+                    FindingCode::DuplicateHeader,
                     format!(
                         "the period '{}' also heads column {}; both are read and combined",
                         t.get(header, c).text(),
@@ -543,7 +543,7 @@ impl<'a> RowReader<'a> {
             .iter()
             .map(|c| format!("'{}'", t.get(header, *c).text()));
         let f = Finding::info(
-            "subtotal_columns_skipped",
+            FindingCode::SubtotalColumnsSkipped,
             format!(
                 "{} period column(s) longer than a {finest} ({}) look like subtotals among the {finest} columns and were skipped",
                 coarser.len(),
@@ -566,7 +566,7 @@ impl<'a> RowReader<'a> {
             .collect();
         if let Some(&first) = ragged.first() {
             let f = Finding::warning(
-                "ragged_row",
+                FindingCode::RaggedRow,
                 format!(
                     "{} row(s) have a different number of fields than the header's {width} (row {} has {}); extra fields were ignored and missing ones read as empty",
                     ragged.len(),
@@ -593,7 +593,7 @@ impl<'a> RowReader<'a> {
                 .iter()
                 .map(|(r, c, e)| format!("{e} at {}", cell_name(*r, *c)));
             let f = Finding::warning(
-                "excel_error_cell",
+                FindingCode::ExcelErrorCell,
                 format!(
                     "{} error value(s) (Excel errors such as #N/A, or NaN) read as missing: {}",
                     self.excel_errors.len(),
@@ -605,7 +605,7 @@ impl<'a> RowReader<'a> {
         if let Some(&(r, c)) = self.no_results.first() {
             let places = self.no_results.iter().map(|(r, c)| cell_name(*r, *c));
             let f = Finding::warning(
-                "formula_without_value",
+                FindingCode::FormulaWithoutValue,
                 format!(
                     "{} formula cell(s) have no saved result and were read as missing: {}; {}",
                     self.no_results.len(),
@@ -617,7 +617,7 @@ impl<'a> RowReader<'a> {
         }
         if let Some(&first) = self.footer_rows.first() {
             let f = Finding::info(
-                "footer_rows_skipped",
+                FindingCode::FooterRowsSkipped,
                 format!(
                     "{} row(s) below or between the data were skipped as notes or totals, starting with '{}'",
                     self.footer_rows.len(),

@@ -10,7 +10,7 @@ use super::cells::{self, ValueCell};
 use super::headers::{header_role, norm, Role};
 use super::{Cell, ReadOptions, Table};
 use crate::model::dataset::{Dataset, LayoutInfo};
-use crate::model::finding::Finding;
+use crate::model::finding::{Finding, FindingCode};
 use crate::error::Result;
 use crate::model::kpi::{Aggregation, Direction, KpiDef};
 use crate::model::series::{SourceRef, TargetRow};
@@ -61,7 +61,7 @@ pub fn read(kind: Kind, table: &Table, opts: &ReadOptions, out: &mut Dataset) ->
     let Some(header) = header else {
         out.findings.push(table.at(
             Finding::warning(
-                "layout_not_detected",
+                FindingCode::LayoutNotDetected,
                 "this sheet is named like a definitions/targets sheet but has no 'name' or 'kpi' column header; it was skipped",
             ),
             0,
@@ -91,7 +91,7 @@ pub fn read(kind: Kind, table: &Table, opts: &ReadOptions, out: &mut Dataset) ->
                 _ => {
                     out.findings.push(table.at(
                         Finding::warning(
-                            "layout_not_detected",
+                            FindingCode::LayoutNotDetected,
                             "a Targets sheet needs columns kpi, period (or from) and target; it was skipped",
                         ),
                         header,
@@ -200,7 +200,7 @@ fn read_definitions(
                 out.findings.push(
                     table.at(
                         Finding::warning(
-                            "bad_value",
+                            FindingCode::BadValue,
                             format!("'{text}' is not a valid {h}; it was ignored"),
                         )
                         .kpi(&name),
@@ -215,7 +215,7 @@ fn read_definitions(
                 let col = head.iter().position(|h| h == "target min");
                 out.findings.push(table.at(
                     Finding::error(
-                        "bad_target_range",
+                        FindingCode::BadTargetRange,
                         format!(
                             "target_min {} is greater than target_max {}; the KPI has no target range from this sheet",
                             super::format_number(lo),
@@ -282,7 +282,7 @@ fn read_targets(
             Ok(p) => p,
             Err(why) => {
                 out.findings.push(table.at(
-                    Finding::error("bad_date", format!("{why}; the target was skipped")).kpi(&name),
+                    Finding::error(FindingCode::BadDate, format!("{why}; the target was skipped")).kpi(&name),
                     r,
                     Some(period_col),
                 ));
@@ -309,7 +309,7 @@ fn read_targets(
             ValueCell::NoResult => out.findings.push(
                 table.at(
                     Finding::warning(
-                        "formula_without_value",
+                        FindingCode::FormulaWithoutValue,
                         format!(
                             "the target is a formula with no saved result; it was skipped ({})",
                             cells::RECALCULATE
@@ -321,7 +321,7 @@ fn read_targets(
                 ),
             ),
             ValueCell::ExcelError(e) | ValueCell::Bad(e) => out.findings.push(table.at(
-                Finding::error("bad_value", format!("target {e}; it was skipped")).kpi(&name),
+                Finding::error(FindingCode::BadValue, format!("target {e}; it was skipped")).kpi(&name),
                 r,
                 Some(target_col),
             )),

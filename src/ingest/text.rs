@@ -7,7 +7,7 @@ stay text; layout detection parses numbers and dates per column.
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 
 use super::{numbers, Cell, ReadOptions, Table};
-use crate::model::finding::Finding;
+use crate::model::finding::{Finding, FindingCode};
 use crate::cli::EncodingArg;
 use crate::error::{Error, Result};
 
@@ -40,7 +40,7 @@ pub fn read(
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
                 findings.push(
-                    Finding::error("bad_value", format!("could not split line {line}: {e}"))
+                    Finding::error(FindingCode::BadValue, format!("could not split line {line}: {e}"))
                         .file(file)
                         .row(line as u32),
                 );
@@ -75,7 +75,7 @@ pub fn read(
     if truncated > 0 {
         findings.push(
             Finding::warning(
-                "text_truncated",
+                FindingCode::TextTruncated,
                 format!("{truncated} field(s) longer than {MAX_FIELD} characters were cut"),
             )
             .file(file),
@@ -97,7 +97,7 @@ pub fn read(
         if let Some(example) = numbers::dot_thousands_example(texts()) {
             findings.push(
                 Finding::warning(
-                    "ambiguous_number",
+                    FindingCode::AmbiguousNumber,
                     format!(
                         "numbers such as '{}' were read with '.' as the decimal point; in a ';'-separated export the dot often separates thousands — if it does here, run again with --decimal-comma",
                         example.trim()
@@ -154,7 +154,7 @@ pub fn decode(
     if enc != UTF_8 {
         findings.push(
             Finding::info(
-                "encoding_used",
+                FindingCode::EncodingUsed,
                 format!("{file} was decoded as {}", enc.name()),
             )
             .file(file),
@@ -292,6 +292,6 @@ mod tests {
             .collect();
         assert_eq!(decode(&utf16, "f", None, &mut f).unwrap(), "a\tb");
         assert_eq!(decode(b"caf\xE9", "f", None, &mut f).unwrap(), "café");
-        assert_eq!(f.last().unwrap().code, "encoding_used");
+        assert_eq!(f.last().unwrap().code, FindingCode::EncodingUsed);
     }
 }

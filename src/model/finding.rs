@@ -24,12 +24,98 @@ impl Severity {
     }
 }
 
+/// The stable code of a finding (serialised as its snake_case name, which the JSON,
+/// `check` and the Data Quality sheet show). docs/interface.md describes each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FindingCode {
+    AfterAsOf,
+    AmbiguousNumber,
+    BadDate,
+    BadTargetRange,
+    BadValue,
+    CoarserThanPeriod,
+    DuplicateHeader,
+    DuplicateObservation,
+    EmptyFile,
+    EncodingUsed,
+    ExcelErrorCell,
+    ExtensionMismatch,
+    FooterRowsSkipped,
+    FormulaWithoutValue,
+    HiddenSheetSkipped,
+    IrregularSpacing,
+    KpiNotFound,
+    LayoutNotDetected,
+    NoValues,
+    ProvisionalLimits,
+    RaggedRow,
+    SheetNotFound,
+    SubtotalColumnsSkipped,
+    SubtotalPeriodsSkipped,
+    TextColumnSkipped,
+    TextTruncated,
+    TitleRowsSkipped,
+    TooFewPointsForLimits,
+    TooManyKpisForPairs,
+    UnreadableFile,
+}
+
+impl FindingCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingCode::AfterAsOf => "after_as_of",
+            FindingCode::AmbiguousNumber => "ambiguous_number",
+            FindingCode::BadDate => "bad_date",
+            FindingCode::BadTargetRange => "bad_target_range",
+            FindingCode::BadValue => "bad_value",
+            FindingCode::CoarserThanPeriod => "coarser_than_period",
+            FindingCode::DuplicateHeader => "duplicate_header",
+            FindingCode::DuplicateObservation => "duplicate_observation",
+            FindingCode::EmptyFile => "empty_file",
+            FindingCode::EncodingUsed => "encoding_used",
+            FindingCode::ExcelErrorCell => "excel_error_cell",
+            FindingCode::ExtensionMismatch => "extension_mismatch",
+            FindingCode::FooterRowsSkipped => "footer_rows_skipped",
+            FindingCode::FormulaWithoutValue => "formula_without_value",
+            FindingCode::HiddenSheetSkipped => "hidden_sheet_skipped",
+            FindingCode::IrregularSpacing => "irregular_spacing",
+            FindingCode::KpiNotFound => "kpi_not_found",
+            FindingCode::LayoutNotDetected => "layout_not_detected",
+            FindingCode::NoValues => "no_values",
+            FindingCode::ProvisionalLimits => "provisional_limits",
+            FindingCode::RaggedRow => "ragged_row",
+            FindingCode::SheetNotFound => "sheet_not_found",
+            FindingCode::SubtotalColumnsSkipped => "subtotal_columns_skipped",
+            FindingCode::SubtotalPeriodsSkipped => "subtotal_periods_skipped",
+            FindingCode::TextColumnSkipped => "text_column_skipped",
+            FindingCode::TextTruncated => "text_truncated",
+            FindingCode::TitleRowsSkipped => "title_rows_skipped",
+            FindingCode::TooFewPointsForLimits => "too_few_points_for_limits",
+            FindingCode::TooManyKpisForPairs => "too_many_kpis_for_pairs",
+            FindingCode::UnreadableFile => "unreadable_file",
+        }
+    }
+}
+
+impl std::fmt::Display for FindingCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // `pad`, so `{:<24}` lines up the codes `check` prints.
+        f.pad(self.as_str())
+    }
+}
+
+impl Serialize for FindingCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// One finding. `row` is 1-based as a spreadsheet shows it; `column` is the column
 /// letter (`C`) or, for text files, the 1-based field number as a letter as well.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     pub severity: Severity,
-    pub code: &'static str,
+    pub code: FindingCode,
     pub kpi: Option<String>,
     pub file: Option<String>,
     pub sheet: Option<String>,
@@ -39,7 +125,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Finding {
+    pub fn new(severity: Severity, code: FindingCode, message: impl Into<String>) -> Finding {
         Finding {
             severity,
             code,
@@ -51,13 +137,13 @@ impl Finding {
             message: message.into(),
         }
     }
-    pub fn error(code: &'static str, message: impl Into<String>) -> Finding {
+    pub fn error(code: FindingCode, message: impl Into<String>) -> Finding {
         Finding::new(Severity::Error, code, message)
     }
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Finding {
+    pub fn warning(code: FindingCode, message: impl Into<String>) -> Finding {
         Finding::new(Severity::Warning, code, message)
     }
-    pub fn info(code: &'static str, message: impl Into<String>) -> Finding {
+    pub fn info(code: FindingCode, message: impl Into<String>) -> Finding {
         Finding::new(Severity::Info, code, message)
     }
     pub fn kpi(mut self, kpi: &str) -> Finding {

@@ -59,7 +59,7 @@ fn cells<'a>(f: &'a Finding, st: &'a Styles) -> Vec<Cell<'a>> {
     let text = |s: &'a Option<String>| Cell::text(s.as_deref().unwrap_or(""), &st.text);
     vec![
         Cell::text(f.severity.as_str(), st.severity(f.severity)),
-        Cell::text(f.code, &st.text),
+        Cell::text(f.code.as_str(), &st.text),
         text(&f.kpi),
         text(&f.file),
         text(&f.sheet),

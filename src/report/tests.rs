@@ -12,6 +12,7 @@ use crate::analysis::{Finding, InputInfo, KpiResult, Latest, Point, Status};
 use crate::model::kpi::KpiDef;
 use crate::model::period::Grain;
 use crate::model::series::SourceRef;
+use crate::model::finding::FindingCode;
 
 fn d(y: i32, m: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, 1).expect("valid date")
@@ -142,12 +143,12 @@ pub(super) fn sample() -> Results {
             run_length: None,
         },
         findings: vec![
-            Finding::info("encoding_used", "read as UTF-8").file("t.csv"),
-            Finding::warning("bad_value", "'x' is not a number")
+            Finding::info(FindingCode::EncodingUsed, "read as UTF-8").file("t.csv"),
+            Finding::warning(FindingCode::BadValue, "'x' is not a number")
                 .file("t.csv")
                 .row(4)
                 .col(2),
-            Finding::error("bad_date", "2024-13-45 is not a date")
+            Finding::error(FindingCode::BadDate, "2024-13-45 is not a date")
                 .file("in.xlsx")
                 .sheet(Some("KPIs"))
                 .row(7)

@@ -56,7 +56,7 @@ fn limits_of_a_small_series() {
         r.notes,
         vec![Note {
             segment: 0,
-            code: "provisional_limits"
+            code: FindingCode::ProvisionalLimits
         }]
     );
     assert_eq!(r.variation, Some(Variation::CommonCause));
@@ -68,7 +68,7 @@ fn too_few_points_give_no_limits_and_no_signals() {
     assert_eq!(r.segments[0].cl, None);
     assert!(r.signals.is_empty());
     assert_eq!((r.variation, r.assurance), (None, None));
-    assert_eq!(r.notes[0].code, "too_few_points_for_limits");
+    assert_eq!(r.notes[0].code, FindingCode::TooFewPointsForLimits);
     // freeze_after shorter than 6 leaves a long segment without limits too.
     let settings = SpcSettings {
         freeze_after: Some(5),
@@ -278,7 +278,7 @@ fn one_segment_per_start_even_when_empty() {
     );
     let bounds: Vec<(usize, usize)> = r.segments.iter().map(|s| (s.start, s.end)).collect();
     assert_eq!(bounds, vec![(0, 3), (3, 3), (3, 20), (20, 20)]);
-    let codes: Vec<(usize, &str)> = r.notes.iter().map(|n| (n.segment, n.code)).collect();
+    let codes: Vec<(usize, &str)> = r.notes.iter().map(|n| (n.segment, n.code.as_str())).collect();
     assert_eq!(
         codes,
         vec![
