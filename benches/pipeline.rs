@@ -17,33 +17,6 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use kpilens::cli::{AnalysisArgs, InputArgs};
-
-fn input_args(path: &Path) -> InputArgs {
-    InputArgs {
-        inputs: vec![path.to_path_buf()],
-        sheets: vec![],
-        date_format: None,
-        decimal_comma: false,
-        delimiter: None,
-        encoding: None,
-        fiscal_year_start: None,
-    }
-}
-
-fn analysis_args() -> AnalysisArgs {
-    AnalysisArgs {
-        config: None,
-        period: None,
-        window: None,
-        as_of: None,
-        rules: None,
-        json: None,
-        quiet: true,
-        verbose: false,
-    }
-}
-
 /// A deterministic pseudo-random walk (no rand dependency needed for a benchmark).
 fn noise(seed: &mut u64) -> f64 {
     *seed ^= *seed << 13;
@@ -119,13 +92,13 @@ fn main() {
             periods_across_csv(dir.path(), "pairs_40x120.csv", 40),
         ),
     ] {
-        let input = input_args(&path);
-        let cfg = kpilens::config::load(&input, Some(&analysis_args())).unwrap();
-        let (best, median) = time(5, || kpilens::analyse(&input.inputs, &cfg).unwrap());
-        let results = kpilens::analyse(&input.inputs, &cfg).unwrap();
+        let inputs = vec![path.clone()];
+        let cfg = kpilens::config::load(&kpilens::config::Flags::default()).unwrap();
+        let (best, median) = time(5, || kpilens::analyse(&inputs, &cfg).unwrap());
+        let results = kpilens::analyse(&inputs, &cfg).unwrap();
         let created = results.as_of.and_hms_opt(0, 0, 0).unwrap();
         let (wbest, wmedian) = time(3, || {
-            kpilens::report::build_workbook(&results, created).unwrap()
+            kpilens::report::build_workbook(&results, &cfg.report, created).unwrap()
         });
         println!(
             "{name:<16} {:>5} KPIs  read+analyse best {:>8.1} ms, median {:>8.1} ms | workbook best {:>8.1} ms, median {:>8.1} ms",

@@ -45,6 +45,6 @@ pub fn run(cli: Cli) -> Result<u8> {
 
 /// Read every input and analyse it: the whole pipeline short of writing.
 pub fn analyse(inputs: &[std::path::PathBuf], cfg: &RunConfig) -> Result<Results> {
-    let ingested = ingest::read_inputs(inputs, &cfg.read)?;
-    analysis::analyse(ingested, cfg)
+    let dataset = ingest::read_inputs(inputs, &cfg.read)?;
+    analysis::analyse(dataset, &cfg.analysis)
 }

@@ -10,8 +10,6 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 
-use crate::cli::InputArgs;
-
 /// One cell of a generated export.
 fn cell() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -92,17 +90,9 @@ fn text_file() -> impl Strategy<Value = Vec<u8>> {
 
 /// Read, analyse and build both outputs; a clear error is fine, a panic is not.
 fn run_pipeline(path: &Path) -> Result<(), TestCaseError> {
-    let args = InputArgs {
-        inputs: vec![path.to_path_buf()],
-        sheets: vec![],
-        date_format: None,
-        decimal_comma: false,
-        delimiter: None,
-        encoding: None,
-        fiscal_year_start: None,
-    };
-    let cfg = crate::config::load(&args, None).map_err(|e| TestCaseError::fail(e.to_string()))?;
-    let results = match crate::analyse(&args.inputs, &cfg) {
+    let cfg = crate::config::load(&crate::config::Flags::default())
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let results = match crate::analyse(&[path.to_path_buf()], &cfg) {
         Ok(r) => r,
         // Nothing usable, an ambiguous date column, an unreadable file: errors with a
         // message, as they should be.
@@ -122,7 +112,8 @@ fn run_pipeline(path: &Path) -> Result<(), TestCaseError> {
     let created = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .unwrap_or_default();
-    let bytes = crate::report::build_workbook(&results, created);
+    let bytes =
+        crate::report::build_workbook(&results, &crate::report::Settings::default(), created);
     prop_assert!(bytes.is_ok(), "{:?}", bytes.err());
     Ok(())
 }

@@ -3,7 +3,6 @@ Target attainment of one period (methods.md §5): gap, gap %, attainment ratio, 
 the red/amber/green status with tolerance — and the window summary (hit rate, streak).
 Range KPIs compare against the band [target_min, target_max].
 */
-use serde::Serialize;
 
 use super::{Point, Status};
 use crate::model::kpi::Direction;
@@ -114,7 +113,7 @@ fn status(met: bool, within_tolerance: bool) -> Status {
 }
 
 /// Window summary of target attainment.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Summary {
     pub periods_with_target: usize,
     pub hits: usize,

@@ -6,13 +6,12 @@ the year-ago value and the start of the fiscal year may lie before it.
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use super::Point;
 use crate::model::kpi::{Aggregation, Direction};
 use crate::model::period::{Calendar, Grain};
 
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Change {
     pub prev_value: Option<f64>,
     pub pop_abs: Option<f64>,

@@ -6,7 +6,6 @@ applies of retire or fix the data, improve, retarget, review, keep.
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use super::spc::Variation;
 use super::targets::Realism;
@@ -20,8 +19,7 @@ pub const MAX_KPIS_PER_OWNER: usize = 8;
 /// Fewer observations in the window than this is a short history.
 pub const SHORT_HISTORY: usize = 12;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     RetireOrFixData,
     Improve,
@@ -42,7 +40,7 @@ impl Action {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Health {
     pub flags: Vec<&'static str>,
     pub action: Action,

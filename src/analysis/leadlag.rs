@@ -9,32 +9,31 @@ Uses the whole history up to as-of, not only the window.
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use super::trend::mean;
+use super::Defaults;
 use super::{Finding, KpiResult};
-use crate::config::Defaults;
-use crate::model::kpi::{name_key, Aggregation};
-use crate::model::period::{Calendar, Grain};
 use crate::model::finding::FindingCode;
+use crate::model::kpi::{name_key, Aggregation, Transform};
+use crate::model::period::{Calendar, Grain};
 
 /// Pairs are tested all-against-all only up to this many KPIs.
 pub const MAX_ALL_PAIRS_KPIS: usize = 40;
 pub const ALPHA: f64 = 0.05;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LagR {
     pub lag: u32,
     pub r: Option<f64>,
     pub n: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Correlation {
     pub leading: String,
     pub lagging: String,
     pub grain: Grain,
-    pub transform: String,
+    pub transform: Transform,
     pub best_lag: Option<u32>,
     pub r: Option<f64>,
     pub n: Option<usize>,
@@ -47,7 +46,6 @@ pub struct Correlation {
     pub r_by_lag: Vec<LagR>,
     pub note: Option<String>,
     /// Declared in the config (rather than found by testing all pairs).
-    #[serde(skip)]
     pub declared: bool,
 }
 
@@ -72,13 +70,13 @@ fn aligned(k: &KpiResult, g: Grain, cal: &Calendar) -> BTreeMap<NaiveDate, f64> 
 /// Apply the transform; the result is keyed by period like the input.
 fn transform(
     series: &BTreeMap<NaiveDate, f64>,
-    how: &str,
+    how: Transform,
     g: Grain,
     cal: &Calendar,
 ) -> BTreeMap<NaiveDate, f64> {
     match how {
-        "none" => series.clone(),
-        "detrend" => {
+        Transform::Levels => series.clone(),
+        Transform::Detrend => {
             let Some(first) = series.keys().next().copied() else {
                 return BTreeMap::new();
             };
@@ -97,7 +95,7 @@ fn transform(
                 .map(|(p, (t, y))| (*p, y - (o.1 + o.0 * t)))
                 .collect()
         }
-        _ => series
+        Transform::Diff => series
             .iter()
             .filter_map(|(p, v)| {
                 let prev = cal.step(*p, g, -1);
@@ -189,7 +187,7 @@ pub fn strength(r: f64) -> &'static str {
 /// Settings of one pair, from the leading KPI, then `[report]`, then the defaults.
 struct PairSettings {
     max_lag: u32,
-    transform: String,
+    transform: Transform,
     min_pairs: usize,
 }
 
@@ -200,11 +198,7 @@ fn settings(lead: &KpiResult, grain: Grain, d: &Defaults) -> PairSettings {
             .max_lag
             .or(d.max_lag)
             .unwrap_or_else(|| grain.default_max_lag()),
-        transform: lead
-            .def
-            .transform
-            .clone()
-            .unwrap_or_else(|| d.transform.clone()),
+        transform: lead.def.transform.unwrap_or(d.transform),
         min_pairs: lead.def.min_pairs.unwrap_or(d.min_pairs) as usize,
     }
 }
@@ -222,8 +216,8 @@ struct Best {
 fn pair(lead: &KpiResult, lag: &KpiResult, cal: &Calendar, d: &Defaults) -> Correlation {
     let grain = lead.grain.max(lag.grain);
     let s = settings(lead, grain, d);
-    let a = transform(&aligned(lead, grain, cal), &s.transform, grain, cal);
-    let b = transform(&aligned(lag, grain, cal), &s.transform, grain, cal);
+    let a = transform(&aligned(lead, grain, cal), s.transform, grain, cal);
+    let b = transform(&aligned(lag, grain, cal), s.transform, grain, cal);
     let mut r_by_lag = Vec::new();
     let mut best: Option<Best> = None;
     let mut evaluated = 0usize;

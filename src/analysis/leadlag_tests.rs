@@ -27,7 +27,7 @@ fn close(got: f64, want: f64, what: &str) {
 fn run_case(c: &Value) -> Correlation {
     let mut lead = def("Lead", Direction::Higher);
     lead.leads = vec!["Lag".into()];
-    lead.transform = Some(c["transform"].as_str().unwrap().into());
+    lead.transform = crate::model::kpi::Transform::parse(c["transform"].as_str().unwrap());
     lead.max_lag = Some(c["max_lag"].as_u64().unwrap() as u32);
     lead.min_pairs = Some(c["min_pairs"].as_u64().unwrap() as u32);
     let kpis = vec![

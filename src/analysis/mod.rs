@@ -19,17 +19,15 @@ pub mod ties;
 pub mod trend;
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
-use crate::model::kpi::KpiDef;
-use crate::model::period::Grain;
-use crate::model::series::SourceRef;
 pub use crate::model::dataset::{InputInfo, LayoutInfo};
 pub use crate::model::finding::{Finding, Severity};
+use crate::model::kpi::{KpiDef, Transform};
+use crate::model::period::{Calendar, Grain};
+use crate::model::series::SourceRef;
 
 /// Red/amber/green status of one period against its target (methods.md §5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     Green,
     Amber,
@@ -49,7 +47,7 @@ impl Status {
 }
 
 /// One period of a KPI's analysis window.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Point {
     pub period: NaiveDate,
     pub value: Option<f64>,
@@ -61,12 +59,11 @@ pub struct Point {
     pub mr: Option<f64>,
     pub rules: Vec<&'static str>,
     /// Input rows that produced this value (not in the JSON).
-    #[serde(skip)]
     pub sources: Vec<SourceRef>,
 }
 
 /// The latest observed period with its target comparison.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Latest {
     pub period: Option<NaiveDate>,
     pub value: Option<f64>,
@@ -172,10 +169,61 @@ impl KpiResult {
     }
 }
 
+/// Defaults for per-KPI settings, from `[report]` then the built-ins (a KPI's own key
+/// wins over these).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Defaults {
+    pub tolerance: f64,
+    pub max_lag: Option<u32>,
+    pub transform: Transform,
+    pub min_pairs: u32,
+    pub run_length: Option<u32>,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults {
+            tolerance: 0.05,
+            max_lag: None,
+            transform: Transform::Diff,
+            min_pairs: 8,
+            run_length: None,
+        }
+    }
+}
+
+/// How to analyse: the run's parameters and the configured KPI definitions.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `None` for `--period auto` (each KPI keeps its own grain).
+    pub period: Option<Grain>,
+    pub window: usize,
+    pub rules: spc::Rules,
+    pub calendar: Calendar,
+    /// `None`: the latest date that has a value.
+    pub as_of: Option<NaiveDate>,
+    pub defaults: Defaults,
+    /// KPI definitions from the config (they win over definitions sheets and data).
+    pub kpis: Vec<KpiDef>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            period: None,
+            window: 24,
+            rules: spc::Rules::Wheeler,
+            calendar: Calendar::default(),
+            as_of: None,
+            defaults: Defaults::default(),
+            kpis: Vec::new(),
+        }
+    }
+}
+
 /// The whole analysis of one run.
 #[derive(Debug, Clone)]
 pub struct Results {
-    pub title: String,
     pub as_of: NaiveDate,
     pub rules: spc::Rules,
     /// `None` for `--period auto`.
@@ -188,7 +236,7 @@ pub struct Results {
     pub correlations: Vec<leadlag::Correlation>,
     pub findings: Vec<Finding>,
     /// The run's defaults for per-KPI settings (tolerance, lead-lag), for the Method sheet.
-    pub defaults: crate::config::Defaults,
+    pub defaults: Defaults,
 }
 
 impl Results {
@@ -203,7 +251,7 @@ impl Results {
 /// Analyse everything that was read.
 pub fn analyse(
     ingested: crate::model::dataset::Dataset,
-    cfg: &crate::config::RunConfig,
+    cfg: &Settings,
 ) -> crate::error::Result<Results> {
     let mut built = series::build(&ingested, cfg)?;
     for k in &mut built.kpis {
@@ -229,7 +277,6 @@ pub fn analyse(
     let defs: Vec<&KpiDef> = built.kpis.iter().map(|k| &k.def).collect();
     findings.extend(quality::long_text(&defs));
     Ok(Results {
-        title: cfg.title.clone(),
         as_of: built.as_of,
         rules: cfg.rules,
         period: cfg.period,

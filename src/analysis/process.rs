@@ -5,17 +5,16 @@ periods — segment bounds, signals, the suggested rebase — and onto the serie
 (`mr`, `rules`). Limit caveats become findings here.
 */
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use super::spc::{self, Assurance, Rules, Side, SpcSettings, TargetSpec, Variation};
 use super::trend;
+use super::Defaults;
 use super::{Finding, KpiResult};
 use crate::model::finding::FindingCode;
-use crate::config::Defaults;
 use crate::model::period::Calendar;
 
 /// One segment of the window, in periods.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Segment {
     pub start: NaiveDate,
     pub end: NaiveDate,
@@ -28,7 +27,7 @@ pub struct Segment {
 }
 
 /// One signal, in periods.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Signal {
     pub rule: &'static str,
     pub period: NaiveDate,
@@ -36,7 +35,7 @@ pub struct Signal {
 }
 
 /// The process-behaviour results of one KPI.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Spc {
     pub segments: Vec<Segment>,
     pub signals: Vec<Signal>,

@@ -13,7 +13,6 @@ pub fn long_text(defs: &[&crate::model::kpi::KpiDef]) -> Vec<Finding> {
             ("name", Some(d.name.as_str())),
             ("owner", d.owner.as_deref()),
             ("unit", d.unit.as_deref()),
-            ("role", d.role.as_deref()),
             ("perspective", d.perspective.as_deref()),
             ("description", d.description.as_deref()),
         ];

@@ -11,14 +11,14 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::attainment::{self, Target};
+use super::Settings;
 use super::{Finding, KpiResult, Point, Status};
-use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::model::dataset::Dataset;
+use crate::model::finding::FindingCode;
 use crate::model::kpi::{name_key, Aggregation, Direction, KpiDef};
 use crate::model::period::{Calendar, Grain};
 use crate::model::series::{Observation, SourceRef};
-use crate::model::finding::FindingCode;
 
 /// Series-building output: per-KPI results (change/trend/… still empty), the as-of date
 /// and findings.
@@ -237,7 +237,7 @@ fn infer_grain(obs: &[&Observation]) -> (Grain, bool) {
 }
 
 /// Merge definitions: config, then definitions sheet, then data columns.
-fn merged_defs(ing: &Dataset, cfg: &RunConfig) -> HashMap<String, KpiDef> {
+fn merged_defs(ing: &Dataset, cfg: &Settings) -> HashMap<String, KpiDef> {
     let mut defs: HashMap<String, KpiDef> = HashMap::new();
     for d in &cfg.kpis {
         defs.insert(name_key(&d.name), d.clone());
@@ -250,7 +250,7 @@ fn merged_defs(ing: &Dataset, cfg: &RunConfig) -> HashMap<String, KpiDef> {
     defs
 }
 
-pub fn build(ing: &Dataset, cfg: &RunConfig) -> Result<Built> {
+pub fn build(ing: &Dataset, cfg: &Settings) -> Result<Built> {
     let cal = cfg.calendar;
     let mut findings = Vec::new();
     let defs = merged_defs(ing, cfg);
@@ -552,7 +552,7 @@ fn fill_history(
     cal: &Calendar,
     def: &KpiDef,
     sheet: &SheetTargets,
-    cfg: &RunConfig,
+    cfg: &Settings,
     sources: &mut HashMap<(u32, NaiveDate), Vec<SourceRef>>,
     k: u32,
 ) -> Vec<Point> {

@@ -8,7 +8,6 @@ limits from its own baseline, and the signal rules never look across a cut. Ever
 works on consecutive *observations*: a missing period is skipped, not a break, so the
 caller passes the observed values only and maps indices back to periods.
 */
-use serde::Serialize;
 
 use super::trend::mean;
 use crate::model::finding::FindingCode;
@@ -41,8 +40,7 @@ pub mod rule {
 }
 
 /// Signal rule preset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Rules {
     #[default]
     Wheeler,
@@ -88,7 +86,7 @@ pub struct TargetSpec {
 }
 
 /// One segment of the window and its limits.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Segment {
     /// Observations `start..end` (half-open, indices into the values); empty when no
     /// value falls between two rebase periods.
@@ -105,8 +103,7 @@ pub struct Segment {
     pub url: Option<f64>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Side {
     High,
     Low,
@@ -122,7 +119,7 @@ impl Side {
 }
 
 /// One observation flagged by one rule.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Signal {
     /// One of [`rule::ALL`].
     pub rule: &'static str,
@@ -132,8 +129,7 @@ pub struct Signal {
 }
 
 /// What the latest observation says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Variation {
     Improvement,
     Concern,
@@ -153,8 +149,7 @@ impl Variation {
 }
 
 /// Can the process, as it runs, be relied on to meet the target?
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Assurance {
     Pass,
     Fail,

@@ -6,7 +6,6 @@ natural bounds, and a verdict on how realistic the current target is — each wi
 sentence saying which rule produced it.
 */
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use super::spc::Assurance;
 use super::trend::{mean, quantile, Assessment, TrendDirection};
@@ -16,7 +15,7 @@ use crate::model::period::Calendar;
 use crate::model::units::fmt_value;
 
 /// Next-period forecast with its natural range.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Forecast {
     pub period: Option<NaiveDate>,
     pub value: Option<f64>,
@@ -24,8 +23,7 @@ pub struct Forecast {
     pub high: Option<f64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Realism {
     None,
     Unrealistic,
@@ -49,7 +47,7 @@ impl Realism {
 }
 
 /// Suggested targets for the next period and the verdict on the current one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Suggestions {
     pub baseline: Option<f64>,
     pub median: Option<f64>,
@@ -59,12 +57,9 @@ pub struct Suggestions {
     pub realism: Realism,
     pub rationale: String,
     /// How many observations the suggestions rest on, and from when (for notes).
-    #[serde(skip)]
     pub basis_n: usize,
-    #[serde(skip)]
     pub basis_start: Option<NaiveDate>,
     /// Which rule produced each number, with the numbers (notes on the Targets sheet).
-    #[serde(skip)]
     pub reasons: SuggestionReasons,
 }
 

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::{attainment, process, KpiResult, Point, Status};
-use crate::config::Defaults;
+use crate::analysis::Defaults;
 use crate::model::kpi::{Direction, KpiDef};
 use crate::model::period::{Calendar, Grain};
 
@@ -19,7 +19,7 @@ pub fn defaults() -> Defaults {
     Defaults {
         tolerance: 0.05,
         max_lag: None,
-        transform: "diff".into(),
+        transform: crate::model::kpi::Transform::Diff,
         min_pairs: 8,
         run_length: None,
     }

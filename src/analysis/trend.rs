@@ -12,7 +12,6 @@ down to the rounding where that rounding is visible in the result.
 use std::f64::consts::FRAC_1_SQRT_2;
 
 use chrono::NaiveDate;
-use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 use statrs::function::erf::{erf, erfc};
 
@@ -25,8 +24,7 @@ pub const MIN_POINTS: usize = 6;
 pub const ALPHA: f64 = 0.05;
 
 /// Which way the series moves, by Mann–Kendall at α = 0.05.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TrendDirection {
     Up,
     Down,
@@ -44,8 +42,7 @@ impl TrendDirection {
 }
 
 /// Whether the movement is good news, given the KPI's direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Assessment {
     Improving,
     Deteriorating,
@@ -65,7 +62,7 @@ impl Assessment {
 }
 
 /// The `trend` block of a KPI's results.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Trend {
     /// First period of the analysis window; filled in by the caller.
     pub window_start: Option<NaiveDate>,

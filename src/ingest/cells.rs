@@ -7,8 +7,8 @@ same thing in every row — and a column that stays ambiguous stops the run.
 use super::dates::{self, DateOrder, ParsedDate};
 use super::numbers::{self, NumberStyle};
 use super::{Cell, ReadOptions, Table};
-use crate::model::finding::column_letter;
 use crate::error::{Error, Result};
+use crate::model::finding::column_letter;
 
 /// What a value cell holds.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,8 +10,8 @@ use std::io::Cursor;
 use calamine::{Data, DataRef, Ods, Reader, SheetVisible, Xls, Xlsb, Xlsx};
 
 use super::{dates, Cell, Format, ReadOptions, Table, CELL_BUDGET};
-use crate::model::finding::{Finding, FindingCode};
 use crate::error::{Error, Result};
+use crate::model::finding::{Finding, FindingCode};
 
 type Rs = Cursor<Vec<u8>>;
 

@@ -5,8 +5,8 @@ HTML tables saved as `.xls` — the "Excel export" of many web systems. The firs
 forgiving scanner, not an HTML parser: exports are machine-written and regular.
 */
 use super::{text, Cell, ReadOptions, Table};
-use crate::model::finding::Finding;
 use crate::error::Result;
+use crate::model::finding::Finding;
 
 pub fn read(
     bytes: &[u8],

@@ -19,11 +19,10 @@ use super::headers::{
     two_row_header, Role,
 };
 use super::rows::RowReader;
-use super::{special, Cell, ReadOptions, Table};
-use crate::model::dataset::{Dataset, LayoutInfo};
-use crate::model::finding::{Finding, FindingCode};
-use crate::config::InputOverride;
+use super::{special, Cell, InputOverride, ReadOptions, Table};
 use crate::error::Result;
+use crate::model::dataset::{Dataset, Layout, LayoutInfo};
+use crate::model::finding::{Finding, FindingCode};
 use crate::model::period::Grain;
 
 /// How many rows from the top we search for the header.
@@ -42,7 +41,7 @@ pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Resul
     let over = find_override(table, opts);
     let Some((header, shape)) = detect(table, opts, over) else {
         let layout = if table.cells.iter().all(|r| r.iter().all(Cell::is_empty)) {
-            "empty"
+            Layout::Empty
         } else {
             out.findings.push(table.at(
                 Finding::warning(
@@ -52,7 +51,7 @@ pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Resul
                 0,
                 None,
             ));
-            "unknown"
+            Layout::Unknown
         };
         out.layouts.push(LayoutInfo {
             file: table.file.clone(),
@@ -94,11 +93,11 @@ pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Resul
     let layout = match shape {
         Shape::Long(cols) => {
             reader.long(header, &cols)?;
-            "long"
+            Layout::Long
         }
         Shape::Wide { date } => {
             reader.wide(header, date)?;
-            "wide"
+            Layout::Wide
         }
         Shape::Across {
             name,
@@ -106,7 +105,7 @@ pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Resul
             serials,
         } => {
             reader.across(header, name, years, serials)?;
-            "periods_across"
+            Layout::PeriodsAcross
         }
     };
     reader.finish(out, header, layout);
@@ -163,155 +162,213 @@ enum Shape {
     },
 }
 
-/// Find the header row and the layout.
+/// Find the header row and the layout: the first of the candidate rows (the forced
+/// header row, else the first 30) where one of the detectors — periods across with two
+/// header rows, periods across, long, wide — recognises its shape.
 fn detect(
     table: &Table,
     opts: &ReadOptions,
     over: Option<&InputOverride>,
 ) -> Option<(usize, Shape)> {
-    let forced = over.and_then(|o| o.layout.as_deref()).map(norm);
+    let forced = over.and_then(|o| o.layout);
+    let wants = |layout: Layout| forced.is_none_or(|f| f == layout);
     let rows: Vec<usize> = match over.and_then(|o| o.header_row) {
         Some(h) if h >= 1 => vec![h as usize - 1],
         _ => (0..table.cells.len().min(HEADER_SEARCH_ROWS)).collect(),
     };
     for r in rows {
-        let row = row_cells(table, r);
-        // Two header rows: years above, months (or quarters) below. The year row is
-        // not the header; the month row is, completed by it.
-        if forced.as_deref().is_none_or(|f| f == "periods across") {
-            let split = |r: usize| two_row_header(table, r) || paired_header(table, r, opts);
-            if r + 1 < table.cells.len() && split(r + 1) {
-                continue;
-            }
-            if r > 0 && split(r) {
-                let sub_header = |c: &Cell| {
-                    part_of_year(c).is_some()
-                        || matches!(header_role(&c.text()), Some(Role::Value | Role::Target))
-                };
-                let name = row
-                    .iter()
-                    .position(|c| !c.is_empty() && !sub_header(c))
-                    .or_else(|| {
-                        let first = row.iter().position(sub_header)?;
-                        (0..first).find(|&c| names_below(table, r, c))
-                    });
-                if let Some(name) = name {
-                    return Some((
-                        r,
-                        Shape::Across {
-                            name,
-                            years: Some(r - 1),
-                            serials: false,
-                        },
-                    ));
-                }
+        if wants(Layout::PeriodsAcross) {
+            match two_row_across(table, r, opts) {
+                TwoRows::Below => continue,
+                TwoRows::Here(shape) => return Some((r, shape)),
+                TwoRows::No => {}
             }
         }
         // Dates that lost their format on the way out: serial numbers across a header.
         let serials = serial_dates(table, r);
-        let row: &[Cell] = serials.as_deref().unwrap_or(row);
-        let filled = row.iter().filter(|c| !c.is_empty()).count();
-        if filled < 2 {
+        let row: &[Cell] = serials.as_deref().unwrap_or(row_cells(table, r));
+        if row.iter().filter(|c| !c.is_empty()).count() < 2 {
             continue;
         }
-        let named = |want: Option<&String>, role: Role| -> Option<usize> {
-            match want {
-                Some(w) => row.iter().position(|c| norm(&c.text()) == norm(w)),
-                None => row
-                    .iter()
-                    .position(|c| header_role(&c.text()) == Some(role)),
-            }
+        let candidate = Candidate {
+            table,
+            opts,
+            over,
+            r,
+            row,
         };
-        let periods = row
-            .iter()
-            .filter(|c| cells::looks_like_period(c, opts))
-            .count();
-        let across_ok = periods >= 2 && periods * 2 >= filled.saturating_sub(1);
-        if forced.as_deref() == Some("periods across") || (forced.is_none() && across_ok) {
-            let labelled = row
-                .iter()
-                .position(|c| !c.is_empty() && !cells::looks_like_period(c, opts));
-            // Pivot exports leave the corner above the KPI names empty: then the names
-            // are the first column left of the periods that holds text below.
-            let first_period = row.iter().position(|c| cells::looks_like_period(c, opts));
-            let unlabelled = || (0..first_period.unwrap_or(0)).find(|&c| names_below(table, r, c));
-            if let Some(name) = labelled.or_else(unlabelled) {
-                let name = named(over.and_then(|o| o.kpi.as_ref()), Role::Kpi)
-                    .filter(|&k| !cells::looks_like_period(&row[k], opts))
-                    .unwrap_or(name);
-                return Some((
-                    r,
-                    Shape::Across {
-                        name,
-                        years: None,
-                        serials: serials.is_some(),
-                    },
-                ));
+        if let Some(shape) = candidate.across(forced, serials.is_some()) {
+            return Some((r, shape));
+        }
+        if wants(Layout::Long) {
+            if let Some(shape) = candidate.long() {
+                return Some((r, shape));
             }
         }
-        let date = named(over.and_then(|o| o.date.as_ref()), Role::Date);
-        let kpi = named(over.and_then(|o| o.kpi.as_ref()), Role::Kpi);
-        let value = named(over.and_then(|o| o.value.as_ref()), Role::Value);
-        let long_wanted = forced.as_deref().is_none_or(|f| f == "long");
-        if let (Some(date), Some(kpi), Some(value), true) = (date, kpi, value, long_wanted) {
-            // ERP exports split the period: a Year column and a Month (or Quarter) one.
-            let titled = |t: &str| row.iter().position(|c| norm(&c.text()) == t);
-            let (date, part) = match (titled("year"), titled("month"), titled("quarter")) {
-                (Some(y), Some(m), _) if over.is_none_or(|o| o.date.is_none()) => {
-                    (y, Some((m, Grain::Month)))
-                }
-                (Some(y), None, Some(q)) if over.is_none_or(|o| o.date.is_none()) => {
-                    (y, Some((q, Grain::Quarter)))
-                }
-                _ => (date, None),
-            };
-            let part_col = part.map(|(c, _)| c);
-            let mut roles: Vec<(usize, Role)> = row
-                .iter()
-                .enumerate()
-                .filter_map(|(c, cell)| header_role(&cell.text()).map(|role| (c, role)))
-                .filter(|(c, _)| ![date, kpi, value].contains(c) && Some(*c) != part_col)
-                .collect();
-            if let Some(t) = over.and_then(|o| o.target.as_ref()) {
-                if let Some(c) = row.iter().position(|c| norm(&c.text()) == norm(t)) {
-                    roles.retain(|(_, role)| *role != Role::Target);
-                    roles.push((c, Role::Target));
-                }
-            }
-            return Some((
-                r,
-                Shape::Long(LongCols {
-                    date,
-                    kpi,
-                    value,
-                    roles,
-                    part,
-                }),
-            ));
-        }
-        if forced.as_deref().is_none_or(|f| f == "wide") {
-            let date = date.or_else(|| {
-                // An unnamed date column: the first column whose cells below are dates.
-                (0..row.len()).find(|&c| {
-                    let below: Vec<&Cell> = (r + 1..table.cells.len().min(r + 11))
-                        .map(|rr| table.get(rr, c))
-                        .filter(|c| !c.is_empty())
-                        .collect();
-                    !below.is_empty()
-                        && below
-                            .iter()
-                            .filter(|c| cells::looks_like_period(c, opts))
-                            .count()
-                            * 10
-                            >= below.len() * 8
-                })
-            });
-            if let Some(date) = date {
-                if forced.is_some() || kpi.is_none() {
-                    return Some((r, Shape::Wide { date }));
-                }
+        if wants(Layout::Wide) {
+            if let Some(shape) = candidate.wide(forced.is_some()) {
+                return Some((r, shape));
             }
         }
     }
     None
+}
+
+/// What two header rows say about row `r`.
+enum TwoRows {
+    /// The row below completes this one: the header is further down.
+    Below,
+    /// `r` is the lower of two header rows (years over months, periods over
+    /// Actual | Target).
+    Here(Shape),
+    No,
+}
+
+/// Two header rows: years above, months (or quarters) below, or periods above Actual |
+/// Target. The upper row is not the header; the lower one is, completed by it.
+fn two_row_across(table: &Table, r: usize, opts: &ReadOptions) -> TwoRows {
+    let split = |r: usize| two_row_header(table, r) || paired_header(table, r, opts);
+    if r + 1 < table.cells.len() && split(r + 1) {
+        return TwoRows::Below;
+    }
+    if r == 0 || !split(r) {
+        return TwoRows::No;
+    }
+    let row = row_cells(table, r);
+    let sub_header = |c: &Cell| {
+        part_of_year(c).is_some()
+            || matches!(header_role(&c.text()), Some(Role::Value | Role::Target))
+    };
+    let name = row
+        .iter()
+        .position(|c| !c.is_empty() && !sub_header(c))
+        .or_else(|| {
+            let first = row.iter().position(sub_header)?;
+            (0..first).find(|&c| names_below(table, r, c))
+        });
+    match name {
+        Some(name) => TwoRows::Here(Shape::Across {
+            name,
+            years: Some(r - 1),
+            serials: false,
+        }),
+        None => TwoRows::No,
+    }
+}
+
+/// One candidate header row and what the detectors need to judge it.
+struct Candidate<'a> {
+    table: &'a Table,
+    opts: &'a ReadOptions,
+    over: Option<&'a InputOverride>,
+    r: usize,
+    /// The row's cells, serial-number dates already made dates.
+    row: &'a [Cell],
+}
+
+impl Candidate<'_> {
+    /// The column the override names, else the first whose header has `role`.
+    fn named(&self, want: Option<&String>, role: Role) -> Option<usize> {
+        match want {
+            Some(w) => self.row.iter().position(|c| norm(&c.text()) == norm(w)),
+            None => self
+                .row
+                .iter()
+                .position(|c| header_role(&c.text()) == Some(role)),
+        }
+    }
+
+    fn is_period(&self, c: &Cell) -> bool {
+        cells::looks_like_period(c, self.opts)
+    }
+
+    /// Periods across: at least two period headers, making up half the row or more (or
+    /// the layout forced); the KPI names in the first labelled column, or — pivot
+    /// exports leave the corner empty — the first column left of the periods that
+    /// holds text below.
+    fn across(&self, forced: Option<Layout>, serials: bool) -> Option<Shape> {
+        let filled = self.row.iter().filter(|c| !c.is_empty()).count();
+        let periods = self.row.iter().filter(|c| self.is_period(c)).count();
+        let across_ok = periods >= 2 && periods * 2 >= filled.saturating_sub(1);
+        if !(forced == Some(Layout::PeriodsAcross) || (forced.is_none() && across_ok)) {
+            return None;
+        }
+        let labelled = self
+            .row
+            .iter()
+            .position(|c| !c.is_empty() && !self.is_period(c));
+        let first_period = self.row.iter().position(|c| self.is_period(c));
+        let unlabelled =
+            || (0..first_period.unwrap_or(0)).find(|&c| names_below(self.table, self.r, c));
+        let name = labelled.or_else(unlabelled)?;
+        let name = self
+            .named(self.over.and_then(|o| o.kpi.as_ref()), Role::Kpi)
+            .filter(|&k| !self.is_period(&self.row[k]))
+            .unwrap_or(name);
+        Some(Shape::Across {
+            name,
+            years: None,
+            serials,
+        })
+    }
+
+    /// Long: date, KPI and value columns by header (or as the override names them);
+    /// a Year column with a Month or Quarter column makes the period (ERP exports).
+    fn long(&self) -> Option<Shape> {
+        let over = self.over;
+        let date = self.named(over.and_then(|o| o.date.as_ref()), Role::Date)?;
+        let kpi = self.named(over.and_then(|o| o.kpi.as_ref()), Role::Kpi)?;
+        let value = self.named(over.and_then(|o| o.value.as_ref()), Role::Value)?;
+        let titled = |t: &str| self.row.iter().position(|c| norm(&c.text()) == t);
+        let free_date = over.is_none_or(|o| o.date.is_none());
+        let (date, part) = match (titled("year"), titled("month"), titled("quarter")) {
+            (Some(y), Some(m), _) if free_date => (y, Some((m, Grain::Month))),
+            (Some(y), None, Some(q)) if free_date => (y, Some((q, Grain::Quarter))),
+            _ => (date, None),
+        };
+        let part_col = part.map(|(c, _)| c);
+        let mut roles: Vec<(usize, Role)> = self
+            .row
+            .iter()
+            .enumerate()
+            .filter_map(|(c, cell)| header_role(&cell.text()).map(|role| (c, role)))
+            .filter(|(c, _)| ![date, kpi, value].contains(c) && Some(*c) != part_col)
+            .collect();
+        if let Some(t) = over.and_then(|o| o.target.as_ref()) {
+            if let Some(c) = self.row.iter().position(|c| norm(&c.text()) == norm(t)) {
+                roles.retain(|(_, role)| *role != Role::Target);
+                roles.push((c, Role::Target));
+            }
+        }
+        Some(Shape::Long(LongCols {
+            date,
+            kpi,
+            value,
+            roles,
+            part,
+        }))
+    }
+
+    /// Wide: a date column by header, or the first column whose cells below are
+    /// dates; not when the row also names a KPI column (that is a long table missing
+    /// its value column), unless the layout is forced.
+    fn wide(&self, forced: bool) -> Option<Shape> {
+        let over = self.over;
+        let kpi = self.named(over.and_then(|o| o.kpi.as_ref()), Role::Kpi);
+        let date = self
+            .named(over.and_then(|o| o.date.as_ref()), Role::Date)
+            .or_else(|| (0..self.row.len()).find(|&c| self.dates_below(c)))?;
+        (forced || kpi.is_none()).then_some(Shape::Wide { date })
+    }
+
+    /// Are at least 80% of the filled cells of the ten rows below in column `c` dates?
+    fn dates_below(&self, c: usize) -> bool {
+        let t = self.table;
+        let below: Vec<&Cell> = (self.r + 1..t.cells.len().min(self.r + 11))
+            .map(|rr| t.get(rr, c))
+            .filter(|c| !c.is_empty())
+            .collect();
+        !below.is_empty()
+            && below.iter().filter(|c| self.is_period(c)).count() * 10 >= below.len() * 8
+    }
 }

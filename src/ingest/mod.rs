@@ -23,11 +23,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::model::dataset::{Dataset, InputInfo, LayoutInfo};
-use crate::model::finding::{Finding, FindingCode};
-use crate::cli::EncodingArg;
-use crate::config::InputOverride;
 use crate::error::{Error, Result};
+use crate::model::dataset::{Dataset, InputInfo, Layout, LayoutInfo};
+use crate::model::finding::{Finding, FindingCode};
 use crate::model::period::Calendar;
 
 /// Largest sheet (rows × columns of its real extent) we agree to read.
@@ -36,13 +34,42 @@ pub const CELL_BUDGET: u64 = 20_000_000;
 /// How to read inputs (from flags and config).
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
+    /// Only these sheets (and the Definitions and Targets sheets); empty: every visible one.
     pub sheets: Vec<String>,
+    /// A chrono format for text dates (`--date-format`).
     pub date_format: Option<String>,
+    /// Numbers in text use a decimal comma.
     pub decimal_comma: bool,
+    /// The field delimiter of text files; `None` sniffs it.
     pub delimiter: Option<u8>,
-    pub encoding: Option<EncodingArg>,
+    /// The text encoding; `None` decides by BOM, else UTF-8, else Windows-1252.
+    pub encoding: Option<Encoding>,
     pub calendar: Calendar,
     pub overrides: Vec<InputOverride>,
+}
+
+/// A text encoding the user can force (`--encoding`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf16,
+    Windows1252,
+}
+
+/// `[[input]]`: the layout and column names of one file or sheet, forced.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InputOverride {
+    /// File name (or path suffix) the override applies to.
+    pub file: String,
+    pub sheet: Option<String>,
+    /// One of `Long`, `Wide`, `PeriodsAcross`.
+    pub layout: Option<Layout>,
+    /// 1-based header row.
+    pub header_row: Option<u32>,
+    pub date: Option<String>,
+    pub kpi: Option<String>,
+    pub value: Option<String>,
+    pub target: Option<String>,
 }
 
 /// A typed cell, as read from any format.
@@ -230,8 +257,9 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
                 tables
             }
             Ok(Err(e)) => {
-                out.findings
-                    .push(Finding::error(FindingCode::UnreadableFile, e.to_string()).file(&display));
+                out.findings.push(
+                    Finding::error(FindingCode::UnreadableFile, e.to_string()).file(&display),
+                );
                 read_errors.push(e);
                 continue;
             }
@@ -242,8 +270,9 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
                     .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                     .unwrap_or_else(|| "the reader failed".into());
                 let e = Error::read(&display, format!("the file is damaged or unusual ({what})"));
-                out.findings
-                    .push(Finding::error(FindingCode::UnreadableFile, e.to_string()).file(&display));
+                out.findings.push(
+                    Finding::error(FindingCode::UnreadableFile, e.to_string()).file(&display),
+                );
                 read_errors.push(e);
                 continue;
             }
@@ -253,8 +282,11 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
             .all(|t| t.cells.iter().all(|r| r.iter().all(Cell::is_empty)))
         {
             out.findings.push(
-                Finding::warning(FindingCode::EmptyFile, "the file has no data; it was skipped")
-                    .file(&display),
+                Finding::warning(
+                    FindingCode::EmptyFile,
+                    "the file has no data; it was skipped",
+                )
+                .file(&display),
             );
         }
         let mut sheets = Vec::new();
@@ -265,7 +297,7 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
             let before = out.layouts.len();
             let result = layout::read_table(table, opts, &mut out);
             for l in &out.layouts[before..] {
-                if is_data_layout(l.layout) && l.values == 0 {
+                if l.layout.holds_values() && l.values == 0 {
                     out.findings.push(
                         Finding::warning(
                             FindingCode::NoValues,
@@ -314,7 +346,8 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
                 |s: crate::model::finding::Severity| out.findings.iter().find(|f| f.severity == s);
             if let Some(f) = first(crate::model::finding::Severity::Error).or_else(|| {
                 out.findings.iter().find(|f| {
-                    f.severity == crate::model::finding::Severity::Warning && f.code != FindingCode::NoValues
+                    f.severity == crate::model::finding::Severity::Warning
+                        && f.code != FindingCode::NoValues
                 })
             }) {
                 d.push_str(&format!("; first problem: {} ({})", f.message, f.place()));
@@ -328,11 +361,6 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
     Ok(out)
 }
 
-/// Layouts that hold KPI values (as opposed to definitions, targets or nothing).
-fn is_data_layout(layout: &str) -> bool {
-    matches!(layout, "long" | "wide" | "periods_across")
-}
-
 /// What was found in one table, for messages about tables without values:
 /// "a.csv: a long table with its header at row 1 and no rows below it".
 fn describe(l: &LayoutInfo) -> String {
@@ -340,7 +368,7 @@ fn describe(l: &LayoutInfo) -> String {
         Some(sheet) => format!("{}, sheet '{sheet}'", l.file),
         None => l.file.clone(),
     };
-    let layout = l.layout.replace('_', " ");
+    let layout = l.layout.as_str().replace('_', " ");
     let header = l
         .header_row
         .map(|h| format!(" with its header at row {h}"))
@@ -353,11 +381,13 @@ fn describe(l: &LayoutInfo) -> String {
         shown.join(", ")
     };
     match l.layout {
-        "empty" => format!("{place}: no cells with data"),
-        "unknown" => format!(
+        Layout::Empty => format!("{place}: no cells with data"),
+        Layout::Unknown => format!(
             "{place}: no header row with a date/period column or with periods across in the first 30 rows"
         ),
-        "definitions" | "targets" => format!("{place}: a {layout} sheet (no KPI values)"),
+        Layout::Definitions | Layout::Targets => {
+            format!("{place}: a {layout} sheet (no KPI values)")
+        }
         _ if l.data_rows == 0 => format!("{place}: a {layout} table{header} and no rows below it"),
         _ if l.kpis == 0 => format!(
             "{place}: a {layout} table{header} whose {} row(s) below name no KPI",

@@ -18,9 +18,9 @@ use super::headers::{
 };
 use super::layout::{first_text, LongCols};
 use super::{special, Cell, ReadOptions, Table};
-use crate::model::dataset::{Dataset, LayoutInfo};
-use crate::model::finding::{Finding, FindingCode};
 use crate::error::Result;
+use crate::model::dataset::{Dataset, Layout, LayoutInfo};
+use crate::model::finding::{Finding, FindingCode};
 use crate::model::kpi::{name_key, KpiDef};
 use crate::model::period::Grain;
 use crate::model::series::{Observation, SourceRef};
@@ -90,8 +90,11 @@ impl<'a> RowReader<'a> {
                 None
             }
             ValueCell::Bad(why) => {
-                let f = Finding::error(FindingCode::BadValue, format!("{why}; the cell was read as missing"))
-                    .kpi(kpi);
+                let f = Finding::error(
+                    FindingCode::BadValue,
+                    format!("{why}; the cell was read as missing"),
+                )
+                .kpi(kpi);
                 self.findings.push(self.table.at(f, r, Some(c)));
                 None
             }
@@ -120,7 +123,10 @@ impl<'a> RowReader<'a> {
 
     /// A period header cell that is not a period: its column is not read.
     fn bad_period_header(&mut self, r: usize, c: usize, why: String) {
-        let f = Finding::error(FindingCode::BadDate, format!("{why}; the column was skipped"));
+        let f = Finding::error(
+            FindingCode::BadDate,
+            format!("{why}; the column was skipped"),
+        );
         self.findings.push(self.table.at(f, r, Some(c)));
     }
 
@@ -172,7 +178,10 @@ impl<'a> RowReader<'a> {
                 }
             };
             if kpi.is_empty() {
-                let f = Finding::warning(FindingCode::BadValue, "the KPI name is empty; the row was skipped");
+                let f = Finding::warning(
+                    FindingCode::BadValue,
+                    "the KPI name is empty; the row was skipped",
+                );
                 self.findings.push(t.at(f, r, Some(cols.kpi)));
                 continue;
             }
@@ -585,7 +594,7 @@ impl<'a> RowReader<'a> {
         filled.len() <= 1 || filled.first().is_some_and(|c| is_footer_text(&c.text()))
     }
 
-    pub(super) fn finish(mut self, out: &mut Dataset, header: usize, layout: &'static str) {
+    pub(super) fn finish(mut self, out: &mut Dataset, header: usize, layout: Layout) {
         let t = self.table;
         if let Some(&(r, c, _)) = self.excel_errors.first() {
             let places = self

@@ -9,10 +9,10 @@ use std::sync::Arc;
 use super::cells::{self, ValueCell};
 use super::headers::{header_role, norm, Role};
 use super::{Cell, ReadOptions, Table};
-use crate::model::dataset::{Dataset, LayoutInfo};
-use crate::model::finding::{Finding, FindingCode};
 use crate::error::Result;
-use crate::model::kpi::{Aggregation, Direction, KpiDef};
+use crate::model::dataset::{Dataset, Layout, LayoutInfo};
+use crate::model::finding::{Finding, FindingCode};
+use crate::model::kpi::{Aggregation, Direction, KpiDef, KpiRole, Transform, MAX_LAG};
 use crate::model::series::{SourceRef, TargetRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,8 +106,8 @@ pub fn read(kind: Kind, table: &Table, opts: &ReadOptions, out: &mut Dataset) ->
         file: table.file.clone(),
         sheet: table.sheet.clone(),
         layout: match kind {
-            Kind::Definitions => "definitions",
-            Kind::Targets => "targets",
+            Kind::Definitions => Layout::Definitions,
+            Kind::Targets => Layout::Targets,
         },
         header_row: Some(header as u32 + 1),
         kpis: match kind {
@@ -169,8 +169,8 @@ fn read_definitions(
                 "lower bound" => set_num(&mut def.lower_bound, number(table, r, c)),
                 "upper bound" => set_num(&mut def.upper_bound, number(table, r, c)),
                 "role" => {
-                    def.role = Some(text.clone());
-                    true
+                    def.role = KpiRole::parse(&text);
+                    def.role.is_some()
                 }
                 "leads" => {
                     def.leads = text
@@ -184,12 +184,12 @@ fn read_definitions(
                 "run length" => set_u32(&mut def.run_length, number(table, r, c)),
                 "max lag" => set_u32(
                     &mut def.max_lag,
-                    number(table, r, c).filter(|v| *v <= f64::from(crate::config::MAX_LAG)),
+                    number(table, r, c).filter(|v| *v <= f64::from(MAX_LAG)),
                 ),
                 "min pairs" => set_u32(&mut def.min_pairs, number(table, r, c)),
                 "transform" => {
-                    def.transform = Some(text.clone());
-                    true
+                    def.transform = Transform::parse(&text);
+                    def.transform.is_some()
                 }
                 other => match header_role(other) {
                     Some(role) => set_attribute(&mut def, role, &text),
@@ -281,11 +281,17 @@ fn read_targets(
         let period = match cells::date_of(table.get(r, period_col), order, opts, table.is_1904) {
             Ok(p) => p,
             Err(why) => {
-                out.findings.push(table.at(
-                    Finding::error(FindingCode::BadDate, format!("{why}; the target was skipped")).kpi(&name),
-                    r,
-                    Some(period_col),
-                ));
+                out.findings.push(
+                    table.at(
+                        Finding::error(
+                            FindingCode::BadDate,
+                            format!("{why}; the target was skipped"),
+                        )
+                        .kpi(&name),
+                        r,
+                        Some(period_col),
+                    ),
+                );
                 continue;
             }
         };
@@ -320,11 +326,14 @@ fn read_targets(
                     Some(target_col),
                 ),
             ),
-            ValueCell::ExcelError(e) | ValueCell::Bad(e) => out.findings.push(table.at(
-                Finding::error(FindingCode::BadValue, format!("target {e}; it was skipped")).kpi(&name),
-                r,
-                Some(target_col),
-            )),
+            ValueCell::ExcelError(e) | ValueCell::Bad(e) => out.findings.push(
+                table.at(
+                    Finding::error(FindingCode::BadValue, format!("target {e}; it was skipped"))
+                        .kpi(&name),
+                    r,
+                    Some(target_col),
+                ),
+            ),
         }
     }
     Ok(n)

@@ -4,12 +4,11 @@ silent replacement), sniff the delimiter from the first lines with a consistency
 then split records with the `csv` crate (quotes, embedded newlines, ragged rows). Cells
 stay text; layout detection parses numbers and dates per column.
 */
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+use encoding_rs::{UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 
-use super::{numbers, Cell, ReadOptions, Table};
-use crate::model::finding::{Finding, FindingCode};
-use crate::cli::EncodingArg;
+use super::{numbers, Cell, Encoding, ReadOptions, Table};
 use crate::error::{Error, Result};
+use crate::model::finding::{Finding, FindingCode};
 
 /// Longest field kept; longer text is cut (it cannot be a KPI value or name).
 const MAX_FIELD: usize = 32_767;
@@ -40,9 +39,12 @@ pub fn read(
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
                 findings.push(
-                    Finding::error(FindingCode::BadValue, format!("could not split line {line}: {e}"))
-                        .file(file)
-                        .row(line as u32),
+                    Finding::error(
+                        FindingCode::BadValue,
+                        format!("could not split line {line}: {e}"),
+                    )
+                    .file(file)
+                    .row(line as u32),
                 );
                 continue;
             }
@@ -122,10 +124,10 @@ pub fn read(
 pub fn decode(
     bytes: &[u8],
     file: &str,
-    forced: Option<EncodingArg>,
+    forced: Option<Encoding>,
     findings: &mut Vec<Finding>,
 ) -> Result<String> {
-    let (enc, body): (&'static Encoding, &[u8]) =
+    let (enc, body): (&'static encoding_rs::Encoding, &[u8]) =
         if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
             (UTF_8, rest)
         } else if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
@@ -134,9 +136,9 @@ pub fn decode(
             (UTF_16BE, rest)
         } else {
             match forced {
-                Some(EncodingArg::Windows1252) => (WINDOWS_1252, bytes),
-                Some(EncodingArg::Utf16) => (UTF_16LE, bytes),
-                Some(EncodingArg::Utf8) => (UTF_8, bytes),
+                Some(Encoding::Windows1252) => (WINDOWS_1252, bytes),
+                Some(Encoding::Utf16) => (UTF_16LE, bytes),
+                Some(Encoding::Utf8) => (UTF_8, bytes),
                 None if std::str::from_utf8(bytes).is_ok() => (UTF_8, bytes),
                 None => (WINDOWS_1252, bytes),
             }

@@ -4,10 +4,8 @@ place it refers to. Ingestion emits most of them, analysis and reporting some; t
 Quality sheet, `check` and the JSON list them. Codes are stable snake_case identifiers
 (docs/interface.md lists them).
 */
-use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
     Warning,
@@ -104,15 +102,9 @@ impl std::fmt::Display for FindingCode {
     }
 }
 
-impl Serialize for FindingCode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
 /// One finding. `row` is 1-based as a spreadsheet shows it; `column` is the column
 /// letter (`C`) or, for text files, the 1-based field number as a letter as well.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     pub severity: Severity,
     pub code: FindingCode,

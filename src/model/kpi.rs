@@ -4,10 +4,10 @@ rules and the per-KPI analysis settings. Definitions are merged from three sourc
 order of precedence (methods.md §9): the config, a definitions sheet, data columns.
 */
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 /// Which way is good.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     #[default]
@@ -37,7 +37,7 @@ impl Direction {
 }
 
 /// How several observations in one period combine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Aggregation {
     Sum,
@@ -127,6 +127,67 @@ fn exact_sum(v: &[f64]) -> f64 {
     partials.iter().sum()
 }
 
+/// How lead-lag transforms both series before correlating them (methods.md §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Transform {
+    /// Period-to-period changes.
+    #[default]
+    Diff,
+    /// The levels as they are.
+    Levels,
+    /// Residuals from each series' least-squares line.
+    Detrend,
+}
+
+impl Transform {
+    /// The config and JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transform::Diff => "diff",
+            Transform::Levels => "none",
+            Transform::Detrend => "detrend",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Transform> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "diff" => Some(Transform::Diff),
+            "none" => Some(Transform::Levels),
+            "detrend" => Some(Transform::Detrend),
+            _ => None,
+        }
+    }
+    /// The spellings `parse` accepts, for messages.
+    pub const NAMES: &'static str = "diff, none, detrend";
+}
+
+/// Whether a KPI is meant to lead or to record results (informational).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KpiRole {
+    Leading,
+    Lagging,
+}
+
+impl KpiRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KpiRole::Leading => "leading",
+            KpiRole::Lagging => "lagging",
+        }
+    }
+    pub fn parse(s: &str) -> Option<KpiRole> {
+        match s.trim().to_lowercase().as_str() {
+            "leading" => Some(KpiRole::Leading),
+            "lagging" => Some(KpiRole::Lagging),
+            _ => None,
+        }
+    }
+}
+
+/// Most lags lead-lag tests (`max_lag`). Each lag needs `min_pairs` pairs of periods,
+/// so a lag of 1,000 periods already needs years of daily history; beyond it a value is
+/// a typo, and it would fill the Lead-Lag grid with lags that cannot be evaluated.
+pub const MAX_LAG: u32 = 1000;
+
 /// A target step from config: applies from period `from` on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetStep {
@@ -150,13 +211,13 @@ pub struct KpiDef {
     pub tolerance: Option<f64>,
     pub lower_bound: Option<f64>,
     pub upper_bound: Option<f64>,
-    pub role: Option<String>,
+    pub role: Option<KpiRole>,
     pub leads: Vec<String>,
     pub rebase: Vec<NaiveDate>,
     pub freeze_after: Option<u32>,
     pub run_length: Option<u32>,
     pub max_lag: Option<u32>,
-    pub transform: Option<String>,
+    pub transform: Option<Transform>,
     pub min_pairs: Option<u32>,
     pub perspective: Option<String>,
     pub description: Option<String>,

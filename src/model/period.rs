@@ -4,11 +4,9 @@ years follow the fiscal year start. Everything that turns a date into a period, 
 between periods or counts periods lives here, so the calendar rules exist once.
 */
 use chrono::{Datelike, Duration, NaiveDate};
-use serde::{Deserialize, Serialize};
 
 /// Reporting grain, ordered from finest to coarsest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Grain {
     Day,
     Week,

@@ -13,11 +13,10 @@ use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 
-use super::{leadlag, plans, reasons, words};
+use super::{leadlag, plans, reasons, words, EmailSettings};
 use crate::analysis::spc::Variation;
 use crate::analysis::targets::Realism;
 use crate::analysis::{Results, Severity, Status};
-use crate::config::EmailConfig;
 use crate::error::{Error, Result};
 
 /// One line of the body, shared by the Markdown and HTML renderings.
@@ -112,8 +111,8 @@ fn headline(r: &Results) -> String {
 }
 
 /// The body as Markdown.
-pub fn markdown(r: &Results) -> String {
-    let mut s = format!("# {}\n\nAs of {}. {}\n", r.title, r.as_of, headline(r));
+pub fn markdown(r: &Results, title: &str) -> String {
+    let mut s = format!("# {}\n\nAs of {}. {}\n", title, r.as_of, headline(r));
     for sec in sections(r) {
         let _ = write!(s, "\n## {}\n\n", sec.title);
         if sec.items.is_empty() {
@@ -142,12 +141,12 @@ fn esc(s: &str) -> String {
 }
 
 /// The body as HTML.
-pub fn html(r: &Results) -> String {
+pub fn html(r: &Results, title: &str) -> String {
     let mut s = format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{t}</title></head>\n<body style=\"font-family:Calibri,Arial,sans-serif\">\n<h1>{t}</h1>\n<p>As of {}. {}</p>\n",
         r.as_of,
         esc(&headline(r)),
-        t = esc(&r.title)
+        t = esc(title)
     );
     for sec in sections(r) {
         let _ = writeln!(s, "<h2>{}</h2>", esc(sec.title));
@@ -170,12 +169,16 @@ pub fn html(r: &Results) -> String {
 }
 
 /// Write `--summary`: HTML for `.html`/`.htm`, Markdown otherwise.
-pub fn write_summary(r: &Results, path: &Path) -> Result<()> {
+pub fn write_summary(r: &Results, title: &str, path: &Path) -> Result<()> {
     let is_html = path
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
-    let text = if is_html { html(r) } else { markdown(r) };
+    let text = if is_html {
+        html(r, title)
+    } else {
+        markdown(r, title)
+    };
     super::save_atomically(path, text.as_bytes())
 }
 
@@ -190,7 +193,8 @@ fn mailbox(s: &str, what: &str) -> Result<Mailbox> {
 /// The complete message with the workbook attached.
 pub fn message(
     r: &Results,
-    cfg: &EmailConfig,
+    title: &str,
+    cfg: &EmailSettings,
     workbook: &[u8],
     workbook_name: &str,
     created: chrono::NaiveDateTime,
@@ -206,7 +210,7 @@ pub fn message(
         .as_deref()
         .unwrap_or("KPI report {as_of}")
         .replace("{as_of}", &r.as_of.to_string())
-        .replace("{title}", &r.title);
+        .replace("{title}", title);
     let mut b = Message::builder()
         .from(mailbox(from, "from")?)
         .subject(subject)
@@ -230,8 +234,8 @@ pub fn message(
             .map_err(|e| Error::Internal(format!("content type: {e}")))?;
     let body = MultiPart::alternative()
         .boundary("kpilens-alternative")
-        .singlepart(SinglePart::plain(markdown(r)))
-        .singlepart(SinglePart::html(html(r)));
+        .singlepart(SinglePart::plain(markdown(r, title)))
+        .singlepart(SinglePart::html(html(r, title)));
     let mixed = MultiPart::mixed()
         .boundary("kpilens-mixed")
         .multipart(body)

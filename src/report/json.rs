@@ -143,7 +143,7 @@ fn correlation(c: &Correlation) -> Value {
         "leading": c.leading,
         "lagging": c.lagging,
         "grain": c.grain.as_str(),
-        "transform": c.transform,
+        "transform": c.transform.as_str(),
         "best_lag": c.best_lag,
         "r": num(c.r),
         "n": c.n,
@@ -239,7 +239,7 @@ fn input(i: &InputInfo) -> Value {
 fn finding(f: &Finding) -> Value {
     json!({
         "severity": f.severity.as_str(),
-        "code": f.code,
+        "code": f.code.as_str(),
         "kpi": f.kpi,
         "file": f.file,
         "sheet": f.sheet,
@@ -250,8 +250,8 @@ fn finding(f: &Finding) -> Value {
 }
 
 fn rules(r: &Results) -> Value {
-    // The preset's config spelling ("wheeler", "nhs"), as serde names it.
-    serde_json::to_value(r.rules).unwrap_or(Value::Null)
+    // The preset's config spelling ("wheeler", "nhs").
+    json!(r.rules.as_str())
 }
 
 /// A finite number, else `null`.

@@ -10,6 +10,7 @@ use super::reasons::fmt_p;
 use super::Styles;
 use crate::analysis::leadlag::Correlation;
 use crate::analysis::Results;
+use crate::model::kpi::Transform;
 
 const COLUMNS: [(&str, usize); 13] = [
     ("Leading", 28),
@@ -52,10 +53,10 @@ pub fn pair_sentence(c: &Correlation) -> Option<String> {
         1 => format!("1 {} later", unit_word(c)),
         k => format!("{k} {}s later", unit_word(c)),
     };
-    let basis = match c.transform.as_str() {
-        "none" => "levels".to_string(),
-        "detrend" => "detrended levels".to_string(),
-        _ => format!("{}-to-{} changes", unit_word(c), unit_word(c)),
+    let basis = match c.transform {
+        Transform::Levels => "levels".to_string(),
+        Transform::Detrend => "detrended levels".to_string(),
+        Transform::Diff => format!("{}-to-{} changes", unit_word(c), unit_word(c)),
     };
     let q = if q < 0.001 {
         "q < 0.001".to_string()

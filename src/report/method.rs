@@ -69,7 +69,7 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
         ),
         format!(
             "Lead-lag: transform {}; at least {} pairs per lag; max lag {}",
-            d.transform,
+            d.transform.as_str(),
             d.min_pairs,
             d.max_lag.map_or(
                 "by grain (day 14, week 8, month 6, quarter 4, year 2)".to_string(),

@@ -50,40 +50,50 @@ const MAX_CUSTOM_XML: u64 = 1 << 20;
 /// Charts are drawn for at most this many KPIs unless the caller says otherwise.
 pub const DEFAULT_MAX_CHARTS: usize = 200;
 
-/// Choices about the workbook that are not part of the analysis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReportOptions {
+/// What to write, beyond the analysis: the report's title, the e-mail's addresses and
+/// how many KPI sheets get charts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub title: String,
+    pub email: EmailSettings,
     /// KPI sheets beyond this many keep their tables but get no charts
     /// (`--max-charts`).
     pub max_charts: usize,
 }
 
-impl Default for ReportOptions {
+impl Default for Settings {
     fn default() -> Self {
-        ReportOptions {
+        Settings {
+            title: "KPI report".into(),
+            email: EmailSettings::default(),
             max_charts: DEFAULT_MAX_CHARTS,
         }
     }
 }
 
-/// Write the workbook for `results` to `path` (atomically; missing folders created).
-/// `created` becomes the document's creation time. Any failure is `Error::Write`.
-pub fn write_workbook(results: &Results, path: &Path, created: NaiveDateTime) -> Result<()> {
-    write_workbook_with(results, path, created, &ReportOptions::default())
+/// `[email]`: who the message is from and to, and its subject (`{as_of}` and `{title}`
+/// are filled in).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EmailSettings {
+    pub from: Option<String>,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub subject: Option<String>,
 }
 
-/// [`write_workbook`] with explicit options.
-pub fn write_workbook_with(
+/// Write the workbook for `results` to `path` (atomically; missing folders created).
+/// `created` becomes the document's creation time. Any failure is `Error::Write`.
+pub fn write_workbook(
     results: &Results,
+    settings: &Settings,
     path: &Path,
     created: NaiveDateTime,
-    options: &ReportOptions,
 ) -> Result<()> {
     // rust_xlsxwriter writes the sheets' XML to temporary files and panics, rather
     // than returning an error, when such a write fails (a full disk, a file-size
     // limit): that is "cannot write the output", not a bug.
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        build_workbook_with(results, created, options)
+        build_workbook(results, settings, created)
     }));
     let bytes = match built {
         Ok(result) => result.map_err(|e| Error::write(path.display(), e))?,
@@ -137,32 +147,27 @@ fn io_message(text: &str) -> String {
 }
 
 /// The workbook's bytes.
-pub fn build_workbook(results: &Results, created: NaiveDateTime) -> Result<Vec<u8>, XlsxError> {
-    build_workbook_with(results, created, &ReportOptions::default())
-}
-
-/// The workbook's bytes, with explicit options.
-pub fn build_workbook_with(
+pub fn build_workbook(
     results: &Results,
+    settings: &Settings,
     created: NaiveDateTime,
-    options: &ReportOptions,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
-    wb.set_properties(&properties(results, created));
+    wb.set_properties(&properties(results, &settings.title, created));
     let st = Styles::new();
-    add_sheets(&mut wb, results, &st, options)?;
+    add_sheets(&mut wb, results, settings, &st)?;
     wb.save_to_buffer()
 }
 
-/// Every sheet, in report.md's order. Later sheets slot in where the comments say.
+/// Every sheet, in the order docs/report.md describes.
 fn add_sheets(
     wb: &mut Workbook,
     r: &Results,
+    settings: &Settings,
     st: &Styles,
-    options: &ReportOptions,
 ) -> Result<(), XlsxError> {
-    summary::write(wb.add_worksheet(), r, st, options.max_charts)?;
-    kpi_sheet::write_all(wb, r, st, options.max_charts)?;
+    summary::write(wb.add_worksheet(), r, settings, st)?;
+    kpi_sheet::write_all(wb, r, st, settings.max_charts)?;
     plans::write_targets(wb.add_worksheet(), r, st)?;
     leadlag::write(wb.add_worksheet(), r, st)?;
     plans::write_reevaluation(wb.add_worksheet(), r, st)?;
@@ -172,10 +177,10 @@ fn add_sheets(
     Ok(())
 }
 
-fn properties(r: &Results, created: NaiveDateTime) -> DocProperties {
+fn properties(r: &Results, title: &str, created: NaiveDateTime) -> DocProperties {
     let generator = format!("kpilens {}", crate::VERSION);
     DocProperties::new()
-        .set_title(cells::cut_utf16(&r.title, 255))
+        .set_title(cells::cut_utf16(title, 255))
         .set_subject(format!("KPI report as of {}", r.as_of.format("%Y-%m-%d")))
         .set_author("kpilens")
         .set_keywords("KPI, kpilens")

@@ -46,16 +46,17 @@ const ASSURANCE_COL: u16 = 13;
 const SPARKLINE_COL: u16 = 14;
 const ACTION_COL: u16 = 15;
 
-/// Write the Summary; `max_charts` is `--max-charts`, said in the title block when
-/// some KPI sheets go without charts.
+/// Write the Summary; the title block says when `--max-charts` left some KPI sheets
+/// without charts.
 pub fn write(
     ws: &mut Worksheet,
     r: &Results,
+    settings: &super::Settings,
     st: &Styles,
-    max_charts: usize,
 ) -> Result<(), XlsxError> {
+    let max_charts = settings.max_charts;
     ws.set_name("Summary")?;
-    super::cells::write_title(ws, 0, &r.title, st)?;
+    super::cells::write_title(ws, 0, &settings.title, st)?;
     let lines = title_block(r, max_charts);
     let mut row = 1;
     for line in &lines {

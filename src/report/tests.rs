@@ -9,10 +9,10 @@ use rust_xlsxwriter::Workbook;
 use super::*;
 use crate::analysis::spc::Rules;
 use crate::analysis::{Finding, InputInfo, KpiResult, Latest, Point, Status};
+use crate::model::finding::FindingCode;
 use crate::model::kpi::KpiDef;
 use crate::model::period::Grain;
 use crate::model::series::SourceRef;
-use crate::model::finding::FindingCode;
 
 fn d(y: i32, m: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, 1).expect("valid date")
@@ -54,6 +54,14 @@ fn kpi(def: KpiDef, series: Vec<Point>, latest: Latest) -> KpiResult {
 }
 
 /// Two KPIs (the first with a perspective and a formula-like name), three findings
+/// The report settings the tests use: a title the Summary must show.
+pub(super) fn settings() -> super::Settings {
+    super::Settings {
+        title: "Test report".into(),
+        ..super::Settings::default()
+    }
+}
+
 /// given out of severity order.
 pub(super) fn sample() -> Results {
     let mut first = KpiDef::new("=SUM(A1)");
@@ -113,7 +121,6 @@ pub(super) fn sample() -> Results {
         ..Latest::default()
     };
     Results {
-        title: "Test report".into(),
         as_of: d(2024, 3),
         rules: Rules::Wheeler,
         period: None,
@@ -135,10 +142,10 @@ pub(super) fn sample() -> Results {
             kpi(first, series1, latest1),
         ],
         correlations: vec![],
-        defaults: crate::config::Defaults {
+        defaults: crate::analysis::Defaults {
             tolerance: 0.05,
             max_lag: None,
-            transform: "diff".into(),
+            transform: crate::model::kpi::Transform::Diff,
             min_pairs: 8,
             run_length: None,
         },
@@ -165,7 +172,7 @@ fn created() -> NaiveDateTime {
 fn written(results: &Results) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("out").join("report.xlsx");
-    write_workbook(results, &path, created()).expect("workbook written");
+    write_workbook(results, &settings(), &path, created()).expect("workbook written");
     (dir, path)
 }
 
@@ -368,7 +375,7 @@ fn own_output_is_recognised() {
 fn same_inputs_give_identical_bytes() {
     let (dir, path) = written(&sample());
     let again = dir.path().join("again.xlsx");
-    write_workbook(&sample(), &again, created()).expect("written");
+    write_workbook(&sample(), &settings(), &again, created()).expect("written");
     let a = std::fs::read(&path).expect("read");
     let b = std::fs::read(&again).expect("read");
     assert_eq!(a, b);
@@ -377,18 +384,19 @@ fn same_inputs_give_identical_bytes() {
 #[test]
 fn write_failures_are_write_errors() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let err = write_workbook(&sample(), dir.path(), created()).expect_err("a folder");
+    let err = write_workbook(&sample(), &settings(), dir.path(), created()).expect_err("a folder");
     assert_eq!(err.exit_code(), 5);
     let blocker = dir.path().join("file");
     std::fs::write(&blocker, "x").expect("written");
-    let err = write_workbook(&sample(), &blocker.join("r.xlsx"), created()).expect_err("bad");
+    let err = write_workbook(&sample(), &settings(), &blocker.join("r.xlsx"), created())
+        .expect_err("bad");
     assert_eq!(err.exit_code(), 5);
 }
 
 #[test]
 fn replacing_a_report_keeps_no_temporary_files() {
     let (dir, path) = written(&sample());
-    write_workbook(&sample(), &path, created()).expect("replaced");
+    write_workbook(&sample(), &settings(), &path, created()).expect("replaced");
     let names: Vec<_> = std::fs::read_dir(path.parent().expect("parent"))
         .expect("listable")
         .map(|e| e.expect("entry").file_name())

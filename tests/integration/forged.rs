@@ -251,19 +251,7 @@ fn survives(bytes: &[u8], name: &str) -> Result<(), TestCaseError> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, bytes).unwrap();
-    let cfg = kpilens::config::load(
-        &kpilens::cli::InputArgs {
-            inputs: vec![path.clone()],
-            sheets: vec![],
-            date_format: None,
-            decimal_comma: false,
-            delimiter: None,
-            encoding: None,
-            fiscal_year_start: None,
-        },
-        None,
-    )
-    .unwrap();
+    let cfg = kpilens::config::load(&kpilens::config::Flags::default()).unwrap();
     if let Err(e) = kpilens::analyse(&[path], &cfg) {
         prop_assert!(e.exit_code() != 1, "internal error: {e}");
     }

@@ -278,7 +278,11 @@ fn one_segment_per_start_even_when_empty() {
     );
     let bounds: Vec<(usize, usize)> = r.segments.iter().map(|s| (s.start, s.end)).collect();
     assert_eq!(bounds, vec![(0, 3), (3, 3), (3, 20), (20, 20)]);
-    let codes: Vec<(usize, &str)> = r.notes.iter().map(|n| (n.segment, n.code.as_str())).collect();
+    let codes: Vec<(usize, &str)> = r
+        .notes
+        .iter()
+        .map(|n| (n.segment, n.code.as_str()))
+        .collect();
     assert_eq!(
         codes,
         vec![

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rust_xlsxwriter::Format;
 
 use crate::analysis::{KpiResult, Status};
-use crate::model::kpi::{Aggregation, Direction};
+use crate::model::kpi::{Aggregation, Direction, KpiRole};
 use crate::model::period::Calendar;
 use crate::report::reasons::{self, fmt_p};
 use crate::report::words::{self, fmt_value};
@@ -86,7 +86,7 @@ pub fn definition<'a>(k: &KpiResult, st: &'a Styles, cal: &Calendar) -> Vec<Item
         },
         item("Aggregation", text(aggregation)),
         item("Grain", text(k.grain.as_str())),
-        item("Role", text(or_dash(d.role.as_deref()))),
+        item("Role", text(or_dash(d.role.map(KpiRole::as_str)))),
         item("Leads", text(or_dash(Some(&d.leads.join(", "))))),
         item("Description", text(or_dash(d.description.as_deref()))),
     ];

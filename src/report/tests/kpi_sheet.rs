@@ -13,7 +13,7 @@ use crate::analysis::spc::Side;
 use crate::analysis::targets::Forecast;
 use crate::analysis::{KpiResult, Latest, Results, Status};
 use crate::model::kpi::{Direction, KpiDef};
-use crate::report::{build_workbook_with, sheet_names, ReportOptions};
+use crate::report::{build_workbook, sheet_names, Settings};
 
 fn named(names: &[&str]) -> Results {
     let mut r = sample();
@@ -254,8 +254,11 @@ fn signal_cells_carry_notes_and_the_sheet_has_charts() {
 #[test]
 fn charts_stop_at_the_limit() {
     let r = with_shifted();
-    let options = ReportOptions { max_charts: 1 };
-    let bytes = build_workbook_with(&r, created(), &options).expect("built");
+    let settings = Settings {
+        max_charts: 1,
+        ..Settings::default()
+    };
+    let bytes = build_workbook(&r, &settings, created()).expect("built");
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("limited.xlsx");
     std::fs::write(&path, bytes).expect("written");

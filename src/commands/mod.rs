@@ -1,0 +1,218 @@
+/*!
+The three subcommands as a user sees them: `report` (analyse and write), `check`
+(validate and describe the inputs) and `init` (a starter config). Each turns its
+arguments into the stages' settings (`config`), runs the stages in order — ingest,
+analysis, report — and prints what the user needs on the terminal (`terminal`).
+*/
+mod starter;
+mod terminal;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::analysis::{Results, Severity};
+use crate::cli::{CheckArgs, InitArgs, ReportArgs};
+use crate::config::RunConfig;
+use crate::error::{Error, Result};
+use crate::{config, output, report};
+use terminal::{to_stderr, to_stdout, Progress};
+
+/// How kpilens recognises the text files it wrote before (see `output::has_marker`).
+const JSON_MARKER: &[&str] = &["\"name\": \"kpilens\""];
+const SUGGEST_MARKERS: &[&str] = &[
+    "# Suggested targets from kpilens",
+    "kpi,direction,current_target,realism,baseline",
+];
+const SUMMARY_MARKERS: &[&str] = &[report::email::SUMMARY_MARK];
+const EML_MARKER: &[&str] = &["@kpilens.local>"];
+const CONFIG_MARKER: &[&str] = &["# kpilens configuration"];
+
+/// The inputs and the config file: what no output may replace.
+fn protected_paths(inputs: &[PathBuf], config: Option<&Path>) -> Vec<PathBuf> {
+    let mut paths = inputs.to_vec();
+    paths.extend(config.map(Path::to_path_buf));
+    paths
+}
+
+/// The JSON destination, unless it is standard output (`-`).
+fn json_file(json: Option<&Path>) -> Option<&Path> {
+    json.filter(|p| p.as_os_str() != "-")
+}
+
+/// `kpilens report`.
+pub fn report(args: &ReportArgs) -> Result<u8> {
+    let mut cfg = config::load(&config::flags(&args.input, Some(&args.analysis)))?;
+    cfg.report.max_charts = args.max_charts;
+    guard_outputs(args)?;
+    if args.eml.is_some() && cfg.report.email.to.is_empty() {
+        return Err(Error::Usage(
+            "--eml needs recipients: add `to = [\"someone@example.com\"]` under [email] in kpis.toml".into(),
+        ));
+    }
+    let extras = [
+        args.analysis.json.as_ref(),
+        args.suggest_targets.as_ref(),
+        args.summary.as_ref(),
+        args.eml.as_ref(),
+    ];
+    let stages = 3 + u64::from(extras.iter().any(Option::is_some));
+    let progress = Progress::new(args.analysis.quiet, stages);
+    progress.step(&format!(
+        "reading {}",
+        terminal::words_count(args.input.inputs.len(), "input")
+    ));
+    let dataset = crate::ingest::read_inputs(&args.input.inputs, &cfg.read)?;
+    progress.step("analysing the series");
+    let results = crate::analysis::analyse(dataset, &cfg.analysis)?;
+    progress.step(&format!(
+        "writing the workbook ({})",
+        terminal::words_count(results.kpis.len(), "KPI sheet")
+    ));
+    let created = created(results.as_of);
+    report::write_workbook(&results, &cfg.report, &args.output, created)?;
+    if stages > 3 {
+        progress.step("writing the other outputs");
+    }
+    let mut written = vec![args.output.clone()];
+    written.extend(write_extras(args, &cfg, &results, created)?);
+    progress.done();
+    if !args.analysis.quiet {
+        to_stderr(&terminal::summary(&results, &written));
+    }
+    Ok(0)
+}
+
+/// Refuse, before any work, every output that would replace an input, a folder, a
+/// file kpilens did not write (without `--force`), or another output.
+fn guard_outputs(args: &ReportArgs) -> Result<()> {
+    // The config is an input too: no output may replace it.
+    let protected = protected_paths(&args.input.inputs, args.analysis.config.as_deref());
+    output::guard(
+        &args.output,
+        &protected,
+        args.force,
+        report::written_by_kpilens,
+    )?;
+    let extras = [
+        (
+            "--json",
+            json_file(args.analysis.json.as_deref()),
+            JSON_MARKER,
+        ),
+        (
+            "--suggest-targets",
+            args.suggest_targets.as_deref(),
+            SUGGEST_MARKERS,
+        ),
+        ("--summary", args.summary.as_deref(), SUMMARY_MARKERS),
+        ("--eml", args.eml.as_deref(), EML_MARKER),
+    ];
+    let mut outputs = vec![("-o", args.output.as_path())];
+    for (flag, path, markers) in extras {
+        let Some(path) = path else { continue };
+        output::guard(path, &protected, args.force, |p| {
+            markers.iter().any(|m| output::has_marker(p, m))
+        })?;
+        outputs.push((flag, path));
+    }
+    output::distinct(&outputs)
+}
+
+/// The outputs beside the workbook, in order; returns the files written.
+fn write_extras(
+    args: &ReportArgs,
+    cfg: &RunConfig,
+    results: &Results,
+    created: NaiveDateTime,
+) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    if let Some(json) = &args.analysis.json {
+        let dest = json_file(Some(json));
+        report::json::write_json(results, dest)?;
+        written.extend(dest.map(Path::to_path_buf));
+    }
+    if let Some(path) = &args.suggest_targets {
+        report::suggest::write(results, path)?;
+        written.push(path.clone());
+    }
+    if let Some(path) = &args.summary {
+        report::email::write_summary(results, &cfg.report.title, path)?;
+        written.push(path.clone());
+    }
+    if let Some(path) = &args.eml {
+        let workbook =
+            std::fs::read(&args.output).map_err(|e| Error::write(args.output.display(), e))?;
+        let name = args.output.file_name().map_or_else(
+            || "kpi-report.xlsx".into(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let bytes = report::email::message(
+            results,
+            &cfg.report.title,
+            &cfg.report.email,
+            &workbook,
+            &name,
+            created,
+        )?;
+        report::save_atomically(path, &bytes)?;
+        written.push(path.clone());
+    }
+    Ok(written)
+}
+
+/// Document time: `SOURCE_DATE_EPOCH` when set, else midnight of the as-of date, so
+/// identical inputs give identical bytes.
+fn created(as_of: NaiveDate) -> NaiveDateTime {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map(|dt| dt.naive_utc())
+        .unwrap_or_else(|| as_of.and_hms_opt(0, 0, 0).unwrap_or_default())
+}
+
+/// `kpilens check`: exit 3 when any error-severity finding exists.
+pub fn check(args: &CheckArgs) -> Result<u8> {
+    let cfg = config::load(&config::flags(&args.input, Some(&args.analysis)))?;
+    let json = args.analysis.json.as_deref();
+    if let Some(json) = json_file(json) {
+        let protected = protected_paths(&args.input.inputs, args.analysis.config.as_deref());
+        output::guard(json, &protected, args.force, |p| {
+            output::has_marker(p, JSON_MARKER[0])
+        })?;
+    }
+    let results = crate::analyse(&args.input.inputs, &cfg)?;
+    let text = terminal::check_text(&results);
+    // With `--json -` the JSON owns stdout; the description goes to stderr.
+    if json.is_some_and(|p| p.as_os_str() == "-") {
+        to_stderr(&text);
+    } else {
+        to_stdout(&text)?;
+    }
+    if let Some(json) = json {
+        report::json::write_json(&results, json_file(Some(json)))?;
+    }
+    Ok(if results.count_findings(Severity::Error) > 0 {
+        3
+    } else {
+        0
+    })
+}
+
+/// `kpilens init`: a commented starter config listing every KPI found.
+pub fn init(args: &InitArgs) -> Result<u8> {
+    let cfg = config::load(&config::flags(&args.input, None))?;
+    output::guard(&args.output, &args.input.inputs, args.force, |p| {
+        output::has_marker(p, CONFIG_MARKER[0])
+    })?;
+    let results = crate::analyse(&args.input.inputs, &cfg)?;
+    let text = starter::config(&results);
+    report::save_atomically(&args.output, text.as_bytes())?;
+    to_stderr(&format!(
+        "wrote {} with {} KPIs; fill in direction, owner, target and leads\n",
+        args.output.display(),
+        results.kpis.len()
+    ));
+    Ok(0)
+}

@@ -1,0 +1,185 @@
+/*!
+What the subcommands print: the progress bar over the stages, the summary after a
+report, the description `check` gives of its inputs, and fallible writes to the
+standard streams (a closed pipe or a full disk behind a redirect is "cannot write the
+output", never a panic).
+*/
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use crate::analysis::{Results, Severity};
+use crate::error::{Error, Result};
+use crate::model::dataset::Layout;
+use crate::report;
+
+/// Print what the user asked for on standard output.
+pub(super) fn to_stdout(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::write("standard output", e))
+}
+
+/// Progress notes and summaries on standard error, best effort: the outputs are
+/// written by then, so a terminal that cannot take the text changes nothing.
+pub(super) fn to_stderr(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// "1 input", "3 inputs".
+pub(super) fn words_count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+const PROGRESS_TEMPLATE: &str = "{spinner} [{bar:20}] {pos}/{len} {msg} ({elapsed})";
+
+/// A progress bar on stderr over the run's stages (reading, analysis, writing), with
+/// a spinner and the elapsed time — only on a terminal and without `--quiet`, so logs
+/// and pipes stay clean.
+pub(super) struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    pub(super) fn new(quiet: bool, stages: u64) -> Progress {
+        use std::io::IsTerminal;
+        Progress((!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new(stages);
+            // The template is a constant, checked by the test below.
+            if let Ok(style) = indicatif::ProgressStyle::with_template(PROGRESS_TEMPLATE) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        }))
+    }
+
+    /// Start the next stage (the previous one is done).
+    pub(super) fn step(&self, what: &str) {
+        if let Some(bar) = &self.0 {
+            if !bar.message().is_empty() {
+                bar.inc(1);
+            }
+            bar.set_message(what.to_string());
+        }
+    }
+
+    pub(super) fn done(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// The summary after `report`: the counts line, one line per KPI, the first errors
+/// and every file written.
+pub(super) fn summary(results: &Results, written: &[PathBuf]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "kpilens {} — as of {}", crate::VERSION, results.as_of);
+    let _ = writeln!(s, "{}", report::counts_line(results));
+    let _ = writeln!(
+        s,
+        "  {:<32} {:<9} {:<7} {:<13} {:<14} action",
+        "KPI", "status", "signals", "variation", "assurance"
+    );
+    for k in &results.kpis {
+        let name: String = k.def.name.chars().take(32).collect();
+        let status = k.latest.status.map_or("no data", |st| st.as_str());
+        let variation = k.spc.variation.map_or("-", |v| v.as_str());
+        let assurance = k.spc.assurance.map_or("-", |a| a.as_str());
+        let _ = writeln!(
+            s,
+            "  {name:<32} {status:<9} {:<7} {variation:<13} {assurance:<14} {}",
+            k.spc.signals.len(),
+            k.health.action.as_str()
+        );
+    }
+    for f in results
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .take(5)
+    {
+        let _ = writeln!(s, "  error {}: {} ({})", f.code, f.message, f.place());
+    }
+    for path in written {
+        let _ = writeln!(s, "wrote {}", path.display());
+    }
+    s
+}
+
+/// What `check` prints: the layout of every file and sheet, the KPIs with grain,
+/// count and span, and every finding.
+pub(super) fn check_text(results: &Results) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "Layouts:");
+    for l in &results.layouts {
+        let place = match &l.sheet {
+            Some(sh) => format!("{} [{}]", l.file, sh),
+            None => l.file.clone(),
+        };
+        let header = l
+            .header_row
+            .map(|h| format!(", header row {h}"))
+            .unwrap_or_default();
+        let what = if l.layout == Layout::Targets {
+            "targets"
+        } else {
+            "values"
+        };
+        let _ = writeln!(
+            s,
+            "  {place}: {}{header}, {} KPIs, {} {what}",
+            l.layout.as_str(),
+            l.kpis,
+            l.values
+        );
+    }
+    let _ = writeln!(s, "\nKPIs (as of {}):", results.as_of);
+    for k in &results.kpis {
+        let span = match (k.first_period, k.last_period) {
+            (Some(a), Some(b)) => format!("{a} … {b}"),
+            _ => "no values".into(),
+        };
+        let _ = writeln!(
+            s,
+            "  {:<40} {:<8} {:>5} values  {span}",
+            k.def.name,
+            k.grain.as_str(),
+            k.n
+        );
+    }
+    let _ = writeln!(s, "\nFindings: {}", report::findings_line(results));
+    for f in &results.findings {
+        let place = f.place();
+        let _ = writeln!(
+            s,
+            "  {:<7} {:<24} {}{}{}",
+            f.severity.as_str(),
+            f.code,
+            f.kpi
+                .as_deref()
+                .map(|k| format!("[{k}] "))
+                .unwrap_or_default(),
+            f.message,
+            if place.is_empty() {
+                String::new()
+            } else {
+                format!(" ({place})")
+            }
+        );
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_progress_template_is_valid() {
+        assert!(indicatif::ProgressStyle::with_template(super::PROGRESS_TEMPLATE).is_ok());
+    }
+}
