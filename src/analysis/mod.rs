@@ -57,7 +57,7 @@ pub struct Point {
     pub met: Option<bool>,
     pub status: Status,
     pub mr: Option<f64>,
-    pub rules: Vec<&'static str>,
+    pub rules: Vec<spc::Rule>,
     /// Input rows that produced this value (not in the JSON).
     pub sources: Vec<SourceRef>,
 }

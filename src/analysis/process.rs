@@ -6,7 +6,7 @@ periods — segment bounds, signals, the suggested rebase — and onto the serie
 */
 use chrono::NaiveDate;
 
-use super::spc::{self, Assurance, Rules, Side, SpcSettings, TargetSpec, Variation};
+use super::spc::{self, Assurance, Rule, Rules, Side, SpcSettings, TargetSpec, Variation};
 use super::trend;
 use super::Defaults;
 use super::{Finding, KpiResult};
@@ -29,7 +29,7 @@ pub struct Segment {
 /// One signal, in periods.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Signal {
-    pub rule: &'static str,
+    pub rule: Rule,
     pub period: NaiveDate,
     pub side: Side,
 }

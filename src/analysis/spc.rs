@@ -12,7 +12,7 @@ caller passes the observed values only and maps indices back to periods.
 use super::trend::mean;
 use crate::model::finding::FindingCode;
 use crate::model::kpi::Direction;
-use signals::{detect, rule_rank};
+use signals::detect;
 
 mod signals;
 
@@ -27,16 +27,51 @@ const D4: f64 = 3.268;
 /// NHS screening: moving ranges at or above this multiple of mr_bar are dropped once.
 const NHS_SCREEN: f64 = 3.267;
 
-/// Signal rule names as they appear in the JSON and the workbook.
-pub mod rule {
-    pub const OUTSIDE: &str = "outside";
-    pub const RUN: &str = "run";
-    pub const NEAR_LIMIT: &str = "near_limit";
-    pub const TWO_OF_THREE: &str = "two_of_three";
-    pub const TREND: &str = "trend";
-    pub const JUMP: &str = "jump";
-    /// Report order of the rules.
-    pub const ALL: [&str; 6] = [OUTSIDE, RUN, NEAR_LIMIT, TWO_OF_THREE, TREND, JUMP];
+/// A signal rule (methods.md §4), in report order: the JSON and the workbook name each
+/// by its snake_case name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    Outside,
+    Run,
+    NearLimit,
+    TwoOfThree,
+    Trend,
+    Jump,
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// Rule names joined for a cell or note: "run, near_limit".
+pub fn rule_list(rules: &[Rule]) -> String {
+    let names: Vec<&str> = rules.iter().map(|r| r.as_str()).collect();
+    names.join(", ")
+}
+
+impl Rule {
+    /// Every rule, in report order.
+    pub const ALL: [Rule; 6] = [
+        Rule::Outside,
+        Rule::Run,
+        Rule::NearLimit,
+        Rule::TwoOfThree,
+        Rule::Trend,
+        Rule::Jump,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Outside => "outside",
+            Rule::Run => "run",
+            Rule::NearLimit => "near_limit",
+            Rule::TwoOfThree => "two_of_three",
+            Rule::Trend => "trend",
+            Rule::Jump => "jump",
+        }
+    }
 }
 
 /// Signal rule preset.
@@ -121,8 +156,7 @@ impl Side {
 /// One observation flagged by one rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Signal {
-    /// One of [`rule::ALL`].
-    pub rule: &'static str,
+    pub rule: Rule,
     /// Index of the observation.
     pub index: usize,
     pub side: Side,
@@ -194,8 +228,8 @@ pub struct SpcResult {
 
 impl SpcResult {
     /// Names of the rules that flag observation `index`, in rule order, without repeats.
-    pub fn rules_at(&self, index: usize) -> Vec<&'static str> {
-        let mut out: Vec<&'static str> = Vec::new();
+    pub fn rules_at(&self, index: usize) -> Vec<Rule> {
+        let mut out: Vec<Rule> = Vec::new();
         for s in self.signals.iter().filter(|s| s.index == index) {
             if !out.contains(&s.rule) {
                 out.push(s.rule);
@@ -281,7 +315,7 @@ pub fn xmr(
         });
     }
     out.signals
-        .sort_by_key(|s| (s.index, rule_rank(s.rule), s.side));
+        .sort_by_key(|s| (s.index, s.rule, s.side));
     out.signals.dedup();
 
     let Some(latest) = n.checked_sub(1) else {
@@ -380,10 +414,10 @@ fn variation(signals: &[&Signal], direction: Direction, rules: Rules) -> Variati
 }
 
 /// Precedence of a rule in the NHS reference's labelling of a point.
-fn nhs_rank(name: &str) -> usize {
-    [rule::OUTSIDE, rule::TREND, rule::TWO_OF_THREE, rule::RUN]
+fn nhs_rank(rule: Rule) -> usize {
+    [Rule::Outside, Rule::Trend, Rule::TwoOfThree, Rule::Run]
         .iter()
-        .position(|&r| r == name)
+        .position(|&r| r == rule)
         .unwrap_or(usize::MAX)
 }
 

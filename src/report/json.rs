@@ -198,7 +198,7 @@ fn spc(s: &Spc) -> Value {
     let signals: Vec<Value> = s
         .signals
         .iter()
-        .map(|g| json!({"rule": g.rule, "period": date(Some(g.period)), "side": g.side.as_str()}))
+        .map(|g| json!({"rule": g.rule.as_str(), "period": date(Some(g.period)), "side": g.side.as_str()}))
         .collect();
     json!({
         "segments": segments,
@@ -228,7 +228,7 @@ fn point(p: &Point) -> Value {
         "met": p.met,
         "status": p.status.as_str(),
         "mr": num(p.mr),
-        "rules": p.rules,
+        "rules": p.rules.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
     })
 }
 

@@ -4,7 +4,7 @@ variation of the latest point and the assurance of the target. The numbers come 
 `Results`; this module only words them, for the notes on the Summary and KPI sheets.
 */
 use crate::analysis::process::Spc;
-use crate::analysis::spc::{Assurance, Side, Variation};
+use crate::analysis::spc::{Assurance, Rule, Side, Variation};
 use crate::analysis::trend::{Assessment, TrendDirection};
 use crate::analysis::KpiResult;
 use crate::model::kpi::Direction;
@@ -70,19 +70,18 @@ pub fn fmt_p(p: f64) -> String {
 }
 
 /// A signal rule in words, with its side: "a value above the upper limit".
-fn rule_words(rule: &str, side: Side) -> String {
+fn rule_words(rule: Rule, side: Side) -> String {
     let (above, up, limit) = match side {
         Side::High => ("above", "up", "upper"),
         Side::Low => ("below", "down", "lower"),
     };
     match rule {
-        "outside" => format!("a value {above} the {limit} natural process limit"),
-        "run" => format!("a run of values {above} the centre line"),
-        "near_limit" => format!("3 of 4 values {above} the halfway line, near the limit"),
-        "two_of_three" => format!("2 of 3 values {above} the 2-sigma line"),
-        "trend" => format!("7 values in a row going {up}"),
-        "jump" => format!("a jump {up} larger than the upper range limit"),
-        other => format!("{other} ({above})"),
+        Rule::Outside => format!("a value {above} the {limit} natural process limit"),
+        Rule::Run => format!("a run of values {above} the centre line"),
+        Rule::NearLimit => format!("3 of 4 values {above} the halfway line, near the limit"),
+        Rule::TwoOfThree => format!("2 of 3 values {above} the 2-sigma line"),
+        Rule::Trend => format!("7 values in a row going {up}"),
+        Rule::Jump => format!("a jump {up} larger than the upper range limit"),
     }
 }
 
@@ -216,20 +215,20 @@ pub fn forecast_reason(k: &KpiResult) -> String {
 #[cfg(test)]
 mod tests {
     use super::rule_words;
-    use crate::analysis::spc::Side;
+    use crate::analysis::spc::{Rule, Side};
 
     #[test]
     fn signal_rules_read_as_words() {
         assert_eq!(
-            rule_words("outside", Side::High),
+            rule_words(Rule::Outside, Side::High),
             "a value above the upper natural process limit"
         );
         assert_eq!(
-            rule_words("run", Side::Low),
+            rule_words(Rule::Run, Side::Low),
             "a run of values below the centre line"
         );
         assert_eq!(
-            rule_words("trend", Side::Low),
+            rule_words(Rule::Trend, Side::Low),
             "7 values in a row going down"
         );
     }

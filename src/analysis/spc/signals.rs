@@ -3,21 +3,13 @@ The signal rules of methods.md §4, applied to one segment at a time: each rule 
 only at the observations of the segment it is given, so no run or window can cross a
 rebase. The presets differ only in which rules run and how long a run must be.
 */
-use super::{rule, Limits, Rules, Side, Signal, SpcSettings};
+use super::{Limits, Rule, Rules, Side, Signal, SpcSettings};
 
 /// Halfway to the (unclamped) limits, and the 2σ lines of `two_of_three`.
 const HALFWAY: f64 = 1.33;
 const TWO_SIGMA: f64 = 1.7733;
 /// Points in a `trend` signal (NHS), independent of `run_length`.
 const TREND_POINTS: usize = 7;
-
-/// Position of a rule in report order.
-pub(super) fn rule_rank(name: &str) -> usize {
-    rule::ALL
-        .iter()
-        .position(|&r| r == name)
-        .unwrap_or(rule::ALL.len())
-}
 
 /// Relative size of the rounding a line carries: the lines are sums and products of
 /// means, so a value on a line in exact arithmetic (0.6 on the halfway line 0.53 +
@@ -46,7 +38,7 @@ pub(super) fn detect(
     settings: &SpcSettings,
     signals: &mut Vec<Signal>,
 ) -> Vec<(usize, usize)> {
-    let mut flag = |rule: &'static str, i: usize, side: Side| {
+    let mut flag = |rule: Rule, i: usize, side: Side| {
         signals.push(Signal {
             rule,
             index: offset + i,
@@ -58,7 +50,7 @@ pub(super) fn detect(
     let beyond = |v: f64, high: f64, low: f64| beyond(v, high, low, tol);
     for (i, &v) in x.iter().enumerate() {
         if let Some(side) = beyond(v, lim.unpl, lim.lnpl) {
-            flag(rule::OUTSIDE, i, side);
+            flag(Rule::Outside, i, side);
         }
     }
 
@@ -75,7 +67,7 @@ pub(super) fn detect(
         }
         if let Some(side) = side {
             if j - i >= run_length {
-                (i..j).for_each(|k| flag(rule::RUN, k, side));
+                (i..j).for_each(|k| flag(Rule::Run, k, side));
                 runs.push((offset + i, offset + j - 1));
             }
         }
@@ -92,7 +84,7 @@ pub(super) fn detect(
                         .collect();
                     if hits.len() >= 3 {
                         hits.iter()
-                            .for_each(|&k| flag(rule::NEAR_LIMIT, w + k, side));
+                            .for_each(|&k| flag(Rule::NearLimit, w + k, side));
                     }
                 }
             }
@@ -100,7 +92,7 @@ pub(super) fn detect(
                 let change = x[i] - x[i - 1];
                 if change.abs() > lim.url + tol {
                     let side = if change > 0.0 { Side::High } else { Side::Low };
-                    flag(rule::JUMP, i, side);
+                    flag(Rule::Jump, i, side);
                 }
             }
         }
@@ -124,7 +116,7 @@ pub(super) fn detect(
                         .collect();
                     if same_side && hits.len() >= 2 {
                         hits.iter()
-                            .for_each(|&k| flag(rule::TWO_OF_THREE, w + k, side));
+                            .for_each(|&k| flag(Rule::TwoOfThree, w + k, side));
                     }
                 }
             }
@@ -140,7 +132,7 @@ pub(super) fn detect(
                         };
                     if !continues {
                         if i - first >= TREND_POINTS {
-                            (first..i).for_each(|k| flag(rule::TREND, k, side));
+                            (first..i).for_each(|k| flag(Rule::Trend, k, side));
                         }
                         first = i;
                     }

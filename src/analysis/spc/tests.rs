@@ -22,7 +22,7 @@ fn run(values: &[f64], settings: &SpcSettings) -> SpcResult {
 }
 
 /// Indices flagged by `rule`, with their sides.
-fn flagged(r: &SpcResult, rule: &str) -> Vec<(usize, Side)> {
+fn flagged(r: &SpcResult, rule: Rule) -> Vec<(usize, Side)> {
     r.signals
         .iter()
         .filter(|s| s.rule == rule)
@@ -111,16 +111,16 @@ fn run_of_seven_signals_under_nhs_and_eight_under_wheeler() {
     let seven = with_base(&[10.5, 10.6, 10.4, 10.7, 10.5, 10.6, 10.8]);
     let nhs = run(&seven, &frozen(Rules::Nhs));
     let want: Vec<(usize, Side)> = (6..13).map(|i| (i, Side::High)).collect();
-    assert_eq!(flagged(&nhs, "run"), want);
+    assert_eq!(flagged(&nhs, Rule::Run), want);
     assert_eq!(nhs.suggested_rebase, Some(6));
     assert_eq!(nhs.variation, Some(Variation::Improvement));
     let wheeler = run(&seven, &frozen(Rules::Wheeler));
-    assert!(flagged(&wheeler, "run").is_empty());
+    assert!(flagged(&wheeler, Rule::Run).is_empty());
     assert_eq!(wheeler.suggested_rebase, None);
 
     let eight = with_base(&[10.5, 10.6, 10.4, 10.7, 10.5, 10.6, 10.8, 10.2]);
     let wheeler = run(&eight, &frozen(Rules::Wheeler));
-    assert_eq!(flagged(&wheeler, "run").len(), 8);
+    assert_eq!(flagged(&wheeler, Rule::Run).len(), 8);
     assert_eq!(wheeler.suggested_rebase, Some(6));
     // Lower is better: the same run below would be an improvement, above a concern.
     let lower = xmr(&eight, &[], &frozen(Rules::Wheeler), Direction::Lower, None);
@@ -136,7 +136,7 @@ fn run_length_overrides_the_preset() {
     let r = run(&with_base(&[8.0, 8.5, 9.0, 8.0, 9.5]), &settings);
     // The baseline's last 9 joins the five new points below cl.
     let want: Vec<(usize, Side)> = (5..11).map(|i| (i, Side::Low)).collect();
-    assert_eq!(flagged(&r, "run"), want);
+    assert_eq!(flagged(&r, Rule::Run), want);
     assert_eq!(r.suggested_rebase, Some(5));
 }
 
@@ -146,7 +146,7 @@ fn a_value_on_the_centre_line_breaks_a_run() {
         &with_base(&[10.5, 10.6, 10.4, 10.0, 10.7, 10.5, 10.6, 10.8]),
         &frozen(Rules::Nhs),
     );
-    assert!(flagged(&r, "run").is_empty());
+    assert!(flagged(&r, Rule::Run).is_empty());
 }
 
 #[test]
@@ -155,7 +155,7 @@ fn run_not_reaching_the_latest_point_suggests_no_rebase() {
         &with_base(&[10.5, 10.6, 10.4, 10.7, 10.5, 10.6, 10.8, 9.0]),
         &frozen(Rules::Nhs),
     );
-    assert_eq!(flagged(&r, "run").len(), 7);
+    assert_eq!(flagged(&r, Rule::Run).len(), 7);
     assert_eq!(r.suggested_rebase, None);
 }
 
@@ -166,12 +166,12 @@ fn near_limit_flags_three_of_four_beyond_the_halfway_line() {
         &frozen(Rules::Wheeler),
     );
     assert_eq!(
-        flagged(&r, "near_limit"),
+        flagged(&r, Rule::NearLimit),
         vec![(6, Side::High), (8, Side::High), (9, Side::High)]
     );
     let r = run(&with_base(&[7.3, 12.0, 7.2, 7.1]), &frozen(Rules::Wheeler));
     assert_eq!(
-        flagged(&r, "near_limit"),
+        flagged(&r, Rule::NearLimit),
         vec![(6, Side::Low), (8, Side::Low), (9, Side::Low)]
     );
     // Two of four is not enough; NHS has no near_limit rule.
@@ -180,12 +180,12 @@ fn near_limit_flags_three_of_four_beyond_the_halfway_line() {
             &with_base(&[12.7, 12.0, 12.0, 12.9]),
             &frozen(Rules::Wheeler)
         ),
-        "near_limit"
+        Rule::NearLimit
     )
     .is_empty());
     assert!(flagged(
         &run(&with_base(&[12.7, 12.0, 12.8, 12.9]), &frozen(Rules::Nhs)),
-        "near_limit"
+        Rule::NearLimit
     )
     .is_empty());
 }
@@ -193,28 +193,28 @@ fn near_limit_flags_three_of_four_beyond_the_halfway_line() {
 #[test]
 fn jump_flags_the_later_point_with_the_direction_of_change() {
     let r = run(&with_base(&[16.0, 9.0, 12.0]), &frozen(Rules::Wheeler));
-    assert_eq!(flagged(&r, "jump"), vec![(6, Side::High), (7, Side::Low)]);
-    assert_eq!(flagged(&r, "outside"), vec![(6, Side::High)]);
-    assert!(flagged(&run(&with_base(&[16.0, 9.0]), &frozen(Rules::Nhs)), "jump").is_empty());
+    assert_eq!(flagged(&r, Rule::Jump), vec![(6, Side::High), (7, Side::Low)]);
+    assert_eq!(flagged(&r, Rule::Outside), vec![(6, Side::High)]);
+    assert!(flagged(&run(&with_base(&[16.0, 9.0]), &frozen(Rules::Nhs)), Rule::Jump).is_empty());
 }
 
 #[test]
 fn two_of_three_needs_all_three_on_the_same_side() {
     let r = run(&with_base(&[13.6, 12.0, 13.7]), &frozen(Rules::Nhs));
     assert_eq!(
-        flagged(&r, "two_of_three"),
+        flagged(&r, Rule::TwoOfThree),
         vec![(6, Side::High), (8, Side::High)]
     );
     let r = run(&with_base(&[13.6, 9.5, 13.7]), &frozen(Rules::Nhs));
-    assert!(flagged(&r, "two_of_three").is_empty());
+    assert!(flagged(&r, Rule::TwoOfThree).is_empty());
     let r = run(&with_base(&[6.4, 6.3, 8.0]), &frozen(Rules::Nhs));
     assert_eq!(
-        flagged(&r, "two_of_three"),
+        flagged(&r, Rule::TwoOfThree),
         vec![(6, Side::Low), (7, Side::Low)]
     );
     assert!(flagged(
         &run(&with_base(&[13.6, 12.0, 13.7]), &frozen(Rules::Wheeler)),
-        "two_of_three"
+        Rule::TwoOfThree
     )
     .is_empty());
 }
@@ -224,16 +224,16 @@ fn trend_flags_seven_strictly_monotone_points() {
     // The baseline's last 9 starts the climb: 9, 9.1, …, 9.6 is seven points.
     let up = with_base(&[9.1, 9.2, 9.3, 9.4, 9.5, 9.6]);
     let want: Vec<(usize, Side)> = (5..12).map(|i| (i, Side::High)).collect();
-    assert_eq!(flagged(&run(&up, &frozen(Rules::Nhs)), "trend"), want);
-    assert!(flagged(&run(&up, &frozen(Rules::Wheeler)), "trend").is_empty());
+    assert_eq!(flagged(&run(&up, &frozen(Rules::Nhs)), Rule::Trend), want);
+    assert!(flagged(&run(&up, &frozen(Rules::Wheeler)), Rule::Trend).is_empty());
     // Six points, or a tie inside the climb, is no trend.
-    assert!(flagged(&run(&up[..11], &frozen(Rules::Nhs)), "trend").is_empty());
+    assert!(flagged(&run(&up[..11], &frozen(Rules::Nhs)), Rule::Trend).is_empty());
     let flat_step = with_base(&[9.1, 9.2, 9.2, 9.4, 9.5, 9.6]);
-    assert!(flagged(&run(&flat_step, &frozen(Rules::Nhs)), "trend").is_empty());
+    assert!(flagged(&run(&flat_step, &frozen(Rules::Nhs)), Rule::Trend).is_empty());
     // Falling from the baseline's last 11: 11, 9, 8.9, …, 8.4 is eight points.
     let down = with_base(&[8.9, 8.8, 8.7, 8.6, 8.5, 8.4]);
     let want: Vec<(usize, Side)> = (4..12).map(|i| (i, Side::Low)).collect();
-    assert_eq!(flagged(&run(&down, &frozen(Rules::Nhs)), "trend"), want);
+    assert_eq!(flagged(&run(&down, &frozen(Rules::Nhs)), Rule::Trend), want);
 }
 
 #[test]
@@ -244,7 +244,7 @@ fn rules_and_moving_ranges_do_not_cross_a_segment_boundary() {
     let values: Vec<f64> = half.iter().chain(&second).copied().collect();
     // One segment: cl 10.2, and indices 6..=14 are nine points above it.
     let whole = run(&values, &SpcSettings::default());
-    assert_eq!(flagged(&whole, "run").len(), 9);
+    assert_eq!(flagged(&whole, Rule::Run).len(), 9);
     assert_eq!(whole.mr[10], Some(0.0));
 
     let split = xmr(
@@ -254,7 +254,7 @@ fn rules_and_moving_ranges_do_not_cross_a_segment_boundary() {
         Direction::Higher,
         None,
     );
-    assert!(flagged(&split, "run").is_empty());
+    assert!(flagged(&split, Rule::Run).is_empty());
     assert_eq!(split.mr[10], None);
     assert_eq!(split.segments.len(), 2);
     assert_eq!((split.segments[1].start, split.segments[1].end), (10, 20));
@@ -303,7 +303,7 @@ fn freeze_after_takes_the_baseline_from_the_first_observations() {
     assert_eq!(frozen.segments[0].baseline_n, 6);
     close(frozen.segments[0].cl.unwrap(), 10.0);
     assert_eq!(
-        flagged(&frozen, "outside"),
+        flagged(&frozen, Rule::Outside),
         vec![(6, Side::High), (7, Side::High)]
     );
     let all = run(&values, &SpcSettings::default());
@@ -350,14 +350,14 @@ fn bounds_clamp_the_limits_but_not_the_halfway_lines() {
     let s = &r.segments[0];
     assert_eq!((s.lnpl, s.unpl, s.cl), (Some(0.0), Some(2.0), Some(0.5)));
     // Halfway to the clamped limit (1.25) would flag these; halfway to 3.16 does not.
-    assert!(flagged(&r, "near_limit").is_empty());
+    assert!(flagged(&r, Rule::NearLimit).is_empty());
     // Assurance uses the clamped limits: -0.1 is below lnpl 0 (not below -2.16).
     assert_eq!(r.assurance, Some(Assurance::Pass));
     let r = xmr(&values, &[], &settings, Direction::Higher, target(2.5));
     assert_eq!(r.assurance, Some(Assurance::Fail));
     // Values beyond a clamped limit are outside.
     let r = run(&[1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 2.5], &settings);
-    assert_eq!(flagged(&r, "outside"), vec![(6, Side::High)]);
+    assert_eq!(flagged(&r, Rule::Outside), vec![(6, Side::High)]);
 }
 
 #[test]
@@ -375,7 +375,7 @@ fn variation_by_direction_and_improvement_wins() {
     // sides, and improvement wins either way.
     let both = with_base(&[25.0, 16.0]);
     let r = run(&both, &frozen(Rules::Wheeler));
-    assert_eq!(r.rules_at(7), vec!["outside", "jump"]);
+    assert_eq!(r.rules_at(7), vec![Rule::Outside, Rule::Jump]);
     assert_eq!(var(&both, Direction::Higher), Some(Variation::Improvement));
     assert_eq!(var(&both, Direction::Lower), Some(Variation::Improvement));
     assert_eq!(var(&both, Direction::Range), Some(Variation::Neutral));
@@ -423,11 +423,11 @@ fn signals_are_sorted_and_unique() {
         &with_base(&[12.7, 12.8, 12.9, 12.75]),
         &frozen(Rules::Wheeler),
     );
-    assert_eq!(flagged(&r, "near_limit").len(), 4);
-    let keys: Vec<(usize, usize)> = r
+    assert_eq!(flagged(&r, Rule::NearLimit).len(), 4);
+    let keys: Vec<(usize, Rule)> = r
         .signals
         .iter()
-        .map(|s| (s.index, rule_rank(s.rule)))
+        .map(|s| (s.index, s.rule))
         .collect();
     let mut sorted = keys.clone();
     sorted.sort_unstable();
@@ -559,10 +559,10 @@ fn nhs_preset_matches_the_reference_implementation() {
             }
         }
         for (flag, rule) in [
-            ("outside", rule::OUTSIDE),
-            ("two_in_three", rule::TWO_OF_THREE),
-            ("trend", rule::TREND),
-            ("shift", rule::RUN),
+            ("outside", Rule::Outside),
+            ("two_in_three", Rule::TwoOfThree),
+            ("trend", Rule::Trend),
+            ("shift", Rule::Run),
         ] {
             let want: Vec<bool> = e["flags"][flag]
                 .as_array()

@@ -11,14 +11,14 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::analysis::process::Segment;
-use crate::analysis::spc::{rule, Side};
+use crate::analysis::spc::{Rule, Side};
 use crate::analysis::KpiResult;
 use crate::model::period::{Calendar, Grain};
 use crate::report::words::{fmt_gap, fmt_value};
 
 /// Flagged observations of one rule and side that belong together.
 struct Span {
-    rule: &'static str,
+    rule: Rule,
     side: Side,
     /// Observation indices of the flagged points, ascending.
     points: Vec<usize>,
@@ -44,7 +44,7 @@ pub fn notes(k: &KpiResult, cal: &Calendar) -> BTreeMap<NaiveDate, String> {
     let mut groups: BTreeMap<(usize, Side), Vec<usize>> = BTreeMap::new();
     for s in &k.spc.signals {
         if let Some(j) = obs_of(s.period) {
-            let rank = rule::ALL.iter().position(|r| *r == s.rule).unwrap_or(0);
+            let rank = Rule::ALL.iter().position(|r| *r == s.rule).unwrap_or(0);
             groups.entry((rank, s.side)).or_default().push(j);
         }
     }
@@ -52,7 +52,7 @@ pub fn notes(k: &KpiResult, cal: &Calendar) -> BTreeMap<NaiveDate, String> {
     for ((rank, side), mut points) in groups {
         points.sort_unstable();
         points.dedup();
-        let rule = rule::ALL.get(rank).copied().unwrap_or(rule::OUTSIDE);
+        let rule = Rule::ALL.get(rank).copied().unwrap_or(Rule::Outside);
         let mut spans: Vec<Span> = Vec::new();
         for j in points {
             let joins = spans
@@ -83,10 +83,10 @@ pub fn notes(k: &KpiResult, cal: &Calendar) -> BTreeMap<NaiveDate, String> {
 /// How far apart (in observations) two flagged points of one span may be: the
 /// windowed rules flag only the points beyond their line, so one point inside may sit
 /// between them; `outside` and `jump` describe single points.
-fn max_step(rule: &str) -> usize {
+fn max_step(rule: Rule) -> usize {
     match rule {
-        rule::NEAR_LIMIT | rule::TWO_OF_THREE => 2,
-        rule::RUN | rule::TREND => 1,
+        Rule::NearLimit | Rule::TwoOfThree => 2,
+        Rule::Run | Rule::Trend => 1,
         _ => 0,
     }
 }
@@ -132,7 +132,7 @@ fn describe(
         Side::Low => ("lower", "below"),
     };
     match span.rule {
-        rule::OUTSIDE => {
+        Rule::Outside => {
             let limit = seg.and_then(|s| match span.side {
                 Side::High => s.unpl,
                 Side::Low => s.lnpl,
@@ -143,7 +143,7 @@ fn describe(
                 v(limit)
             )
         }
-        rule::RUN => {
+        Rule::Run => {
             let start = k.series[obs[first]].period;
             let hint = if k.spc.suggested_rebase == Some(start) {
                 format!("; consider rebasing at {}", period(first))
@@ -155,17 +155,17 @@ fn describe(
                 v(seg.and_then(|s| s.cl))
             )
         }
-        rule::NEAR_LIMIT => format!(
+        Rule::NearLimit => format!(
             "near_limit: {count} beyond the halfway line to the {high} limit, {extent} — the process may have moved towards it"
         ),
-        rule::TWO_OF_THREE => format!(
+        Rule::TwoOfThree => format!(
             "two_of_three: {count} beyond the 2-sigma line {above} the centre line, {extent} — an early sign of a shift"
         ),
-        rule::TREND => {
+        Rule::Trend => {
             let way = if span.side == Side::High { "increasing" } else { "decreasing" };
             format!("trend: {flagged} points in a row {way}, {extent}")
         }
-        rule::JUMP => {
+        Rule::Jump => {
             let sign = if span.side == Side::High { "+" } else { "−" };
             let mr = point.mr.map_or_else(|| "n/a".into(), |m| fmt_gap(m.abs(), unit));
             let url = seg.and_then(|s| s.url).map_or_else(|| "n/a".into(), |u| fmt_gap(u, unit));
@@ -173,6 +173,5 @@ fn describe(
                 "jump: the change from the previous point ({sign}{mr}) exceeds the upper range limit {url}"
             )
         }
-        other => format!("{other}: flagged at {extent}"),
     }
 }

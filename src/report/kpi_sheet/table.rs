@@ -12,6 +12,7 @@ use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
 use super::signals;
 use crate::analysis::attainment::{compare, Target};
+use crate::analysis::spc::rule_list;
 use crate::analysis::{KpiResult, Point, Status};
 use crate::model::kpi::Direction;
 use crate::model::period::{Calendar, Grain};
@@ -194,7 +195,7 @@ impl Table {
                 let text = notes
                     .get(&p.period)
                     .cloned()
-                    .unwrap_or_else(|| format!("{}: flagged here", p.rules.join(", ")));
+                    .unwrap_or_else(|| format!("{}: flagged here", rule_list(&p.rules)));
                 ws.insert_note(row, c, &note(&text))?;
             }
         }
@@ -245,7 +246,7 @@ impl Table {
             Col::Lnpl => Cell::Num(seg.and_then(|s| s.lnpl), vf),
             Col::Mr => Cell::Num(p.mr, vf),
             Col::Url => Cell::Num(seg.and_then(|s| s.url), vf),
-            Col::Signals => Cell::text(p.rules.join(", "), &st.text_indent),
+            Col::Signals => Cell::text(rule_list(&p.rules), &st.text_indent),
             Col::SignalValue => Cell::Num(p.value.filter(|_| !p.rules.is_empty()), vf),
             // Only the forecast row has a forecast.
             Col::Forecast | Col::ForecastLow | Col::ForecastHigh => Cell::Num(None, vf),

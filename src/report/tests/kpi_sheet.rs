@@ -9,7 +9,7 @@ use calamine::{open_workbook_auto, Data, DataType, Reader};
 
 use super::{created, d, kpi, part, point, row_of, s, sample, sheet, written};
 use crate::analysis::process::{Segment, Signal, Spc};
-use crate::analysis::spc::Side;
+use crate::analysis::spc::{Rule, Side};
 use crate::analysis::targets::Forecast;
 use crate::analysis::{KpiResult, Latest, Results, Status};
 use crate::model::kpi::{Direction, KpiDef};
@@ -104,8 +104,8 @@ fn shifted() -> KpiResult {
             };
             p.mr = (i > 0).then(|| (v - values[i - 1]).abs());
             p.rules = match i {
-                6 => vec!["outside", "jump"],
-                7.. => vec!["run"],
+                6 => vec![Rule::Outside, Rule::Jump],
+                7.. => vec![Rule::Run],
                 _ => vec![],
             };
             p
@@ -125,10 +125,10 @@ fn shifted() -> KpiResult {
         side,
     };
     let mut signals = vec![
-        signal("outside", 7, Side::High),
-        signal("jump", 7, Side::High),
+        signal(Rule::Outside, 7, Side::High),
+        signal(Rule::Jump, 7, Side::High),
     ];
-    signals.extend((8..=12).map(|m| signal("run", m, Side::Low)));
+    signals.extend((8..=12).map(|m| signal(Rule::Run, m, Side::Low)));
     k.spc = Spc {
         segments: vec![Segment {
             start: d(2024, 1),
