@@ -40,9 +40,44 @@ impl Action {
     }
 }
 
+/// What is wrong with a KPI as a KPI (methods.md §8); JSON and the Re-evaluation sheet
+/// name each by its stable snake_case code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Flag {
+    NoTarget,
+    NoOwner,
+    Stale,
+    ShortHistory,
+    UnrealisticTarget,
+    TooEasyTarget,
+    ConcernSignal,
+    DeterioratingTrend,
+    NotPredictive,
+    Flatline,
+    TooManyKpis,
+}
+
+impl Flag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flag::NoTarget => "no_target",
+            Flag::NoOwner => "no_owner",
+            Flag::Stale => "stale",
+            Flag::ShortHistory => "short_history",
+            Flag::UnrealisticTarget => "unrealistic_target",
+            Flag::TooEasyTarget => "too_easy_target",
+            Flag::ConcernSignal => "concern_signal",
+            Flag::DeterioratingTrend => "deteriorating_trend",
+            Flag::NotPredictive => "not_predictive",
+            Flag::Flatline => "flatline",
+            Flag::TooManyKpis => "too_many_kpis",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Health {
-    pub flags: Vec<&'static str>,
+    pub flags: Vec<Flag>,
     pub action: Action,
 }
 
@@ -91,62 +126,69 @@ pub fn assess(
 ) -> Health {
     let mut flags = Vec::new();
     if !k.latest.has_target() {
-        flags.push("no_target");
+        flags.push(Flag::NoTarget);
     }
     if k.def.owner.as_deref().is_none_or(|o| o.trim().is_empty()) {
-        flags.push("no_owner");
+        flags.push(Flag::NoOwner);
     }
     let stale = k
         .latest
         .period
         .is_some_and(|p| cal.ordinal(p, cal.period_start(as_of, k.grain), k.grain) > 1);
     if stale {
-        flags.push("stale");
+        flags.push(Flag::Stale);
     }
     let window_values: Vec<f64> = k.series.iter().filter_map(|p| p.value).collect();
     if window_values.len() < SHORT_HISTORY {
-        flags.push("short_history");
+        flags.push(Flag::ShortHistory);
     }
     match k.targets.realism {
-        Realism::Unrealistic => flags.push("unrealistic_target"),
-        Realism::TooEasy => flags.push("too_easy_target"),
+        Realism::Unrealistic => flags.push(Flag::UnrealisticTarget),
+        Realism::TooEasy => flags.push(Flag::TooEasyTarget),
         _ => {}
     }
     if k.spc.variation == Some(Variation::Concern) {
-        flags.push("concern_signal");
+        flags.push(Flag::ConcernSignal);
     }
     if k.trend.assessment == Some(Assessment::Deteriorating) {
-        flags.push("deteriorating_trend");
+        flags.push(Flag::DeterioratingTrend);
     }
     if !k.def.leads.is_empty() {
         if let Some(map) = predictive {
             if !map.get(&name_key(&k.def.name)).copied().unwrap_or(false) {
-                flags.push("not_predictive");
+                flags.push(Flag::NotPredictive);
             }
         }
     }
     if window_values.len() >= 2 && window_values.iter().all(|v| *v == window_values[0]) {
-        flags.push("flatline");
+        flags.push(Flag::Flatline);
     }
     if owner_count > MAX_KPIS_PER_OWNER {
-        flags.push("too_many_kpis");
+        flags.push(Flag::TooManyKpis);
     }
-    let has = |f: &str| flags.contains(&f);
-    let action = if has("stale") {
+    let has = |f: Flag| flags.contains(&f);
+    let action = if has(Flag::Stale) {
         Action::RetireOrFixData
-    } else if has("concern_signal") || has("deteriorating_trend") || has("unrealistic_target") {
+    } else if [
+        Flag::ConcernSignal,
+        Flag::DeterioratingTrend,
+        Flag::UnrealisticTarget,
+    ]
+    .into_iter()
+    .any(has)
+    {
         Action::Improve
-    } else if has("too_easy_target") || has("no_target") {
+    } else if has(Flag::TooEasyTarget) || has(Flag::NoTarget) {
         Action::Retarget
     } else if [
-        "not_predictive",
-        "flatline",
-        "short_history",
-        "no_owner",
-        "too_many_kpis",
+        Flag::NotPredictive,
+        Flag::Flatline,
+        Flag::ShortHistory,
+        Flag::NoOwner,
+        Flag::TooManyKpis,
     ]
-    .iter()
-    .any(|f| has(f))
+    .into_iter()
+    .any(has)
     {
         Action::Review
     } else {

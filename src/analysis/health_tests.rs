@@ -48,7 +48,7 @@ fn stale_wins_over_everything() {
         None,
     ))];
     assess_all(&mut ks, date(2025, 2, 3), &Calendar::default(), &None);
-    assert_eq!(ks[0].health.flags, ["no_target", "stale"]);
+    assert_eq!(ks[0].health.flags, [Flag::NoTarget, Flag::Stale]);
     assert_eq!(ks[0].health.action, Action::RetireOrFixData);
     // one period behind is not stale
     assess_all(&mut ks, date(2025, 1, 31), &Calendar::default(), &None);
@@ -70,9 +70,9 @@ fn unrealistic_target_means_improve_and_too_easy_means_retarget() {
         )),
     ];
     assess_all(&mut ks, date(2024, 12, 1), &Calendar::default(), &None);
-    assert_eq!(ks[0].health.flags, ["unrealistic_target"]);
+    assert_eq!(ks[0].health.flags, [Flag::UnrealisticTarget]);
     assert_eq!(ks[0].health.action, Action::Improve);
-    assert_eq!(ks[1].health.flags, ["too_easy_target"]);
+    assert_eq!(ks[1].health.flags, [Flag::TooEasyTarget]);
     assert_eq!(ks[1].health.action, Action::Retarget);
 }
 
@@ -91,18 +91,18 @@ fn owner_with_nine_kpis_short_history_flatline_no_owner() {
     lonely.owner = None;
     ks.push(with_targets(kpi(&some(&[3.0; 8]), lonely, Some(3.0))));
     assess_all(&mut ks, date(2024, 12, 1), &Calendar::default(), &None);
-    assert_eq!(ks[0].health.flags, ["too_many_kpis"]);
+    assert_eq!(ks[0].health.flags, [Flag::TooManyKpis]);
     assert_eq!(ks[0].health.action, Action::Review);
     // Eight months ending Aug 2024 are stale by December; a constant series that always
     // meets its target over ≥ 6 periods has a too-easy target.
     assert_eq!(
         ks[9].health.flags,
         [
-            "no_owner",
-            "stale",
-            "short_history",
-            "too_easy_target",
-            "flatline"
+            Flag::NoOwner,
+            Flag::Stale,
+            Flag::ShortHistory,
+            Flag::TooEasyTarget,
+            Flag::Flatline
         ]
     );
     assert_eq!(ks[9].health.action, Action::RetireOrFixData);
@@ -131,13 +131,13 @@ fn deteriorating_trend_and_not_predictive() {
         &predictive,
     );
     assert!(
-        ks[0].health.flags.contains(&"deteriorating_trend"),
+        ks[0].health.flags.contains(&Flag::DeterioratingTrend),
         "{:?}",
         ks[0].health.flags
     );
     assert_eq!(ks[0].health.action, Action::Improve);
-    assert_eq!(ks[1].health.flags, ["not_predictive"]);
+    assert_eq!(ks[1].health.flags, [Flag::NotPredictive]);
     // without lead-lag results the flag is not judged
     assess_all(&mut ks, date(2024, 12, 1), &Calendar::default(), &None);
-    assert_eq!(ks[1].health.flags, Vec::<&str>::new());
+    assert_eq!(ks[1].health.flags, Vec::<Flag>::new());
 }

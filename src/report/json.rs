@@ -94,7 +94,10 @@ fn kpi(k: &KpiResult) -> Value {
     );
     o.insert(
         "health".into(),
-        json!({"flags": k.health.flags, "action": k.health.action.as_str()}),
+        json!({
+            "flags": k.health.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+            "action": k.health.action.as_str(),
+        }),
     );
     // Later blocks: "trend", "spc", "forecast", "targets", "health".
     o.insert(

@@ -8,7 +8,7 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::cells::{note, print_setup, row_index, write_text, Cell, Columns};
 use super::{reasons, value_format, words, Styles};
-use crate::analysis::health::Action;
+use crate::analysis::health::{Action, Flag};
 use crate::analysis::targets::Realism;
 use crate::analysis::{KpiResult, Results};
 use crate::model::kpi::Direction;
@@ -150,20 +150,19 @@ pub fn write_targets(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(),
     Ok(())
 }
 
-pub fn flag_words(flag: &str) -> &'static str {
+pub fn flag_words(flag: Flag) -> &'static str {
     match flag {
-        "no_target" => "no target for the latest period",
-        "no_owner" => "no owner",
-        "stale" => "stale: no value for more than one period before the as-of date",
-        "short_history" => "short history: fewer than 12 values in the window",
-        "unrealistic_target" => "unrealistic target: the process as it runs cannot meet it",
-        "too_easy_target" => "too-easy target: met without effort",
-        "concern_signal" => "special-cause concern at the latest point",
-        "deteriorating_trend" => "significant trend in the wrong direction",
-        "not_predictive" => "declared leading indicator that leads nothing significantly",
-        "flatline" => "all values in the window are equal",
-        "too_many_kpis" => "its owner has more than 8 KPIs",
-        _ => "other",
+        Flag::NoTarget => "no target for the latest period",
+        Flag::NoOwner => "no owner",
+        Flag::Stale => "stale: no value for more than one period before the as-of date",
+        Flag::ShortHistory => "short history: fewer than 12 values in the window",
+        Flag::UnrealisticTarget => "unrealistic target: the process as it runs cannot meet it",
+        Flag::TooEasyTarget => "too-easy target: met without effort",
+        Flag::ConcernSignal => "special-cause concern at the latest point",
+        Flag::DeterioratingTrend => "significant trend in the wrong direction",
+        Flag::NotPredictive => "declared leading indicator that leads nothing significantly",
+        Flag::Flatline => "all values in the window are equal",
+        Flag::TooManyKpis => "its owner has more than 8 KPIs",
     }
 }
 
@@ -216,7 +215,7 @@ pub fn write_reevaluation(ws: &mut Worksheet, r: &Results, st: &Styles) -> Resul
     let mut row = header + 1;
     let mut wrapped = Vec::new();
     for k in kpis {
-        let flags: Vec<&str> = k.health.flags.iter().map(|f| flag_words(f)).collect();
+        let flags: Vec<&str> = k.health.flags.iter().map(|f| flag_words(*f)).collect();
         let flags = if flags.is_empty() {
             "none".to_string()
         } else {

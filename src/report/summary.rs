@@ -295,7 +295,7 @@ fn action_reason(k: &KpiResult) -> String {
         .health
         .flags
         .iter()
-        .map(|f| plans::flag_words(f))
+        .map(|f| plans::flag_words(*f))
         .collect();
     format!(
         "{} — because: {}.",

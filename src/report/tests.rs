@@ -455,7 +455,7 @@ fn targets_and_reevaluation_sheets_read_back() {
         ..Suggestions::default()
     };
     r.kpis[i].health = Health {
-        flags: vec!["unrealistic_target"],
+        flags: vec![crate::analysis::health::Flag::UnrealisticTarget],
         action: Action::Improve,
     };
     let (_dir, path) = written(&r);
