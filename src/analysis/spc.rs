@@ -314,8 +314,7 @@ pub fn xmr(
             url: limits.map(|l| l.url),
         });
     }
-    out.signals
-        .sort_by_key(|s| (s.index, s.rule, s.side));
+    out.signals.sort_by_key(|s| (s.index, s.rule, s.side));
     out.signals.dedup();
 
     let Some(latest) = n.checked_sub(1) else {

@@ -5,59 +5,7 @@ explicit and a comment on each key saying what it takes, for the analyst to comp
 name with quotes or backslashes stays valid TOML; the comments are laid out here.
 */
 use crate::analysis::Results;
-
-/// A TOML document built line by line: tables, `key = value` (the value rendered by
-/// `toml`) and comments.
-#[derive(Default)]
-pub(super) struct TomlText(String);
-
-/// Where a key's comment goes.
-#[derive(Clone, Copy)]
-pub(super) enum Comment<'a> {
-    None,
-    /// Aligned at this column (the `[report]` keys).
-    At(usize, &'a str),
-    /// Three spaces after the value (the `[[kpi]]` keys).
-    After(&'a str),
-}
-
-impl TomlText {
-    pub(super) fn line(&mut self, text: &str) {
-        self.0.push_str(text);
-        self.0.push('\n');
-    }
-
-    pub(super) fn comment(&mut self, text: &str) {
-        self.line(&format!("# {text}"));
-    }
-
-    pub(super) fn key(&mut self, key: &str, value: impl Into<toml::Value>, comment: Comment) {
-        let mut text = format!("{key} = {}", value.into());
-        match comment {
-            Comment::None => {}
-            Comment::At(column, c) => {
-                let pad = column.saturating_sub(text.chars().count()).max(1);
-                text.push_str(&format!("{}# {c}", " ".repeat(pad)));
-            }
-            Comment::After(c) => text.push_str(&format!("   # {c}")),
-        }
-        self.line(&text);
-    }
-
-    pub(super) fn into_string(self) -> String {
-        self.0
-    }
-}
-
-/// A number as TOML: whole numbers as integers (`target = 1450000`), others as floats.
-pub(super) fn number(v: f64) -> toml::Value {
-    if v.fract() == 0.0 && v.abs() < 9e15 {
-        // Whole and well inside i64: the cast is exact.
-        toml::Value::Integer(v as i64)
-    } else {
-        toml::Value::Float(v)
-    }
-}
+use crate::report::toml_text::{number, Comment, TomlText};
 
 /// The starter config.
 pub(super) fn config(results: &Results) -> String {
@@ -158,30 +106,4 @@ fn kpi_block(t: &mut TomlText, k: &crate::analysis::KpiResult) {
     }
     t.line("# leads = []           # KPIs this one should lead");
     t.line("");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn values_are_valid_toml_and_comments_line_up() {
-        let mut t = TomlText::default();
-        t.line("[[kpi]]");
-        t.key("name", "Cost \"net\" \\ EMEA", Comment::None);
-        t.key("window", 24, Comment::At(24, "periods"));
-        t.key("target", number(1_450_000.0), Comment::After("a target"));
-        t.key("tolerance", number(0.35), Comment::None);
-        let text = t.into_string();
-        assert_eq!(
-            text,
-            "[[kpi]]\nname = 'Cost \"net\" \\ EMEA'\nwindow = 24             # periods\n\
-             target = 1450000   # a target\ntolerance = 0.35\n"
-        );
-        let back: toml::Table = toml::from_str(&text).expect("valid TOML");
-        assert_eq!(
-            back["kpi"][0]["name"].as_str(),
-            Some("Cost \"net\" \\ EMEA")
-        );
-    }
 }

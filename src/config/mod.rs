@@ -325,11 +325,6 @@ fn parse_layout(name: &str) -> Option<Layout> {
     }
 }
 
-/// A string as a TOML literal (quoted and escaped), for the config text we write.
-pub fn toml_str(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
-}
-
 fn parse_iso_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }

@@ -25,6 +25,7 @@ pub mod suggest;
 mod summary;
 #[cfg(test)]
 mod tests;
+pub mod toml_text;
 mod words;
 
 use std::io::{Read, Write};

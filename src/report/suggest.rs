@@ -4,11 +4,10 @@ paste back — a `kpis.toml` fragment (`[[kpi]]` blocks with `target` set to the
 realistic suggestion and the alternatives in comments), or a CSV table for a
 spreadsheet. This closes the loop from the quarterly review back to monitoring.
 */
-use std::fmt::Write as _;
 use std::path::Path;
 
+use super::toml_text::{number, Comment, TomlText};
 use crate::analysis::{KpiResult, Results};
-use crate::config::toml_str;
 use crate::error::{Error, Result};
 use crate::model::kpi::Direction;
 
@@ -47,82 +46,83 @@ fn decimals_of(v: f64) -> usize {
 
 /// The TOML fragment.
 pub fn toml_fragment(r: &Results) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "# Suggested targets from kpilens {}, as of {}.",
+    let mut t = TomlText::default();
+    t.comment(&format!(
+        "Suggested targets from kpilens {}, as of {}.",
         crate::VERSION,
         r.as_of
-    );
-    let _ = writeln!(
-        s,
-        "# `target` is the realistic suggestion; review each one, then merge these"
-    );
-    let _ = writeln!(
-        s,
-        "# lines into the matching [[kpi]] blocks of kpis.toml for next quarter."
-    );
+    ));
+    t.comment("`target` is the realistic suggestion; review each one, then merge these");
+    t.comment("lines into the matching [[kpi]] blocks of kpis.toml for next quarter.");
     for k in &r.kpis {
-        let t = &k.targets;
-        let _ = writeln!(s, "\n[[kpi]]\nname = {}", toml_str(&k.def.name));
-        let current = match (k.latest.target, k.latest.target_min, k.latest.target_max) {
-            (Some(t), _, _) => format!("{t}"),
-            (None, Some(a), Some(b)) => format!("{a} – {b}"),
-            _ => "none".into(),
-        };
-        let _ = writeln!(
-            s,
-            "# current target: {current}; realism: {}",
-            t.realism.as_str()
-        );
-        let _ = writeln!(s, "# {}", t.rationale.replace('\n', " "));
-        match (k.def.direction(), t.realistic) {
-            (Direction::Range, _) => {
-                let _ = writeln!(
-                    s,
-                    "# range KPI: keep or revise the band (target_min/target_max); baseline {}",
-                    num(t.baseline)
-                );
-            }
-            (_, Some(realistic)) => {
-                let round = |v: Option<f64>| num(v.map(|x| rounded(x, k)));
-                let _ = writeln!(
-                    s,
-                    "# conservative = {}, stretch = {}",
-                    round(t.conservative),
-                    round(t.stretch)
-                );
-                let _ = writeln!(s, "target = {}", rounded(realistic, k));
-            }
-            (_, None) => {
-                let _ = writeln!(s, "# too little history for a suggestion");
-            }
+        kpi_block(&mut t, k);
+    }
+    t.into_string()
+}
+
+/// One KPI's block: its name, what stands now and the suggestion.
+fn kpi_block(t: &mut TomlText, k: &KpiResult) {
+    let s = &k.targets;
+    t.line("");
+    t.line("[[kpi]]");
+    t.key("name", k.def.name.as_str(), Comment::None);
+    let current = match (k.latest.target, k.latest.target_min, k.latest.target_max) {
+        (Some(v), _, _) => format!("{v}"),
+        (None, Some(a), Some(b)) => format!("{a} – {b}"),
+        _ => "none".into(),
+    };
+    t.comment(&format!(
+        "current target: {current}; realism: {}",
+        s.realism.as_str()
+    ));
+    t.comment(&s.rationale.replace('\n', " "));
+    match (k.def.direction(), s.realistic) {
+        (Direction::Range, _) => t.comment(&format!(
+            "range KPI: keep or revise the band (target_min/target_max); baseline {}",
+            num(s.baseline)
+        )),
+        (_, Some(realistic)) => {
+            let round = |v: Option<f64>| num(v.map(|x| rounded(x, k)));
+            t.comment(&format!(
+                "conservative = {}, stretch = {}",
+                round(s.conservative),
+                round(s.stretch)
+            ));
+            t.key("target", number(rounded(realistic, k)), Comment::None);
         }
-    }
-    s
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+        (_, None) => t.comment("too little history for a suggestion"),
     }
 }
 
-/// The CSV table.
+/// The CSV table, one row per KPI.
 pub fn csv_table(r: &Results) -> String {
-    let mut s = String::from("kpi,direction,current_target,realism,baseline,median,conservative,realistic,stretch,forecast_period,forecast,forecast_low,forecast_high,rationale\n");
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "kpi",
+        "direction",
+        "current_target",
+        "realism",
+        "baseline",
+        "median",
+        "conservative",
+        "realistic",
+        "stretch",
+        "forecast_period",
+        "forecast",
+        "forecast_low",
+        "forecast_high",
+        "rationale",
+    ];
+    // Writing to memory cannot fail; a record is written whole or not at all.
+    let _ = w.write_record(header);
     for k in &r.kpis {
         let t = &k.targets;
         let f = &k.forecast;
-        let _ = writeln!(
-            s,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            csv_field(&k.def.name),
-            k.def.direction().as_str(),
+        let _ = w.write_record([
+            k.def.name.clone(),
+            k.def.direction().as_str().to_string(),
             num(k.latest.target),
-            t.realism.as_str(),
+            t.realism.as_str().to_string(),
             num(t.baseline),
             num(t.median),
             num(t.conservative),
@@ -132,10 +132,11 @@ pub fn csv_table(r: &Results) -> String {
             num(f.value),
             num(f.low),
             num(f.high),
-            csv_field(&t.rationale)
-        );
+            t.rationale.clone(),
+        ]);
     }
-    s
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Write the suggestions: CSV for a `.csv` file, otherwise the TOML fragment.

@@ -193,9 +193,16 @@ fn near_limit_flags_three_of_four_beyond_the_halfway_line() {
 #[test]
 fn jump_flags_the_later_point_with_the_direction_of_change() {
     let r = run(&with_base(&[16.0, 9.0, 12.0]), &frozen(Rules::Wheeler));
-    assert_eq!(flagged(&r, Rule::Jump), vec![(6, Side::High), (7, Side::Low)]);
+    assert_eq!(
+        flagged(&r, Rule::Jump),
+        vec![(6, Side::High), (7, Side::Low)]
+    );
     assert_eq!(flagged(&r, Rule::Outside), vec![(6, Side::High)]);
-    assert!(flagged(&run(&with_base(&[16.0, 9.0]), &frozen(Rules::Nhs)), Rule::Jump).is_empty());
+    assert!(flagged(
+        &run(&with_base(&[16.0, 9.0]), &frozen(Rules::Nhs)),
+        Rule::Jump
+    )
+    .is_empty());
 }
 
 #[test]
@@ -424,11 +431,7 @@ fn signals_are_sorted_and_unique() {
         &frozen(Rules::Wheeler),
     );
     assert_eq!(flagged(&r, Rule::NearLimit).len(), 4);
-    let keys: Vec<(usize, Rule)> = r
-        .signals
-        .iter()
-        .map(|s| (s.index, s.rule))
-        .collect();
+    let keys: Vec<(usize, Rule)> = r.signals.iter().map(|s| (s.index, s.rule)).collect();
     let mut sorted = keys.clone();
     sorted.sort_unstable();
     sorted.dedup();
