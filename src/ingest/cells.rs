@@ -12,7 +12,7 @@ use crate::model::finding::column_letter;
 
 /// What a value cell holds.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ValueCell {
+pub(super) enum ValueCell {
     Missing,
     Value {
         value: f64,
@@ -28,16 +28,16 @@ pub enum ValueCell {
 
 /// What to do about formulas saved without their results (every finding about them
 /// ends with it).
-pub const RECALCULATE: &str =
+pub(super) const RECALCULATE: &str =
     "open the file in Excel or LibreOffice, save it (which calculates the formulas) and run again";
 
 /// Largest magnitude read as a value. Sums, squares and moving ranges of numbers near
 /// f64's limit (±1.8e308) overflow to infinity; no KPI comes near 1e100, and below it
 /// the sums of squares of millions of values stay finite. A value beyond it is a broken
 /// export, reported like text that is no number.
-pub const MAX_MAGNITUDE: f64 = 1e100;
+pub(super) const MAX_MAGNITUDE: f64 = 1e100;
 
-pub fn value_of(cell: &Cell, decimal_comma: bool) -> ValueCell {
+pub(super) fn value_of(cell: &Cell, decimal_comma: bool) -> ValueCell {
     match read_value(cell, decimal_comma) {
         ValueCell::Value { value, .. } if value.abs() > MAX_MAGNITUDE => ValueCell::Bad(format!(
             "{value:e} is too large to analyse (beyond ±1e100: its sums and squares would overflow)"
@@ -78,7 +78,7 @@ fn read_value(cell: &Cell, decimal_comma: bool) -> ValueCell {
 }
 
 /// Parse a date/period cell. `order` is the column's inferred day/month order.
-pub fn date_of(
+pub(super) fn date_of(
     cell: &Cell,
     order: Option<DateOrder>,
     opts: &ReadOptions,
@@ -149,7 +149,7 @@ pub fn date_of(
 
 /// Can this cell be read as a date/period (used to detect date columns and period
 /// headers)? Numbers count only when they are Excel date cells or plausible years.
-pub fn looks_like_period(cell: &Cell, opts: &ReadOptions) -> bool {
+pub(super) fn looks_like_period(cell: &Cell, opts: &ReadOptions) -> bool {
     match cell {
         Cell::Date(_) => true,
         Cell::Number { value, .. } => {
@@ -174,7 +174,7 @@ pub fn looks_like_period(cell: &Cell, opts: &ReadOptions) -> bool {
 
 /// Decide the day/month order of a set of text date cells (one column, or one header
 /// row). A set that stays ambiguous is an error asking for `--date-format`.
-pub fn column_order<'a>(
+pub(super) fn column_order<'a>(
     table: &Table,
     cells: impl Iterator<Item = (usize, usize, &'a Cell)> + Clone,
     opts: &ReadOptions,

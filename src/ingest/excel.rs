@@ -15,7 +15,7 @@ use crate::model::finding::{Finding, FindingCode};
 
 type Rs = Cursor<Vec<u8>>;
 
-pub fn read(
+pub(super) fn read(
     bytes: Vec<u8>,
     format: Format,
     file: &str,

@@ -45,7 +45,7 @@ fn damaged(path: &Path, why: impl std::fmt::Display) -> Error {
 
 /// Decide which zipped format this is, refusing zip bombs and forged counts before
 /// any reader inflates it.
-pub fn zip_format(bytes: &[u8], path: &Path) -> Result<Format> {
+pub(super) fn zip_format(bytes: &[u8], path: &Path) -> Result<Format> {
     let bad = |why: String| Error::read(path.display(), why);
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
         bad(format!(
@@ -325,7 +325,7 @@ const XLS_STREAMS: [&str; 4] = [
 /// the FAT, the directory chain, the mini stream and mini FAT, and the streams it
 /// reads. A chain that loops, or names a sector past the end of the file or past the
 /// FAT, makes calamine allocate without end or fail inside; it is refused here.
-pub fn cfb_chains(bytes: &[u8], path: &Path) -> Result<()> {
+pub(super) fn cfb_chains(bytes: &[u8], path: &Path) -> Result<()> {
     let bad = |why: String| damaged(path, why);
     if bytes.len() < 512 {
         return Err(bad(format!(

@@ -29,7 +29,7 @@ pub enum Role {
 }
 
 /// Lower-case, punctuation to spaces, whitespace collapsed.
-pub fn norm(s: &str) -> String {
+pub(super) fn norm(s: &str) -> String {
     s.chars()
         .map(|c| {
             if c.is_alphanumeric() {
@@ -44,7 +44,7 @@ pub fn norm(s: &str) -> String {
         .join(" ")
 }
 
-pub fn header_role(text: &str) -> Option<Role> {
+pub(super) fn header_role(text: &str) -> Option<Role> {
     let n = norm(text);
     Some(match n.as_str() {
         "date" | "period" | "month" | "week" | "quarter" | "year" | "day" | "time" | "as of"
@@ -77,7 +77,7 @@ pub fn header_role(text: &str) -> Option<Role> {
 }
 
 /// Is this table's header a footer-like text (notes, sources, totals)?
-pub fn is_footer_text(s: &str) -> bool {
+pub(super) fn is_footer_text(s: &str) -> bool {
     // The word alone, or followed by punctuation ("Total", "Source: ERP", "Total (all
     // regions)", "Notes - unaudited"); a word after it makes a KPI name ("Total
     // headcount", "Notes issued", "Average order value").

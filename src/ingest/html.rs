@@ -8,7 +8,7 @@ use super::{text, Cell, ReadOptions, Table};
 use crate::error::Result;
 use crate::model::finding::Finding;
 
-pub fn read(
+pub(super) fn read(
     bytes: &[u8],
     file: &str,
     opts: &ReadOptions,

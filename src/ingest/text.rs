@@ -13,7 +13,7 @@ use crate::model::finding::{Finding, FindingCode};
 /// Longest field kept; longer text is cut (it cannot be a KPI value or name).
 const MAX_FIELD: usize = 32_767;
 
-pub fn read(
+pub(super) fn read(
     bytes: &[u8],
     file: &str,
     opts: &ReadOptions,
@@ -121,7 +121,7 @@ pub fn read(
 
 /// Decode bytes to text. BOMs win; otherwise UTF-8 when valid, else Windows-1252 with
 /// an `encoding_used` finding. An explicit `--encoding` is obeyed.
-pub fn decode(
+pub(super) fn decode(
     bytes: &[u8],
     file: &str,
     forced: Option<Encoding>,

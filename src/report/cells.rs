@@ -24,7 +24,7 @@ pub const MAX_CELL_TEXT: usize = crate::model::finding::CELL_TEXT_LIMIT;
 const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// `text` cut to at most `limit` UTF-16 code units, on a character boundary.
-pub fn cut_utf16(text: &str, limit: usize) -> &str {
+pub(super) fn cut_utf16(text: &str, limit: usize) -> &str {
     let mut units = 0;
     for (i, ch) in text.char_indices() {
         units += ch.len_utf16();
@@ -36,7 +36,7 @@ pub fn cut_utf16(text: &str, limit: usize) -> &str {
 }
 
 /// Does Excel need a quote prefix to keep this text literal?
-pub fn looks_like_formula(text: &str) -> bool {
+pub(super) fn looks_like_formula(text: &str) -> bool {
     text.starts_with(FORMULA_START)
 }
 
@@ -91,7 +91,7 @@ pub fn write_date(
 }
 
 /// One cell of a table row.
-pub enum Cell<'a> {
+pub(super) enum Cell<'a> {
     /// Text, written with [`write_text`].
     Text(Cow<'a, str>, &'a Format),
     /// A number (blank when missing or non-finite).
@@ -103,12 +103,12 @@ pub enum Cell<'a> {
 }
 
 impl<'a> Cell<'a> {
-    pub fn text(text: impl Into<Cow<'a, str>>, fmt: &'a Format) -> Cell<'a> {
+    pub(super) fn text(text: impl Into<Cow<'a, str>>, fmt: &'a Format) -> Cell<'a> {
         Cell::Text(text.into(), fmt)
     }
 
     /// A count as a number cell.
-    pub fn count(n: usize, fmt: &'a Format) -> Cell<'a> {
+    pub(super) fn count(n: usize, fmt: &'a Format) -> Cell<'a> {
         // Counts here are rows or periods: far below 2^53, so exact as f64.
         Cell::Num(Some(n as f64), fmt)
     }
@@ -133,7 +133,7 @@ fn number_chars(v: f64) -> usize {
 }
 
 /// The columns of one table: headers, the widest content seen, and width limits.
-pub struct Columns {
+pub(super) struct Columns {
     headers: Vec<&'static str>,
     widths: Vec<usize>,
     max: Vec<usize>,
@@ -145,7 +145,7 @@ pub struct Columns {
 
 impl Columns {
     /// Columns from `(header, max width in characters)` pairs.
-    pub fn new(spec: &[(&'static str, usize)]) -> Columns {
+    pub(super) fn new(spec: &[(&'static str, usize)]) -> Columns {
         Columns {
             headers: spec.iter().map(|(h, _)| *h).collect(),
             // Room for the autofilter button beside the header text.
@@ -156,17 +156,17 @@ impl Columns {
         }
     }
 
-    pub fn headers(&self) -> &[&'static str] {
+    pub(super) fn headers(&self) -> &[&'static str] {
         &self.headers
     }
 
     /// Index of the last column (for autofilter and table ranges).
-    pub fn last(&self) -> u16 {
+    pub(super) fn last(&self) -> u16 {
         col_index(self.headers.len().saturating_sub(1))
     }
 
     /// Write the header row.
-    pub fn write_headers(
+    pub(super) fn write_headers(
         &mut self,
         ws: &mut Worksheet,
         row: u32,
@@ -180,7 +180,7 @@ impl Columns {
     }
 
     /// Write one row of cells, starting at column A.
-    pub fn write_row(
+    pub(super) fn write_row(
         &mut self,
         ws: &mut Worksheet,
         row: u32,
@@ -210,7 +210,7 @@ impl Columns {
 
     /// After the last row: headers aligned like their columns (right over numbers,
     /// indented over text right of a number column) and the widths set.
-    pub fn finish(&self, ws: &mut Worksheet, st: &Styles) -> Result<(), XlsxError> {
+    pub(super) fn finish(&self, ws: &mut Worksheet, st: &Styles) -> Result<(), XlsxError> {
         if let Some(row) = self.header_row {
             for (c, h) in self.headers.iter().enumerate() {
                 let after_number = c > 0 && self.numeric.get(c - 1) == Some(&true);
@@ -228,7 +228,7 @@ impl Columns {
     }
 
     /// Set every column's width to its widest content, within its limit.
-    pub fn apply_widths(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
+    pub(super) fn apply_widths(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
         for c in 0..self.widths.len() {
             ws.set_column_width(col_index(c), self.width(c) as f64 + 2.5)?;
         }
@@ -238,7 +238,7 @@ impl Columns {
     /// Grow row `row` to show `text` wrapped in column `c`: Excel grows such rows when
     /// it opens the file, but LibreOffice and printing to PDF do not. Call once the
     /// widths are final (after the last row).
-    pub fn fit_row(
+    pub(super) fn fit_row(
         &self,
         ws: &mut Worksheet,
         row: u32,
@@ -254,7 +254,7 @@ impl Columns {
 
     /// Column `c`'s width in characters so far: its widest content within its
     /// limit (at most 250; Excel allows 255).
-    pub fn width(&self, c: usize) -> usize {
+    pub(super) fn width(&self, c: usize) -> usize {
         let seen = self.widths.get(c).copied().unwrap_or(0);
         let max = self.max.get(c).copied().unwrap_or(0).max(4);
         seen.clamp(4, max).min(250)
@@ -267,7 +267,7 @@ const LINE_HEIGHT: f64 = 13.0;
 /// The row height that shows all of `text` wrapped in a column `width` characters
 /// wide, or `None` when one line is enough. Excel grows such rows when it opens the
 /// file, but LibreOffice and printing to PDF do not, so the sheets set it.
-pub fn wrapped_height(text: &str, width: usize) -> Option<f64> {
+pub(super) fn wrapped_height(text: &str, width: usize) -> Option<f64> {
     let width = width.max(1);
     let lines: usize = text
         .lines()
@@ -285,13 +285,18 @@ fn col_index(c: usize) -> u16 {
 
 /// A row index for rust_xlsxwriter, saturating (rust_xlsxwriter rejects rows beyond
 /// Excel's limit with an error rather than wrapping).
-pub fn row_index(r: usize) -> u32 {
+pub(super) fn row_index(r: usize) -> u32 {
     u32::try_from(r).unwrap_or(u32::MAX)
 }
 
 /// A sheet's title in the title style, on a row tall enough for its larger font (a
 /// row keeps the default height otherwise, and the line below would overlap it).
-pub fn write_title(ws: &mut Worksheet, row: u32, text: &str, st: &Styles) -> Result<(), XlsxError> {
+pub(super) fn write_title(
+    ws: &mut Worksheet,
+    row: u32,
+    text: &str,
+    st: &Styles,
+) -> Result<(), XlsxError> {
     write_text(ws, row, 0, text, &st.title)?;
     ws.set_row_height(row, 21)?;
     Ok(())
@@ -299,7 +304,7 @@ pub fn write_title(ws: &mut Worksheet, row: u32, text: &str, st: &Styles) -> Res
 
 /// Page setup shared by the table sheets: landscape, one page wide, the header row
 /// repeated on every printed page, sheet name and page numbers in the footer.
-pub fn print_setup(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
+pub(super) fn print_setup(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
     ws.set_landscape();
     // Narrow margins (inches): wide tables print larger.
     ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
@@ -311,7 +316,7 @@ pub fn print_setup(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError>
 
 /// A cell note by kpilens, sized to its text (about 48 characters a line at 320
 /// pixels), without the author line Excel would put above the text.
-pub fn note(text: &str) -> Note {
+pub(super) fn note(text: &str) -> Note {
     let lines: usize = text
         .lines()
         .map(|l| l.chars().count().div_ceil(48).max(1))

@@ -29,11 +29,11 @@ const COLUMNS: [(&str, usize); 8] = [
 const BAND_COLUMNS: [(&str, usize); 2] = [("Target min", 16), ("Target max", 16)];
 
 /// Column of the values (for the Summary's sparklines).
-pub const VALUE_COL: u16 = 2;
+pub(super) const VALUE_COL: u16 = 2;
 
 /// The first and last row of each KPI's window on the first Data sheet, by KPI name
 /// (KPIs that spill onto a continuation sheet have none).
-pub fn rows_of(r: &Results) -> std::collections::HashMap<String, (u32, u32)> {
+pub(super) fn rows_of(r: &Results) -> std::collections::HashMap<String, (u32, u32)> {
     let mut out = std::collections::HashMap::new();
     let mut next = 1usize;
     for k in &r.kpis {
@@ -47,14 +47,14 @@ pub fn rows_of(r: &Results) -> std::collections::HashMap<String, (u32, u32)> {
 }
 
 /// Data rows per sheet: Excel's 1,048,576 rows less the header row.
-pub const ROWS_PER_SHEET: usize = 1_048_575;
+pub(super) const ROWS_PER_SHEET: usize = 1_048_575;
 
-pub fn write(wb: &mut Workbook, r: &Results, st: &Styles) -> Result<(), XlsxError> {
+pub(super) fn write(wb: &mut Workbook, r: &Results, st: &Styles) -> Result<(), XlsxError> {
     write_split(wb, r, st, ROWS_PER_SHEET)
 }
 
 /// Write the Data sheets with at most `per_sheet` data rows each.
-pub fn write_split(
+pub(super) fn write_split(
     wb: &mut Workbook,
     r: &Results,
     st: &Styles,
@@ -117,7 +117,7 @@ pub fn write_split(
 }
 
 /// "Data", then "Data (2)", "Data (3)", …
-pub fn sheet_name(index: usize) -> String {
+pub(super) fn sheet_name(index: usize) -> String {
     if index == 0 {
         "Data".to_string()
     } else {

@@ -39,7 +39,7 @@ const LABEL_WIDTH: f64 = 14.0;
 
 /// Write one sheet per KPI, in the order of `r.kpis`, charts for the first
 /// `max_charts` of them.
-pub fn write_all(
+pub(super) fn write_all(
     wb: &mut Workbook,
     r: &Results,
     st: &Styles,

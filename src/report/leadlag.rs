@@ -45,7 +45,7 @@ fn unit_word(c: &Correlation) -> &'static str {
 
 /// "A rise in X is followed 2 months later by a rise in Y: r = 0.61 on month-to-month
 /// changes, q = 0.003".
-pub fn pair_sentence(c: &Correlation) -> Option<String> {
+pub(super) fn pair_sentence(c: &Correlation) -> Option<String> {
     let (k, r, q) = (c.best_lag?, c.r?, c.q?);
     let follow = if r >= 0.0 { "a rise" } else { "a fall" };
     let when = match k {
@@ -69,7 +69,7 @@ pub fn pair_sentence(c: &Correlation) -> Option<String> {
     ))
 }
 
-pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
+pub(super) fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Lead-Lag")?;
     super::cells::write_title(
         ws,

@@ -45,7 +45,7 @@ const SECTIONS: [(&str, &[&str]); 8] = [
     ]),
 ];
 
-pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
+pub(super) fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Method")?;
     ws.set_column_width(0, 120)?;
     super::cells::write_title(ws, 0, "Method: how this report was made", st)?;

@@ -36,7 +36,7 @@ const BASELINE_COL: u16 = 6;
 const FORECAST_COL: u16 = 11;
 const RATIONALE_COL: usize = 14;
 
-pub fn realism_label(r: Realism) -> &'static str {
+pub(super) fn realism_label(r: Realism) -> &'static str {
     match r {
         Realism::None => "no target",
         Realism::Unrealistic => "unrealistic",
@@ -63,7 +63,7 @@ fn realism_reason(k: &KpiResult) -> String {
     }
 }
 
-pub fn write_targets(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
+pub(super) fn write_targets(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Targets")?;
     super::cells::write_title(
         ws,
@@ -150,7 +150,7 @@ pub fn write_targets(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(),
     Ok(())
 }
 
-pub fn flag_words(flag: Flag) -> &'static str {
+pub(super) fn flag_words(flag: Flag) -> &'static str {
     match flag {
         Flag::NoTarget => "no target for the latest period",
         Flag::NoOwner => "no owner",
@@ -166,7 +166,7 @@ pub fn flag_words(flag: Flag) -> &'static str {
     }
 }
 
-pub fn action_words(a: Action) -> &'static str {
+pub(super) fn action_words(a: Action) -> &'static str {
     match a {
         Action::RetireOrFixData => "Retire, or fix the data feed",
         Action::Improve => "Improve: make it an improvement objective",
@@ -195,7 +195,11 @@ const CHECKLIST: [&str; 6] = [
     "5. Was it acted on last quarter? If nobody used it, retire it.",
 ];
 
-pub fn write_reevaluation(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
+pub(super) fn write_reevaluation(
+    ws: &mut Worksheet,
+    r: &Results,
+    st: &Styles,
+) -> Result<(), XlsxError> {
     ws.set_name("Re-evaluation")?;
     super::cells::write_title(
         ws,

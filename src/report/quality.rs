@@ -27,7 +27,7 @@ const MESSAGE_COL: usize = 7;
 
 const NO_FINDINGS: &str = "No data-quality findings: every input cell was read as expected.";
 
-pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
+pub(super) fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Data Quality")?;
     let mut cols = Columns::new(&COLUMNS);
     cols.write_headers(ws, 0, &st.header)?;
@@ -49,7 +49,7 @@ pub fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), XlsxErr
 }
 
 /// Errors, then warnings, then information; a stable sort keeps the run's order.
-pub fn in_order(findings: &[Finding]) -> Vec<&Finding> {
+pub(super) fn in_order(findings: &[Finding]) -> Vec<&Finding> {
     let mut sorted: Vec<&Finding> = findings.iter().collect();
     sorted.sort_by_key(|f| f.severity);
     sorted

@@ -12,7 +12,7 @@ use crate::model::kpi::Direction;
 use super::words::fmt_value;
 
 /// "↑ improving", "→ stable", "↓ deteriorating"; empty without a trend.
-pub fn trend_label(k: &KpiResult) -> String {
+pub(super) fn trend_label(k: &KpiResult) -> String {
     let (Some(d), Some(a)) = (k.trend.direction, k.trend.assessment) else {
         return String::new();
     };
@@ -28,7 +28,7 @@ fn grain_word(k: &KpiResult) -> &'static str {
     k.grain.as_str()
 }
 
-pub fn trend_reason(k: &KpiResult) -> String {
+pub(super) fn trend_reason(k: &KpiResult) -> String {
     let t = &k.trend;
     let (Some(p), Some(sen), Some(a)) = (t.mk_p, t.sen_slope, t.assessment) else {
         return format!(
@@ -61,7 +61,7 @@ fn signed(v: f64, unit: Option<&str>) -> String {
 }
 
 /// p-values as people read them: 3 significant digits, "< 0.001" below that.
-pub fn fmt_p(p: f64) -> String {
+pub(super) fn fmt_p(p: f64) -> String {
     if p < 0.001 {
         "< 0.001".into()
     } else {
@@ -85,7 +85,7 @@ fn rule_words(rule: Rule, side: Side) -> String {
     }
 }
 
-pub fn variation_label(v: Option<Variation>) -> &'static str {
+pub(super) fn variation_label(v: Option<Variation>) -> &'static str {
     match v {
         Some(Variation::Improvement) => "improvement",
         Some(Variation::Concern) => "concern",
@@ -95,7 +95,7 @@ pub fn variation_label(v: Option<Variation>) -> &'static str {
     }
 }
 
-pub fn variation_reason(k: &KpiResult) -> String {
+pub(super) fn variation_reason(k: &KpiResult) -> String {
     let spc: &Spc = &k.spc;
     let Some(latest) = k.latest.period else {
         return "No value in the window.".into();
@@ -122,7 +122,7 @@ pub fn variation_reason(k: &KpiResult) -> String {
     }
 }
 
-pub fn assurance_label(k: &KpiResult) -> &'static str {
+pub(super) fn assurance_label(k: &KpiResult) -> &'static str {
     match k.spc.assurance {
         Some(Assurance::Pass) => "pass",
         Some(Assurance::Fail) => "fail",
@@ -132,7 +132,7 @@ pub fn assurance_label(k: &KpiResult) -> &'static str {
     }
 }
 
-pub fn assurance_reason(k: &KpiResult) -> String {
+pub(super) fn assurance_reason(k: &KpiResult) -> String {
     let unit = k.def.unit.as_deref();
     let Some(seg) = k.spc.latest() else {
         return "No process limits.".into();
@@ -168,7 +168,7 @@ pub fn assurance_reason(k: &KpiResult) -> String {
 /// How the next-period forecast and its range were made: "The Theil–Sen trend line
 /// (+2.1 per month) carried one month on; range ± 2.66 × the average moving range
 /// (3.4)."
-pub fn forecast_reason(k: &KpiResult) -> String {
+pub(super) fn forecast_reason(k: &KpiResult) -> String {
     let f = &k.forecast;
     let Some(v) = f.value else {
         return "No forecast: the window has no values.".into();

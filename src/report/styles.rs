@@ -229,14 +229,14 @@ impl Styles {
 /// Colours of chart series, by meaning: the values in the accent blue, the target in
 /// the green of a met status, the centre line grey, the natural process limits in the
 /// red of a missed status and signal points in the Making Data Count concern orange.
-pub mod chart_color {
-    pub const VALUE: u32 = super::ACCENT;
-    pub const TARGET: u32 = 0x00B050;
-    pub const CENTRE: u32 = 0x7F7F7F;
-    pub const LIMIT: u32 = 0xC00000;
-    pub const SIGNAL: u32 = 0xED7D31;
+pub(super) mod chart_color {
+    pub(crate) const VALUE: u32 = super::ACCENT;
+    pub(crate) const TARGET: u32 = 0x00B050;
+    pub(crate) const CENTRE: u32 = 0x7F7F7F;
+    pub(crate) const LIMIT: u32 = 0xC00000;
+    pub(crate) const SIGNAL: u32 = 0xED7D31;
     /// The forecast and its range: a lighter shade of the values' blue.
-    pub const FORECAST: u32 = 0x5B9BD5;
+    pub(crate) const FORECAST: u32 = 0x5B9BD5;
 }
 
 impl Styles {

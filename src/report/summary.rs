@@ -48,7 +48,7 @@ const ACTION_COL: u16 = 15;
 
 /// Write the Summary; the title block says when `--max-charts` left some KPI sheets
 /// without charts.
-pub fn write(
+pub(super) fn write(
     ws: &mut Worksheet,
     r: &Results,
     settings: &super::Settings,

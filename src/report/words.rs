@@ -5,11 +5,11 @@ carries a sentence saying why. Only wording lives here: the numbers come from `R
 */
 use crate::analysis::{KpiResult, Status};
 use crate::model::kpi::Direction;
-pub use crate::model::units::fmt_value;
+pub(super) use crate::model::units::fmt_value;
 use crate::model::units::{is_percent, trim_zeros};
 
 /// "1 KPI", "3 KPIs".
-pub fn plural(n: usize, one: &str, many: &str) -> String {
+pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
         format!("{n} {one}")
     } else {
@@ -18,7 +18,7 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// How a status is written in a cell.
-pub fn status_label(status: Option<Status>) -> &'static str {
+pub(super) fn status_label(status: Option<Status>) -> &'static str {
     match status {
         Some(Status::None) => "no target",
         Some(s) => s.as_str(),
@@ -27,7 +27,7 @@ pub fn status_label(status: Option<Status>) -> &'static str {
 }
 
 /// A difference between two values of the KPI: percentage points for percent KPIs.
-pub fn fmt_gap(v: f64, unit: Option<&str>) -> String {
+pub(super) fn fmt_gap(v: f64, unit: Option<&str>) -> String {
     if is_percent(unit) && v.is_finite() {
         format!("{:.1} pts", v * 100.0)
     } else {
@@ -37,7 +37,7 @@ pub fn fmt_gap(v: f64, unit: Option<&str>) -> String {
 
 /// Why the latest status is what it is, in one sentence:
 /// "93.1% vs target 95.0%: 1.9 pts short (-2.0%), inside the 5% tolerance → amber".
-pub fn status_reason(k: &KpiResult) -> String {
+pub(super) fn status_reason(k: &KpiResult) -> String {
     let l = &k.latest;
     let unit = k.def.unit.as_deref();
     let (Some(v), Some(status)) = (l.value, l.status) else {

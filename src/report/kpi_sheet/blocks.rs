@@ -16,7 +16,7 @@ use crate::report::words::{self, fmt_value};
 use crate::report::{value_format, Styles};
 
 /// The value of one label–value pair.
-pub enum Value<'a> {
+pub(super) enum Value<'a> {
     /// Text spread over the block's value columns, wrapped.
     Text(String),
     /// A short judgement in its coloured cell ("green", "concern").
@@ -26,7 +26,7 @@ pub enum Value<'a> {
 }
 
 /// One line of a block: label, value and an optional note saying why.
-pub struct Item<'a> {
+pub(super) struct Item<'a> {
     pub label: &'static str,
     pub value: Value<'a>,
     pub note: Option<String>,
@@ -41,7 +41,7 @@ fn item<'a>(label: &'static str, value: Value<'a>) -> Item<'a> {
 }
 
 /// A further definition line (the lead-lag relationship, for instance).
-pub fn extra(label: &'static str, value: String) -> Item<'static> {
+pub(super) fn extra(label: &'static str, value: String) -> Item<'static> {
     item(label, text(value))
 }
 
@@ -57,7 +57,7 @@ fn or_dash(s: Option<&str>) -> String {
 }
 
 /// What the KPI is.
-pub fn definition<'a>(k: &KpiResult, st: &'a Styles, cal: &Calendar) -> Vec<Item<'a>> {
+pub(super) fn definition<'a>(k: &KpiResult, st: &'a Styles, cal: &Calendar) -> Vec<Item<'a>> {
     let d = &k.def;
     let unit = d.unit.as_deref();
     let direction = match d.direction() {
@@ -167,7 +167,7 @@ fn slope_words(slope: f64, unit: Option<&str>) -> String {
 }
 
 /// Where the KPI stands.
-pub fn headline<'a>(k: &'a KpiResult, st: &'a Styles, cal: &Calendar) -> Vec<Item<'a>> {
+pub(super) fn headline<'a>(k: &'a KpiResult, st: &'a Styles, cal: &Calendar) -> Vec<Item<'a>> {
     let l = &k.latest;
     let unit = k.def.unit.as_deref();
     let vf = value_format(st, k);

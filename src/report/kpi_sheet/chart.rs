@@ -25,7 +25,7 @@ const RANGES: (u32, u32) = (900, 220);
 /// (rows are 20 pixels).
 const RANGES_OFFSET: u32 = 19;
 /// Rows the two charts take, with a blank row under them.
-pub const ROWS: u32 = RANGES_OFFSET + 12;
+pub(super) const ROWS: u32 = RANGES_OFFSET + 12;
 
 /// How a series is drawn.
 #[derive(Clone, Copy)]
@@ -41,7 +41,7 @@ enum Look {
 }
 
 /// Insert both charts with their top-left corner at (`row`, `col`).
-pub fn insert(
+pub(super) fn insert(
     ws: &mut Worksheet,
     sheet: &str,
     k: &KpiResult,

@@ -11,7 +11,7 @@ use crate::report::cells::cut_utf16;
 const MAX_NAME: usize = 31;
 
 /// The workbook's fixed sheets (report.md), which KPI sheets must not take.
-pub const FIXED_SHEETS: [&str; 7] = [
+pub(super) const FIXED_SHEETS: [&str; 7] = [
     "Summary",
     "Targets",
     "Lead-Lag",

@@ -25,7 +25,7 @@ struct Span {
 }
 
 /// The note text of every period that carries a signal, by period.
-pub fn notes(k: &KpiResult, cal: &Calendar) -> BTreeMap<NaiveDate, String> {
+pub(super) fn notes(k: &KpiResult, cal: &Calendar) -> BTreeMap<NaiveDate, String> {
     // Observed periods in order: the rules run over observations, not periods.
     let obs: Vec<usize> = (0..k.series.len())
         .filter(|&i| k.series[i].value.is_some())
@@ -92,7 +92,7 @@ fn max_step(rule: Rule) -> usize {
 }
 
 /// A period as the notes name it: `2025-03` for months, else the period's label.
-pub fn period_word(cal: &Calendar, p: NaiveDate, grain: Grain) -> String {
+pub(super) fn period_word(cal: &Calendar, p: NaiveDate, grain: Grain) -> String {
     match grain {
         Grain::Month => p.format("%Y-%m").to_string(),
         _ => cal.label(p, grain),

@@ -21,7 +21,7 @@ use crate::report::{value_format, words, Styles};
 
 /// A column of the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Col {
+pub(super) enum Col {
     Period,
     /// A text label ("2024-W10", "2024-Q2") for grains whose date alone reads poorly.
     Label,
@@ -92,7 +92,7 @@ impl Col {
 }
 
 /// Where the table sits and which columns it has.
-pub struct Table {
+pub(super) struct Table {
     pub cols: Vec<Col>,
     pub header_row: u32,
     /// Number of data rows: one per period of the window, and the forecast row.
@@ -102,7 +102,7 @@ pub struct Table {
 }
 
 impl Table {
-    pub fn new(k: &KpiResult, header_row: u32) -> Table {
+    pub(super) fn new(k: &KpiResult, header_row: u32) -> Table {
         let mut cols = vec![Col::Period];
         if matches!(k.grain, Grain::Week | Grain::Quarter | Grain::Year) {
             cols.push(Col::Label);
@@ -140,24 +140,24 @@ impl Table {
     }
 
     /// The column index of `col`, if the table has it.
-    pub fn col(&self, col: Col) -> Option<u16> {
+    pub(super) fn col(&self, col: Col) -> Option<u16> {
         self.cols
             .iter()
             .position(|c| *c == col)
             .and_then(|i| u16::try_from(i).ok())
     }
 
-    pub fn first_row(&self) -> u32 {
+    pub(super) fn first_row(&self) -> u32 {
         self.header_row + 1
     }
 
     /// The last data row (the header row when there are none).
-    pub fn last_row(&self) -> u32 {
+    pub(super) fn last_row(&self) -> u32 {
         self.header_row + self.len
     }
 
     /// Write the header and one row per period; return the column widths seen.
-    pub fn write(
+    pub(super) fn write(
         &self,
         ws: &mut Worksheet,
         k: &KpiResult,
