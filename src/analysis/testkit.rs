@@ -7,7 +7,7 @@ use crate::analysis::Defaults;
 use crate::model::kpi::{Direction, KpiDef};
 use crate::model::period::{Calendar, Grain};
 
-pub fn month(i: usize) -> NaiveDate {
+pub(crate) fn month(i: usize) -> NaiveDate {
     Calendar::default().step(
         NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
         Grain::Month,
@@ -15,7 +15,7 @@ pub fn month(i: usize) -> NaiveDate {
     )
 }
 
-pub fn defaults() -> Defaults {
+pub(crate) fn defaults() -> Defaults {
     Defaults {
         tolerance: 0.05,
         max_lag: None,
@@ -26,7 +26,7 @@ pub fn defaults() -> Defaults {
 }
 
 /// Monthly KPI from Jan 2024 with `values` (None = missing) and a constant target.
-pub fn kpi(values: &[Option<f64>], def: KpiDef, target: Option<f64>) -> KpiResult {
+pub(crate) fn kpi(values: &[Option<f64>], def: KpiDef, target: Option<f64>) -> KpiResult {
     let dir = def.direction();
     let series: Vec<Point> = values
         .iter()
@@ -67,7 +67,7 @@ pub fn kpi(values: &[Option<f64>], def: KpiDef, target: Option<f64>) -> KpiResul
     k
 }
 
-pub fn def(name: &str, direction: Direction) -> KpiDef {
+pub(crate) fn def(name: &str, direction: Direction) -> KpiDef {
     KpiDef {
         direction: Some(direction),
         owner: Some("Ops".into()),
@@ -75,6 +75,6 @@ pub fn def(name: &str, direction: Direction) -> KpiDef {
     }
 }
 
-pub fn some(v: &[f64]) -> Vec<Option<f64>> {
+pub(crate) fn some(v: &[f64]) -> Vec<Option<f64>> {
     v.iter().map(|x| Some(*x)).collect()
 }

@@ -8,14 +8,14 @@ use std::process::Command;
 
 use serde_json::Value;
 
-pub struct Run {
+pub(crate) struct Run {
     pub dir: tempfile::TempDir,
     args: Vec<String>,
     env: Vec<(String, String)>,
     program: Option<String>,
 }
 
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -23,7 +23,7 @@ pub struct Outcome {
 }
 
 impl Run {
-    pub fn new() -> Run {
+    pub(crate) fn new() -> Run {
         Run {
             dir: tempfile::tempdir().expect("temp dir"),
             args: Vec::new(),
@@ -32,12 +32,12 @@ impl Run {
         }
     }
 
-    pub fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
     /// Write an input file into the run's folder.
-    pub fn file(self, name: &str, bytes: impl AsRef<[u8]>) -> Run {
+    pub(crate) fn file(self, name: &str, bytes: impl AsRef<[u8]>) -> Run {
         let p = self.path(name);
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent).expect("mkdir");
@@ -47,7 +47,7 @@ impl Run {
     }
 
     /// Copy a file from tests/fixtures into the run's folder.
-    pub fn fixture(self, name: &str) -> Run {
+    pub(crate) fn fixture(self, name: &str) -> Run {
         let src = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
             .join(name);
@@ -56,25 +56,25 @@ impl Run {
         self.file(name, bytes)
     }
 
-    pub fn args<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, args: I) -> Run {
+    pub(crate) fn args<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, args: I) -> Run {
         self.args
             .extend(args.into_iter().map(|s| s.as_ref().to_string()));
         self
     }
 
-    pub fn env(mut self, k: &str, v: &str) -> Run {
+    pub(crate) fn env(mut self, k: &str, v: &str) -> Run {
         self.env.push((k.into(), v.into()));
         self
     }
 
     /// Run another program (a shell that sets limits, then runs kpilens) instead of
     /// kpilens itself.
-    pub fn program(mut self, program: &str) -> Run {
+    pub(crate) fn program(mut self, program: &str) -> Run {
         self.program = Some(program.into());
         self
     }
 
-    pub fn run(self) -> (Outcome, tempfile::TempDir) {
+    pub(crate) fn run(self) -> (Outcome, tempfile::TempDir) {
         let program = self
             .program
             .clone()
@@ -98,7 +98,7 @@ impl Run {
     }
 
     /// `report <inputs> --json out.json -o out.xlsx`, expecting success; returns the JSON.
-    pub fn report_json(
+    pub(crate) fn report_json(
         self,
         inputs: &[&str],
         extra: &[&str],
@@ -115,7 +115,7 @@ impl Run {
 }
 
 /// The KPI object named `name` in a results JSON.
-pub fn kpi<'a>(json: &'a Value, name: &str) -> &'a Value {
+pub(crate) fn kpi<'a>(json: &'a Value, name: &str) -> &'a Value {
     json["kpis"]
         .as_array()
         .expect("kpis array")
@@ -135,7 +135,7 @@ pub fn kpi<'a>(json: &'a Value, name: &str) -> &'a Value {
 }
 
 /// The names of the KPIs in a results JSON, in order.
-pub fn kpi_names(json: &Value) -> Vec<&str> {
+pub(crate) fn kpi_names(json: &Value) -> Vec<&str> {
     json["kpis"]
         .as_array()
         .expect("kpis array")
@@ -145,7 +145,7 @@ pub fn kpi_names(json: &Value) -> Vec<&str> {
 }
 
 /// (period, value) pairs of a KPI's series, observed values only.
-pub fn values(json: &Value, name: &str) -> Vec<(String, f64)> {
+pub(crate) fn values(json: &Value, name: &str) -> Vec<(String, f64)> {
     kpi(json, name)["series"]
         .as_array()
         .expect("series")
@@ -161,7 +161,7 @@ pub fn values(json: &Value, name: &str) -> Vec<(String, f64)> {
 }
 
 /// Finding codes in a results JSON.
-pub fn codes(json: &Value) -> Vec<String> {
+pub(crate) fn codes(json: &Value) -> Vec<String> {
     json["findings"]
         .as_array()
         .expect("findings")
@@ -170,7 +170,7 @@ pub fn codes(json: &Value) -> Vec<String> {
         .collect()
 }
 
-pub fn finding<'a>(json: &'a Value, code: &str) -> &'a Value {
+pub(crate) fn finding<'a>(json: &'a Value, code: &str) -> &'a Value {
     json["findings"]
         .as_array()
         .unwrap()
@@ -180,7 +180,7 @@ pub fn finding<'a>(json: &'a Value, code: &str) -> &'a Value {
 }
 
 /// Rewrite the parts of a zip archive (an xlsx, an ods) with `edit(name, text)`.
-pub fn rezip(bytes: &[u8], edit: impl Fn(&str, String) -> String) -> Vec<u8> {
+pub(crate) fn rezip(bytes: &[u8], edit: impl Fn(&str, String) -> String) -> Vec<u8> {
     let mut src = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for i in 0..src.len() {
@@ -200,7 +200,7 @@ pub fn rezip(bytes: &[u8], edit: impl Fn(&str, String) -> String) -> Vec<u8> {
 }
 
 /// A zip archive of `(name, bytes)` parts, in order.
-pub fn zipped(parts: &[(&str, &[u8])]) -> Vec<u8> {
+pub(crate) fn zipped(parts: &[(&str, &[u8])]) -> Vec<u8> {
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, data) in parts {
         out.start_file(*name, zip::write::SimpleFileOptions::default())
