@@ -170,7 +170,7 @@ fn aggregate(rows: Rows) -> PolarsResult<Vec<(u32, NaiveDate, [Agg; 4])>> {
     Ok(result)
 }
 
-fn polars_err(e: PolarsError) -> Error {
+fn polars_err(e: &PolarsError) -> Error {
     Error::Internal(format!("aggregating series: {e}"))
 }
 
@@ -231,7 +231,7 @@ fn infer_grain(obs: &[&Observation]) -> (Grain, bool) {
     let median = if m % 2 == 1 {
         gaps[m / 2]
     } else {
-        (gaps[m / 2 - 1] + gaps[m / 2]) / 2.0
+        f64::midpoint(gaps[m / 2 - 1], gaps[m / 2])
     };
     Grain::from_median_gap(median)
 }
@@ -390,7 +390,7 @@ pub fn build(ing: &Dataset, cfg: &Settings) -> Result<Built> {
                 .push(o.source.clone());
         }
     }
-    let own_groups = aggregate(rows).map_err(polars_err)?;
+    let own_groups = aggregate(rows).map_err(|e| polars_err(&e))?;
 
     // Duplicates at the own grain, then pass 2 to the report grain.
     let mut rows2 = Rows::new();
@@ -449,7 +449,7 @@ pub fn build(ing: &Dataset, cfg: &Settings) -> Result<Built> {
         );
         sources2.entry((*k, rp)).or_default().extend(src);
     }
-    let report_groups = aggregate(rows2).map_err(polars_err)?;
+    let report_groups = aggregate(rows2).map_err(|e| polars_err(&e))?;
 
     let mut per_kpi: Vec<Vec<(NaiveDate, [Option<f64>; 4])>> = vec![Vec::new(); order.len()];
     for (k, p, aggs) in report_groups {
@@ -587,7 +587,7 @@ fn fill_history(
             Target::of(direction, target, target_min, target_max),
         ) {
             (Some(v), Some(t)) => attainment::compare(v, t, direction, tolerance),
-            _ => Default::default(),
+            _ => attainment::Comparison::default(),
         };
         points.push(Point {
             period: p,

@@ -6,6 +6,7 @@ natural bounds, and a verdict on how realistic the current target is — each wi
 sentence saying which rule produced it.
 */
 use chrono::NaiveDate;
+use std::fmt::Write as _;
 
 use super::spc::Assurance;
 use super::trend::{mean, quantile, Assessment, TrendDirection};
@@ -177,11 +178,12 @@ pub fn suggest(k: &KpiResult, forecast: &Forecast, cal: &Calendar) -> Suggestion
             if k.trend.assessment == Some(Assessment::Improving) {
                 if let Some(f) = forecast.value {
                     realistic = better(direction, realistic, f);
-                    realistic_why.push_str(&if realistic == percentile {
-                        format!("; the trend is improving, but the forecast {} is no better, so the percentile stands", num(f))
+                    let why = if realistic == percentile {
+                        "; the trend is improving, but the forecast {} is no better, so the percentile stands"
                     } else {
-                        format!("; the trend is improving, so the forecast {} was used instead", num(f))
-                    });
+                        "; the trend is improving, so the forecast {} was used instead"
+                    };
+                    realistic_why.push_str(&why.replace("{}", &num(f)));
                 }
             }
             let high_quantile = quantile(&values, q_stretch);
@@ -189,10 +191,11 @@ pub fn suggest(k: &KpiResult, forecast: &Forecast, cal: &Calendar) -> Suggestion
             let mut stretch_why =
                 format!("{stretch_words} of {basis_words}: {}", num(high_quantile));
             if stretch != high_quantile {
-                stretch_why.push_str(&format!(
+                let _ = write!(
+                    stretch_why,
                     "; the realistic target {} is more ambitious, so it is used",
                     num(realistic)
-                ));
+                );
             }
             let mut conservative_why = format!(
                 "The baseline (mean of {basis_words}): {}, what the process delivers now",
@@ -207,11 +210,12 @@ pub fn suggest(k: &KpiResult, forecast: &Forecast, cal: &Calendar) -> Suggestion
                 (&mut stretch_why, stretch, out.stretch),
             ] {
                 if let Some(v) = kept.filter(|v| *v != raw) {
-                    why.push_str(&format!(
+                    let _ = write!(
+                        why,
                         "; clamped to the KPI's {} bound {}",
                         if Some(v) == lo { "lower" } else { "upper" },
                         num(v)
-                    ));
+                    );
                 }
                 why.push('.');
             }
@@ -291,10 +295,10 @@ fn rationale(k: &KpiResult, s: &Suggestions, basis: &str, f: &Forecast) -> Strin
         format!("Conservative = mean of {basis}; realistic = its {q1}; stretch = its {q2}");
     if k.trend.assessment == Some(Assessment::Improving) {
         if let Some(v) = f.value {
-            text.push_str(&format!(
+            let _ = write!(text,
                 "; the trend is improving, so the realistic target is the better of that and the forecast {}",
                 num(v)
-            ));
+            );
         }
     }
     if k.def.lower_bound.is_some() || k.def.upper_bound.is_some() {

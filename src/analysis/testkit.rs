@@ -35,7 +35,7 @@ pub(crate) fn kpi(values: &[Option<f64>], def: KpiDef, target: Option<f64>) -> K
             let t = super::attainment::Target::of(dir, target, def.target_min, def.target_max);
             let cmp = match (v, t) {
                 (Some(v), Some(t)) => attainment::compare(*v, t, dir, 0.05),
-                _ => Default::default(),
+                _ => attainment::Comparison::default(),
             };
             Point {
                 period: month(i),

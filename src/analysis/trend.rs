@@ -243,7 +243,7 @@ pub fn mann_kendall(y: &[f64]) -> MkResult {
             }
         }
     }
-    let mut sorted = y.to_vec();
+    let mut sorted = y.clone();
     sorted.sort_by(f64::total_cmp);
     let ties: i64 = sorted
         .chunk_by(|a, b| a == b)

@@ -168,8 +168,10 @@ fn created(as_of: NaiveDate) -> NaiveDateTime {
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
         .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-        .map(|dt| dt.naive_utc())
-        .unwrap_or_else(|| as_of.and_hms_opt(0, 0, 0).unwrap_or_default())
+        .map_or_else(
+            || as_of.and_hms_opt(0, 0, 0).unwrap_or_default(),
+            |dt| dt.naive_utc(),
+        )
 }
 
 /// `kpilens check`: exit 3 when any error-severity finding exists.

@@ -9,6 +9,7 @@ use super::numbers::{self, NumberStyle};
 use super::{Cell, ReadOptions, Table};
 use crate::error::{Error, Result};
 use crate::model::finding::column_letter;
+use std::fmt::Write as _;
 
 /// What a value cell holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -187,14 +188,15 @@ pub(super) fn column_order<'a>(
         Cell::Text(s) => Some(s.as_str()),
         _ => None,
     });
-    let first_sensitive = cells.clone().find_map(|(r, c, cell)| match cell {
+    let mut cells = cells;
+    let first_sensitive = cells.find_map(|(r, c, cell)| match cell {
         Cell::Text(s) if dates::is_order_sensitive(s) => Some((r, c, s.clone())),
         _ => None,
     });
     let place = |r: usize, c: usize| {
         let mut p = table.file.clone();
         if let Some(s) = &table.sheet {
-            p.push_str(&format!(", sheet '{s}'"));
+            let _ = write!(p, ", sheet '{s}'");
         }
         format!(
             "{p}, {what} (column {}, from row {})",
@@ -225,7 +227,7 @@ pub(super) fn column_order<'a>(
             None => Ok(None),
         },
         Err(e) => {
-            let (r, c) = first_sensitive.map(|(r, c, _)| (r, c)).unwrap_or((0, 0));
+            let (r, c) = first_sensitive.map_or((0, 0), |(r, c, _)| (r, c));
             Err(Error::Data(format!(
                 "{}: the dates mix day-first and month-first forms ({e}); fix the column or give --date-format",
                 place(r, c)

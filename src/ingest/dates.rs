@@ -487,25 +487,26 @@ mod tests {
     };
 
     /// `want` is `yyyy-mm-dd [grain]`, `ambiguous`, `not a date` or `impossible: <reason part>`.
-    fn expect(got: Result<ParsedDate, DateError>, want: &str, ctx: &str) {
+    fn expect(got: &Result<ParsedDate, DateError>, want: &str, ctx: &str) {
         match want {
-            "not a date" => assert_eq!(got, Err(DateError::NotADate), "{ctx}"),
-            "ambiguous" => assert_eq!(got, Err(DateError::Ambiguous), "{ctx}"),
-            _ => match want.strip_prefix("impossible: ") {
-                Some(why) => assert!(
-                    matches!(&got, Err(DateError::Impossible(w)) if w.contains(why)),
-                    "{ctx}: got {got:?}, want Impossible(…{why}…)"
-                ),
-                None => {
+            "not a date" => assert_eq!(*got, Err(DateError::NotADate), "{ctx}"),
+            "ambiguous" => assert_eq!(*got, Err(DateError::Ambiguous), "{ctx}"),
+            _ => {
+                if let Some(why) = want.strip_prefix("impossible: ") {
+                    assert!(
+                        matches!(&got, Err(DateError::Impossible(w)) if w.contains(why)),
+                        "{ctx}: got {got:?}, want Impossible(…{why}…)"
+                    );
+                } else {
                     let (date, grain) = want.split_once(' ').unwrap_or((want, ""));
                     let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
                     let want = ParsedDate {
                         date,
                         grain: Grain::parse(grain),
                     };
-                    assert_eq!(got, Ok(want), "{ctx}");
+                    assert_eq!(*got, Ok(want), "{ctx}");
                 }
-            },
+            }
         }
     }
 
@@ -514,7 +515,7 @@ mod tests {
         for line in cases.lines().filter(|l| !l.trim().is_empty()) {
             let (text, want) = line.rsplit_once('|').unwrap();
             let got = parse_date_text(text, order, cal);
-            expect(got, want.trim(), &format!("{line} ({order:?}, {cal:?})"));
+            expect(&got, want.trim(), &format!("{line} ({order:?}, {cal:?})"));
         }
     }
 
@@ -716,10 +717,10 @@ mod tests {
         for s in [
             "", "  ", "Revenue", "Target", "total: 5", "12:30", "-5", "1e5", "NaN",
         ] {
-            expect(parse_date_text(s, None, &FY4), "not a date", s);
+            expect(&parse_date_text(s, None, &FY4), "not a date", s);
         }
         let huge = "2024-01-01".repeat(1000);
-        expect(parse_date_text(&huge, None, &FY4), "not a date", "huge");
+        expect(&parse_date_text(&huge, None, &FY4), "not a date", "huge");
         assert_eq!(DateError::NotADate.to_string(), "is not a date");
         let amb = "is ambiguous: day/month order unknown (use --date-format)";
         assert_eq!(DateError::Ambiguous.to_string(), amb);
@@ -753,7 +754,7 @@ mod tests {
             (-1.0, false, "impossible: Excel date serial -1 is outside"),
         ] {
             let got = excel_serial_to_date(serial, is_1904).map(full);
-            expect(got, want, &format!("{serial} 1904={is_1904}"));
+            expect(&got, want, &format!("{serial} 1904={is_1904}"));
         }
         let absurd = [
             0.0,
@@ -768,7 +769,7 @@ mod tests {
         for bad in absurd.into_iter().chain([2_958_466.0]) {
             for is_1904 in [false, true] {
                 let got = excel_serial_to_date(bad, is_1904).map(full);
-                expect(got, "impossible: outside 1..2958465", &format!("{bad}"));
+                expect(&got, "impossible: outside 1..2958465", &format!("{bad}"));
             }
         }
     }
@@ -800,7 +801,11 @@ mod tests {
             ("x", "%d/%m/%Y", "not a date"),
             ("2024-03-15", "%d/%m/%Y", "not a date"),
         ] {
-            expect(parse_with_format(text, fmt), want, &format!("{text} {fmt}"));
+            expect(
+                &parse_with_format(text, fmt),
+                want,
+                &format!("{text} {fmt}"),
+            );
         }
         assert!(names_a_day("%-d.%-m.%Y") && names_a_day("%F") && names_a_day("%e %b"));
         assert!(!names_a_day("%Y-%m") && !names_a_day("%B %Y") && !names_a_day("%%d %Y"));

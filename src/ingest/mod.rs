@@ -18,6 +18,7 @@ mod rows;
 pub mod special;
 mod text;
 
+use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
@@ -267,7 +268,11 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
                 let what = panic
                     .downcast_ref::<String>()
                     .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .or_else(|| {
+                        panic
+                            .downcast_ref::<&str>()
+                            .map(std::string::ToString::to_string)
+                    })
                     .unwrap_or_else(|| "the reader failed".into());
                 let e = Error::read(&display, format!("the file is damaged or unusual ({what})"));
                 out.findings.push(
@@ -350,7 +355,7 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
                         && f.code != FindingCode::NoValues
                 })
             }) {
-                d.push_str(&format!("; first problem: {} ({})", f.message, f.place()));
+                let _ = write!(d, "; first problem: {} ({})", f.message, f.place());
             }
             d
         };
@@ -480,7 +485,7 @@ fn read_tables(path: &Path, opts: &ReadOptions) -> Result<(Vec<Table>, Vec<Findi
                 FindingCode::ExtensionMismatch,
                 format!(
                     "{display} is named like {} but contains {}; it was read as {}",
-                    by_ext.map(Format::name).unwrap_or("another format"),
+                    by_ext.map_or("another format", Format::name),
                     format.name(),
                     format.name()
                 ),

@@ -183,12 +183,11 @@ fn normalise(s: &str, style: NumberStyle) -> Option<String> {
     let mut grouped = false;
     for c in mantissa.chars() {
         if c.is_ascii_digit() {
-            match &mut frac_part {
-                Some(f) => f.push(c),
-                None => {
-                    int_part.push(c);
-                    current += 1;
-                }
+            if let Some(f) = &mut frac_part {
+                f.push(c);
+            } else {
+                int_part.push(c);
+                current += 1;
             }
         } else if c == dec && frac_part.is_none() {
             frac_part = Some(String::new());

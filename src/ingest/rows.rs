@@ -122,7 +122,7 @@ impl<'a> RowReader<'a> {
     }
 
     /// A period header cell that is not a period: its column is not read.
-    fn bad_period_header(&mut self, r: usize, c: usize, why: String) {
+    fn bad_period_header(&mut self, r: usize, c: usize, why: &str) {
         let f = Finding::error(
             FindingCode::BadDate,
             format!("{why}; the column was skipped"),
@@ -130,7 +130,7 @@ impl<'a> RowReader<'a> {
         self.findings.push(self.table.at(f, r, Some(c)));
     }
 
-    fn bad_date(&mut self, r: usize, c: usize, why: String) {
+    fn bad_date(&mut self, r: usize, c: usize, why: &str) {
         let f = Finding::error(FindingCode::BadDate, format!("{why}; the row was skipped"));
         self.findings.push(self.table.at(f, r, Some(c)));
     }
@@ -172,7 +172,7 @@ impl<'a> RowReader<'a> {
                     if self.looks_like_footer(r) {
                         self.footer_rows.push(r);
                     } else {
-                        self.bad_date(r, cols.date, why);
+                        self.bad_date(r, cols.date, &why);
                     }
                     continue;
                 }
@@ -339,7 +339,7 @@ impl<'a> RowReader<'a> {
                     if self.looks_like_footer(r) {
                         self.footer_rows.push(r);
                     } else {
-                        self.bad_date(r, date_col, why);
+                        self.bad_date(r, date_col, &why);
                     }
                     continue;
                 }
@@ -391,14 +391,14 @@ impl<'a> RowReader<'a> {
             if cells::looks_like_period(cell, self.opts) {
                 match cells::date_of(cell, order, self.opts, t.is_1904) {
                     Ok(p) => periods.push((c, p)),
-                    Err(why) => self.bad_period_header(header, c, why),
+                    Err(why) => self.bad_period_header(header, c, &why),
                 }
             } else if let Some(role) = header_role(&cell.text()) {
                 attrs.push((c, role));
             } else if looks_dateish(&cell.text()) {
                 // '2024-13' between month columns: a mistyped period, not an attribute.
                 let why = format!("'{}' is not a date or period", cell.text());
-                self.bad_period_header(header, c, why);
+                self.bad_period_header(header, c, &why);
             }
         }
         // Under periods over Actual | Target, a Target column is its period's target.
@@ -528,15 +528,16 @@ impl<'a> RowReader<'a> {
             .collect();
         dates.sort();
         dates.dedup();
-        let dated = (dates.len() >= 2).then(|| {
-            let mut gaps: Vec<i64> = dates.windows(2).map(|w| (w[1] - w[0]).num_days()).collect();
-            gaps.sort_unstable();
-            Grain::from_median_gap(gaps[gaps.len() / 2] as f64).0
+        let dated_grain = (dates.len() >= 2).then(|| {
+            let mut spacing: Vec<i64> =
+                dates.windows(2).map(|w| (w[1] - w[0]).num_days()).collect();
+            spacing.sort_unstable();
+            Grain::from_median_gap(spacing[spacing.len() / 2] as f64).0
         });
         let finest = periods
             .iter()
             .filter_map(|(_, p)| p.grain)
-            .chain(dated)
+            .chain(dated_grain)
             .min();
         let Some(finest) = finest else { return };
         let t = self.table;

@@ -84,21 +84,18 @@ pub fn read(kind: Kind, table: &Table, opts: &ReadOptions, out: &mut Dataset) ->
             let period_col = col(&["period", "date", "month", "quarter", "week", "year", "from"]);
             let target_col = col(&["target", "value", "goal", "plan", "budget"]);
             let is_step = period_col.is_some_and(|c| head[c] == "from");
-            match (period_col, target_col) {
-                (Some(p), Some(tc)) => {
-                    read_targets(table, opts, header, name_col, p, tc, is_step, out)?
-                }
-                _ => {
-                    out.findings.push(table.at(
-                        Finding::warning(
-                            FindingCode::LayoutNotDetected,
-                            "a Targets sheet needs columns kpi, period (or from) and target; it was skipped",
-                        ),
-                        header,
-                        None,
-                    ));
-                    0
-                }
+            if let (Some(p), Some(tc)) = (period_col, target_col) {
+                read_targets(table, opts, header, name_col, p, tc, is_step, out)?
+            } else {
+                out.findings.push(table.at(
+                    Finding::warning(
+                        FindingCode::LayoutNotDetected,
+                        "a Targets sheet needs columns kpi, period (or from) and target; it was skipped",
+                    ),
+                    header,
+                    None,
+                ));
+                0
             }
         }
     };

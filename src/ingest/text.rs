@@ -37,7 +37,7 @@ pub(super) fn read(
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = e.position().map_or(0, csv::Position::line);
                 findings.push(
                     Finding::error(
                         FindingCode::BadValue,

@@ -138,23 +138,28 @@ impl Finding {
     pub fn info(code: FindingCode, message: impl Into<String>) -> Finding {
         Finding::new(Severity::Info, code, message)
     }
+    #[must_use]
     pub fn kpi(mut self, kpi: &str) -> Finding {
         self.kpi = Some(kpi.to_string());
         self
     }
+    #[must_use]
     pub fn file(mut self, file: &str) -> Finding {
         self.file = Some(file.to_string());
         self
     }
+    #[must_use]
     pub fn sheet(mut self, sheet: Option<&str>) -> Finding {
         self.sheet = sheet.map(str::to_string);
         self
     }
+    #[must_use]
     pub fn row(mut self, row: u32) -> Finding {
         self.row = Some(row);
         self
     }
     /// Column from a 0-based index, stored as a spreadsheet letter.
+    #[must_use]
     pub fn col(mut self, col0: u32) -> Finding {
         self.column = Some(column_letter(col0));
         self

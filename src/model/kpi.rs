@@ -257,13 +257,13 @@ impl KpiDef {
             description
         );
         if self.targets.is_empty() {
-            self.targets = other.targets.clone();
+            self.targets.clone_from(&other.targets);
         }
         if self.leads.is_empty() {
-            self.leads = other.leads.clone();
+            self.leads.clone_from(&other.leads);
         }
         if self.rebase.is_empty() {
-            self.rebase = other.rebase.clone();
+            self.rebase.clone_from(&other.rebase);
         }
     }
 

@@ -125,7 +125,7 @@ pub fn markdown(r: &Results, title: &str) -> String {
     s.push_str(
         "\nThe attached workbook has the details; every coloured cell carries a note saying why.\n",
     );
-    s.push_str(&format!("\n{SUMMARY_MARK} {}\n", crate::VERSION));
+    let _ = write!(s, "\n{SUMMARY_MARK} {}\n", crate::VERSION);
     s
 }
 
@@ -161,10 +161,11 @@ pub fn html(r: &Results, title: &str) -> String {
         s.push_str("</ul>\n");
     }
     s.push_str("<p>The attached workbook has the details; every coloured cell carries a note saying why.</p>\n");
-    s.push_str(&format!(
+    let _ = write!(
+        s,
         "<p style=\"color:#595959;font-size:smaller\">{SUMMARY_MARK} {}</p>\n</body></html>\n",
         crate::VERSION
-    ));
+    );
     s
 }
 

@@ -131,10 +131,9 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 /// [`write_reason`] uses (`Os { code: 27, kind: FileTooLarge, … }` → "the file-size
 /// limit was reached").
 fn io_message(text: &str) -> String {
-    let kind = text
-        .split_once("kind: ")
-        .map(|(_, rest)| rest.split([',', ' ', '}']).next().unwrap_or(""))
-        .unwrap_or("");
+    let kind = text.split_once("kind: ").map_or("", |(_, rest)| {
+        rest.split([',', ' ', '}']).next().unwrap_or("")
+    });
     match kind {
         "StorageFull" => "the disk is full".into(),
         "FileTooLarge" => "the file-size limit was reached".into(),

@@ -243,9 +243,9 @@ impl Styles {
     /// The number format of a chart's value axis for a KPI whose cells use
     /// `value_format` (one of [`Styles::value`]'s formats): axis labels in the same unit.
     pub fn chart_number(&self, value_format: &Format) -> &'static str {
-        if std::ptr::eq(value_format, &self.percent) {
+        if std::ptr::eq(value_format, &raw const self.percent) {
             "0.0%"
-        } else if std::ptr::eq(value_format, &self.integer) {
+        } else if std::ptr::eq(value_format, &raw const self.integer) {
             "#,##0"
         } else {
             "#,##0.0#"

@@ -63,6 +63,7 @@ pub(super) fn settings() -> super::Settings {
 }
 
 /// given out of severity order.
+#[allow(clippy::too_many_lines)] // a whole run's results, field by field
 pub(super) fn sample() -> Results {
     let mut first = KpiDef::new("=SUM(A1)");
     first.perspective = Some("Financial".into());

@@ -4,6 +4,7 @@ config of `init`, the `--suggest-targets` fragment): tables, comments and `key =
 lines whose values the `toml` crate renders, so any name stays valid TOML however many
 quotes or backslashes it holds. Comments are what serde cannot write, hence the lines.
 */
+use std::fmt::Write as _;
 
 /// A TOML document built line by line: tables, `key = value` (the value rendered by
 /// `toml`) and comments.
@@ -36,9 +37,11 @@ impl TomlText {
             Comment::None => {}
             Comment::At(column, c) => {
                 let pad = column.saturating_sub(text.chars().count()).max(1);
-                text.push_str(&format!("{}# {c}", " ".repeat(pad)));
+                let _ = write!(text, "{}# {c}", " ".repeat(pad));
             }
-            Comment::After(c) => text.push_str(&format!("   # {c}")),
+            Comment::After(c) => {
+                let _ = write!(text, "   # {c}");
+            }
         }
         self.line(&text);
     }

@@ -9,14 +9,14 @@ const CONFIG: &str = "[report]\ntitle = \"Ops <review>\"\n[email]\nfrom = \"kpi@
 /// Minimal base64 decoding (the attachment body), ignoring line breaks.
 fn b64(text: &str) -> Vec<u8> {
     let val = |c: u8| -> Option<u32> {
-        Some(match c {
+        Some(u32::from(match c {
             b'A'..=b'Z' => c - b'A',
             b'a'..=b'z' => c - b'a' + 26,
             b'0'..=b'9' => c - b'0' + 52,
             b'+' => 62,
             b'/' => 63,
             _ => return None,
-        } as u32)
+        }))
     };
     let digits: Vec<u32> = text.bytes().filter_map(val).collect();
     let mut out = Vec::new();

@@ -6,6 +6,8 @@
 //!
 //! The xls seed is a real BIFF8 file (`scripts/make_xls_fixture.py`): its Workbook
 //! stream is sectors 0–23, the FAT sector 24, the directory sector 25.
+use std::fmt::Write as _;
+
 use proptest::prelude::*;
 
 use crate::support::{kpi_names, rezip, zipped, Run};
@@ -317,7 +319,7 @@ proptest! {
             text_cell("Date"), text_cell("KPI"), text_cell("Value")
         );
         for (r, cells) in rows {
-            xml.push_str(&format!("<table:table-row table:number-rows-repeated=\"{r}\">"));
+            let _ = write!(xml, "<table:table-row table:number-rows-repeated=\"{r}\">");
             if r > 1_048_576 {
                 // A forged row count over a row of values wider than the budget allows
                 // (a million rows of a few columns is an honest, if slow, sheet).
@@ -325,9 +327,9 @@ proptest! {
             }
             for (c, valued) in cells {
                 if valued {
-                    xml.push_str(&format!("<table:table-cell office:value-type=\"float\" office:value=\"1\" table:number-columns-repeated=\"{c}\"/>"));
+                    let _ = write!(xml, "<table:table-cell office:value-type=\"float\" office:value=\"1\" table:number-columns-repeated=\"{c}\"/>");
                 } else {
-                    xml.push_str(&format!("<table:table-cell table:number-columns-repeated=\"{c}\"/>"));
+                    let _ = write!(xml, "<table:table-cell table:number-columns-repeated=\"{c}\"/>");
                 }
             }
             xml.push_str("</table:table-row>");

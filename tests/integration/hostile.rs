@@ -1,6 +1,8 @@
 //! Inputs and conditions that used to abort, end in "internal error" or lose
 //! information: each now ends in a report with a finding (exit 0) or a clear error
 //! naming the file (exit 3, 4 or 5), with nothing damaged.
+use std::fmt::Write as _;
+
 use calamine::{open_workbook_auto, Reader};
 
 use crate::support::{codes, finding, kpi, kpi_names, values, Run};
@@ -9,12 +11,13 @@ use crate::support::{codes, finding, kpi, kpi_names, values, Run};
 fn monthly(name: &str, n: usize, value: impl Fn(usize) -> String) -> String {
     let mut s = String::from("Date,KPI,Value\n");
     for i in 0..n {
-        s.push_str(&format!(
-            "{}-{:02}-01,{name},{}\n",
+        let _ = writeln!(
+            s,
+            "{}-{:02}-01,{name},{}",
             2024 + i / 12,
             i % 12 + 1,
             value(i)
-        ));
+        );
     }
     s
 }
@@ -100,7 +103,7 @@ fn a_full_disk_is_exit_5_and_the_previous_outputs_stay() {
         }
         let leftovers: Vec<String> = std::fs::read_dir(&o.dir)
             .unwrap()
-            .filter_map(|e| e.ok())
+            .filter_map(std::result::Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| n.starts_with(".kpilens-"))
             .collect();
@@ -148,11 +151,7 @@ fn a_json_larger_than_the_limit_is_exit_5_naming_it() {
     for k in 0..40 {
         for i in 0..20 {
             let v = 10 + (k * 7 + i * 13 + k * i) % 89;
-            data.push_str(&format!(
-                "{}-{:02}-01,K{k:02},{v}\n",
-                2024 + i / 12,
-                i % 12 + 1
-            ));
+            let _ = writeln!(data, "{}-{:02}-01,K{k:02},{v}", 2024 + i / 12, i % 12 + 1);
         }
     }
     let args = "report d.csv -o d.xlsx --json d.json --max-charts 0 --quiet";
@@ -382,10 +381,11 @@ fn config_periods_take_every_form_the_data_takes() {
     // Annual data from the 19th century, rebased at a bare year.
     let mut csv = String::from("Year,KPI,Value\n");
     for (i, y) in (1871..1901).enumerate() {
-        csv.push_str(&format!(
-            "{y},Flow,{}\n",
+        let _ = writeln!(
+            csv,
+            "{y},Flow,{}",
             if i < 27 { 1100 } else { 850 } + (i * 37) % 90
-        ));
+        );
     }
     let cfg = "[report]\nwindow = 30\n[[kpi]]\nname = \"Flow\"\nrebase = [\"1898\"]\ntargets = [{from = \"1890\", value = 1000}]\n";
     let (json, _, _) = Run::new()
@@ -519,7 +519,7 @@ fn a_full_disk_under_the_summary_or_the_target_fragment_is_exit_5() {
         );
         let left: Vec<String> = std::fs::read_dir(o.dir.join("full"))
             .unwrap()
-            .filter_map(|e| e.ok())
+            .filter_map(std::result::Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| n.starts_with(".kpilens-"))
             .collect();

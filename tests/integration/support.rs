@@ -104,9 +104,9 @@ impl Run {
         extra: &[&str],
     ) -> (Value, Outcome, tempfile::TempDir) {
         let mut args = vec!["report".to_string()];
-        args.extend(inputs.iter().map(|s| s.to_string()));
+        args.extend(inputs.iter().map(std::string::ToString::to_string));
         args.extend(["--json", "out.json", "-o", "out.xlsx", "--quiet"].map(String::from));
-        args.extend(extra.iter().map(|s| s.to_string()));
+        args.extend(extra.iter().map(std::string::ToString::to_string));
         let (o, dir) = self.args(args).run();
         assert_eq!(o.code, 0, "kpilens failed: {}\n{}", o.stderr, o.stdout);
         let text = std::fs::read_to_string(o.dir.join("out.json")).expect("json written");

@@ -1,5 +1,7 @@
 //! Value, date and encoding styles read end to end, and the series rules of
 //! methods.md §1 (grain, duplicates, as-of, aggregation to a coarser period).
+use std::fmt::Write as _;
+
 use crate::support::{codes, finding, kpi, values, Run};
 
 fn v(pairs: &[(&str, f64)]) -> Vec<(String, f64)> {
@@ -159,7 +161,7 @@ fn as_of_drops_later_values_and_period_aggregates_up() {
         ("2024-02-05", 6),
         ("2024-02-12", 7),
     ] {
-        csv.push_str(&format!("{d},W,{x}\n"));
+        let _ = writeln!(csv, "{d},W,{x}");
     }
     let (json, _, _) = Run::new()
         .file("w.csv", csv)

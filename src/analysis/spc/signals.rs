@@ -83,8 +83,9 @@ pub(super) fn detect(
                         .filter(|&k| beyond(window[k], high, low) == Some(side))
                         .collect();
                     if hits.len() >= 3 {
-                        hits.iter()
-                            .for_each(|&k| flag(Rule::NearLimit, w + k, side));
+                        for &k in &hits {
+                            flag(Rule::NearLimit, w + k, side);
+                        }
                     }
                 }
             }
@@ -115,8 +116,9 @@ pub(super) fn detect(
                         })
                         .collect();
                     if same_side && hits.len() >= 2 {
-                        hits.iter()
-                            .for_each(|&k| flag(Rule::TwoOfThree, w + k, side));
+                        for &k in &hits {
+                            flag(Rule::TwoOfThree, w + k, side);
+                        }
                     }
                 }
             }

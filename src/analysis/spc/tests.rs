@@ -510,6 +510,7 @@ mod properties {
 /// screening (the `nhs` preset always screens) and the case on the 2σ constant, where
 /// methods.md fixes 1.7733 and the reference computes 2·2.66/3 = 1.77333….
 #[test]
+#[allow(clippy::too_many_lines)] // one reference case after another, each field in turn
 fn nhs_preset_matches_the_reference_implementation() {
     let all: serde_json::Value = serde_json::from_str(include_str!(
         "../../../tests/fixtures/nhs/reference_cases.json"
@@ -617,7 +618,7 @@ fn nhs_preset_matches_the_reference_implementation() {
                 "{name}: point {i}"
             );
         }
-        let latest = r.variation.map(|v| v.as_str());
+        let latest = r.variation.map(super::Variation::as_str);
         assert_eq!(
             latest,
             e["latest_variation_kpilens"].as_str(),

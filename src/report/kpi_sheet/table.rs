@@ -188,7 +188,7 @@ impl Table {
             let cells: Vec<Cell> = self
                 .cols
                 .iter()
-                .map(|c| self.cell(*c, k, p, st, cal, vf))
+                .map(|c| Self::cell(*c, k, p, st, cal, vf))
                 .collect();
             cols.write_row(ws, row, &cells)?;
             if let (Some(c), false) = (signals_col, p.rules.is_empty()) {
@@ -220,7 +220,6 @@ impl Table {
     }
 
     fn cell<'a>(
-        &self,
         col: Col,
         k: &'a KpiResult,
         p: &'a Point,
