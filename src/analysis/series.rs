@@ -250,15 +250,24 @@ fn merged_defs(ing: &Dataset, cfg: &Settings) -> HashMap<String, KpiDef> {
     defs
 }
 
-pub fn build(ing: &Dataset, cfg: &Settings) -> Result<Built> {
-    let cal = cfg.calendar;
-    let mut findings = Vec::new();
-    let defs = merged_defs(ing, cfg);
+/// The observations of each KPI, in order of first appearance.
+struct Grouped<'a> {
+    /// Name keys in order of first appearance.
+    order: Vec<String>,
+    by_kpi: HashMap<String, Vec<&'a Observation>>,
+}
 
-    // KPIs in order of first appearance.
+impl Grouped<'_> {
+    /// The KPI's name as the input first wrote it.
+    fn name(&self, key: &str) -> &str {
+        &self.by_kpi[key][0].kpi
+    }
+}
+
+fn group(ds: &Dataset) -> Grouped<'_> {
     let mut order: Vec<String> = Vec::new();
     let mut by_kpi: HashMap<String, Vec<&Observation>> = HashMap::new();
-    for o in &ing.observations {
+    for o in &ds.observations {
         let key = name_key(&o.kpi);
         by_kpi
             .entry(key.clone())
@@ -268,15 +277,21 @@ pub fn build(ing: &Dataset, cfg: &Settings) -> Result<Built> {
             })
             .push(o);
     }
+    Grouped { order, by_kpi }
+}
+
+/// `kpi_not_found` for every KPI the config or a Targets sheet names that no input has.
+fn unknown_kpis(ds: &Dataset, cfg: &Settings, g: &Grouped) -> Vec<Finding> {
+    let mut findings = Vec::new();
     for d in &cfg.kpis {
-        if !by_kpi.contains_key(&name_key(&d.name)) {
+        if !g.by_kpi.contains_key(&name_key(&d.name)) {
             findings.push(Finding::warning(FindingCode::KpiNotFound, format!("the config names KPI '{}' but no input has it; check the spelling against `kpilens check`", d.name)).kpi(&d.name));
         }
     }
-    let mut missing_targets: Vec<&str> = ing
+    let mut missing_targets: Vec<&str> = ds
         .targets
         .iter()
-        .filter(|t| !by_kpi.contains_key(&name_key(&t.kpi)))
+        .filter(|t| !g.by_kpi.contains_key(&name_key(&t.kpi)))
         .map(|t| t.kpi.as_str())
         .collect();
     missing_targets.sort_unstable();
@@ -290,94 +305,121 @@ pub fn build(ing: &Dataset, cfg: &Settings) -> Result<Built> {
             .kpi(k),
         );
     }
+    findings
+}
 
+/// The as-of date: the configured one, else the latest date with a value; nothing
+/// usable when no value is dated on or before it.
+fn as_of(ds: &Dataset, cfg: &Settings) -> Result<NaiveDate> {
+    let valued = || ds.observations.iter().filter(|o| o.value.is_some());
     let as_of = cfg
         .as_of
-        .or_else(|| {
-            ing.observations
-                .iter()
-                .filter(|o| o.value.is_some())
-                .map(|o| o.date)
-                .max()
-        })
+        .or_else(|| valued().map(|o| o.date).max())
         .ok_or_else(|| Error::Data("nothing usable: no KPI has any value".into()))?;
-    let valued = || ing.observations.iter().filter(|o| o.value.is_some());
     if !valued().any(|o| o.date <= as_of) {
         let first = valued().map(|o| o.date).min();
-        let files: Vec<&str> = ing.inputs.iter().map(|i| i.path.as_str()).collect();
+        let files: Vec<&str> = ds.inputs.iter().map(|i| i.path.as_str()).collect();
         return Err(Error::Data(format!(
             "nothing usable in {}: no value is dated on or before the as-of date {as_of}{}; give a later --as-of",
             files.join(", "),
             first.map(|d| format!(" (the first is {d})")).unwrap_or_default()
         )));
     }
+    Ok(as_of)
+}
 
-    // Pass 1: combine at each KPI's own grain.
-    let mut rows = Rows::new();
-    let mut grains = Vec::with_capacity(order.len());
-    let mut sources: HashMap<(u32, NaiveDate), Vec<SourceRef>> = HashMap::new();
-    for (k, key) in order.iter().enumerate() {
-        let all = &by_kpi[key];
-        let name = &all[0].kpi;
-        let kept: Vec<&Observation> = all.iter().copied().filter(|o| o.date <= as_of).collect();
-        let (kept, subtotals, finest) = without_subtotals(kept);
-        if let (Some(first), Some(finest)) = (subtotals.first(), finest) {
-            let longer: std::collections::BTreeSet<&str> = subtotals
-                .iter()
-                .filter_map(|o| o.label_grain.map(Grain::as_str))
-                .collect();
-            let f = Finding::warning(
-                FindingCode::SubtotalPeriodsSkipped,
-                format!(
-                    "the input gives this KPI by {finest} and also by {} ({} figure(s)); those look like subtotals and were left out, so they are not averaged into the {finest}s",
-                    longer.into_iter().collect::<Vec<_>>().join(" and "),
-                    subtotals.len()
-                ),
+/// Each KPI's own grain and report grain, and its observations to aggregate.
+struct OwnGrain<'a> {
+    own: Grain,
+    report: Grain,
+    kept: Vec<&'a Observation>,
+}
+
+/// One KPI before aggregation: observations after as-of and subtotal periods left out
+/// (with findings), the grain inferred from the dates that carry a value, and the
+/// report grain (`--period` rolls finer KPIs up; a coarser one stays).
+fn own_grain<'a>(
+    all: &[&'a Observation],
+    as_of: NaiveDate,
+    period: Option<Grain>,
+    findings: &mut Vec<Finding>,
+) -> OwnGrain<'a> {
+    let name = &all[0].kpi;
+    let kept: Vec<&Observation> = all.iter().copied().filter(|o| o.date <= as_of).collect();
+    let (kept, subtotals, finest) = without_subtotals(kept);
+    if let (Some(first), Some(finest)) = (subtotals.first(), finest) {
+        findings.push(subtotal_finding(name, first, &subtotals, finest));
+    }
+    let dropped = all.len() - kept.len();
+    if dropped > 0 {
+        findings.push(
+            Finding::info(
+                FindingCode::AfterAsOf,
+                format!("{dropped} observation(s) dated after the as-of date {as_of} were ignored"),
             )
-            .kpi(name)
-            .file(&first.source.file)
-            .sheet(first.source.sheet.as_deref())
-            .row(first.source.row);
-            findings.push(f);
+            .kpi(name),
+        );
+    }
+    // Grain from the dates that carry a value: a monthly sheet that is filled only
+    // each quarter is a quarterly KPI.
+    let valued: Vec<&Observation> = kept.iter().copied().filter(|o| o.value.is_some()).collect();
+    let basis = if !valued.is_empty() {
+        &valued
+    } else if !kept.is_empty() {
+        &kept
+    } else {
+        all
+    };
+    let (own, irregular) = infer_grain(basis);
+    if irregular {
+        findings.push(Finding::warning(FindingCode::IrregularSpacing, "the dates are irregularly spaced (median gap fits no day/week/month/quarter/year); the KPI is treated as monthly").kpi(name));
+    }
+    let report = match period {
+        Some(g) if g > own => g,
+        Some(g) if g < own => {
+            findings.push(Finding::info(FindingCode::CoarserThanPeriod, format!("the KPI is {own}ly, coarser than the requested --period {g}; it is kept {own}ly")).kpi(name));
+            own
         }
-        let dropped = all.len() - kept.len();
-        if dropped > 0 {
-            findings.push(
-                Finding::info(
-                    FindingCode::AfterAsOf,
-                    format!(
-                        "{dropped} observation(s) dated after the as-of date {as_of} were ignored"
-                    ),
-                )
-                .kpi(name),
-            );
-        }
-        // Grain from the dates that carry a value: a monthly sheet that is filled only
-        // each quarter is a quarterly KPI.
-        let valued: Vec<&Observation> =
-            kept.iter().copied().filter(|o| o.value.is_some()).collect();
-        let basis = if !valued.is_empty() {
-            &valued
-        } else if !kept.is_empty() {
-            &kept
-        } else {
-            all
-        };
-        let (own, irregular) = infer_grain(basis);
-        if irregular {
-            findings.push(Finding::warning(FindingCode::IrregularSpacing, "the dates are irregularly spaced (median gap fits no day/week/month/quarter/year); the KPI is treated as monthly").kpi(name));
-        }
-        let report = match cfg.period {
-            Some(g) if g > own => g,
-            Some(g) if g < own => {
-                findings.push(Finding::info(FindingCode::CoarserThanPeriod, format!("the KPI is {own}ly, coarser than the requested --period {g}; it is kept {own}ly")).kpi(name));
-                own
-            }
-            _ => own,
-        };
-        grains.push((own, report));
-        for o in kept {
-            let p = cal.period_start(o.date, own);
+        _ => own,
+    };
+    OwnGrain { own, report, kept }
+}
+
+fn subtotal_finding(
+    name: &str,
+    first: &Observation,
+    subtotals: &[&Observation],
+    finest: Grain,
+) -> Finding {
+    let longer: std::collections::BTreeSet<&str> = subtotals
+        .iter()
+        .filter_map(|o| o.label_grain.map(Grain::as_str))
+        .collect();
+    Finding::warning(
+        FindingCode::SubtotalPeriodsSkipped,
+        format!(
+            "the input gives this KPI by {finest} and also by {} ({} figure(s)); those look like subtotals and were left out, so they are not averaged into the {finest}s",
+            longer.into_iter().collect::<Vec<_>>().join(" and "),
+            subtotals.len()
+        ),
+    )
+    .kpi(name)
+    .file(&first.source.file)
+    .sheet(first.source.sheet.as_deref())
+    .row(first.source.row)
+}
+
+/// Source rows of each (KPI, period) group.
+type Sources = HashMap<(u32, NaiveDate), Vec<SourceRef>>;
+
+/// Pass 1 rows: every kept observation at its KPI's own grain, ordered by date and
+/// input order (for `last`).
+fn own_rows(kpis: &[OwnGrain], cal: &Calendar) -> (Rows, Sources) {
+    let mut rows = Rows::new();
+    let mut sources: Sources = HashMap::new();
+    for (k, g) in kpis.iter().enumerate() {
+        for o in &g.kept {
+            let p = cal.period_start(o.date, g.own);
             rows.push(
                 k as u32,
                 p,
@@ -390,109 +432,148 @@ pub fn build(ing: &Dataset, cfg: &Settings) -> Result<Built> {
                 .push(o.source.clone());
         }
     }
-    let own_groups = aggregate(rows).map_err(|e| polars_err(&e))?;
+    (rows, sources)
+}
 
-    // Duplicates at the own grain, then pass 2 to the report grain.
-    let mut rows2 = Rows::new();
-    let mut sources2: HashMap<(u32, NaiveDate), Vec<SourceRef>> = HashMap::new();
-    for (k, p, aggs) in &own_groups {
-        let key = &order[*k as usize];
-        let def = defs.get(key);
-        let agg = def.map(KpiDef::aggregation).unwrap_or_default();
+/// Everything the second pass needs to know about each KPI.
+struct Pass<'a> {
+    grains: &'a [OwnGrain<'a>],
+    aggregations: &'a [Aggregation],
+    names: &'a [&'a str],
+    cal: &'a Calendar,
+}
+
+/// Pass 2 rows: each own-grain group combined with the KPI's aggregation, at the report
+/// grain; several values in one own-grain period are a `duplicate_observation`.
+fn report_rows(
+    own_groups: &[(u32, NaiveDate, [Agg; 4])],
+    mut sources: Sources,
+    pass: &Pass,
+    findings: &mut Vec<Finding>,
+) -> (Rows, Sources) {
+    let mut rows = Rows::new();
+    let mut report_sources: Sources = HashMap::new();
+    for (k, p, aggs) in own_groups {
+        let agg = pass.aggregations[*k as usize];
         let src = sources.remove(&(*k, *p)).unwrap_or_default();
-        let (own, report) = grains[*k as usize];
+        let g = &pass.grains[*k as usize];
         if aggs[0].n > 1 {
-            let mut rows_txt: Vec<String> = src
-                .iter()
-                .take(5)
-                .map(|s| {
-                    format!(
-                        "{}{} row {}",
-                        s.file,
-                        s.sheet
-                            .as_deref()
-                            .map(|s| format!(" '{s}'"))
-                            .unwrap_or_default(),
-                        s.row
-                    )
-                })
-                .collect();
-            if src.len() > 5 {
-                rows_txt.push(format!("and {} more", src.len() - 5));
-            }
-            findings.push(
-                Finding::warning(
-                    FindingCode::DuplicateObservation,
-                    format!(
-                        "{} values for {} ({}); combined with '{}': {}",
-                        aggs[0].n,
-                        cal.label(*p, own),
-                        p,
-                        agg.as_str(),
-                        rows_txt.join("; ")
-                    ),
-                )
-                .kpi(&by_kpi[key][0].kpi),
-            );
+            findings.push(duplicate_finding(
+                pass.names[*k as usize],
+                aggs[0].n,
+                &pass.cal.label(*p, g.own),
+                *p,
+                agg,
+                &src,
+            ));
         }
-        let rp = cal.period_start(*p, report);
-        rows2.push(
-            *k,
-            rp,
-            i64::from(days(*p)),
-            [
-                aggs[0].pick(agg),
-                aggs[1].pick(agg),
-                aggs[2].pick(agg),
-                aggs[3].pick(agg),
-            ],
-        );
-        sources2.entry((*k, rp)).or_default().extend(src);
+        let rp = pass.cal.period_start(*p, g.report);
+        rows.push(*k, rp, i64::from(days(*p)), aggs.map(|a| a.pick(agg)));
+        report_sources.entry((*k, rp)).or_default().extend(src);
     }
-    let report_groups = aggregate(rows2).map_err(|e| polars_err(&e))?;
+    (rows, report_sources)
+}
 
-    let mut per_kpi: Vec<Vec<(NaiveDate, [Option<f64>; 4])>> = vec![Vec::new(); order.len()];
-    for (k, p, aggs) in report_groups {
-        let agg = defs
-            .get(&order[k as usize])
-            .map(KpiDef::aggregation)
-            .unwrap_or_default();
-        per_kpi[k as usize].push((
-            p,
-            [
-                aggs[0].pick(agg),
-                aggs[1].pick(agg),
-                aggs[2].pick(agg),
-                aggs[3].pick(agg),
-            ],
-        ));
+fn duplicate_finding(
+    name: &str,
+    n: i64,
+    label: &str,
+    p: NaiveDate,
+    agg: Aggregation,
+    src: &[SourceRef],
+) -> Finding {
+    let mut rows_txt: Vec<String> = src
+        .iter()
+        .take(5)
+        .map(|s| {
+            format!(
+                "{}{} row {}",
+                s.file,
+                s.sheet
+                    .as_deref()
+                    .map(|s| format!(" '{s}'"))
+                    .unwrap_or_default(),
+                s.row
+            )
+        })
+        .collect();
+    if src.len() > 5 {
+        rows_txt.push(format!("and {} more", src.len() - 5));
     }
+    Finding::warning(
+        FindingCode::DuplicateObservation,
+        format!(
+            "{n} values for {label} ({p}); combined with '{}': {}",
+            agg.as_str(),
+            rows_txt.join("; ")
+        ),
+    )
+    .kpi(name)
+}
 
-    let mut kpis = Vec::with_capacity(order.len());
-    for (k, key) in order.iter().enumerate() {
-        let name = by_kpi[key][0].kpi.clone();
-        let mut def = defs.get(key).cloned().unwrap_or_else(|| KpiDef::new(&name));
-        def.name = name;
-        let (_, grain) = grains[k];
-        let sheet_targets = sheet_targets(ing, key, grain, &cal, def.aggregation());
-        let history = fill_history(
-            &per_kpi[k],
-            grain,
-            &cal,
-            &def,
-            &sheet_targets,
-            cfg,
-            &mut sources2,
-            k as u32,
-        );
-        // The effective tolerance is recorded on the definition so every reader of the
-        // result (notes, JSON, later rules) uses the same number.
-        let tolerance = def.tolerance.unwrap_or(cfg.defaults.tolerance);
-        def.tolerance = Some(tolerance);
-        kpis.push(KpiResult::unanalysed(
-            def, grain, history, cfg.window, tolerance,
-        ));
+/// One regular series per KPI at its report grain (methods.md §1): group the
+/// observations by KPI, apply as-of, combine duplicates at each KPI's own grain, roll up
+/// to the report grain, then assemble each KPI's history with its targets.
+pub fn build(ds: &Dataset, cfg: &Settings) -> Result<Built> {
+    let cal = cfg.calendar;
+    let defs = merged_defs(ds, cfg);
+    let grouped = group(ds);
+    let mut findings = unknown_kpis(ds, cfg, &grouped);
+    let as_of = as_of(ds, cfg)?;
+    let grains: Vec<OwnGrain> = grouped
+        .order
+        .iter()
+        .map(|key| own_grain(&grouped.by_kpi[key], as_of, cfg.period, &mut findings))
+        .collect();
+    let aggregations: Vec<Aggregation> = grouped
+        .order
+        .iter()
+        .map(|key| defs.get(key).map(KpiDef::aggregation).unwrap_or_default())
+        .collect();
+    let names: Vec<&str> = grouped.order.iter().map(|k| grouped.name(k)).collect();
+    let (rows, sources) = own_rows(&grains, &cal);
+    let own_groups = aggregate(rows).map_err(|e| polars_err(&e))?;
+    let pass = Pass {
+        grains: &grains,
+        aggregations: &aggregations,
+        names: &names,
+        cal: &cal,
+    };
+    let (rows, mut sources) = report_rows(&own_groups, sources, &pass, &mut findings);
+    let mut per_kpi: Vec<Vec<(NaiveDate, [Option<f64>; 4])>> = vec![Vec::new(); names.len()];
+    for (k, p, aggs) in aggregate(rows).map_err(|e| polars_err(&e))? {
+        let agg = aggregations[k as usize];
+        per_kpi[k as usize].push((p, aggs.map(|a| a.pick(agg))));
     }
+    let kpis = grouped
+        .order
+        .iter()
+        .enumerate()
+        .map(|(k, key)| {
+            let mut def = defs
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| KpiDef::new(names[k]));
+            def.name = names[k].to_string();
+            let grain = grains[k].report;
+            let sheet_targets = sheet_targets(ds, key, grain, &cal, def.aggregation());
+            let history = fill_history(
+                &per_kpi[k],
+                grain,
+                &cal,
+                &def,
+                &sheet_targets,
+                cfg,
+                &mut sources,
+                k as u32,
+            );
+            // The effective tolerance is recorded on the definition so every reader of
+            // the result (notes, JSON, later rules) uses the same number.
+            let tolerance = def.tolerance.unwrap_or(cfg.defaults.tolerance);
+            def.tolerance = Some(tolerance);
+            KpiResult::unanalysed(def, grain, history, cfg.window, tolerance)
+        })
+        .collect();
     Ok(Built {
         kpis,
         as_of,
