@@ -350,7 +350,7 @@ fn own_grain<'a>(
     if let (Some(first), Some(finest)) = (subtotals.first(), finest) {
         findings.push(subtotal_finding(name, first, &subtotals, finest));
     }
-    let dropped = all.len() - kept.len();
+    let dropped = all.len() - kept.len() - subtotals.len();
     if dropped > 0 {
         findings.push(
             Finding::info(

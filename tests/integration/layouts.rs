@@ -333,6 +333,12 @@ fn a_quarterly_sheet_beside_a_monthly_one_is_not_averaged_into_it() {
         (f["sheet"].as_str(), f["row"].as_u64()),
         (Some("Quarterly"), Some(2))
     );
+    // The subtotals are not also counted as observations after the as-of date.
+    assert!(
+        !codes(&json).contains(&"after_as_of".to_string()),
+        "{:?}",
+        codes(&json)
+    );
 }
 
 #[test]
