@@ -327,173 +327,36 @@ const XLS_STREAMS: [&str; 4] = [
 /// FAT, makes calamine allocate without end or fail inside; it is refused here.
 pub(super) fn cfb_chains(bytes: &[u8], path: &Path) -> Result<()> {
     let bad = |why: String| damaged(path, why);
-    if bytes.len() < 512 {
-        return Err(bad(format!(
-            "an OLE container needs at least 512 bytes, this file has {}",
-            bytes.len()
-        )));
-    }
-    let u16_at = |o: usize| u16::from_le_bytes([bytes[o], bytes[o + 1]]);
-    let u32_at =
-        |o: usize| u32::from_le_bytes([bytes[o], bytes[o + 1], bytes[o + 2], bytes[o + 3]]);
-    let sector_size: usize = match u16_at(30) {
-        9 => 512,
-        12 => 4096,
-        s => return Err(bad(format!("sector shift {s:#x} is neither 9 nor 12"))),
-    };
-    let version = u16_at(26);
-    let dir_start = u32_at(48);
-    let mini_fat_start = u32_at(60);
-    let mini_fat_len = u32_at(64) as usize;
-    let difat_start = u32_at(68);
-    // calamine numbers the sectors of the whole file (header included) from 0.
-    let max_id = (bytes.len() / sector_size) as u32;
-    let sector = |id: u32| -> Option<&[u8]> {
-        if id > max_id {
-            return None;
-        }
-        // Sector i starts after the header, which is one sector long.
-        let start = (id as usize + 1) * sector_size;
-        bytes.get(start..(start + sector_size).min(bytes.len()))
-    };
-    let words = |s: &[u8]| -> Vec<u32> {
-        s.chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect()
-    };
-
-    // DIFAT: 109 entries in the header, then a chain whose last word links on.
-    let mut difat: Vec<u32> = words(&bytes[76..512]);
-    let mut id = difat_start;
-    let mut seen = vec![false; max_id as usize + 2];
-    while id < MAX_REGULAR_SECTOR {
-        if std::mem::replace(&mut seen[id.min(max_id + 1) as usize], true) || id > max_id {
-            return Err(bad(format!(
-                "its DIFAT chain loops or leaves the file at sector {id}"
-            )));
-        }
-        let s = sector(id).unwrap_or_default();
-        difat.extend(words(s));
-        id = difat.pop().unwrap_or(END_OF_CHAIN);
-    }
-    // The FAT sectors: each once, and no more of them than the file has sectors (a
-    // forged DIFAT naming one sector a million times makes calamine copy it as often).
-    let fat_ids: Vec<u32> = difat
-        .iter()
-        .copied()
-        .filter(|&id| id < 0xFFFF_FFFC)
-        .collect();
-    let mut listed = vec![false; max_id as usize + 1];
-    for &id in &fat_ids {
-        if id > max_id {
-            return Err(bad(format!(
-                "a FAT sector ({id}) lies past the end of the file"
-            )));
-        }
-        if std::mem::replace(&mut listed[id as usize], true) {
-            return Err(bad(format!(
-                "its DIFAT names FAT sector {id} more than once"
-            )));
-        }
-    }
-    let mut fat: Vec<u32> = Vec::new();
-    for &id in &fat_ids {
-        match sector(id) {
-            Some(s) => fat.extend(words(s)),
-            None => {
-                return Err(bad(format!(
-                    "a FAT sector ({id}) lies past the end of the file"
-                )))
-            }
-        }
-    }
-
-    // A chain of `len` bytes (or up to its end) through `table`, with `limit` the
-    // number of (mini) sectors that exist.
-    let walk = |start: u32, len: u64, table: &[u32], unit: u64, limit: u32, what: &str| {
-        let mut seen = vec![false; limit as usize + 1];
-        let mut id = start;
-        let mut got: u64 = 0;
-        while id != END_OF_CHAIN && got < len {
-            if id > limit {
-                return Err(bad(format!(
-                    "the {what} chain points past the end of the file (sector {id})"
-                )));
-            }
-            if std::mem::replace(&mut seen[id as usize], true) {
-                return Err(bad(format!("the {what} chain loops back to sector {id}")));
-            }
-            got = got.saturating_add(unit);
-            if got >= len {
-                break;
-            }
-            id = match table.get(id as usize) {
-                Some(&next) => next,
-                None => {
-                    return Err(bad(format!(
-                        "the {what} chain leaves the allocation table at sector {id}"
-                    )))
-                }
-            };
-        }
-        Ok(got)
-    };
-    let unit = sector_size as u64;
-    let dir_bytes = walk(dir_start, u64::MAX, &fat, unit, max_id, "directory")?;
-    // Directory entries, read the way calamine reads them (name, start, length).
-    let mut entries: Vec<(String, u32, u64)> = Vec::new();
-    let mut id = dir_start;
-    let mut read: u64 = 0;
-    while id != END_OF_CHAIN && read < dir_bytes {
-        let Some(s) = sector(id) else { break };
-        for chunk in s.chunks_exact(128) {
-            let name: Vec<u16> = chunk[..64]
-                .chunks_exact(2)
-                .map(|c| u16::from_le_bytes([c[0], c[1]]))
-                .take_while(|&u| u != 0)
-                .collect();
-            let start = u32::from_le_bytes([chunk[116], chunk[117], chunk[118], chunk[119]]);
-            let len = if sector_size == 512 {
-                u64::from(u32::from_le_bytes([
-                    chunk[120], chunk[121], chunk[122], chunk[123],
-                ]))
-            } else {
-                u64::from_le_bytes([
-                    chunk[120], chunk[121], chunk[122], chunk[123], chunk[124], chunk[125],
-                    chunk[126], chunk[127],
-                ])
-            };
-            entries.push((String::from_utf16_lossy(&name), start, len));
-        }
-        read += unit;
-        id = fat.get(id as usize).copied().unwrap_or(END_OF_CHAIN);
-    }
+    let cfb = Container::new(bytes).map_err(bad)?;
+    let fat = cfb.fat().map_err(bad)?;
+    let unit = cfb.sector_size as u64;
+    let dir_bytes = cfb
+        .walk(cfb.dir_start, u64::MAX, &fat, unit, cfb.max_id, "directory")
+        .map_err(bad)?;
+    let entries = cfb.directory(&fat, dir_bytes);
     let Some(&(_, root_start, root_len)) = entries.first() else {
         return Ok(()); // calamine reports an empty root directory itself.
     };
-    if version != 3 && root_start == END_OF_CHAIN {
+    if cfb.version != 3 && root_start == END_OF_CHAIN {
         return Ok(());
     }
-    let mini_sectors = if mini_fat_len > 0 {
-        walk(root_start, root_len, &fat, unit, max_id, "mini stream")?;
-        let fat_bytes = (mini_fat_len as u64).saturating_mul(unit);
-        walk(mini_fat_start, fat_bytes, &fat, unit, max_id, "mini FAT")?;
-        Some(max_id.saturating_mul(8))
+    let mini = if cfb.mini_fat_len > 0 {
+        cfb.walk(root_start, root_len, &fat, unit, cfb.max_id, "mini stream")
+            .map_err(bad)?;
+        let fat_bytes = (cfb.mini_fat_len as u64).saturating_mul(unit);
+        cfb.walk(
+            cfb.mini_fat_start,
+            fat_bytes,
+            &fat,
+            unit,
+            cfb.max_id,
+            "mini FAT",
+        )
+        .map_err(bad)?;
+        Some((cfb.mini_fat(&fat), cfb.max_id.saturating_mul(8)))
     } else {
         None
     };
-    // The mini FAT itself, to follow the small streams.
-    let mut mini_fat = Vec::new();
-    if mini_sectors.is_some() {
-        let mut id = mini_fat_start;
-        let mut left = mini_fat_len;
-        while id != END_OF_CHAIN && left > 0 {
-            let Some(s) = sector(id) else { break };
-            mini_fat.extend(words(s));
-            left -= 1;
-            id = fat.get(id as usize).copied().unwrap_or(END_OF_CHAIN);
-        }
-    }
     for name in XLS_STREAMS {
         let Some(&(_, start, len)) = entries
             .iter()
@@ -501,13 +364,198 @@ pub(super) fn cfb_chains(bytes: &[u8], path: &Path) -> Result<()> {
         else {
             continue;
         };
+        let what = format!("{name} stream");
         if len < MINI_STREAM_CUTOFF {
-            if let Some(limit) = mini_sectors {
-                walk(start, len, &mini_fat, 64, limit, &format!("{name} stream"))?;
+            if let Some((mini_fat, limit)) = &mini {
+                cfb.walk(start, len, mini_fat, 64, *limit, &what)
+                    .map_err(bad)?;
             }
         } else {
-            walk(start, len, &fat, unit, max_id, &format!("{name} stream"))?;
+            cfb.walk(start, len, &fat, unit, cfb.max_id, &what)
+                .map_err(bad)?;
         }
     }
     Ok(())
+}
+
+/// An OLE/CFB container's header and sectors, read as calamine reads them.
+struct Container<'a> {
+    bytes: &'a [u8],
+    sector_size: usize,
+    version: u16,
+    dir_start: u32,
+    mini_fat_start: u32,
+    mini_fat_len: usize,
+    difat_start: u32,
+    /// calamine numbers the sectors of the whole file (header included) from 0; the
+    /// highest number it accepts.
+    max_id: u32,
+}
+
+/// Little-endian words of a sector.
+fn words(s: &[u8]) -> Vec<u32> {
+    s.chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
+}
+
+impl<'a> Container<'a> {
+    fn new(bytes: &'a [u8]) -> Result<Self, String> {
+        if bytes.len() < 512 {
+            return Err(format!(
+                "an OLE container needs at least 512 bytes, this file has {}",
+                bytes.len()
+            ));
+        }
+        let u16_at = |o: usize| u16::from_le_bytes([bytes[o], bytes[o + 1]]);
+        let u32_at =
+            |o: usize| u32::from_le_bytes([bytes[o], bytes[o + 1], bytes[o + 2], bytes[o + 3]]);
+        let sector_size: usize = match u16_at(30) {
+            9 => 512,
+            12 => 4096,
+            s => return Err(format!("sector shift {s:#x} is neither 9 nor 12")),
+        };
+        Ok(Container {
+            bytes,
+            sector_size,
+            version: u16_at(26),
+            dir_start: u32_at(48),
+            mini_fat_start: u32_at(60),
+            mini_fat_len: u32_at(64) as usize,
+            difat_start: u32_at(68),
+            max_id: (bytes.len() / sector_size) as u32,
+        })
+    }
+
+    /// Sector `id`, which starts after the header (one sector long); short at the end
+    /// of the file, `None` past it.
+    fn sector(&self, id: u32) -> Option<&'a [u8]> {
+        if id > self.max_id {
+            return None;
+        }
+        let start = (id as usize + 1) * self.sector_size;
+        self.bytes
+            .get(start..(start + self.sector_size).min(self.bytes.len()))
+    }
+
+    /// The FAT: the DIFAT's 109 header entries and its chain (whose last word links
+    /// on), each FAT sector once and none past the end of the file — a forged DIFAT
+    /// naming one sector a million times makes calamine copy it as often.
+    fn fat(&self) -> Result<Vec<u32>, String> {
+        let mut difat: Vec<u32> = words(&self.bytes[76..512]);
+        let mut id = self.difat_start;
+        let mut seen = vec![false; self.max_id as usize + 2];
+        while id < MAX_REGULAR_SECTOR {
+            if std::mem::replace(&mut seen[id.min(self.max_id + 1) as usize], true)
+                || id > self.max_id
+            {
+                return Err(format!(
+                    "its DIFAT chain loops or leaves the file at sector {id}"
+                ));
+            }
+            difat.extend(words(self.sector(id).unwrap_or_default()));
+            id = difat.pop().unwrap_or(END_OF_CHAIN);
+        }
+        let fat_ids: Vec<u32> = difat.into_iter().filter(|&id| id < 0xFFFF_FFFC).collect();
+        let mut listed = vec![false; self.max_id as usize + 1];
+        for &id in &fat_ids {
+            if id > self.max_id {
+                return Err(format!("a FAT sector ({id}) lies past the end of the file"));
+            }
+            if std::mem::replace(&mut listed[id as usize], true) {
+                return Err(format!("its DIFAT names FAT sector {id} more than once"));
+            }
+        }
+        let mut fat = Vec::new();
+        for id in fat_ids {
+            let s = self
+                .sector(id)
+                .ok_or_else(|| format!("a FAT sector ({id}) lies past the end of the file"))?;
+            fat.extend(words(s));
+        }
+        Ok(fat)
+    }
+
+    /// Walk a chain of `len` bytes (or up to its end) through `table`, with `limit` the
+    /// highest (mini) sector number that exists; the bytes covered.
+    fn walk(
+        &self,
+        start: u32,
+        len: u64,
+        table: &[u32],
+        unit: u64,
+        limit: u32,
+        what: &str,
+    ) -> Result<u64, String> {
+        let mut seen = vec![false; limit as usize + 1];
+        let mut id = start;
+        let mut got: u64 = 0;
+        while id != END_OF_CHAIN && got < len {
+            if id > limit {
+                return Err(format!(
+                    "the {what} chain points past the end of the file (sector {id})"
+                ));
+            }
+            if std::mem::replace(&mut seen[id as usize], true) {
+                return Err(format!("the {what} chain loops back to sector {id}"));
+            }
+            got = got.saturating_add(unit);
+            if got >= len {
+                break;
+            }
+            id = *table.get(id as usize).ok_or_else(|| {
+                format!("the {what} chain leaves the allocation table at sector {id}")
+            })?;
+        }
+        Ok(got)
+    }
+
+    /// Directory entries (name, start sector, stream length), read as calamine reads
+    /// them, from the first `dir_bytes` of the directory chain.
+    fn directory(&self, fat: &[u32], dir_bytes: u64) -> Vec<(String, u32, u64)> {
+        let mut entries = Vec::new();
+        let mut id = self.dir_start;
+        let mut read: u64 = 0;
+        while id != END_OF_CHAIN && read < dir_bytes {
+            let Some(s) = self.sector(id) else { break };
+            entries.extend(s.chunks_exact(128).map(|e| self.entry(e)));
+            read += self.sector_size as u64;
+            id = fat.get(id as usize).copied().unwrap_or(END_OF_CHAIN);
+        }
+        entries
+    }
+
+    fn entry(&self, chunk: &[u8]) -> (String, u32, u64) {
+        let name: Vec<u16> = chunk[..64]
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .take_while(|&u| u != 0)
+            .collect();
+        let start = u32::from_le_bytes([chunk[116], chunk[117], chunk[118], chunk[119]]);
+        let len = if self.sector_size == 512 {
+            u64::from(u32::from_le_bytes([
+                chunk[120], chunk[121], chunk[122], chunk[123],
+            ]))
+        } else {
+            u64::from_le_bytes([
+                chunk[120], chunk[121], chunk[122], chunk[123], chunk[124], chunk[125], chunk[126],
+                chunk[127],
+            ])
+        };
+        (String::from_utf16_lossy(&name), start, len)
+    }
+
+    /// The mini FAT, to follow the small streams.
+    fn mini_fat(&self, fat: &[u32]) -> Vec<u32> {
+        let mut mini_fat = Vec::new();
+        let mut id = self.mini_fat_start;
+        let mut left = self.mini_fat_len;
+        while id != END_OF_CHAIN && left > 0 {
+            let Some(s) = self.sector(id) else { break };
+            mini_fat.extend(words(s));
+            left -= 1;
+            id = fat.get(id as usize).copied().unwrap_or(END_OF_CHAIN);
+        }
+        mini_fat
+    }
 }
