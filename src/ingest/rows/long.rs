@@ -1,0 +1,83 @@
+//! The long layout: one observation per row, with its target and attribute columns.
+use super::*;
+
+impl RowReader<'_> {
+    /// Long layout: one observation per row.
+    pub(in crate::ingest) fn long(&mut self, header: usize, cols: &LongCols) -> Result<()> {
+        let rows = header + 1..self.table.cells.len();
+        let t = self.table;
+        let order = cells::column_order(
+            t,
+            rows.clone().map(|r| (r, cols.date, t.get(r, cols.date))),
+            self.opts,
+            "the date column",
+        )?;
+        for r in rows {
+            if self.is_blank_row(r) {
+                continue;
+            }
+            let kpi = t.get(r, cols.kpi).text();
+            let parsed = match cols.part {
+                // A Month column that holds whole dates needs no year.
+                Some((c, grain)) => {
+                    year_and_part(t.get(r, cols.date), t.get(r, c), grain).or_else(|why| {
+                        cells::date_of(t.get(r, c), None, self.opts, t.is_1904)
+                            .ok()
+                            .filter(|p| p.grain.is_none() || p.grain == Some(grain))
+                            .ok_or(why)
+                    })
+                }
+                None => cells::date_of(t.get(r, cols.date), order, self.opts, t.is_1904),
+            };
+            let date = match parsed {
+                Ok(d) => d,
+                Err(why) => {
+                    if self.looks_like_footer(r) {
+                        self.footer_rows.push(r);
+                    } else {
+                        self.bad_date(r, cols.date, &why);
+                    }
+                    continue;
+                }
+            };
+            if kpi.is_empty() {
+                let f = Finding::warning(
+                    FindingCode::BadValue,
+                    "the KPI name is empty; the row was skipped",
+                );
+                self.findings.push(t.at(f, r, Some(cols.kpi)));
+                continue;
+            }
+            let value = self.value(r, cols.value, &kpi);
+            let i = self.push(&kpi, date, r, value);
+            let mut band_cols = (None, None);
+            for &(c, role) in &cols.roles {
+                match role {
+                    Role::Target | Role::TargetMin | Role::TargetMax => {
+                        let v = self.value(r, c, &kpi);
+                        let o = &mut self.obs[i];
+                        match role {
+                            Role::Target => o.target = v,
+                            Role::TargetMin => {
+                                o.target_min = v;
+                                band_cols.0 = Some(c);
+                            }
+                            _ => {
+                                o.target_max = v;
+                                band_cols.1 = Some(c);
+                            }
+                        }
+                    }
+                    _ => {
+                        let text = t.get(r, c).text();
+                        if !text.is_empty() {
+                            special::set_attribute(self.def(&kpi), role, &text);
+                        }
+                    }
+                }
+            }
+            self.check_band(i, r, band_cols.0.or(band_cols.1));
+        }
+        Ok(())
+    }
+}
