@@ -1,6 +1,47 @@
 //! Periods across: KPI names down one column, one period per header column (with the
 //! header's two-row forms), target rows and target columns, subtotal columns skipped.
 use super::*;
+use crate::ingest::dates::ParsedDate;
+
+/// What the header of a periods-across table says.
+struct AcrossHeader {
+    /// The period columns.
+    periods: Vec<(usize, ParsedDate)>,
+    /// Attribute columns (Target, Owner, Unit, …).
+    attrs: Vec<(usize, Role)>,
+    /// Under periods over Actual | Target: each period's Target column.
+    period_targets: HashMap<NaiveDate, usize>,
+}
+
+/// Rows named '<KPI> target' (or 'Target <KPI>') for a KPI named in another row: they
+/// hold that KPI's targets, as such columns do in a wide sheet.
+struct TargetRows {
+    rows: std::collections::HashSet<usize>,
+    by_kpi: HashMap<String, usize>,
+}
+
+impl TargetRows {
+    fn of(t: &Table, header: usize, name_col: usize) -> TargetRows {
+        let names: std::collections::HashSet<String> = (header + 1..t.cells.len())
+            .map(|r| name_key(&t.get(r, name_col).text()))
+            .collect();
+        let mut out = TargetRows {
+            rows: std::collections::HashSet::new(),
+            by_kpi: HashMap::new(),
+        };
+        for r in header + 1..t.cells.len() {
+            let Some(kpi) = target_of(&t.get(r, name_col).text()).map(|k| name_key(&k)) else {
+                continue;
+            };
+            if names.contains(&kpi) {
+                out.rows.insert(r);
+                // The first '<name> target' row of a KPI is its targets.
+                out.by_kpi.entry(kpi).or_insert(r);
+            }
+        }
+        out
+    }
+}
 
 impl RowReader<'_> {
     /// Periods across: KPI names down `name_col`, one period per header column.
@@ -11,6 +52,37 @@ impl RowReader<'_> {
         years: Option<usize>,
         serials: bool,
     ) -> Result<()> {
+        let head = self.across_header(header, name_col, years, serials)?;
+        let t = self.table;
+        let targets = TargetRows::of(t, header, name_col);
+        for r in header + 1..t.cells.len() {
+            if self.is_blank_row(r) {
+                continue;
+            }
+            let name = t.get(r, name_col).text();
+            if self.is_note_row(r, &name, &head) {
+                self.footer_rows.push(r);
+                continue;
+            }
+            if targets.rows.contains(&r) {
+                continue;
+            }
+            let target_row = targets.by_kpi.get(&name_key(&name)).copied();
+            self.across_row(r, &name, &head, target_row);
+        }
+        Ok(())
+    }
+
+    /// The header of a periods-across table: its period columns (mistyped ones named in
+    /// findings, subtotal ones skipped, repeated ones noted), its attribute columns and,
+    /// under periods over Actual | Target, each period's target column.
+    fn across_header(
+        &mut self,
+        header: usize,
+        name_col: usize,
+        years: Option<usize>,
+        serials: bool,
+    ) -> Result<AcrossHeader> {
         let t = self.table;
         // Two header rows: years over months, or periods over Actual | Target.
         let (head, is_target): (Vec<Cell>, Vec<bool>) = match years {
@@ -28,7 +100,7 @@ impl RowReader<'_> {
             self.opts,
             "the period header row",
         )?;
-        let mut periods: Vec<(usize, crate::ingest::dates::ParsedDate)> = Vec::new();
+        let mut periods: Vec<(usize, ParsedDate)> = Vec::new();
         let mut attrs: Vec<(usize, Role)> = Vec::new();
         for (c, cell) in head.iter().enumerate() {
             if c == name_col || cell.is_empty() {
@@ -58,8 +130,19 @@ impl RowReader<'_> {
             }
         });
         self.skip_subtotal_columns(header, &mut periods);
+        self.repeated_periods(header, &periods);
+        Ok(AcrossHeader {
+            periods,
+            attrs,
+            period_targets,
+        })
+    }
+
+    /// A period heading two columns: both are read (and combined), with a finding.
+    fn repeated_periods(&mut self, header: usize, periods: &[(usize, ParsedDate)]) {
+        let t = self.table;
         let mut seen = HashMap::new();
-        for &(c, p) in &periods {
+        for &(c, p) in periods {
             if let Some(prev) = seen.insert(p.date, c) {
                 let f = Finding::warning(
                     FindingCode::DuplicateHeader,
@@ -72,89 +155,72 @@ impl RowReader<'_> {
                 self.findings.push(t.at(f, header, Some(c)));
             }
         }
-        // Rows named '<KPI> target' (or 'Target <KPI>') for a KPI named in another row
-        // hold that KPI's targets, as such columns do in a wide sheet.
-        let names: std::collections::HashSet<String> = (header + 1..t.cells.len())
-            .map(|r| name_key(&t.get(r, name_col).text()))
-            .collect();
-        let target_rows: HashMap<usize, String> = (header + 1..t.cells.len())
-            .filter_map(|r| {
-                let kpi = name_key(&target_of(&t.get(r, name_col).text())?);
-                names.contains(&kpi).then_some((r, kpi))
-            })
-            .collect();
-        for r in header + 1..t.cells.len() {
-            if self.is_blank_row(r) {
+    }
+
+    /// A row that is not a KPI: no name, a footer word, a section heading (no values
+    /// and no attributes; a row of '-' is as empty as a row of blanks), or a note. A row
+    /// of formulas without saved results is a KPI whose values are missing (and named
+    /// in a finding), not a note.
+    fn is_note_row(&self, r: usize, name: &str, head: &AcrossHeader) -> bool {
+        let t = self.table;
+        let has_values = head.periods.iter().any(|(c, _)| {
+            !matches!(
+                cells::value_of(t.get(r, *c), t.decimal_comma),
+                ValueCell::Missing
+            )
+        });
+        let section = !has_values && head.attrs.iter().all(|(c, _)| t.get(r, *c).is_empty());
+        name.is_empty()
+            || is_footer_text(name)
+            || section
+            || (!has_values && self.looks_like_footer(r))
+    }
+
+    /// One KPI row: its attributes and band, then one observation per period with the
+    /// period's target (from the period's Target column, the row '<name> target', or a
+    /// Target column beside the periods, in that order).
+    fn across_row(&mut self, r: usize, name: &str, head: &AcrossHeader, target_row: Option<usize>) {
+        let t = self.table;
+        // A Target column beside the periods is a data target for every period.
+        let mut targets = [None; 3];
+        for &(c, role) in &head.attrs {
+            let text = t.get(r, c).text();
+            if text.is_empty() {
                 continue;
             }
-            let name = t.get(r, name_col).text();
-            // A row of formulas without saved results is a KPI whose values are
-            // missing (and named in a finding), not a note; a row of '-' is as empty
-            // as a row of blanks (a section heading).
-            let has_values = periods.iter().any(|(c, _)| {
-                !matches!(
-                    cells::value_of(t.get(r, *c), t.decimal_comma),
-                    ValueCell::Missing
-                )
-            });
-            let section = !has_values && attrs.iter().all(|(c, _)| t.get(r, *c).is_empty());
-            if name.is_empty()
-                || is_footer_text(&name)
-                || section
-                || (!has_values && self.looks_like_footer(r))
-            {
-                self.footer_rows.push(r);
-                continue;
-            }
-            if target_rows.contains_key(&r) {
-                continue;
-            }
-            // A Target column beside the periods is a data target for every period.
-            let mut targets = [None; 3];
-            for &(c, role) in &attrs {
-                let text = t.get(r, c).text();
-                if text.is_empty() {
-                    continue;
+            match role {
+                Role::Target => targets[0] = self.value(r, c, name),
+                Role::TargetMin => targets[1] = self.value(r, c, name),
+                Role::TargetMax => targets[2] = self.value(r, c, name),
+                _ => {
+                    special::set_attribute(self.def(name), role, &text);
                 }
-                match role {
-                    Role::Target => targets[0] = self.value(r, c, &name),
-                    Role::TargetMin => targets[1] = self.value(r, c, &name),
-                    Role::TargetMax => targets[2] = self.value(r, c, &name),
-                    _ => {
-                        special::set_attribute(self.def(&name), role, &text);
-                    }
-                }
-            }
-            if let (Some(lo), Some(hi)) = (targets[1], targets[2]) {
-                if lo > hi {
-                    let col = attrs
-                        .iter()
-                        .find(|(_, role)| *role == Role::TargetMin)
-                        .map(|(c, _)| *c);
-                    self.bad_band(&name, r, col, (lo, hi), "the periods of this row have");
-                    [targets[1], targets[2]] = [None, None];
-                }
-            }
-            self.def(&name);
-            // The row '<name> target' beside it holds this KPI's targets by period.
-            let target_row = target_rows
-                .iter()
-                .find(|(_, kpi)| **kpi == name_key(&name))
-                .map(|(tr, _)| *tr);
-            for &(c, p) in &periods {
-                let value = self.value(r, c, &name);
-                let row_target = target_row.and_then(|tr| self.value(tr, c, &name));
-                let row_target = match period_targets.get(&p.date) {
-                    Some(&tc) => self.value(r, tc, &name),
-                    None => row_target,
-                };
-                let i = self.push(&name, p, r, value);
-                let o = &mut self.obs[i];
-                [o.target, o.target_min, o.target_max] = targets;
-                o.target = row_target.or(o.target);
             }
         }
-        Ok(())
+        if let (Some(lo), Some(hi)) = (targets[1], targets[2]) {
+            if lo > hi {
+                let col = head
+                    .attrs
+                    .iter()
+                    .find(|(_, role)| *role == Role::TargetMin)
+                    .map(|(c, _)| *c);
+                self.bad_band(name, r, col, (lo, hi), "the periods of this row have");
+                [targets[1], targets[2]] = [None, None];
+            }
+        }
+        self.def(name);
+        for &(c, p) in &head.periods {
+            let value = self.value(r, c, name);
+            let row_target = target_row.and_then(|tr| self.value(tr, c, name));
+            let row_target = match head.period_targets.get(&p.date) {
+                Some(&tc) => self.value(r, tc, name),
+                None => row_target,
+            };
+            let i = self.push(name, p, r, value);
+            let o = &mut self.obs[i];
+            [o.target, o.target_min, o.target_max] = targets;
+            o.target = row_target.or(o.target);
+        }
     }
 
     /// Period columns coarser than the others (quarter and year subtotals among month
@@ -162,11 +228,7 @@ impl RowReader<'_> {
     /// they are dropped, with one finding, so they are never averaged into the months.
     /// The finest period length present is the series': labelled columns carry their
     /// own, date cells the one their spacing gives.
-    fn skip_subtotal_columns(
-        &mut self,
-        header: usize,
-        periods: &mut Vec<(usize, crate::ingest::dates::ParsedDate)>,
-    ) {
+    fn skip_subtotal_columns(&mut self, header: usize, periods: &mut Vec<(usize, ParsedDate)>) {
         let mut dates: Vec<NaiveDate> = periods
             .iter()
             .filter(|(_, p)| p.grain.is_none())
