@@ -2,74 +2,18 @@
 //! targets.
 use super::*;
 
+/// One KPI column of a wide table and the target columns that belong to it.
+struct WideColumn {
+    col: usize,
+    kpi: String,
+    targets: Vec<usize>,
+}
+
 impl RowReader<'_> {
     /// Wide layout: one column per KPI; `<KPI> target` columns are targets.
     pub(in crate::ingest) fn wide(&mut self, header: usize, date_col: usize) -> Result<()> {
         let t = self.table;
-        let head = row_cells(t, header);
-        let mut kpi_cols: Vec<(usize, String)> = Vec::new();
-        let mut target_cols: Vec<(usize, String)> = Vec::new();
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        for (c, cell) in head.iter().enumerate() {
-            if c == date_col {
-                continue;
-            }
-            let name = cell.text();
-            if name.is_empty() {
-                if (header + 1..t.cells.len()).any(|r| !t.get(r, c).is_empty()) {
-                    let f = Finding::warning(
-                        FindingCode::DuplicateHeader,
-                        "a column with data has no header; it was skipped",
-                    );
-                    self.findings.push(t.at(f, header, Some(c)));
-                }
-                continue;
-            }
-            if let Some(kpi) = target_of(&name) {
-                // 'Revenue (USD) target' belongs to 'Revenue' too.
-                target_cols.push((c, split_unit(&kpi).0));
-                continue;
-            }
-            if header_role(&name).is_some() {
-                continue;
-            }
-            if let Some(&first) = seen.get(&name_key(&name)) {
-                let f = Finding::warning(
-                    FindingCode::DuplicateHeader,
-                    format!(
-                        "'{name}' is also the header of column {}; this column was skipped",
-                        crate::model::finding::column_letter(first as u32)
-                    ),
-                );
-                self.findings.push(t.at(f, header, Some(c)));
-                continue;
-            }
-            if is_text_column(t, header, c) {
-                // 'Comment', 'Business unit': a wide sheet's KPI columns hold numbers.
-                let f = Finding::info(
-                    FindingCode::TextColumnSkipped,
-                    format!("column '{name}' holds text, not numbers; it was not read as a KPI"),
-                );
-                self.findings.push(t.at(f, header, Some(c)));
-                continue;
-            }
-            // 'Revenue (USD)', 'AHT [min]': the unit in brackets is the KPI's unit.
-            // A '%' unit means fractions (0.35 is 35%): a column of percent points
-            // (35) is "% points", shown as plain numbers rather than 3500%.
-            let (name, unit) = split_unit(&name);
-            let unit = unit.map(|u| {
-                if u == "%" && !fractions_only(t, header, c) {
-                    "% points".to_string()
-                } else {
-                    u
-                }
-            });
-            if let Some(unit) = unit {
-                self.def(&name).unit.get_or_insert(unit);
-            }
-            seen.insert(name_key(&name), c);
-            kpi_cols.push((c, name));
-        }
+        let columns = self.wide_columns(header, date_col);
         let rows = header + 1..t.cells.len();
         let order = cells::column_order(
             t,
@@ -92,16 +36,107 @@ impl RowReader<'_> {
                     continue;
                 }
             };
-            for (c, kpi) in &kpi_cols {
-                let value = self.value(r, *c, kpi);
-                let i = self.push(kpi, date, r, value);
-                for (tc, tk) in &target_cols {
-                    if name_key(tk) == name_key(kpi) {
-                        self.obs[i].target = self.value(r, *tc, kpi);
-                    }
+            for col in &columns {
+                let value = self.value(r, col.col, &col.kpi);
+                let i = self.push(&col.kpi, date, r, value);
+                for &tc in &col.targets {
+                    self.obs[i].target = self.value(r, tc, &col.kpi);
                 }
             }
         }
         Ok(())
+    }
+
+    /// The header's KPI columns, each with its target columns.
+    fn wide_columns(&mut self, header: usize, date_col: usize) -> Vec<WideColumn> {
+        let t = self.table;
+        let mut kpi_cols: Vec<(usize, String)> = Vec::new();
+        let mut target_cols: Vec<(usize, String)> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (c, cell) in row_cells(t, header).iter().enumerate() {
+            if c == date_col {
+                continue;
+            }
+            let name = cell.text();
+            if let Some(kpi) = target_of(&name) {
+                // 'Revenue (USD) target' belongs to 'Revenue' too.
+                target_cols.push((c, name_key(&split_unit(&kpi).0)));
+            } else if let Some(kpi) = self.wide_kpi(header, c, &name, &seen) {
+                seen.insert(name_key(&kpi), c);
+                kpi_cols.push((c, kpi));
+            }
+        }
+        kpi_cols
+            .into_iter()
+            .map(|(col, kpi)| {
+                let key = name_key(&kpi);
+                let targets = target_cols
+                    .iter()
+                    .filter(|(_, tk)| *tk == key)
+                    .map(|(tc, _)| *tc)
+                    .collect();
+                WideColumn { col, kpi, targets }
+            })
+            .collect()
+    }
+
+    /// The KPI a header cell names, or `None` (with a finding where the reader should
+    /// know) for what is not one: no header over data, a role word (Owner, Unit), a
+    /// header repeated, a column of text. A unit in brackets ('Revenue (USD)',
+    /// 'AHT [min]') is the KPI's unit; a '%' unit means fractions (0.35 is 35%), so a
+    /// column of percent points (35) gets "% points", shown as plain numbers.
+    fn wide_kpi(
+        &mut self,
+        header: usize,
+        c: usize,
+        name: &str,
+        seen: &HashMap<String, usize>,
+    ) -> Option<String> {
+        let t = self.table;
+        if name.is_empty() {
+            if (header + 1..t.cells.len()).any(|r| !t.get(r, c).is_empty()) {
+                let f = Finding::warning(
+                    FindingCode::DuplicateHeader,
+                    "a column with data has no header; it was skipped",
+                );
+                self.findings.push(t.at(f, header, Some(c)));
+            }
+            return None;
+        }
+        if header_role(name).is_some() {
+            return None;
+        }
+        if let Some(&first) = seen.get(&name_key(name)) {
+            let f = Finding::warning(
+                FindingCode::DuplicateHeader,
+                format!(
+                    "'{name}' is also the header of column {}; this column was skipped",
+                    crate::model::finding::column_letter(first as u32)
+                ),
+            );
+            self.findings.push(t.at(f, header, Some(c)));
+            return None;
+        }
+        if is_text_column(t, header, c) {
+            // 'Comment', 'Business unit': a wide sheet's KPI columns hold numbers.
+            let f = Finding::info(
+                FindingCode::TextColumnSkipped,
+                format!("column '{name}' holds text, not numbers; it was not read as a KPI"),
+            );
+            self.findings.push(t.at(f, header, Some(c)));
+            return None;
+        }
+        let (name, unit) = split_unit(name);
+        let unit = unit.map(|u| {
+            if u == "%" && !fractions_only(t, header, c) {
+                "% points".to_string()
+            } else {
+                u
+            }
+        });
+        if let Some(unit) = unit {
+            self.def(&name).unit.get_or_insert(unit);
+        }
+        Some(name)
     }
 }
