@@ -13,8 +13,8 @@ const STABLE: [f64; 12] = [
 ];
 
 fn with_targets(mut k: KpiResult) -> KpiResult {
-    k.forecast = targets::forecast(&k, &Calendar::default());
-    k.targets = targets::suggest(&k, &k.forecast, &Calendar::default());
+    k.forecast = targets::forecast(&k.judged(), &Calendar::default());
+    k.targets = targets::suggest(&k.judged(), &k.forecast, &Calendar::default());
     k
 }
 

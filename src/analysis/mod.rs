@@ -110,63 +110,31 @@ pub struct KpiResult {
 }
 
 impl KpiResult {
-    /// A KPI before analysis: `history` up to as-of, its last `window` periods as the
-    /// series, and the latest observed period compared with its target (`tolerance`
-    /// decides amber vs red); the analysis blocks are empty until [`analyse`] fills
-    /// them.
-    pub fn unanalysed(
-        def: KpiDef,
-        grain: Grain,
-        history: Vec<Point>,
-        window: usize,
-        tolerance: f64,
-    ) -> KpiResult {
-        let start = history.len().saturating_sub(window);
-        let series = history[start..].to_vec();
-        let direction = def.direction();
-        let latest = series
-            .iter()
-            .rev()
-            .find(|p| p.value.is_some())
-            .map(|p| {
-                let target =
-                    attainment::Target::of(direction, p.target, p.target_min, p.target_max);
-                let cmp = match (p.value, target) {
-                    (Some(v), Some(t)) => attainment::compare(v, t, direction, tolerance),
-                    _ => attainment::Comparison::default(),
-                };
-                Latest {
-                    period: Some(p.period),
-                    value: p.value,
-                    target: p.target,
-                    target_min: p.target_min,
-                    target_max: p.target_max,
-                    gap: cmp.gap,
-                    gap_pct: cmp.gap_pct,
-                    attainment: cmp.attainment,
-                    met: cmp.met,
-                    status: Some(cmp.status.unwrap_or(Status::None)),
-                }
-            })
-            .unwrap_or_default();
-        KpiResult {
-            def,
-            grain,
-            n: history.iter().filter(|p| p.value.is_some()).count(),
-            first_period: history.first().map(|p| p.period),
-            last_period: history.last().map(|p| p.period),
-            latest,
-            series,
-            history,
-            change: change::Change::default(),
-            attainment: attainment::Summary::default(),
-            trend: trend::Trend::default(),
-            spc: process::Spc::default(),
-            forecast: targets::Forecast::default(),
-            targets: targets::Suggestions::default(),
-            health: health::Health::default(),
+    /// What the forecast and the suggestions look at.
+    pub fn judged(&self) -> Judged<'_> {
+        Judged {
+            def: &self.def,
+            grain: self.grain,
+            latest: &self.latest,
+            series: &self.series,
+            trend: &self.trend,
+            spc: &self.spc,
+            attainment: &self.attainment,
         }
     }
+}
+
+/// One KPI's series with the trend, process behaviour and attainment judged: what the
+/// forecast and the suggested targets are computed from.
+#[derive(Debug, Clone, Copy)]
+pub struct Judged<'a> {
+    pub def: &'a KpiDef,
+    pub grain: Grain,
+    pub latest: &'a Latest,
+    pub series: &'a [Point],
+    pub trend: &'a trend::Trend,
+    pub spc: &'a process::Spc,
+    pub attainment: &'a attainment::Summary,
 }
 
 /// Defaults for per-KPI settings, from `[report]` then the built-ins (a KPI's own key
@@ -248,33 +216,70 @@ impl Results {
     }
 }
 
+/// One KPI, every block computed from its series: change, attainment, trend and
+/// process behaviour, then the forecast and suggested targets. Health looks across
+/// KPIs (owners) and lead-lag pairs, so [`analyse`] fills it in once all are done.
+pub fn analyse_kpi(s: series::KpiSeries, cfg: &Settings) -> (KpiResult, Vec<Finding>) {
+    let change = change::change(
+        &s.history,
+        s.grain,
+        &cfg.calendar,
+        s.def.aggregation(),
+        s.def.direction(),
+    );
+    let attainment = attainment::summarise(&s.series);
+    let process = process::analyse(&s, cfg.rules, &cfg.defaults, &cfg.calendar);
+    let series = process.mark(s.series);
+    let judged = Judged {
+        def: &s.def,
+        grain: s.grain,
+        latest: &s.latest,
+        series: &series,
+        trend: &process.trend,
+        spc: &process.spc,
+        attainment: &attainment,
+    };
+    let forecast = targets::forecast(&judged, &cfg.calendar);
+    let suggestions = targets::suggest(&judged, &forecast, &cfg.calendar);
+    let result = KpiResult {
+        def: s.def,
+        grain: s.grain,
+        n: s.n,
+        first_period: s.first_period,
+        last_period: s.last_period,
+        latest: s.latest,
+        series,
+        history: s.history,
+        change,
+        attainment,
+        trend: process.trend,
+        spc: process.spc,
+        forecast,
+        targets: suggestions,
+        health: health::Health::default(),
+    };
+    (result, process.findings)
+}
+
 /// Analyse everything that was read.
 pub fn analyse(
     ingested: crate::model::dataset::Dataset,
     cfg: &Settings,
 ) -> crate::error::Result<Results> {
     let mut built = series::build(&ingested, cfg)?;
-    for k in &mut built.kpis {
-        k.change = change::change(
-            &k.history,
-            k.grain,
-            &cfg.calendar,
-            k.def.aggregation(),
-            k.def.direction(),
-        );
-        k.attainment = attainment::summarise(&k.series);
-        let notes = process::analyse(k, cfg.rules, &cfg.defaults, &cfg.calendar);
+    let mut kpis = Vec::with_capacity(built.kpis.len());
+    for s in std::mem::take(&mut built.kpis) {
+        let (k, notes) = analyse_kpi(s, cfg);
         built.findings.extend(notes);
-        k.forecast = targets::forecast(k, &cfg.calendar);
-        k.targets = targets::suggest(k, &k.forecast, &cfg.calendar);
+        kpis.push(k);
     }
-    let (correlations, pair_findings) = leadlag::analyse(&built.kpis, &cfg.calendar, &cfg.defaults);
+    let (correlations, pair_findings) = leadlag::analyse(&kpis, &cfg.calendar, &cfg.defaults);
     built.findings.extend(pair_findings);
     let predictive = Some(leadlag::predictive(&correlations));
-    health::assess_all(&mut built.kpis, built.as_of, &cfg.calendar, &predictive);
+    health::assess_all(&mut kpis, built.as_of, &cfg.calendar, &predictive);
     let mut findings = ingested.findings;
     findings.extend(built.findings);
-    let defs: Vec<&KpiDef> = built.kpis.iter().map(|k| &k.def).collect();
+    let defs: Vec<&KpiDef> = kpis.iter().map(|k| &k.def).collect();
     findings.extend(quality::long_text(&defs));
     Ok(Results {
         as_of: built.as_of,
@@ -284,7 +289,7 @@ pub fn analyse(
         fiscal_year_start: cfg.calendar.fiscal_year_start,
         inputs: ingested.inputs,
         layouts: ingested.layouts,
-        kpis: built.kpis,
+        kpis,
         correlations,
         findings,
         defaults: cfg.defaults.clone(),

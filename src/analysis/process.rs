@@ -6,10 +6,11 @@ periods — segment bounds, signals, the suggested rebase — and onto the serie
 */
 use chrono::NaiveDate;
 
+use super::series::KpiSeries;
 use super::spc::{self, Assurance, Rule, Rules, Side, SpcSettings, TargetSpec, Variation};
 use super::trend;
 use super::Defaults;
-use super::{Finding, KpiResult};
+use super::{Finding, Point};
 use crate::model::finding::FindingCode;
 use crate::model::period::Calendar;
 
@@ -58,22 +59,44 @@ impl Spc {
     }
 }
 
-/// Fill `k.trend`, `k.spc` and the series' `mr`/`rules`; return limit findings.
-pub fn analyse(
-    k: &mut KpiResult,
-    rules: Rules,
-    defaults: &Defaults,
-    cal: &Calendar,
-) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    let Some(window_start) = k.series.first().map(|p| p.period) else {
-        return findings;
-    };
-    let window_end = k.series.last().map_or(window_start, |p| p.period);
-    let direction = k.def.direction();
+/// The trend and process behaviour of one KPI's window, with the moving range and
+/// rules of each observed period (to mark on its points) and the limit findings.
+pub struct Process {
+    pub trend: trend::Trend,
+    pub spc: Spc,
+    /// Per series index of an observed period: its moving range and rules.
+    marks: Vec<(usize, Option<f64>, Vec<Rule>)>,
+    pub findings: Vec<Finding>,
+}
 
+impl Process {
+    /// The window's points with their moving ranges and rules.
+    pub fn mark(&self, mut series: Vec<Point>) -> Vec<Point> {
+        for (i, mr, rules) in &self.marks {
+            if let Some(p) = series.get_mut(*i) {
+                p.mr = *mr;
+                p.rules.clone_from(rules);
+            }
+        }
+        series
+    }
+}
+
+/// Trend (§3) and XmR (§4) of the window of `s`.
+pub fn analyse(s: &KpiSeries, rules: Rules, defaults: &Defaults, cal: &Calendar) -> Process {
+    let (Some(window_start), Some(window_end)) = (
+        s.series.first().map(|p| p.period),
+        s.series.last().map(|p| p.period),
+    ) else {
+        return Process {
+            trend: trend::Trend::default(),
+            spc: Spc::default(),
+            marks: Vec::new(),
+            findings: Vec::new(),
+        };
+    };
     // Observed points of the window, with their period ordinal t.
-    let obs: Vec<(usize, f64)> = k
+    let obs: Vec<(usize, f64)> = s
         .series
         .iter()
         .enumerate()
@@ -81,59 +104,94 @@ pub fn analyse(
         .collect();
     let t: Vec<f64> = obs.iter().map(|(i, _)| *i as f64).collect();
     let y: Vec<f64> = obs.iter().map(|(_, v)| *v).collect();
-    k.trend = trend::trend(&t, &y, direction);
-    k.trend.window_start = Some(window_start);
+    let mut trend = trend::trend(&t, &y, s.def.direction());
+    trend.window_start = Some(window_start);
 
-    // Segments start at each rebase period strictly inside the window.
-    let rebases: Vec<NaiveDate> = k
+    let bounds = segment_bounds(s, cal, window_start, window_end);
+    let starts: Vec<usize> = bounds[1..]
+        .iter()
+        .map(|(b, _)| {
+            obs.iter()
+                .position(|(i, _)| s.series[*i].period >= *b)
+                .unwrap_or(obs.len())
+        })
+        .collect();
+    let settings = SpcSettings {
+        rules,
+        run_length: s.def.run_length.or(defaults.run_length),
+        freeze_after: s.def.freeze_after,
+        lower_bound: s.def.lower_bound,
+        upper_bound: s.def.upper_bound,
+    };
+    let target = Some(TargetSpec {
+        target: s.latest.target,
+        target_min: s.latest.target_min,
+        target_max: s.latest.target_max,
+    });
+    let r = spc::xmr(&y, &starts, &settings, s.def.direction(), target);
+    let marks = obs
+        .iter()
+        .enumerate()
+        .map(|(j, (i, _))| (*i, r.mr.get(j).copied().flatten(), r.rules_at(j)))
+        .collect();
+    let period_of = |j: usize| s.series[obs[j].0].period;
+    let segments = in_periods(&r.segments, &bounds);
+    let findings = limit_findings(&r, &segments, &s.def.name);
+    let spc = Spc {
+        signals: r
+            .signals
+            .iter()
+            .map(|g| Signal {
+                rule: g.rule,
+                period: period_of(g.index),
+                side: g.side,
+            })
+            .collect(),
+        segments,
+        variation: r.variation,
+        assurance: r.assurance,
+        suggested_rebase: r.suggested_rebase.map(period_of),
+    };
+    Process {
+        trend,
+        spc,
+        marks,
+        findings,
+    }
+}
+
+/// The window's segments as period bounds: a new one at each rebase period strictly
+/// inside the window.
+fn segment_bounds(
+    s: &KpiSeries,
+    cal: &Calendar,
+    window_start: NaiveDate,
+    window_end: NaiveDate,
+) -> Vec<(NaiveDate, NaiveDate)> {
+    let rebases: Vec<NaiveDate> = s
         .def
         .rebase
         .iter()
-        .map(|r| cal.period_start(*r, k.grain))
+        .map(|r| cal.period_start(*r, s.grain))
         .filter(|r| *r > window_start && *r <= window_end)
         .collect();
     let mut bounds: Vec<(NaiveDate, NaiveDate)> = Vec::new();
     let mut start = window_start;
     for r in &rebases {
         if *r > start {
-            bounds.push((start, cal.step(*r, k.grain, -1)));
+            bounds.push((start, cal.step(*r, s.grain, -1)));
             start = *r;
         }
     }
     bounds.push((start, window_end));
-    let starts: Vec<usize> = bounds[1..]
-        .iter()
-        .map(|(s, _)| {
-            obs.iter()
-                .position(|(i, _)| k.series[*i].period >= *s)
-                .unwrap_or(obs.len())
-        })
-        .collect();
+    bounds
+}
 
-    let settings = SpcSettings {
-        rules,
-        run_length: k.def.run_length.or(defaults.run_length),
-        freeze_after: k.def.freeze_after,
-        lower_bound: k.def.lower_bound,
-        upper_bound: k.def.upper_bound,
-    };
-    let target = Some(TargetSpec {
-        target: k.latest.target,
-        target_min: k.latest.target_min,
-        target_max: k.latest.target_max,
-    });
-    let r = spc::xmr(&y, &starts, &settings, direction, target);
-
-    for (j, (i, _)) in obs.iter().enumerate() {
-        let p = &mut k.series[*i];
-        p.mr = r.mr.get(j).copied().flatten();
-        p.rules = r.rules_at(j);
-    }
-    let period_of = |j: usize| k.series[obs[j].0].period;
-    let segments: Vec<Segment> = r
-        .segments
+/// The chart's segments with their period bounds.
+fn in_periods(segments: &[spc::Segment], bounds: &[(NaiveDate, NaiveDate)]) -> Vec<Segment> {
+    segments
         .iter()
-        .zip(&bounds)
+        .zip(bounds)
         .map(|(s, (a, b))| Segment {
             start: *a,
             end: *b,
@@ -144,42 +202,33 @@ pub fn analyse(
             lnpl: s.lnpl,
             url: s.url,
         })
-        .collect();
-    for note in &r.notes {
-        let seg = &segments[note.segment.min(segments.len() - 1)];
-        let (sev, text) = if note.code == FindingCode::TooFewPointsForLimits {
-            (
-                super::Severity::Info,
-                format!(
-                    "the segment {} … {} has {} observation(s) in its baseline, fewer than 6: no process limits or signals",
-                    seg.start, seg.end, seg.baseline_n
-                ),
-            )
-        } else {
-            (
-                super::Severity::Warning,
-                format!(
-                    "the limits of {} … {} rest on {} observations (fewer than 12): treat them as provisional",
-                    seg.start, seg.end, seg.baseline_n
-                ),
-            )
-        };
-        findings.push(Finding::new(sev, note.code, text).kpi(&k.def.name));
-    }
-    k.spc = Spc {
-        signals: r
-            .signals
-            .iter()
-            .map(|s| Signal {
-                rule: s.rule,
-                period: period_of(s.index),
-                side: s.side,
-            })
-            .collect(),
-        segments,
-        variation: r.variation,
-        assurance: r.assurance,
-        suggested_rebase: r.suggested_rebase.map(period_of),
-    };
-    findings
+        .collect()
+}
+
+/// The chart's caveats about its limits, in words, for the KPI.
+fn limit_findings(r: &spc::SpcResult, segments: &[Segment], kpi: &str) -> Vec<Finding> {
+    r.notes
+        .iter()
+        .map(|note| {
+            let seg = &segments[note.segment.min(segments.len() - 1)];
+            let (sev, text) = if note.code == FindingCode::TooFewPointsForLimits {
+                (
+                    super::Severity::Info,
+                    format!(
+                        "the segment {} … {} has {} observation(s) in its baseline, fewer than 6: no process limits or signals",
+                        seg.start, seg.end, seg.baseline_n
+                    ),
+                )
+            } else {
+                (
+                    super::Severity::Warning,
+                    format!(
+                        "the limits of {} … {} rest on {} observations (fewer than 12): treat them as provisional",
+                        seg.start, seg.end, seg.baseline_n
+                    ),
+                )
+            };
+            Finding::new(sev, note.code, text).kpi(kpi)
+        })
+        .collect()
 }

@@ -12,7 +12,7 @@ use polars::prelude::*;
 
 use super::attainment::{self, Target};
 use super::Settings;
-use super::{Finding, KpiResult, Point, Status};
+use super::{Finding, Latest, Point, Status};
 use crate::error::{Error, Result};
 use crate::model::dataset::Dataset;
 use crate::model::finding::FindingCode;
@@ -20,12 +20,80 @@ use crate::model::kpi::{name_key, Aggregation, Direction, KpiDef};
 use crate::model::period::{Calendar, Grain};
 use crate::model::series::{Observation, SourceRef};
 
-/// Series-building output: per-KPI results (change/trend/… still empty), the as-of date
-/// and findings.
+/// Series-building output: each KPI's series, the as-of date and findings.
 pub struct Built {
-    pub kpis: Vec<KpiResult>,
+    pub kpis: Vec<KpiSeries>,
     pub as_of: NaiveDate,
     pub findings: Vec<Finding>,
+}
+
+/// One KPI's regular series: its merged definition, report grain, whole history up to
+/// as-of, the analysis window cut from it, and the latest observed period compared with
+/// its target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KpiSeries {
+    pub def: KpiDef,
+    pub grain: Grain,
+    /// Observed values up to as-of (all history, not only the window).
+    pub n: usize,
+    pub first_period: Option<NaiveDate>,
+    pub last_period: Option<NaiveDate>,
+    pub latest: Latest,
+    /// The last `window` periods of the history.
+    pub series: Vec<Point>,
+    pub history: Vec<Point>,
+}
+
+impl KpiSeries {
+    /// `history` up to as-of, its last `window` periods as the series, and the latest
+    /// observed period compared with its target (`tolerance` decides amber vs red).
+    pub fn new(
+        def: KpiDef,
+        grain: Grain,
+        history: Vec<Point>,
+        window: usize,
+        tolerance: f64,
+    ) -> KpiSeries {
+        let start = history.len().saturating_sub(window);
+        let series = history[start..].to_vec();
+        let latest = series
+            .iter()
+            .rev()
+            .find(|p| p.value.is_some())
+            .map(|p| latest_of(p, def.direction(), tolerance))
+            .unwrap_or_default();
+        KpiSeries {
+            n: history.iter().filter(|p| p.value.is_some()).count(),
+            first_period: history.first().map(|p| p.period),
+            last_period: history.last().map(|p| p.period),
+            def,
+            grain,
+            latest,
+            series,
+            history,
+        }
+    }
+}
+
+/// The latest observed period compared with its target.
+fn latest_of(p: &Point, direction: Direction, tolerance: f64) -> Latest {
+    let target = Target::of(direction, p.target, p.target_min, p.target_max);
+    let cmp = match (p.value, target) {
+        (Some(v), Some(t)) => attainment::compare(v, t, direction, tolerance),
+        _ => attainment::Comparison::default(),
+    };
+    Latest {
+        period: Some(p.period),
+        value: p.value,
+        target: p.target,
+        target_min: p.target_min,
+        target_max: p.target_max,
+        gap: cmp.gap,
+        gap_pct: cmp.gap_pct,
+        attainment: cmp.attainment,
+        met: cmp.met,
+        status: Some(cmp.status.unwrap_or(Status::None)),
+    }
 }
 
 /// Aggregates of one group for one column, as polars computed them.
@@ -571,7 +639,7 @@ pub fn build(ds: &Dataset, cfg: &Settings) -> Result<Built> {
             // the result (notes, JSON, later rules) uses the same number.
             let tolerance = def.tolerance.unwrap_or(cfg.defaults.tolerance);
             def.tolerance = Some(tolerance);
-            KpiResult::unanalysed(def, grain, history, cfg.window, tolerance)
+            KpiSeries::new(def, grain, history, cfg.window, tolerance)
         })
         .collect();
     Ok(Built {

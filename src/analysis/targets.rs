@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use super::spc::Assurance;
 use super::trend::{mean, quantile, Assessment, TrendDirection};
-use super::KpiResult;
+use super::Judged;
 use crate::model::kpi::Direction;
 use crate::model::period::Calendar;
 use crate::model::units::fmt_value;
@@ -98,7 +98,7 @@ fn clamp(v: f64, lo: Option<f64>, hi: Option<f64>) -> f64 {
 }
 
 /// Forecast of the period after the latest observation.
-pub fn forecast(k: &KpiResult, cal: &Calendar) -> Forecast {
+pub fn forecast(k: &Judged, cal: &Calendar) -> Forecast {
     let Some(latest) = k.latest.period else {
         return Forecast::default();
     };
@@ -138,7 +138,7 @@ fn better(direction: Direction, a: f64, b: f64) -> f64 {
     }
 }
 
-pub fn suggest(k: &KpiResult, forecast: &Forecast, cal: &Calendar) -> Suggestions {
+pub fn suggest(k: &Judged, forecast: &Forecast, cal: &Calendar) -> Suggestions {
     let direction = k.def.direction();
     let (lo, hi) = (k.def.lower_bound, k.def.upper_bound);
     // Basis: the latest segment when it has limits, else the whole window (≥ 6 values).
@@ -230,7 +230,7 @@ pub fn suggest(k: &KpiResult, forecast: &Forecast, cal: &Calendar) -> Suggestion
 
 /// What the suggestions rest on, in words: "the 18 months since the rebase at Jun
 /// 2025", "the 24 months of the window", "all 5 observations of the window".
-fn basis_words(k: &KpiResult, s: &Suggestions, has_limits: bool, cal: &Calendar) -> String {
+fn basis_words(k: &Judged, s: &Suggestions, has_limits: bool, cal: &Calendar) -> String {
     let grain = k.grain.as_str();
     let n = s.basis_n;
     let unit = if n == 1 {
@@ -260,7 +260,7 @@ fn percentile_words(direction: Direction) -> (&'static str, &'static str) {
 }
 
 /// Realism of the current target, first rule that applies (methods.md §9).
-fn realism(k: &KpiResult, has_limits: bool) -> Realism {
+fn realism(k: &Judged, has_limits: bool) -> Realism {
     let a = &k.attainment;
     if !k.latest.has_target() {
         Realism::None
@@ -279,7 +279,7 @@ fn realism(k: &KpiResult, has_limits: bool) -> Realism {
     }
 }
 
-fn rationale(k: &KpiResult, s: &Suggestions, basis: &str, f: &Forecast) -> String {
+fn rationale(k: &Judged, s: &Suggestions, basis: &str, f: &Forecast) -> String {
     let num = |v: f64| fmt_value(v, k.def.unit.as_deref());
     if s.baseline.is_none() {
         return format!(

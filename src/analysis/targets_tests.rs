@@ -10,9 +10,9 @@ const STABLE: [f64; 12] = [
     10.0, 12.0, 11.0, 13.0, 12.0, 11.0, 10.0, 12.0, 11.0, 13.0, 12.0, 11.0,
 ];
 
-fn run(k: &KpiResult) -> (Forecast, Suggestions) {
-    let f = forecast(k, &Calendar::default());
-    let s = suggest(k, &f, &Calendar::default());
+fn run(k: &crate::analysis::KpiResult) -> (Forecast, Suggestions) {
+    let f = forecast(&k.judged(), &Calendar::default());
+    let s = suggest(&k.judged(), &f, &Calendar::default());
     (f, s)
 }
 
@@ -127,7 +127,7 @@ fn realism_verdicts() {
     // limits of STABLE: 11.5 ± 2.66·15/11 = 7.873 … 15.127
     let verdict = |t: f64| {
         suggest(
-            &kpi(&some(&STABLE), def("F", Direction::Higher), Some(t)),
+            &kpi(&some(&STABLE), def("F", Direction::Higher), Some(t)).judged(),
             &Forecast::default(),
             &Calendar::default(),
         )

@@ -2,7 +2,8 @@
 //! analysis (attainment, trend, XmR), so rule tests start from realistic inputs.
 use chrono::NaiveDate;
 
-use super::{attainment, process, KpiResult, Point, Status};
+use super::series::KpiSeries;
+use super::{attainment, KpiResult, Point, Status};
 use crate::analysis::Defaults;
 use crate::model::kpi::{Direction, KpiDef};
 use crate::model::period::{Calendar, Grain};
@@ -56,15 +57,30 @@ pub(crate) fn kpi(values: &[Option<f64>], def: KpiDef, target: Option<f64>) -> K
         })
         .collect();
     let window = series.len();
-    let mut k = KpiResult::unanalysed(def, Grain::Month, series, window, 0.05);
-    k.attainment = attainment::summarise(&k.series);
-    process::analyse(
-        &mut k,
-        super::spc::Rules::Wheeler,
-        &defaults(),
-        &Calendar::default(),
-    );
-    k
+    let s = KpiSeries::new(def, Grain::Month, series, window, 0.05);
+    super::analyse_kpi(s, &super::Settings::default()).0
+}
+
+/// A KPI as series building leaves it, every analysis block empty (for report tests
+/// that set the blocks they look at).
+pub(crate) fn bare(s: KpiSeries) -> KpiResult {
+    KpiResult {
+        def: s.def,
+        grain: s.grain,
+        n: s.n,
+        first_period: s.first_period,
+        last_period: s.last_period,
+        latest: s.latest,
+        series: s.series,
+        history: s.history,
+        change: super::change::Change::default(),
+        attainment: attainment::Summary::default(),
+        trend: super::trend::Trend::default(),
+        spc: super::process::Spc::default(),
+        forecast: super::targets::Forecast::default(),
+        targets: super::targets::Suggestions::default(),
+        health: super::health::Health::default(),
+    }
 }
 
 pub(crate) fn def(name: &str, direction: Direction) -> KpiDef {

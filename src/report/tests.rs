@@ -48,7 +48,13 @@ fn point(
 
 fn kpi(def: KpiDef, series: Vec<Point>, latest: Latest) -> KpiResult {
     let window = series.len();
-    let mut k = KpiResult::unanalysed(def, Grain::Month, series, window, 0.05);
+    let mut k = crate::analysis::testkit::bare(crate::analysis::series::KpiSeries::new(
+        def,
+        Grain::Month,
+        series,
+        window,
+        0.05,
+    ));
     k.latest = latest;
     k
 }
