@@ -138,9 +138,9 @@ fn better(direction: Direction, a: f64, b: f64) -> f64 {
     }
 }
 
+/// Suggested targets for the next period and the verdict on the current one
+/// (methods.md §6), each number with the sentence saying which rule produced it.
 pub fn suggest(k: &Judged, forecast: &Forecast, cal: &Calendar) -> Suggestions {
-    let direction = k.def.direction();
-    let (lo, hi) = (k.def.lower_bound, k.def.upper_bound);
     // Basis: the latest segment when it has limits, else the whole window (≥ 6 values).
     let seg = k.spc.latest().filter(|s| s.cl.is_some());
     let basis: Vec<(NaiveDate, f64)> = k
@@ -157,75 +157,92 @@ pub fn suggest(k: &Judged, forecast: &Forecast, cal: &Calendar) -> Suggestions {
         ..Suggestions::default()
     };
     let basis_words = basis_words(k, &out, seg.is_some(), cal);
-    let num = |v: f64| fmt_value(v, k.def.unit.as_deref());
     if values.len() >= 6 || seg.is_some() {
+        let num = |v: f64| fmt_value(v, k.def.unit.as_deref());
         let baseline = mean(&values);
         let median = quantile(&values, 0.5);
         out.baseline = Some(baseline);
         out.median = Some(median);
         out.reasons.baseline = format!("Mean of {basis_words}: {}.", num(baseline));
         out.reasons.median = format!("Median of {basis_words}: {}.", num(median));
-        if direction != Direction::Range {
-            let (q_real, q_stretch) = if direction == Direction::Lower {
-                (0.25, 0.10)
-            } else {
-                (0.75, 0.90)
-            };
-            let (real_words, stretch_words) = percentile_words(direction);
-            let percentile = quantile(&values, q_real);
-            let mut realistic = percentile;
-            let mut realistic_why = format!("{real_words} of {basis_words}: {}", num(percentile));
-            if k.trend.assessment == Some(Assessment::Improving) {
-                if let Some(f) = forecast.value {
-                    realistic = better(direction, realistic, f);
-                    let why = if realistic == percentile {
-                        "; the trend is improving, but the forecast {} is no better, so the percentile stands"
-                    } else {
-                        "; the trend is improving, so the forecast {} was used instead"
-                    };
-                    realistic_why.push_str(&why.replace("{}", &num(f)));
-                }
-            }
-            let high_quantile = quantile(&values, q_stretch);
-            let stretch = better(direction, high_quantile, realistic);
-            let mut stretch_why =
-                format!("{stretch_words} of {basis_words}: {}", num(high_quantile));
-            if stretch != high_quantile {
-                let _ = write!(
-                    stretch_why,
-                    "; the realistic target {} is more ambitious, so it is used",
-                    num(realistic)
-                );
-            }
-            let mut conservative_why = format!(
-                "The baseline (mean of {basis_words}): {}, what the process delivers now",
-                num(baseline)
-            );
-            out.conservative = Some(clamp(baseline, lo, hi));
-            out.realistic = Some(clamp(realistic, lo, hi));
-            out.stretch = Some(clamp(stretch, lo, hi));
-            for (why, raw, kept) in [
-                (&mut conservative_why, baseline, out.conservative),
-                (&mut realistic_why, realistic, out.realistic),
-                (&mut stretch_why, stretch, out.stretch),
-            ] {
-                if let Some(v) = kept.filter(|v| *v != raw) {
-                    let _ = write!(
-                        why,
-                        "; clamped to the KPI's {} bound {}",
-                        if Some(v) == lo { "lower" } else { "upper" },
-                        num(v)
-                    );
-                }
-                why.push('.');
-            }
-            out.reasons.conservative = conservative_why;
-            out.reasons.realistic = realistic_why;
-            out.reasons.stretch = stretch_why;
+        if k.def.direction() != Direction::Range {
+            directional(k, &mut out, &values, &basis_words, forecast);
         }
     }
     out.rationale = rationale(k, &out, &basis_words, forecast);
     out
+}
+
+/// Conservative, realistic and stretch targets of a KPI with a better side: the
+/// baseline, the 75th and 90th percentiles (25th and 10th for lower-is-better), the
+/// realistic one replaced by the forecast when the trend improves and the forecast is
+/// better, the stretch never below the realistic one, all clamped to the bounds.
+fn directional(
+    k: &Judged,
+    out: &mut Suggestions,
+    values: &[f64],
+    basis_words: &str,
+    forecast: &Forecast,
+) {
+    let direction = k.def.direction();
+    let (lo, hi) = (k.def.lower_bound, k.def.upper_bound);
+    let num = |v: f64| fmt_value(v, k.def.unit.as_deref());
+    let baseline = out.baseline.unwrap_or_else(|| mean(values));
+    let (q_real, q_stretch) = if direction == Direction::Lower {
+        (0.25, 0.10)
+    } else {
+        (0.75, 0.90)
+    };
+    let (real_words, stretch_words) = percentile_words(direction);
+    let percentile = quantile(values, q_real);
+    let mut realistic = percentile;
+    let mut realistic_why = format!("{real_words} of {basis_words}: {}", num(percentile));
+    if k.trend.assessment == Some(Assessment::Improving) {
+        if let Some(f) = forecast.value {
+            realistic = better(direction, realistic, f);
+            let why = if realistic == percentile {
+                "; the trend is improving, but the forecast {} is no better, so the percentile stands"
+            } else {
+                "; the trend is improving, so the forecast {} was used instead"
+            };
+            realistic_why.push_str(&why.replace("{}", &num(f)));
+        }
+    }
+    let high_quantile = quantile(values, q_stretch);
+    let stretch = better(direction, high_quantile, realistic);
+    let mut stretch_why = format!("{stretch_words} of {basis_words}: {}", num(high_quantile));
+    if stretch != high_quantile {
+        let _ = write!(
+            stretch_why,
+            "; the realistic target {} is more ambitious, so it is used",
+            num(realistic)
+        );
+    }
+    let mut conservative_why = format!(
+        "The baseline (mean of {basis_words}): {}, what the process delivers now",
+        num(baseline)
+    );
+    out.conservative = Some(clamp(baseline, lo, hi));
+    out.realistic = Some(clamp(realistic, lo, hi));
+    out.stretch = Some(clamp(stretch, lo, hi));
+    for (why, raw, kept) in [
+        (&mut conservative_why, baseline, out.conservative),
+        (&mut realistic_why, realistic, out.realistic),
+        (&mut stretch_why, stretch, out.stretch),
+    ] {
+        if let Some(v) = kept.filter(|v| *v != raw) {
+            let _ = write!(
+                why,
+                "; clamped to the KPI's {} bound {}",
+                if Some(v) == lo { "lower" } else { "upper" },
+                num(v)
+            );
+        }
+        why.push('.');
+    }
+    out.reasons.conservative = conservative_why;
+    out.reasons.realistic = realistic_why;
+    out.reasons.stretch = stretch_why;
 }
 
 /// What the suggestions rest on, in words: "the 18 months since the rebase at Jun

@@ -330,9 +330,8 @@ pub(super) fn cfb_chains(bytes: &[u8], path: &Path) -> Result<()> {
     let cfb = Container::new(bytes).map_err(bad)?;
     let fat = cfb.fat().map_err(bad)?;
     let unit = cfb.sector_size as u64;
-    let dir_bytes = cfb
-        .walk(cfb.dir_start, u64::MAX, &fat, unit, cfb.max_id, "directory")
-        .map_err(bad)?;
+    let dir_bytes =
+        walk(cfb.dir_start, u64::MAX, &fat, unit, cfb.max_id, "directory").map_err(bad)?;
     let entries = cfb.directory(&fat, dir_bytes);
     let Some(&(_, root_start, root_len)) = entries.first() else {
         return Ok(()); // calamine reports an empty root directory itself.
@@ -341,10 +340,9 @@ pub(super) fn cfb_chains(bytes: &[u8], path: &Path) -> Result<()> {
         return Ok(());
     }
     let mini = if cfb.mini_fat_len > 0 {
-        cfb.walk(root_start, root_len, &fat, unit, cfb.max_id, "mini stream")
-            .map_err(bad)?;
+        walk(root_start, root_len, &fat, unit, cfb.max_id, "mini stream").map_err(bad)?;
         let fat_bytes = (cfb.mini_fat_len as u64).saturating_mul(unit);
-        cfb.walk(
+        walk(
             cfb.mini_fat_start,
             fat_bytes,
             &fat,
@@ -367,12 +365,10 @@ pub(super) fn cfb_chains(bytes: &[u8], path: &Path) -> Result<()> {
         let what = format!("{name} stream");
         if len < MINI_STREAM_CUTOFF {
             if let Some((mini_fat, limit)) = &mini {
-                cfb.walk(start, len, mini_fat, 64, *limit, &what)
-                    .map_err(bad)?;
+                walk(start, len, mini_fat, 64, *limit, &what).map_err(bad)?;
             }
         } else {
-            cfb.walk(start, len, &fat, unit, cfb.max_id, &what)
-                .map_err(bad)?;
+            walk(start, len, &fat, unit, cfb.max_id, &what).map_err(bad)?;
         }
     }
     Ok(())
@@ -390,6 +386,39 @@ struct Container<'a> {
     /// calamine numbers the sectors of the whole file (header included) from 0; the
     /// highest number it accepts.
     max_id: u32,
+}
+
+/// Walk a chain of `len` bytes (or up to its end) through `table`, with `limit` the
+/// highest (mini) sector number that exists; the bytes covered.
+fn walk(
+    start: u32,
+    len: u64,
+    table: &[u32],
+    unit: u64,
+    limit: u32,
+    what: &str,
+) -> Result<u64, String> {
+    let mut seen = vec![false; limit as usize + 1];
+    let mut id = start;
+    let mut got: u64 = 0;
+    while id != END_OF_CHAIN && got < len {
+        if id > limit {
+            return Err(format!(
+                "the {what} chain points past the end of the file (sector {id})"
+            ));
+        }
+        if std::mem::replace(&mut seen[id as usize], true) {
+            return Err(format!("the {what} chain loops back to sector {id}"));
+        }
+        got = got.saturating_add(unit);
+        if got >= len {
+            break;
+        }
+        id = *table.get(id as usize).ok_or_else(|| {
+            format!("the {what} chain leaves the allocation table at sector {id}")
+        })?;
+    }
+    Ok(got)
 }
 
 /// Little-endian words of a sector.
@@ -474,40 +503,6 @@ impl<'a> Container<'a> {
             fat.extend(words(s));
         }
         Ok(fat)
-    }
-
-    /// Walk a chain of `len` bytes (or up to its end) through `table`, with `limit` the
-    /// highest (mini) sector number that exists; the bytes covered.
-    fn walk(
-        &self,
-        start: u32,
-        len: u64,
-        table: &[u32],
-        unit: u64,
-        limit: u32,
-        what: &str,
-    ) -> Result<u64, String> {
-        let mut seen = vec![false; limit as usize + 1];
-        let mut id = start;
-        let mut got: u64 = 0;
-        while id != END_OF_CHAIN && got < len {
-            if id > limit {
-                return Err(format!(
-                    "the {what} chain points past the end of the file (sector {id})"
-                ));
-            }
-            if std::mem::replace(&mut seen[id as usize], true) {
-                return Err(format!("the {what} chain loops back to sector {id}"));
-            }
-            got = got.saturating_add(unit);
-            if got >= len {
-                break;
-            }
-            id = *table.get(id as usize).ok_or_else(|| {
-                format!("the {what} chain leaves the allocation table at sector {id}")
-            })?;
-        }
-        Ok(got)
     }
 
     /// Directory entries (name, start sector, stream length), read as calamine reads

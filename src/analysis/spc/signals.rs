@@ -38,111 +38,169 @@ pub(super) fn detect(
     settings: &SpcSettings,
     signals: &mut Vec<Signal>,
 ) -> Vec<(usize, usize)> {
-    let mut flag = |rule: Rule, i: usize, side: Side| {
-        signals.push(Signal {
-            rule,
-            index: offset + i,
-            side,
-        });
+    let mut seg = Checks {
+        x,
+        offset,
+        lim,
+        // The scale of the segment's numbers, for what counts as rounding.
+        tol: ROUNDING * (lim.cl.abs() + lim.mr_bar),
+        signals,
     };
-    // The scale of the segment's numbers, for what counts as rounding.
-    let tol = ROUNDING * (lim.cl.abs() + lim.mr_bar);
-    let beyond = |v: f64, high: f64, low: f64| beyond(v, high, low, tol);
-    for (i, &v) in x.iter().enumerate() {
-        if let Some(side) = beyond(v, lim.unpl, lim.lnpl) {
-            flag(Rule::Outside, i, side);
-        }
-    }
-
+    seg.outside();
     let run_length = settings
         .run_length
         .map_or(settings.rules.run_length(), |r| r.max(1) as usize);
-    let mut runs = Vec::new();
-    let mut i = 0;
-    while i < x.len() {
-        let side = beyond(x[i], lim.cl, lim.cl);
-        let mut j = i + 1;
-        while j < x.len() && side.is_some() && beyond(x[j], lim.cl, lim.cl) == side {
-            j += 1;
-        }
-        if let Some(side) = side {
-            if j - i >= run_length {
-                (i..j).for_each(|k| flag(Rule::Run, k, side));
-                runs.push((offset + i, offset + j - 1));
-            }
-        }
-        i = j;
-    }
-
+    let runs = seg.runs(run_length);
     match settings.rules {
         Rules::Wheeler => {
-            let (high, low) = (lim.cl + HALFWAY * lim.mr_bar, lim.cl - HALFWAY * lim.mr_bar);
-            for (w, window) in x.windows(4).enumerate() {
-                for side in [Side::High, Side::Low] {
-                    let hits: Vec<usize> = (0..4)
-                        .filter(|&k| beyond(window[k], high, low) == Some(side))
-                        .collect();
-                    if hits.len() >= 3 {
-                        for &k in &hits {
-                            flag(Rule::NearLimit, w + k, side);
-                        }
-                    }
-                }
-            }
-            for i in 1..x.len() {
-                let change = x[i] - x[i - 1];
-                if change.abs() > lim.url + tol {
-                    let side = if change > 0.0 { Side::High } else { Side::Low };
-                    flag(Rule::Jump, i, side);
-                }
-            }
+            seg.near_limit();
+            seg.jump();
         }
         Rules::Nhs => {
-            let (high, low) = (
-                lim.cl + TWO_SIGMA * lim.mr_bar,
-                lim.cl - TWO_SIGMA * lim.mr_bar,
-            );
-            for (w, window) in x.windows(3).enumerate() {
-                for side in [Side::High, Side::Low] {
-                    let same_side = window
-                        .iter()
-                        .all(|&v| beyond(v, lim.cl, lim.cl) == Some(side));
-                    // Beyond the 2σ line but inside the limits: an outside point is
-                    // an `outside` signal only (NHS England's reference counts it so).
-                    let hits: Vec<usize> = (0..3)
-                        .filter(|&k| {
-                            beyond(window[k], high, low) == Some(side)
-                                && beyond(window[k], lim.unpl, lim.lnpl).is_none()
-                        })
-                        .collect();
-                    if same_side && hits.len() >= 2 {
-                        for &k in &hits {
-                            flag(Rule::TwoOfThree, w + k, side);
-                        }
-                    }
-                }
-            }
-            // Maximal strictly monotone stretches of at least TREND_POINTS points.
-            for (side, rising) in [(Side::High, true), (Side::Low, false)] {
-                let mut first = 0;
-                for i in 1..=x.len() {
-                    let continues = i < x.len()
-                        && if rising {
-                            x[i] > x[i - 1]
-                        } else {
-                            x[i] < x[i - 1]
-                        };
-                    if !continues {
-                        if i - first >= TREND_POINTS {
-                            (first..i).for_each(|k| flag(Rule::Trend, k, side));
-                        }
-                        first = i;
-                    }
-                }
-            }
+            seg.two_of_three();
+            seg.trend();
         }
     }
     runs
+}
+
+/// One segment's observations and limits, and where its signals go.
+struct Checks<'a> {
+    x: &'a [f64],
+    offset: usize,
+    lim: &'a Limits,
+    tol: f64,
+    signals: &'a mut Vec<Signal>,
+}
+
+impl Checks<'_> {
+    fn flag(&mut self, rule: Rule, i: usize, side: Side) {
+        self.signals.push(Signal {
+            rule,
+            index: self.offset + i,
+            side,
+        });
+    }
+
+    fn beyond(&self, v: f64, high: f64, low: f64) -> Option<Side> {
+        beyond(v, high, low, self.tol)
+    }
+
+    /// A value beyond the natural process limits.
+    fn outside(&mut self) {
+        for (i, &v) in self.x.iter().enumerate() {
+            if let Some(side) = self.beyond(v, self.lim.unpl, self.lim.lnpl) {
+                self.flag(Rule::Outside, i, side);
+            }
+        }
+    }
+
+    /// `run_length` or more in a row on one side of the centre line (a value on it
+    /// breaks the run); returns the runs as global (first, last) indices.
+    fn runs(&mut self, run_length: usize) -> Vec<(usize, usize)> {
+        let (x, cl) = (self.x, self.lim.cl);
+        let mut runs = Vec::new();
+        let mut i = 0;
+        while i < x.len() {
+            let side = self.beyond(x[i], cl, cl);
+            let mut j = i + 1;
+            while j < x.len() && side.is_some() && self.beyond(x[j], cl, cl) == side {
+                j += 1;
+            }
+            if let Some(side) = side {
+                if j - i >= run_length {
+                    for k in i..j {
+                        self.flag(Rule::Run, k, side);
+                    }
+                    runs.push((self.offset + i, self.offset + j - 1));
+                }
+            }
+            i = j;
+        }
+        runs
+    }
+
+    /// 3 of any 4 in a row beyond the same halfway line (wheeler).
+    fn near_limit(&mut self) {
+        let lim = self.lim;
+        let (high, low) = (lim.cl + HALFWAY * lim.mr_bar, lim.cl - HALFWAY * lim.mr_bar);
+        for (w, window) in self.x.windows(4).enumerate() {
+            for side in [Side::High, Side::Low] {
+                let hits: Vec<usize> = (0..4)
+                    .filter(|&k| self.beyond(window[k], high, low) == Some(side))
+                    .collect();
+                if hits.len() >= 3 {
+                    for &k in &hits {
+                        self.flag(Rule::NearLimit, w + k, side);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A moving range above the upper range limit; the later point flagged (wheeler).
+    fn jump(&mut self) {
+        for i in 1..self.x.len() {
+            let change = self.x[i] - self.x[i - 1];
+            if change.abs() > self.lim.url + self.tol {
+                let side = if change > 0.0 { Side::High } else { Side::Low };
+                self.flag(Rule::Jump, i, side);
+            }
+        }
+    }
+
+    /// 2 of any 3 in a row beyond the same 2σ line but inside the limits (an outside
+    /// point is an `outside` signal only, as NHS England's reference counts it), all 3
+    /// on that side of the centre line (nhs).
+    fn two_of_three(&mut self) {
+        let lim = self.lim;
+        let (high, low) = (
+            lim.cl + TWO_SIGMA * lim.mr_bar,
+            lim.cl - TWO_SIGMA * lim.mr_bar,
+        );
+        for (w, window) in self.x.windows(3).enumerate() {
+            for side in [Side::High, Side::Low] {
+                let same_side = window
+                    .iter()
+                    .all(|&v| self.beyond(v, lim.cl, lim.cl) == Some(side));
+                let hits: Vec<usize> = (0..3)
+                    .filter(|&k| {
+                        self.beyond(window[k], high, low) == Some(side)
+                            && self.beyond(window[k], lim.unpl, lim.lnpl).is_none()
+                    })
+                    .collect();
+                if same_side && hits.len() >= 2 {
+                    for &k in &hits {
+                        self.flag(Rule::TwoOfThree, w + k, side);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Maximal strictly monotone stretches of at least `TREND_POINTS` points (nhs).
+    fn trend(&mut self) {
+        let x = self.x;
+        for (side, rising) in [(Side::High, true), (Side::Low, false)] {
+            let mut first = 0;
+            for i in 1..=x.len() {
+                let continues = i < x.len()
+                    && if rising {
+                        x[i] > x[i - 1]
+                    } else {
+                        x[i] < x[i - 1]
+                    };
+                if !continues {
+                    if i - first >= TREND_POINTS {
+                        for k in first..i {
+                            self.flag(Rule::Trend, k, side);
+                        }
+                    }
+                    first = i;
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,21 @@
 //! Periods across: KPI names down one column, one period per header column (with the
 //! header's two-row forms), target rows and target columns, subtotal columns skipped.
-use super::*;
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::{first_five, RowReader};
+use crate::error::Result;
+use crate::ingest::cells::{self, ValueCell};
 use crate::ingest::dates::ParsedDate;
+use crate::ingest::headers::{
+    header_role, is_footer_text, looks_dateish, paired_header, row_cells, serial_dates, target_of,
+    with_periods_above, with_years, Role,
+};
+use crate::ingest::{special, Cell, Table};
+use crate::model::finding::{Finding, FindingCode};
+use crate::model::kpi::name_key;
+use crate::model::period::Grain;
 
 /// What the header of a periods-across table says.
 struct AcrossHeader {

@@ -1,5 +1,11 @@
 //! The long layout: one observation per row, with its target and attribute columns.
-use super::*;
+use super::RowReader;
+use crate::error::Result;
+use crate::ingest::cells;
+use crate::ingest::headers::{year_and_part, Role};
+use crate::ingest::layout::LongCols;
+use crate::ingest::special;
+use crate::model::finding::{Finding, FindingCode};
 
 impl RowReader<'_> {
     /// Long layout: one observation per row.

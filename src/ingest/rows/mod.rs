@@ -13,21 +13,13 @@ mod wide;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
-
 use super::cells::{self, ValueCell};
-use super::headers::{
-    fractions_only, header_role, is_footer_text, is_text_column, looks_dateish, paired_header,
-    row_cells, serial_dates, split_unit, target_of, with_periods_above, with_years, year_and_part,
-    Role,
-};
-use super::layout::{first_text, LongCols};
-use super::{special, Cell, ReadOptions, Table};
-use crate::error::Result;
+use super::headers::{is_footer_text, row_cells};
+use super::layout::first_text;
+use super::{Cell, ReadOptions, Table};
 use crate::model::dataset::{Dataset, Layout, LayoutInfo};
 use crate::model::finding::{Finding, FindingCode};
 use crate::model::kpi::{name_key, KpiDef};
-use crate::model::period::Grain;
 use crate::model::series::{Observation, SourceRef};
 
 /// Accumulates observations and findings while the rows of one table are read.

@@ -1,6 +1,15 @@
 //! The wide layout: a date column and one column per KPI; `<KPI> target` columns are
 //! targets.
-use super::*;
+use std::collections::HashMap;
+
+use super::RowReader;
+use crate::error::Result;
+use crate::ingest::cells;
+use crate::ingest::headers::{
+    fractions_only, header_role, is_text_column, row_cells, split_unit, target_of,
+};
+use crate::model::finding::{Finding, FindingCode};
+use crate::model::kpi::name_key;
 
 /// One KPI column of a wide table and the target columns that belong to it.
 struct WideColumn {
