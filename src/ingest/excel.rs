@@ -34,65 +34,19 @@ pub(super) fn read(
     match format {
         Format::Xlsx => {
             let mut wb: Xlsx<Rs> = Xlsx::new(rs).map_err(|e| open_err(&e))?;
-            let is_1904 = wb.has_1904_epoch();
             let names = pick_sheets(wb.sheets_metadata(), file, opts, findings);
-            let mut tables = Vec::new();
-            for name in names {
-                let mut reader = wb
-                    .worksheet_cells_reader(&name)
-                    .map_err(|e| Error::read(file, format!("sheet '{name}': {e}")))?;
-                let mut sparse = Sparse::new(file, &name);
-                loop {
-                    let next = reader
-                        .next_cell_with_style_id()
-                        .map_err(|e| Error::read(file, format!("sheet '{name}': {e}")))?;
-                    let Some((cell, style)) = next else { break };
-                    let percent = reader
-                        .styles()
-                        .get(style)
-                        .and_then(|s| s.number_format.as_ref())
-                        .is_some_and(|nf| {
-                            nf.format_code.contains('%') || matches!(nf.format_id, Some(9 | 10))
-                        });
-                    let (r, c) = cell.get_position();
-                    sparse.push(
-                        r,
-                        c,
-                        convert(Data::from(cell.get_value().clone()), percent, is_1904),
-                    )?;
-                }
-                drop(reader);
-                for (r, c) in formulas_without_value(&mut wb, &name, file)? {
-                    sparse.push(r, c, Cell::NoResult)?;
-                }
-                tables.push(sparse.into_table(is_1904));
-            }
-            Ok(tables)
+            names
+                .iter()
+                .map(|name| xlsx_sheet(&mut wb, name, file))
+                .collect()
         }
         Format::Xlsb => {
             let mut wb: Xlsb<Rs> = Xlsb::new(rs).map_err(|e| open_err(&e))?;
-            let is_1904 = wb.has_1904_epoch();
             let names = pick_sheets(wb.sheets_metadata(), file, opts, findings);
-            let mut tables = Vec::new();
-            for name in names {
-                let mut reader = wb
-                    .worksheet_cells_reader(&name)
-                    .map_err(|e| Error::read(file, format!("sheet '{name}': {e}")))?;
-                let mut sparse = Sparse::new(file, &name);
-                while let Some(cell) = reader
-                    .next_cell()
-                    .map_err(|e| Error::read(file, format!("sheet '{name}': {e}")))?
-                {
-                    let (r, c) = cell.get_position();
-                    sparse.push(
-                        r,
-                        c,
-                        convert(Data::from(cell.get_value().clone()), false, is_1904),
-                    )?;
-                }
-                tables.push(sparse.into_table(is_1904));
-            }
-            Ok(tables)
+            names
+                .iter()
+                .map(|name| xlsb_sheet(&mut wb, name, file))
+                .collect()
         }
         Format::Xls => {
             let mut wb: Xls<Rs> = Xls::new(rs).map_err(|e| open_err(&e))?;
@@ -107,6 +61,82 @@ pub(super) fn read(
         }
         Format::Text | Format::Html => Err(Error::Internal("excel::read on text".into())),
     }
+}
+
+/// Stream one sheet's cells into a table, checking its real extent as they come:
+/// `next` gives each cell's position, value and whether it has a percent format.
+fn streamed<'a, E: std::fmt::Display>(
+    file: &'a str,
+    name: &'a str,
+    mut next: impl FnMut() -> Result<Option<((u32, u32), Data, bool)>, E>,
+    is_1904: bool,
+) -> Result<Sparse<'a>> {
+    let mut sparse = Sparse::new(file, name);
+    while let Some(((r, c), value, percent)) =
+        next().map_err(|e| Error::read(file, format!("sheet '{name}': {e}")))?
+    {
+        sparse.push(r, c, convert(value, percent, is_1904))?;
+    }
+    Ok(sparse)
+}
+
+/// An xlsx sheet: values with their percent formats, then the formulas without a saved
+/// result.
+fn xlsx_sheet(wb: &mut Xlsx<Rs>, name: &str, file: &str) -> Result<Table> {
+    let is_1904 = wb.has_1904_epoch();
+    let mut reader = wb
+        .worksheet_cells_reader(name)
+        .map_err(|e| Error::read(file, format!("sheet '{name}': {e}")))?;
+    let mut sparse = streamed(
+        file,
+        name,
+        || {
+            let Some((cell, style)) = reader.next_cell_with_style_id()? else {
+                return Ok(None);
+            };
+            let percent = reader
+                .styles()
+                .get(style)
+                .and_then(|s| s.number_format.as_ref())
+                .is_some_and(|nf| {
+                    nf.format_code.contains('%') || matches!(nf.format_id, Some(9 | 10))
+                });
+            Ok::<_, calamine::XlsxError>(Some((
+                cell.get_position(),
+                Data::from(cell.get_value().clone()),
+                percent,
+            )))
+        },
+        is_1904,
+    )?;
+    drop(reader);
+    for (r, c) in formulas_without_value(wb, name, file)? {
+        sparse.push(r, c, Cell::NoResult)?;
+    }
+    Ok(sparse.into_table(is_1904))
+}
+
+/// An xlsb sheet (calamine gives no styles for it).
+fn xlsb_sheet(wb: &mut Xlsb<Rs>, name: &str, file: &str) -> Result<Table> {
+    let is_1904 = wb.has_1904_epoch();
+    let mut reader = wb
+        .worksheet_cells_reader(name)
+        .map_err(|e| Error::read(file, format!("sheet '{name}': {e}")))?;
+    let sparse = streamed(
+        file,
+        name,
+        || {
+            Ok::<_, calamine::XlsbError>(reader.next_cell()?.map(|cell| {
+                (
+                    cell.get_position(),
+                    Data::from(cell.get_value().clone()),
+                    false,
+                )
+            }))
+        },
+        is_1904,
+    )?;
+    Ok(sparse.into_table(is_1904))
 }
 
 /// The cells of a sheet holding a formula with no saved result. Files written by
