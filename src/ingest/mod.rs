@@ -26,7 +26,7 @@ use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
 use crate::model::dataset::{Dataset, InputInfo, Layout, LayoutInfo};
-use crate::model::finding::{Finding, FindingCode};
+use crate::model::finding::{Finding, FindingCode, Severity};
 use crate::model::period::Calendar;
 
 /// Largest sheet (rows × columns of its real extent) we agree to read.
@@ -251,30 +251,12 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
     let mut ambiguous: Option<Error> = None;
     for path in &files {
         let display = path.display().to_string();
-        let result = catch_unwind(AssertUnwindSafe(|| read_tables(path, opts)));
-        let tables = match result {
-            Ok(Ok((tables, findings))) => {
+        let tables = match guarded_read(path, opts) {
+            Ok((tables, findings)) => {
                 out.findings.extend(findings);
                 tables
             }
-            Ok(Err(e)) => {
-                out.findings.push(
-                    Finding::error(FindingCode::UnreadableFile, e.to_string()).file(&display),
-                );
-                read_errors.push(e);
-                continue;
-            }
-            Err(panic) => {
-                let what = panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| {
-                        panic
-                            .downcast_ref::<&str>()
-                            .map(std::string::ToString::to_string)
-                    })
-                    .unwrap_or_else(|| "the reader failed".into());
-                let e = Error::read(&display, format!("the file is damaged or unusual ({what})"));
+            Err(e) => {
                 out.findings.push(
                     Finding::error(FindingCode::UnreadableFile, e.to_string()).file(&display),
                 );
@@ -296,25 +278,8 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
         }
         let mut sheets = Vec::new();
         for table in &tables {
-            if let Some(s) = &table.sheet {
-                sheets.push(s.clone());
-            }
-            let before = out.layouts.len();
-            let result = layout::read_table(table, opts, &mut out);
-            for l in &out.layouts[before..] {
-                if l.layout.holds_values() && l.values == 0 {
-                    out.findings.push(
-                        Finding::warning(
-                            FindingCode::NoValues,
-                            format!("{}; nothing was read from it", describe(l)),
-                        )
-                        .file(&l.file)
-                        .sheet(l.sheet.as_deref())
-                        .row(l.header_row.unwrap_or(1)),
-                    );
-                }
-            }
-            match result {
+            sheets.extend(table.sheet.clone());
+            match read_table(table, opts, &mut out) {
                 Ok(()) => {}
                 Err(e @ Error::Data(_)) => {
                     ambiguous.get_or_insert(e);
@@ -330,40 +295,92 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
     if let Some(e) = ambiguous {
         return Err(e);
     }
-    let usable = out.observations.iter().any(|o| o.value.is_some());
-    if !usable {
-        if let Some(e) = read_errors.into_iter().next() {
-            return Err(e);
-        }
-        let detail = if files.is_empty() {
-            let names: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
-            format!(
-                "no .csv/.tsv/.txt/.xlsx/.xlsm/.xls/.xlsb/.ods files were found in {}",
-                names.join(", ")
-            )
-        } else {
-            let mut looked: Vec<String> = out.layouts.iter().take(5).map(describe).collect();
-            if out.layouts.len() > 5 {
-                looked.push(format!("and {} more tables", out.layouts.len() - 5));
-            }
-            let mut d = format!("no KPI values were found: {}", looked.join("; "));
-            let first =
-                |s: crate::model::finding::Severity| out.findings.iter().find(|f| f.severity == s);
-            if let Some(f) = first(crate::model::finding::Severity::Error).or_else(|| {
-                out.findings.iter().find(|f| {
-                    f.severity == crate::model::finding::Severity::Warning
-                        && f.code != FindingCode::NoValues
-                })
-            }) {
-                let _ = write!(d, "; first problem: {} ({})", f.message, f.place());
-            }
-            d
-        };
-        return Err(Error::Data(format!(
-            "nothing usable: {detail}. Check that the file has a header row with a date/period column and KPI values (run `kpilens check` to see what was detected)"
-        )));
+    if !out.observations.iter().any(|o| o.value.is_some()) {
+        return Err(match read_errors.into_iter().next() {
+            Some(e) => e,
+            None => nothing_usable(inputs, &files, &out),
+        });
     }
     Ok(out)
+}
+
+/// Read one file behind a panic guard: a reader that panics on a damaged file becomes
+/// "could not read FILE: …", not a crashed run.
+fn guarded_read(path: &Path, opts: &ReadOptions) -> Result<(Vec<Table>, Vec<Finding>)> {
+    match catch_unwind(AssertUnwindSafe(|| read_tables(path, opts))) {
+        Ok(result) => result,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| {
+                    panic
+                        .downcast_ref::<&str>()
+                        .map(std::string::ToString::to_string)
+                })
+                .unwrap_or_else(|| "the reader failed".into());
+            Err(Error::read(
+                path.display(),
+                format!("the file is damaged or unusual ({what})"),
+            ))
+        }
+    }
+}
+
+/// Read one table's layout into `out`; a data table without values is a `no_values`
+/// finding naming it.
+fn read_table(table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Result<()> {
+    let before = out.layouts.len();
+    let result = layout::read_table(table, opts, out);
+    let empty: Vec<Finding> = out.layouts[before..]
+        .iter()
+        .filter(|l| l.layout.holds_values() && l.values == 0)
+        .map(|l| {
+            Finding::warning(
+                FindingCode::NoValues,
+                format!("{}; nothing was read from it", describe(l)),
+            )
+            .file(&l.file)
+            .sheet(l.sheet.as_deref())
+            .row(l.header_row.unwrap_or(1))
+        })
+        .collect();
+    out.findings.extend(empty);
+    result
+}
+
+/// "nothing usable" naming every file and sheet looked at and what was found there,
+/// and the first problem met.
+fn nothing_usable(inputs: &[PathBuf], files: &[PathBuf], out: &Dataset) -> Error {
+    let detail = if files.is_empty() {
+        let names: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+        format!(
+            "no .csv/.tsv/.txt/.xlsx/.xlsm/.xls/.xlsb/.ods files were found in {}",
+            names.join(", ")
+        )
+    } else {
+        let mut looked: Vec<String> = out.layouts.iter().take(5).map(describe).collect();
+        if out.layouts.len() > 5 {
+            looked.push(format!("and {} more tables", out.layouts.len() - 5));
+        }
+        let mut d = format!("no KPI values were found: {}", looked.join("; "));
+        let problem = out
+            .findings
+            .iter()
+            .find(|f| f.severity == Severity::Error)
+            .or_else(|| {
+                out.findings.iter().find(|f| {
+                    f.severity == Severity::Warning && f.code != FindingCode::NoValues
+                })
+            });
+        if let Some(f) = problem {
+            let _ = write!(d, "; first problem: {} ({})", f.message, f.place());
+        }
+        d
+    };
+    Error::Data(format!(
+        "nothing usable: {detail}. Check that the file has a header row with a date/period column and KPI values (run `kpilens check` to see what was detected)"
+    ))
 }
 
 /// What was found in one table, for messages about tables without values:
