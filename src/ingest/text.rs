@@ -24,6 +24,22 @@ pub(super) fn read(
         Some(d) => d,
         None => sniff_delimiter(&text, file)?,
     };
+    let cells = records(&text, delimiter, file, findings);
+    let decimal_comma = decimal_comma(&cells, delimiter, opts, file, findings);
+    Ok(vec![Table {
+        file: file.to_string(),
+        sheet: None,
+        cells,
+        from_text: true,
+        is_1904: false,
+        decimal_comma,
+    }])
+}
+
+/// The records of delimited text as rows of cells: quotes and embedded newlines
+/// respected, control characters dropped, overlong fields cut (with one finding), and
+/// lines that cannot be split named in error findings.
+fn records(text: &str, delimiter: u8, file: &str, findings: &mut Vec<Finding>) -> Vec<Vec<Cell>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -51,28 +67,7 @@ pub(super) fn read(
         }
         // Records are stored by physical record index; with embedded newlines the record
         // number is still what a spreadsheet would show as the row.
-        let row: Vec<Cell> = record
-            .iter()
-            .map(|f| {
-                let clean: String = f
-                    .chars()
-                    .filter(|c| !c.is_control() || *c == '\t' || *c == '\n')
-                    .collect();
-                if clean.len() > MAX_FIELD {
-                    truncated += 1;
-                    let mut cut = MAX_FIELD;
-                    while !clean.is_char_boundary(cut) {
-                        cut -= 1;
-                    }
-                    Cell::Text(clean[..cut].to_string())
-                } else if clean.trim().is_empty() {
-                    Cell::Empty
-                } else {
-                    Cell::Text(clean)
-                }
-            })
-            .collect();
-        cells.push(row);
+        cells.push(record.iter().map(|f| field(f, &mut truncated)).collect());
     }
     if truncated > 0 {
         findings.push(
@@ -83,6 +78,41 @@ pub(super) fn read(
             .file(file),
         );
     }
+    cells
+}
+
+/// One field as a cell: control characters (but tab and newline) dropped, cut at
+/// `MAX_FIELD` bytes on a character boundary, blank as empty.
+fn field(f: &str, truncated: &mut usize) -> Cell {
+    let clean: String = f
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\t' || *c == '\n')
+        .collect();
+    if clean.len() > MAX_FIELD {
+        *truncated += 1;
+        let mut cut = MAX_FIELD;
+        while !clean.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        Cell::Text(clean[..cut].to_string())
+    } else if clean.trim().is_empty() {
+        Cell::Empty
+    } else {
+        Cell::Text(clean)
+    }
+}
+
+/// Whether the table's text numbers use a decimal comma. Where the comma is not the
+/// delimiter (';', tab — Excel's "Unicode Text" from a comma-decimal locale — or '|'),
+/// numbers may use it; a ';' file whose numbers all look like dot-grouped thousands
+/// gets a warning instead of a guess.
+fn decimal_comma(
+    cells: &[Vec<Cell>],
+    delimiter: u8,
+    opts: &ReadOptions,
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> bool {
     let texts = || {
         cells.iter().take(200).flat_map(|r| {
             r.iter().filter_map(|c| match c {
@@ -91,8 +121,6 @@ pub(super) fn read(
             })
         })
     };
-    // Where the comma is not the delimiter (';', tab — Excel's "Unicode Text" from a
-    // comma-decimal locale — or '|'), numbers may use it as the decimal mark.
     let decimal_comma =
         opts.decimal_comma || (delimiter != b',' && numbers::detect_decimal_comma(texts()));
     if delimiter == b';' && !decimal_comma {
@@ -109,14 +137,7 @@ pub(super) fn read(
             );
         }
     }
-    Ok(vec![Table {
-        file: file.to_string(),
-        sheet: None,
-        cells,
-        from_text: true,
-        is_1904: false,
-        decimal_comma,
-    }])
+    decimal_comma
 }
 
 /// Decode bytes to text. BOMs win; otherwise UTF-8 when valid, else Windows-1252 with
