@@ -369,9 +369,9 @@ fn nothing_usable(inputs: &[PathBuf], files: &[PathBuf], out: &Dataset) -> Error
             .iter()
             .find(|f| f.severity == Severity::Error)
             .or_else(|| {
-                out.findings.iter().find(|f| {
-                    f.severity == Severity::Warning && f.code != FindingCode::NoValues
-                })
+                out.findings
+                    .iter()
+                    .find(|f| f.severity == Severity::Warning && f.code != FindingCode::NoValues)
             });
         if let Some(f) = problem {
             let _ = write!(d, "; first problem: {} ({})", f.message, f.place());

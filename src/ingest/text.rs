@@ -48,6 +48,9 @@ fn records(text: &str, delimiter: u8, file: &str, findings: &mut Vec<Finding>) -
     let mut cells: Vec<Vec<Cell>> = Vec::new();
     let mut record = csv::StringRecord::new();
     let mut truncated = 0usize;
+    // Where the reader stood after the last record: blank lines from there on are
+    // rows the csv crate skips but a spreadsheet shows.
+    let mut after: usize = 0;
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -62,12 +65,19 @@ fn records(text: &str, delimiter: u8, file: &str, findings: &mut Vec<Finding>) -
                     .file(file)
                     .row(line as u32),
                 );
+                // The line is still a row of the sheet, an empty one.
+                cells.push(Vec::new());
+                after = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
                 continue;
             }
         }
-        // Records are stored by physical record index; with embedded newlines the record
-        // number is still what a spreadsheet would show as the row.
+        // A row is what a spreadsheet shows: a blank line is an empty row, a record
+        // with embedded newlines one row.
+        for _ in 0..blank_lines(text.as_bytes(), after) {
+            cells.push(Vec::new());
+        }
         cells.push(record.iter().map(|f| field(f, &mut truncated)).collect());
+        after = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
     }
     if truncated > 0 {
         findings.push(
@@ -79,6 +89,30 @@ fn records(text: &str, delimiter: u8, file: &str, findings: &mut Vec<Finding>) -
         );
     }
     cells
+}
+
+/// How many empty lines (`\n`, `\r\n` or `\r` alone) start at byte `at`. The csv
+/// reader stops after the `\r` of a record's `\r\n`: that `\n` ends the record, not an
+/// empty line.
+fn blank_lines(text: &[u8], mut at: usize) -> usize {
+    if at > 0 && text.get(at - 1) == Some(&b'\r') && text.get(at) == Some(&b'\n') {
+        at += 1;
+    }
+    let mut n = 0;
+    loop {
+        match text.get(at) {
+            Some(b'\n') => at += 1,
+            Some(b'\r') => {
+                at += if text.get(at + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                }
+            }
+            _ => return n,
+        }
+        n += 1;
+    }
 }
 
 /// One field as a cell: control characters (but tab and newline) dropped, cut at
@@ -285,6 +319,35 @@ mod tests {
         assert_eq!(
             sniff_delimiter("\"x,y\";b\n\"1,2\";3\n", "f").unwrap(),
             b';'
+        );
+    }
+
+    #[test]
+    fn rows_are_numbered_as_a_spreadsheet_shows_them() {
+        // A blank line is an empty row; a quoted field over two lines stays one row.
+        let mut f = Vec::new();
+        let rows = records(
+            "a,b\n\nc,\"x\ny\"\n\r\nd,e\r\nf,g\r\n\r\nh,i",
+            b',',
+            "f",
+            &mut f,
+        );
+        let texts: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| r.iter().map(Cell::text).collect())
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                vec!["a", "b"],
+                vec![],
+                vec!["c", "x\ny"],
+                vec![],
+                vec!["d", "e"],
+                vec!["f", "g"],
+                vec![],
+                vec!["h", "i"]
+            ]
         );
     }
 

@@ -526,3 +526,15 @@ fn a_full_disk_under_the_summary_or_the_target_fragment_is_exit_5() {
         assert!(left.is_empty(), "{left:?}");
     }
 }
+
+#[test]
+fn rows_of_text_files_are_the_rows_a_spreadsheet_shows() {
+    // Line 4 holds the bad value, after a blank line 2; CRLF line ends as Excel writes.
+    let csv = "Date,KPI,Value\r\n\r\n2024-01-01,A,1\r\n2024-02-01,A,oops\r\n2024-03-01,A,3\r\n";
+    let (json, _, _) = Run::new().file("b.csv", csv).report_json(&["b.csv"], &[]);
+    let f = finding(&json, "bad_value");
+    assert_eq!(
+        (f["row"].as_u64(), f["column"].as_str()),
+        (Some(4), Some("C"))
+    );
+}
