@@ -72,16 +72,32 @@ fn is_input_file(p: &Path) -> bool {
     })
 }
 
-/// Does the start of the file at `path` hold `marker`? kpilens marks the text files it
-/// writes (the JSON's tool name, the summary's footer, the fragment's first line), so a
-/// later run may replace them without `--force`, as it does its workbooks.
+/// Does the start or the end of the file at `path` hold `marker`? kpilens marks the
+/// text files it writes (the JSON's tool name, the summary's footer, the fragment's
+/// first line), so a later run may replace them without `--force`, as it does its
+/// workbooks. The JSON's keys are sorted, so its `tool` object comes last: a results
+/// file of many KPIs has its marker in the tail.
 pub fn has_marker(path: &Path, marker: &str) -> bool {
-    use std::io::Read;
+    use std::io::{Read, Seek, SeekFrom};
+    const PART: u64 = 64 * 1024;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
     let mut head = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(64 * 1024).read_to_end(&mut head))
-        .is_ok()
-        && String::from_utf8_lossy(&head).contains(marker)
+    if (&mut file).take(PART).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    if String::from_utf8_lossy(&head).contains(marker) {
+        return true;
+    }
+    let len = file.metadata().map_or(0, |m| m.len());
+    if len <= PART {
+        return false;
+    }
+    let mut tail = Vec::new();
+    file.seek(SeekFrom::Start(len - PART)).is_ok()
+        && file.take(PART).read_to_end(&mut tail).is_ok()
+        && String::from_utf8_lossy(&tail).contains(marker)
 }
 
 /// Refuse two outputs that name the same file (after resolving paths): the second

@@ -117,3 +117,38 @@ fn flags_win_over_the_report_section() {
     assert_eq!(flagged.analysis.rules, Rules::Wheeler);
     assert_eq!(flagged.analysis.period, None);
 }
+
+#[test]
+fn counts_of_zero_are_errors_at_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kpis.toml");
+    for (text, line, message) in [
+        (
+            "[report]\nrun_length = 0\n",
+            2,
+            "[report] run_length must be at least 1",
+        ),
+        (
+            "[report]\nmin_pairs = 0\n",
+            2,
+            "[report] min_pairs must be at least 1",
+        ),
+        (
+            "[[kpi]]\nname = \"A\"\nmin_pairs = 0\n",
+            3,
+            "[[kpi]] \"A\": min_pairs must be at least 1",
+        ),
+    ] {
+        std::fs::write(&path, text).unwrap();
+        let err = load(&Flags {
+            config: Some(path.clone()),
+            ..Flags::default()
+        })
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with(&format!("kpis.toml, line {line}: {message}")),
+            "{err}"
+        );
+    }
+}

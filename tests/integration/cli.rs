@@ -431,3 +431,36 @@ fn bad_date_format_missing_sheet_and_empty_file_are_explained() {
     assert_eq!(o.code, 0, "{}", o.stdout);
     assert!(o.stdout.contains("empty_file"), "{}", o.stdout);
 }
+
+#[test]
+fn a_large_results_file_of_an_earlier_run_is_replaced_without_force() {
+    // Enough KPIs that the JSON passes 64 KiB; its "tool" object comes last.
+    let mut csv = String::from("Date,KPI,Value\n");
+    for k in 0..60 {
+        for m in 1..=12 {
+            csv.push_str(&format!("2024-{m:02}-01,K{k},{}\n", 10 + (k * m) % 7));
+        }
+    }
+    let (o, dir) = Run::new()
+        .file("d.csv", &csv)
+        .args([
+            "report", "d.csv", "--json", "r.json", "-o", "r.xlsx", "--quiet",
+        ])
+        .run();
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let size = std::fs::metadata(dir.path().join("r.json")).unwrap().len();
+    assert!(size > 64 * 1024, "{size}");
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_kpilens"))
+        .current_dir(dir.path())
+        .args([
+            "report", "d.csv", "--json", "r.json", "-o", "r.xlsx", "--quiet",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+}
