@@ -256,6 +256,14 @@ fn defaults(report: &RawReport, src: &Source) -> Result<Defaults> {
     if let Some(m) = report.max_lag {
         check_max_lag(m).map_err(|m| src.report_err("max_lag", format!("[report] max_lag {m}")))?;
     }
+    for (key, v) in [
+        ("run_length", report.run_length),
+        ("min_pairs", report.min_pairs),
+    ] {
+        if v == Some(0) {
+            return Err(src.report_err(key, format!("[report] {key} must be at least 1")));
+        }
+    }
     Ok(Defaults {
         tolerance: report.tolerance.unwrap_or(0.05),
         max_lag: report.max_lag,
