@@ -241,6 +241,7 @@ fn counts(k: &RawKpi, at: &At) -> Result<(), KeyError> {
     for (key, v) in [
         ("freeze_after", k.freeze_after),
         ("run_length", k.run_length),
+        ("min_pairs", k.min_pairs),
     ] {
         if v == Some(0) {
             return Err((key, format!("{} must be at least 1", at.key(key))));
