@@ -169,96 +169,21 @@ fn slope_words(slope: f64, unit: Option<&str>) -> String {
 /// Where the KPI stands.
 pub(super) fn headline<'a>(k: &'a KpiResult, st: &'a Styles, cal: &Calendar) -> Vec<Item<'a>> {
     let l = &k.latest;
-    let unit = k.def.unit.as_deref();
     let vf = value_format(st, k);
-    let target = match (k.def.direction(), l.target_min, l.target_max, l.target) {
-        (Direction::Range, Some(a), Some(b), _) => {
-            text(format!("{} – {}", fmt_value(a, unit), fmt_value(b, unit)))
-        }
-        (_, _, _, Some(t)) => Value::Num(Some(t), vf),
-        _ => text("none"),
-    };
     let status = l.status.unwrap_or(Status::None);
-    let a = &k.attainment;
-    let hit_rate = match a.hit_rate {
-        Some(h) => Value::Num(Some(h), &st.percent),
-        None => text("no period with a target"),
-    };
-    let outcome = if a.streak > 0 { "met" } else { "missed" };
-    let streak = match a.streak.unsigned_abs() {
-        0 => String::new(),
-        1 => format!("; the latest period {outcome} it"),
-        n => format!("; the latest {n} periods in a row {outcome} it"),
-    };
-    let t = &k.trend;
-    let trend = match (t.sen_slope, t.mk_p) {
-        (Some(slope), Some(p)) => text(format!(
-            "{} (Sen slope {}{} per {}, Mann–Kendall p {})",
-            reasons::trend_label(k),
-            if slope >= 0.0 { "+" } else { "−" },
-            slope_words(slope.abs(), unit),
-            k.grain.as_str(),
-            if p < 0.001 {
-                fmt_p(p)
-            } else {
-                format!("= {}", fmt_p(p))
-            }
-        )),
-        _ => text(format!("not enough data ({} values; 6 needed)", t.n)),
-    };
-    let limits = match k.spc.latest() {
-        Some(s) => match (s.cl, s.lnpl, s.unpl) {
-            (Some(cl), Some(lo), Some(hi)) => text(format!(
-                "CL {}, natural process limits {} – {} (since {})",
-                fmt_value(cl, unit),
-                fmt_value(lo, unit),
-                fmt_value(hi, unit),
-                s.start.format("%Y-%m-%d")
-            )),
-            _ => text("none: too few values in the latest segment"),
-        },
-        None => text("none"),
-    };
-    let rebase = match k.spc.suggested_rebase {
-        Some(p) => Item {
-            label: "Suggested rebase",
-            value: Value::Date(Some(p), st.date(k.grain)),
-            note: Some(format!(
-                "A run of points on one side of the centre line began at {} and is still going at the latest point: the process has shifted, so its limits should be recomputed from there (add the period to `rebase` for this KPI in kpis.toml).",
-                super::signals::period_word(cal, p, k.grain)
-            )),
-        },
-        None => item("Suggested rebase", text("none")),
-    };
     vec![
         item("Latest period", Value::Date(l.period, st.date(k.grain))),
         item("Latest value", Value::Num(l.value, vf)),
-        item("Target", target),
+        item("Target", target_value(k, vf)),
         Item {
             label: "Status",
             value: Value::Badge(words::status_label(l.status), st.status(status)),
             note: Some(words::status_reason(k)),
         },
-        Item {
-            label: "Hit rate",
-            value: hit_rate,
-            note: Some(if a.periods_with_target == 0 {
-                "No period of the window has both a value and a target.".into()
-            } else {
-                format!(
-                    "{} of {} met the target{streak}.",
-                    a.hits,
-                    words::plural(
-                        a.periods_with_target,
-                        "period with a target",
-                        "periods with a target"
-                    )
-                )
-            }),
-        },
+        hit_rate(k, st),
         Item {
             label: "Trend",
-            value: trend,
+            value: trend_value(k),
             note: Some(reasons::trend_reason(k)),
         },
         Item {
@@ -274,8 +199,8 @@ pub(super) fn headline<'a>(k: &'a KpiResult, st: &'a Styles, cal: &Calendar) -> 
             value: Value::Badge(reasons::assurance_label(k), st.assurance(k.spc.assurance)),
             note: Some(reasons::assurance_reason(k)),
         },
-        item("Current limits", limits),
-        rebase,
+        item("Current limits", limits_value(k)),
+        rebase(k, st, cal),
         Item {
             label: "Forecast next period",
             value: forecast_words(k, cal),
@@ -287,6 +212,103 @@ pub(super) fn headline<'a>(k: &'a KpiResult, st: &'a Styles, cal: &Calendar) -> 
             note: Some(k.targets.rationale.clone()),
         },
     ]
+}
+
+/// The latest target: a number, a band, or "none".
+fn target_value<'a>(k: &KpiResult, vf: &'a Format) -> Value<'a> {
+    let (l, unit) = (&k.latest, k.def.unit.as_deref());
+    match (k.def.direction(), l.target_min, l.target_max, l.target) {
+        (Direction::Range, Some(a), Some(b), _) => {
+            text(format!("{} – {}", fmt_value(a, unit), fmt_value(b, unit)))
+        }
+        (_, _, _, Some(t)) => Value::Num(Some(t), vf),
+        _ => text("none"),
+    }
+}
+
+/// The hit rate, with a note counting the hits and the latest streak.
+fn hit_rate<'a>(k: &KpiResult, st: &'a Styles) -> Item<'a> {
+    let a = &k.attainment;
+    let value = match a.hit_rate {
+        Some(h) => Value::Num(Some(h), &st.percent),
+        None => text("no period with a target"),
+    };
+    let outcome = if a.streak > 0 { "met" } else { "missed" };
+    let streak = match a.streak.unsigned_abs() {
+        0 => String::new(),
+        1 => format!("; the latest period {outcome} it"),
+        n => format!("; the latest {n} periods in a row {outcome} it"),
+    };
+    Item {
+        label: "Hit rate",
+        value,
+        note: Some(if a.periods_with_target == 0 {
+            "No period of the window has both a value and a target.".into()
+        } else {
+            format!(
+                "{} of {} met the target{streak}.",
+                a.hits,
+                words::plural(
+                    a.periods_with_target,
+                    "period with a target",
+                    "periods with a target"
+                )
+            )
+        }),
+    }
+}
+
+/// "improving (Sen slope +2.1 per month, Mann–Kendall p = 0.003)".
+fn trend_value(k: &KpiResult) -> Value<'static> {
+    let t = &k.trend;
+    match (t.sen_slope, t.mk_p) {
+        (Some(slope), Some(p)) => text(format!(
+            "{} (Sen slope {}{} per {}, Mann–Kendall p {})",
+            reasons::trend_label(k),
+            if slope >= 0.0 { "+" } else { "−" },
+            slope_words(slope.abs(), k.def.unit.as_deref()),
+            k.grain.as_str(),
+            if p < 0.001 {
+                fmt_p(p)
+            } else {
+                format!("= {}", fmt_p(p))
+            }
+        )),
+        _ => text(format!("not enough data ({} values; 6 needed)", t.n)),
+    }
+}
+
+/// The latest segment's centre line and limits.
+fn limits_value(k: &KpiResult) -> Value<'static> {
+    let unit = k.def.unit.as_deref();
+    match k.spc.latest() {
+        Some(s) => match (s.cl, s.lnpl, s.unpl) {
+            (Some(cl), Some(lo), Some(hi)) => text(format!(
+                "CL {}, natural process limits {} – {} (since {})",
+                fmt_value(cl, unit),
+                fmt_value(lo, unit),
+                fmt_value(hi, unit),
+                s.start.format("%Y-%m-%d")
+            )),
+            _ => text("none: too few values in the latest segment"),
+        },
+        None => text("none"),
+    }
+}
+
+/// The suggested rebase, with why, or "none".
+fn rebase<'a>(k: &KpiResult, st: &'a Styles, cal: &Calendar) -> Item<'a> {
+    match k.spc.suggested_rebase {
+        Some(p) => Item {
+            label: "Suggested rebase",
+            value: Value::Date(Some(p), st.date(k.grain)),
+            note: Some(format!(
+                "A run of points on one side of the centre line began at {} and is still going at the latest point: the process has shifted, so its limits should be recomputed from there (add the period to `rebase` for this KPI in kpis.toml).",
+                super::signals::period_word(cal, p, k.grain)
+            )),
+        },
+        None => item("Suggested rebase", text("none")),
+    }
 }
 
 /// "1,240 in Nov 2026 (natural range 1,180 – 1,300)".
