@@ -83,71 +83,124 @@ pub(super) fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), 
     let header = 1 + GUIDE.len() as u32 + 1;
     let mut cols = Columns::new(&COLUMNS);
     cols.write_headers(ws, header, &st.header)?;
-    let grid_col = COLUMNS.len() as u16 + 1;
-    // The grid has one column per lag, and a sheet has 16,384 columns: lags beyond
-    // what fits are in the JSON only (the analysis already caps lags at what the data
-    // can support, so this only bites for very long daily histories).
-    let fits = u32::from(LAST_COLUMN - grid_col);
-    let max_lag = r
-        .correlations
-        .iter()
-        .flat_map(|c| c.r_by_lag.iter().map(|l| l.lag))
-        .max()
-        .map(|m| m.min(fits));
-    let grid = |lag: u32| grid_col + u16::try_from(lag).unwrap_or(0);
-    if let Some(m) = max_lag {
-        for lag in 0..=m {
-            ws.write_string_with_format(
-                header,
-                grid(lag),
-                format!("lag {lag}"),
-                &st.header_number,
-            )?;
-            ws.set_column_width(grid(lag), 7)?;
-        }
-    }
+    let grid = Grid::new(r);
+    grid.headers(ws, header, st)?;
     let mut row = header + 1;
     for c in &r.correlations {
-        let cells = vec![
-            Cell::text(c.leading.as_str(), &st.text),
-            Cell::text(c.lagging.as_str(), &st.text),
-            Cell::text(c.grain.as_str(), &st.text),
-            Cell::text(c.transform.as_str(), &st.text),
-            Cell::Num(c.best_lag.map(f64::from), &st.integer),
-            Cell::Num(c.r, &st.r),
-            Cell::Num(c.spearman, &st.r),
-            Cell::Num(c.n.map(|n| n as f64), &st.integer),
-            Cell::Num(c.p, &st.p),
-            Cell::Num(c.q, &st.p),
-            Cell::text(c.strength.unwrap_or(""), &st.text_indent),
-            Cell::text(
-                if c.significant { "yes" } else { "no" },
-                if c.significant {
-                    &st.mdc_blue
-                } else {
-                    &st.text
-                },
-            ),
-            Cell::text(c.note.as_deref().unwrap_or(""), &st.text),
-        ];
-        cols.write_row(ws, row, &cells)?;
+        cols.write_row(ws, row, &pair_cells(c, st))?;
         if c.significant {
             if let Some(s) = pair_sentence(c) {
                 ws.insert_note(row, 11, &super::cells::note(&s))?;
             }
         }
-        for l in c.r_by_lag.iter().filter(|l| l.lag <= fits) {
-            if let Some(v) = l.r.filter(|v| v.is_finite()) {
-                ws.write_number_with_format(row, grid(l.lag), v, &st.r)?;
-            }
-        }
+        grid.row(ws, row, c, st)?;
         row += 1;
     }
     if r.correlations.is_empty() {
         write_text(ws, row, 0, "No pairs were tested: declare `leads = [\"…\"]` on leading KPIs in kpis.toml, or give at most 40 KPIs to test all pairs.", &st.text)?;
         row += 1;
+    } else {
+        grid.colour(ws, header + 1, row - 1)?;
     }
-    if let (Some(m), false) = (max_lag, r.correlations.is_empty()) {
+    cols.finish(ws, st)?;
+    ws.set_freeze_panes(header + 1, 2)?;
+    ws.autofilter(header, 0, (row - 1).max(header + 1), cols.last())?;
+    print_setup(ws, header)?;
+    Ok(())
+}
+
+/// One pair's row of the table.
+fn pair_cells<'a>(c: &'a Correlation, st: &'a Styles) -> Vec<Cell<'a>> {
+    vec![
+        Cell::text(c.leading.as_str(), &st.text),
+        Cell::text(c.lagging.as_str(), &st.text),
+        Cell::text(c.grain.as_str(), &st.text),
+        Cell::text(c.transform.as_str(), &st.text),
+        Cell::Num(c.best_lag.map(f64::from), &st.integer),
+        Cell::Num(c.r, &st.r),
+        Cell::Num(c.spearman, &st.r),
+        Cell::Num(c.n.map(|n| n as f64), &st.integer),
+        Cell::Num(c.p, &st.p),
+        Cell::Num(c.q, &st.p),
+        Cell::text(c.strength.unwrap_or(""), &st.text_indent),
+        Cell::text(
+            if c.significant { "yes" } else { "no" },
+            if c.significant {
+                &st.mdc_blue
+            } else {
+                &st.text
+            },
+        ),
+        Cell::text(c.note.as_deref().unwrap_or(""), &st.text),
+    ]
+}
+
+/// The r-by-lag grid beside the table: one column per lag, coloured red–white–blue
+/// from −1 to +1. A sheet has 16,384 columns: lags beyond what fits are in the JSON
+/// only (at most 1,000 lags are tested, so this never bites in practice).
+struct Grid {
+    first: u16,
+    /// The last lag shown, when there is any.
+    max_lag: Option<u32>,
+    fits: u32,
+}
+
+impl Grid {
+    fn new(r: &Results) -> Grid {
+        let first = COLUMNS.len() as u16 + 1;
+        let fits = u32::from(LAST_COLUMN - first);
+        let max_lag = r
+            .correlations
+            .iter()
+            .flat_map(|c| c.r_by_lag.iter().map(|l| l.lag))
+            .max()
+            .map(|m| m.min(fits));
+        Grid {
+            first,
+            max_lag,
+            fits,
+        }
+    }
+
+    fn col(&self, lag: u32) -> u16 {
+        self.first + u16::try_from(lag).unwrap_or(0)
+    }
+
+    fn headers(&self, ws: &mut Worksheet, header: u32, st: &Styles) -> Result<(), XlsxError> {
+        let Some(m) = self.max_lag else {
+            return Ok(());
+        };
+        for lag in 0..=m {
+            ws.write_string_with_format(
+                header,
+                self.col(lag),
+                format!("lag {lag}"),
+                &st.header_number,
+            )?;
+            ws.set_column_width(self.col(lag), 7)?;
+        }
+        Ok(())
+    }
+
+    fn row(
+        &self,
+        ws: &mut Worksheet,
+        row: u32,
+        c: &Correlation,
+        st: &Styles,
+    ) -> Result<(), XlsxError> {
+        for l in c.r_by_lag.iter().filter(|l| l.lag <= self.fits) {
+            if let Some(v) = l.r.filter(|v| v.is_finite()) {
+                ws.write_number_with_format(row, self.col(l.lag), v, &st.r)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn colour(&self, ws: &mut Worksheet, first_row: u32, last_row: u32) -> Result<(), XlsxError> {
+        let Some(m) = self.max_lag else {
+            return Ok(());
+        };
         let scale = ConditionalFormat3ColorScale::new()
             .set_minimum(ConditionalFormatType::Number, -1)
             .set_midpoint(ConditionalFormatType::Number, 0)
@@ -155,11 +208,7 @@ pub(super) fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), 
             .set_minimum_color(0xF8696B)
             .set_midpoint_color(0xFFFFFF)
             .set_maximum_color(0x5A8AC6);
-        ws.add_conditional_format(header + 1, grid_col, row - 1, grid(m), &scale)?;
+        ws.add_conditional_format(first_row, self.first, last_row, self.col(m), &scale)?;
+        Ok(())
     }
-    cols.finish(ws, st)?;
-    ws.set_freeze_panes(header + 1, 2)?;
-    ws.autofilter(header, 0, (row - 1).max(header + 1), cols.last())?;
-    print_setup(ws, header)?;
-    Ok(())
 }
