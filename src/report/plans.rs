@@ -77,66 +77,8 @@ pub(super) fn write_targets(ws: &mut Worksheet, r: &Results, st: &Styles) -> Res
     cols.write_headers(ws, header, &st.header)?;
     let mut row = header + 1;
     for k in &r.kpis {
-        let vf = value_format(st, k);
-        let t = &k.targets;
-        let f = &k.forecast;
-        let current = match (
-            k.def.direction(),
-            k.latest.target,
-            k.latest.target_min,
-            k.latest.target_max,
-        ) {
-            (Direction::Range, _, Some(a), Some(b)) => Cell::text(
-                format!(
-                    "{} – {}",
-                    words::fmt_value(a, k.def.unit.as_deref()),
-                    words::fmt_value(b, k.def.unit.as_deref())
-                ),
-                &st.text_right,
-            ),
-            (_, t, _, _) => Cell::Num(t, vf),
-        };
-        let realism_fmt = match t.realism {
-            Realism::Unrealistic | Realism::Stretching => &st.mdc_orange,
-            Realism::TooEasy => &st.status_amber,
-            Realism::Achievable => &st.status_green,
-            Realism::None | Realism::Unknown => &st.mdc_grey,
-        };
-        let cells = vec![
-            Cell::text(k.def.name.as_str(), &st.text),
-            Cell::text(k.def.direction().as_str(), &st.text),
-            current,
-            Cell::Num(k.attainment.hit_rate, &st.percent),
-            Cell::text(reasons::assurance_label(k), st.assurance(k.spc.assurance)),
-            Cell::text(realism_label(t.realism), realism_fmt),
-            Cell::Num(t.baseline, vf),
-            Cell::Num(t.median, vf),
-            Cell::Num(t.conservative, vf),
-            Cell::Num(t.realistic, vf),
-            Cell::Num(t.stretch, vf),
-            Cell::Num(f.value, vf),
-            Cell::Num(f.low, vf),
-            Cell::Num(f.high, vf),
-            Cell::text(t.rationale.as_str(), &st.wrap_indent),
-        ];
-        cols.write_row(ws, row, &cells)?;
-        ws.insert_note(row, REALISM_COL, &note(&realism_reason(k)))?;
-        // Each suggested number says which rule produced it.
-        let why = &t.reasons;
-        for (col, text) in [
-            (BASELINE_COL, &why.baseline),
-            (BASELINE_COL + 1, &why.median),
-            (BASELINE_COL + 2, &why.conservative),
-            (BASELINE_COL + 3, &why.realistic),
-            (BASELINE_COL + 4, &why.stretch),
-        ] {
-            if !text.is_empty() {
-                ws.insert_note(row, col, &note(text))?;
-            }
-        }
-        if f.value.is_some() {
-            ws.insert_note(row, FORECAST_COL, &note(&reasons::forecast_reason(k)))?;
-        }
+        cols.write_row(ws, row, &target_cells(k, st))?;
+        target_notes(ws, row, k)?;
         row += 1;
     }
     for (i, k) in r.kpis.iter().enumerate() {
@@ -147,6 +89,74 @@ pub(super) fn write_targets(ws: &mut Worksheet, r: &Results, st: &Styles) -> Res
     ws.set_freeze_panes(header + 1, 1)?;
     ws.autofilter(header, 0, (row - 1).max(header + 1), cols.last())?;
     print_setup(ws, header)?;
+    Ok(())
+}
+
+/// One KPI's row of the Targets sheet.
+fn target_cells<'a>(k: &'a KpiResult, st: &'a Styles) -> Vec<Cell<'a>> {
+    let vf = value_format(st, k);
+    let t = &k.targets;
+    let f = &k.forecast;
+    let current = match (
+        k.def.direction(),
+        k.latest.target,
+        k.latest.target_min,
+        k.latest.target_max,
+    ) {
+        (Direction::Range, _, Some(a), Some(b)) => Cell::text(
+            format!(
+                "{} – {}",
+                words::fmt_value(a, k.def.unit.as_deref()),
+                words::fmt_value(b, k.def.unit.as_deref())
+            ),
+            &st.text_right,
+        ),
+        (_, t, _, _) => Cell::Num(t, vf),
+    };
+    let realism_fmt = match t.realism {
+        Realism::Unrealistic | Realism::Stretching => &st.mdc_orange,
+        Realism::TooEasy => &st.status_amber,
+        Realism::Achievable => &st.status_green,
+        Realism::None | Realism::Unknown => &st.mdc_grey,
+    };
+    vec![
+        Cell::text(k.def.name.as_str(), &st.text),
+        Cell::text(k.def.direction().as_str(), &st.text),
+        current,
+        Cell::Num(k.attainment.hit_rate, &st.percent),
+        Cell::text(reasons::assurance_label(k), st.assurance(k.spc.assurance)),
+        Cell::text(realism_label(t.realism), realism_fmt),
+        Cell::Num(t.baseline, vf),
+        Cell::Num(t.median, vf),
+        Cell::Num(t.conservative, vf),
+        Cell::Num(t.realistic, vf),
+        Cell::Num(t.stretch, vf),
+        Cell::Num(f.value, vf),
+        Cell::Num(f.low, vf),
+        Cell::Num(f.high, vf),
+        Cell::text(t.rationale.as_str(), &st.wrap_indent),
+    ]
+}
+
+/// The notes of a Targets row: why the realism verdict, and which rule produced each
+/// suggested number and the forecast.
+fn target_notes(ws: &mut Worksheet, row: u32, k: &KpiResult) -> Result<(), XlsxError> {
+    ws.insert_note(row, REALISM_COL, &note(&realism_reason(k)))?;
+    let why = &k.targets.reasons;
+    for (col, text) in [
+        (BASELINE_COL, &why.baseline),
+        (BASELINE_COL + 1, &why.median),
+        (BASELINE_COL + 2, &why.conservative),
+        (BASELINE_COL + 3, &why.realistic),
+        (BASELINE_COL + 4, &why.stretch),
+    ] {
+        if !text.is_empty() {
+            ws.insert_note(row, col, &note(text))?;
+        }
+    }
+    if k.forecast.value.is_some() {
+        ws.insert_note(row, FORECAST_COL, &note(&reasons::forecast_reason(k)))?;
+    }
     Ok(())
 }
 
