@@ -150,50 +150,12 @@ fn read_definitions(
         }
         let mut def = KpiDef::new(&name);
         for (c, h) in head.iter().enumerate() {
-            if c == name_col {
-                continue;
-            }
             let cell = table.get(r, c);
-            if cell.is_empty() {
+            if c == name_col || cell.is_empty() {
                 continue;
             }
             let text = cell.text();
-            let ok = match h.as_str() {
-                "target" => set_num(&mut def.target, number(table, r, c)),
-                "target min" => set_num(&mut def.target_min, number(table, r, c)),
-                "target max" => set_num(&mut def.target_max, number(table, r, c)),
-                "tolerance" => set_num(&mut def.tolerance, number(table, r, c)),
-                "lower bound" => set_num(&mut def.lower_bound, number(table, r, c)),
-                "upper bound" => set_num(&mut def.upper_bound, number(table, r, c)),
-                "role" => {
-                    def.role = KpiRole::parse(&text);
-                    def.role.is_some()
-                }
-                "leads" => {
-                    def.leads = text
-                        .split([',', ';'])
-                        .map(|s| s.trim().to_string())
-                        .filter(|s| !s.is_empty())
-                        .collect();
-                    true
-                }
-                "freeze after" => set_u32(&mut def.freeze_after, number(table, r, c)),
-                "run length" => set_u32(&mut def.run_length, number(table, r, c)),
-                "max lag" => set_u32(
-                    &mut def.max_lag,
-                    number(table, r, c).filter(|v| *v <= f64::from(MAX_LAG)),
-                ),
-                "min pairs" => set_u32(&mut def.min_pairs, number(table, r, c)),
-                "transform" => {
-                    def.transform = Transform::parse(&text);
-                    def.transform.is_some()
-                }
-                other => match header_role(other) {
-                    Some(role) => set_attribute(&mut def, role, &text),
-                    None => true, // unknown columns are notes for people
-                },
-            };
-            if !ok {
+            if !set_key(&mut def, h, &text, number(table, r, c)) {
                 out.findings.push(
                     table.at(
                         Finding::warning(
@@ -207,30 +169,72 @@ fn read_definitions(
                 );
             }
         }
-        if let (Some(lo), Some(hi)) = (def.target_min, def.target_max) {
-            if lo > hi {
-                let col = head.iter().position(|h| h == "target min");
-                out.findings.push(table.at(
-                    Finding::error(
-                        FindingCode::BadTargetRange,
-                        format!(
-                            "target_min {} is greater than target_max {}; the KPI has no target range from this sheet",
-                            super::format_number(lo),
-                            super::format_number(hi)
-                        ),
-                    )
-                    .kpi(&name),
-                    r,
-                    col,
-                ));
-                def.target_min = None;
-                def.target_max = None;
-            }
+        if let Some(f) = upside_down_band(&mut def) {
+            let col = head.iter().position(|h| h == "target min");
+            out.findings.push(table.at(f.kpi(&name), r, col));
         }
         out.sheet_defs.push(def);
         n += 1;
     }
     n
+}
+
+/// Set the definition's key named by header `h` from a cell's text (or number); false
+/// when the text is no valid value for it. Unknown columns are notes for people.
+fn set_key(def: &mut KpiDef, h: &str, text: &str, number: Option<f64>) -> bool {
+    match h {
+        "target" => set_num(&mut def.target, number),
+        "target min" => set_num(&mut def.target_min, number),
+        "target max" => set_num(&mut def.target_max, number),
+        "tolerance" => set_num(&mut def.tolerance, number),
+        "lower bound" => set_num(&mut def.lower_bound, number),
+        "upper bound" => set_num(&mut def.upper_bound, number),
+        "role" => {
+            def.role = KpiRole::parse(text);
+            def.role.is_some()
+        }
+        "leads" => {
+            def.leads = text
+                .split([',', ';'])
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
+            true
+        }
+        "freeze after" => set_u32(&mut def.freeze_after, number),
+        "run length" => set_u32(&mut def.run_length, number),
+        "max lag" => set_u32(
+            &mut def.max_lag,
+            number.filter(|v| *v <= f64::from(MAX_LAG)),
+        ),
+        "min pairs" => set_u32(&mut def.min_pairs, number),
+        "transform" => {
+            def.transform = Transform::parse(text);
+            def.transform.is_some()
+        }
+        other => match header_role(other) {
+            Some(role) => set_attribute(def, role, text),
+            None => true,
+        },
+    }
+}
+
+/// A band with its minimum above its maximum is dropped, with an error finding.
+fn upside_down_band(def: &mut KpiDef) -> Option<Finding> {
+    let (lo, hi) = (def.target_min?, def.target_max?);
+    if lo <= hi {
+        return None;
+    }
+    def.target_min = None;
+    def.target_max = None;
+    Some(Finding::error(
+        FindingCode::BadTargetRange,
+        format!(
+            "target_min {} is greater than target_max {}; the KPI has no target range from this sheet",
+            super::format_number(lo),
+            super::format_number(hi)
+        ),
+    ))
 }
 
 fn set_num(slot: &mut Option<f64>, v: Option<f64>) -> bool {

@@ -1,4 +1,6 @@
 //! Exit codes and messages of interface.md: each names the file and says what to do.
+use std::fmt::Write as _;
+
 use std::process::Command;
 
 use crate::support::Run;
@@ -438,7 +440,7 @@ fn a_large_results_file_of_an_earlier_run_is_replaced_without_force() {
     let mut csv = String::from("Date,KPI,Value\n");
     for k in 0..60 {
         for m in 1..=12 {
-            csv.push_str(&format!("2024-{m:02}-01,K{k},{}\n", 10 + (k * m) % 7));
+            let _ = writeln!(csv, "2024-{m:02}-01,K{k},{}", 10 + (k * m) % 7);
         }
     }
     let (o, dir) = Run::new()
