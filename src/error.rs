@@ -1,7 +1,7 @@
 /*!
 One error type for the whole run. Each variant carries the context a user needs to fix
 the problem (file, sheet, row, column, the offending text) and maps to one exit code of
-interface.md: 1 internal, 2 usage, 3 input data, 4 cannot read an input, 5 cannot write.
+docs/interface.md: 1 internal, 2 usage, 3 input data, 4 cannot read an input, 5 cannot write.
 */
 use std::path::PathBuf;
 

@@ -4,7 +4,7 @@ the cell styles real exports use (dates in a dozen forms, numbers with separator
 currency and percent signs, missing markers, stray words, formula-like text), with
 ragged rows, random delimiters and line endings, and xlsx files with bytes damaged.
 Whatever comes in, reading, analysis and both outputs must end in a result or a clear
-error — never a panic, JSON that does not parse back, or a workbook that fails to build. (The fuzzing of reliability.md, bounded so it runs with `cargo test`.)
+error — never a panic, JSON that does not parse back, or a workbook that fails to build. (The fuzzing of docs/reliability.md, bounded so it runs with `cargo test`.)
 */
 use std::path::{Path, PathBuf};
 
@@ -13,7 +13,7 @@ use proptest::prelude::*;
 /// One cell of a generated export.
 fn cell() -> impl Strategy<Value = String> {
     prop_oneof![
-        // Dates and period labels in the forms interface.md lists.
+        // Dates and period labels in the forms docs/interface.md lists.
         (2019i32..2027, 1u32..13, 1u32..29).prop_map(|(y, m, d)| format!("{y}-{m:02}-{d:02}")),
         (2019i32..2027, 1u32..13).prop_map(|(y, m)| format!("{y}-{m:02}")),
         (1u32..13, 1u32..29, 2019i32..2027).prop_map(|(m, d, y)| format!("{m:02}/{d:02}/{y}")),

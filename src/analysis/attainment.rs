@@ -1,5 +1,5 @@
 /*!
-Target attainment of one period (methods.md §5): gap, gap %, attainment ratio, met and
+Target attainment of one period (docs/methods.md §3): gap, gap %, attainment ratio, met and
 the red/amber/green status with tolerance — and the window summary (hit rate, streak).
 Range KPIs compare against the band [target_min, target_max].
 */

@@ -1,6 +1,6 @@
 /*!
 Change against the previous period, the same period a year earlier, and fiscal
-year-to-date (methods.md §2). These look at the whole history, not just the window:
+year-to-date (docs/methods.md §2). These look at the whole history, not just the window:
 the year-ago value and the start of the fiscal year may lie before it.
 */
 use std::collections::HashMap;

@@ -1,5 +1,5 @@
 /*!
-KPI health for the quarterly re-evaluation (methods.md §8): stable flag codes saying
+KPI health for the quarterly re-evaluation (docs/methods.md §8): stable flag codes saying
 what is wrong with a KPI as a KPI, and the one action that follows — the first that
 applies of retire or fix the data, improve, retarget, review, keep.
 */
@@ -40,7 +40,7 @@ impl Action {
     }
 }
 
-/// What is wrong with a KPI as a KPI (methods.md §8); JSON and the Re-evaluation sheet
+/// What is wrong with a KPI as a KPI (docs/methods.md §8); JSON and the Re-evaluation sheet
 /// name each by its stable snake_case code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Flag {

@@ -1,4 +1,4 @@
-//! Health flags and the action that follows (methods.md §8).
+//! Health flags and the action that follows (docs/methods.md §8).
 use std::collections::HashMap;
 
 use chrono::NaiveDate;

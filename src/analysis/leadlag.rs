@@ -1,5 +1,5 @@
 /*!
-Leading versus lagging (methods.md §7): does a change in one KPI come before a change in
+Leading versus lagging (docs/methods.md §7): does a change in one KPI come before a change in
 another? Each pair is aligned at the coarser of the two grains, transformed (changes by
 default, so two trending series do not look related just because both trend), and
 correlated at lags 0…max_lag. The best lag's p-value is Bonferroni-adjusted for the
@@ -136,7 +136,7 @@ pub fn pearson_p(r: f64, n: usize) -> f64 {
 }
 
 /// Ranks with ties averaged (1-based); values are compared as rounded to 12
-/// significant digits (methods.md §9).
+/// significant digits (docs/methods.md §9).
 pub fn ranks(v: &[f64]) -> Vec<f64> {
     let v = &super::ties::tie_values(v);
     let mut idx: Vec<usize> = (0..v.len()).collect();

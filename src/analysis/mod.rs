@@ -1,7 +1,7 @@
 /*!
 Analysis: pure functions from tidy series to `Results`. Nothing here reads files or
 writes cells; every number a sheet shows is computed here and so also appears in the
-JSON. Each statistic family has its own module (methods.md section in brackets):
+JSON. Each statistic family has its own module (docs/methods.md section in brackets):
 series building and latest values [§1, §5], trend [§3], XmR process behaviour [§4].
 */
 pub mod attainment;
@@ -26,7 +26,7 @@ use crate::model::kpi::{KpiDef, Transform};
 use crate::model::period::{Calendar, Grain};
 use crate::model::series::SourceRef;
 
-/// Red/amber/green status of one period against its target (methods.md §5).
+/// Red/amber/green status of one period against its target (docs/methods.md §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     Green,

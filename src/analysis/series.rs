@@ -1,5 +1,5 @@
 /*!
-From observations to one regular series per KPI (methods.md §1, §5 and the §9 rulings):
+From observations to one regular series per KPI (docs/methods.md §1, §3 and the §9 rulings):
 definitions merged by precedence, as-of applied, grain inferred, duplicates combined at
 the KPI's own grain (with a finding), periods aggregated to the report grain, targets
 decided per period (data column, else Targets sheet, else config), the history filled
@@ -579,7 +579,7 @@ fn duplicate_finding(
     .kpi(name)
 }
 
-/// One regular series per KPI at its report grain (methods.md §1): group the
+/// One regular series per KPI at its report grain (docs/methods.md §1): group the
 /// observations by KPI, apply as-of, combine duplicates at each KPI's own grain, roll up
 /// to the report grain, then assemble each KPI's history with its targets.
 pub fn build(ds: &Dataset, cfg: &Settings) -> Result<Built> {

@@ -1,5 +1,5 @@
 /*!
-Process behaviour charts (XmR, methods.md §4): which movements of a KPI are routine
+Process behaviour charts (XmR, docs/methods.md §5): which movements of a KPI are routine
 variation and which are signals worth a conversation, and whether the process as it runs
 can be expected to meet its target at all.
 
@@ -27,7 +27,7 @@ const D4: f64 = 3.268;
 /// NHS screening: moving ranges at or above this multiple of mr_bar are dropped once.
 const NHS_SCREEN: f64 = 3.267;
 
-/// A signal rule (methods.md §4), in report order: the JSON and the workbook name each
+/// A signal rule (docs/methods.md §5), in report order: the JSON and the workbook name each
 /// by its snake_case name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rule {
@@ -377,7 +377,7 @@ fn limits(baseline: &[f64], settings: &SpcSettings) -> Option<Limits> {
     })
 }
 
-/// Variation of the latest observation from its signals (methods.md §4). Under
+/// Variation of the latest observation from its signals (docs/methods.md §5). Under
 /// `wheeler` a favourable signal wins; under `nhs` the point's first rule in the order
 /// outside, trend, two_of_three, run decides, as NHS England's reference labels each
 /// point with one rule.

@@ -1,6 +1,6 @@
 /*!
 Forecast of the next period and suggested targets from the KPI's own history
-(methods.md §6): the baseline, a realistic and a stretch target from the quantiles of
+(docs/methods.md §6): the baseline, a realistic and a stretch target from the quantiles of
 the basis (adjusted by the forecast when the trend is improving), all clamped to the
 natural bounds, and a verdict on how realistic the current target is — each with the
 sentence saying which rule produced it.
@@ -139,7 +139,7 @@ fn better(direction: Direction, a: f64, b: f64) -> f64 {
 }
 
 /// Suggested targets for the next period and the verdict on the current one
-/// (methods.md §6), each number with the sentence saying which rule produced it.
+/// (docs/methods.md §6), each number with the sentence saying which rule produced it.
 pub fn suggest(k: &Judged, forecast: &Forecast, cal: &Calendar) -> Suggestions {
     // Basis: the latest segment when it has limits, else the whole window (≥ 6 values).
     let seg = k.spc.latest().filter(|s| s.cl.is_some());
@@ -276,7 +276,7 @@ fn percentile_words(direction: Direction) -> (&'static str, &'static str) {
     }
 }
 
-/// Realism of the current target, first rule that applies (methods.md §9).
+/// Realism of the current target, first rule that applies (docs/methods.md §9).
 fn realism(k: &Judged, has_limits: bool) -> Realism {
     let a = &k.attainment;
     if !k.latest.has_target() {

@@ -1,4 +1,4 @@
-//! Suggested targets, forecast and realism (methods.md §6). Expected quantiles are
+//! Suggested targets, forecast and realism (docs/methods.md §6). Expected quantiles are
 //! numpy's linear (type 7) ones, worked by hand in the comments.
 use super::*;
 use crate::analysis::testkit::{def, kpi, month, some};

@@ -1,5 +1,5 @@
 /*!
-Ties as the analyst typed them (methods.md §9). Wherever values are compared for
+Ties as the analyst typed them (docs/methods.md §9). Wherever values are compared for
 equality — Mann–Kendall signs and tie groups, Spearman and Kruskal–Wallis ranks — they
 are first rounded to 12 significant digits, so 0.3 − 0.1 and 0.5 − 0.3, equal in the
 decimals of the export but not in binary floating point, count as a tie. The statistics

@@ -1,5 +1,5 @@
 /*!
-Trend of a KPI over its analysis window (methods.md §3): is it moving, which way, and is
+Trend of a KPI over its analysis window (docs/methods.md §4): is it moving, which way, and is
 that good? Three estimators answer three worries: ordinary least squares gives the
 familiar slope and r², Theil–Sen gives a slope one outlier cannot drag, and Mann–Kendall
 gives a significance test that assumes no distribution. The direction verdict comes from
@@ -228,7 +228,7 @@ pub fn theil_sen(t: &[f64], y: &[f64]) -> (f64, f64) {
 
 /// Mann–Kendall test on values in time order, with the tie correction of the
 /// variance (pymannkendall `original_test`).
-/// Values are compared as rounded to 12 significant digits (methods.md §9), so a tie in
+/// Values are compared as rounded to 12 significant digits (docs/methods.md §9), so a tie in
 /// the decimals the analyst typed is a tie here.
 pub fn mann_kendall(y: &[f64]) -> MkResult {
     let y = &super::ties::tie_values(y);

@@ -251,7 +251,7 @@ fn counts(k: &RawKpi, at: &At) -> Result<(), KeyError> {
 }
 
 /// A period named in the config (`rebase`, a target step's `from`): every date and
-/// period form the data accepts (methods.md §1), and any four-digit year — the config
+/// period form the data accepts (docs/methods.md §1), and any four-digit year — the config
 /// names a period on purpose, so `"1898"` is the year 1898 even where a data cell of
 /// 1898 might be a value. The KPI's grain maps it to its period later.
 fn parse_period(s: &str, calendar: &Calendar) -> Option<NaiveDate> {

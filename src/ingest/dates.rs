@@ -1,7 +1,7 @@
 /*!
 Dates and period labels as exports write them, and Excel serials. A full date gives
 `grain: None`; a period label (`2024-03`, `Mar 2024`, `Q1 2024`, `2024-W05`, `FY2024`,
-a bare year) gives its grain, which wins over spacing-based grain inference (methods.md
+a bare year) gives its grain, which wins over spacing-based grain inference (docs/methods.md
 §1). Numeric day/month dates (`01/02/2024`) need an order, decided once per column by
 `infer_order` so one text means one date everywhere in the column. Impossible dates and
 absurd serials are errors with a reason, never a panic or a guess.
@@ -305,7 +305,7 @@ fn worded(s: &str, cal: &Calendar) -> Result<ParsedDate, DateError> {
 }
 
 fn quarter(y: i32, q: &str) -> Result<ParsedDate, DateError> {
-    // `Qn YYYY` is a calendar quarter even with a fiscal calendar (methods.md §9).
+    // `Qn YYYY` is a calendar quarter even with a fiscal calendar (docs/methods.md §9).
     let q = num(q)?;
     if !(1..=4).contains(&q) {
         return Err(DateError::Impossible(format!("quarter {q} does not exist")));

@@ -1,5 +1,5 @@
 /*!
-Spreadsheets through calamine, with its known traps guarded (reliability.md): xlsx and
+Spreadsheets through calamine, with its known traps guarded (docs/reliability.md): xlsx and
 xlsb are streamed cell by cell so a sheet's real extent is checked against a budget
 before anything is allocated; date cells are converted with our own range-checked
 serial conversion using the workbook's date system; hidden sheets are skipped with a

@@ -1,7 +1,7 @@
 /*!
 What a KPI *is*, as opposed to its values: direction, aggregation, owner, unit, target
 rules and the per-KPI analysis settings. Definitions are merged from three sources in
-order of precedence (methods.md §9): the config, a definitions sheet, data columns.
+order of precedence (docs/methods.md §9): the config, a definitions sheet, data columns.
 */
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -127,7 +127,7 @@ fn exact_sum(v: &[f64]) -> f64 {
     partials.iter().sum()
 }
 
-/// How lead-lag transforms both series before correlating them (methods.md §7).
+/// How lead-lag transforms both series before correlating them (docs/methods.md §7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Transform {
     /// Period-to-period changes.

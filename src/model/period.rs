@@ -1,5 +1,5 @@
 /*!
-Grains and period keys (methods.md §1). A period is named by its first day; quarters and
+Grains and period keys (docs/methods.md §1). A period is named by its first day; quarters and
 years follow the fiscal year start. Everything that turns a date into a period, steps
 between periods or counts periods lives here, so the calendar rules exist once.
 */
@@ -55,7 +55,7 @@ impl Grain {
         }
     }
 
-    /// Lags tested by default in lead-lag analysis (methods.md §7).
+    /// Lags tested by default in lead-lag analysis (docs/methods.md §7).
     pub fn default_max_lag(self) -> u32 {
         match self {
             Grain::Day => 14,
@@ -149,7 +149,7 @@ impl Calendar {
         }
     }
 
-    /// The same period one year earlier (methods.md §2): 12 months, 4 quarters,
+    /// The same period one year earlier (docs/methods.md §2): 12 months, 4 quarters,
     /// 52 weeks, 1 year; for days the same calendar date, 29 Feb → 28 Feb.
     pub fn year_ago(&self, p: NaiveDate, grain: Grain) -> NaiveDate {
         match grain {

@@ -1,8 +1,8 @@
 /*!
 The tidy observation table: one row per value read from any input, before any
-aggregation. Ingestion produces `Observation`s; `build_series` turns them into one
-regular series per KPI at its report grain (methods.md §1), using polars for the
-grouping so that 100k-row inputs aggregate in one pass.
+aggregation, with the file, sheet and row it came from. Ingestion produces
+`Observation`s (and `TargetRow`s from Targets sheets); analysis turns them into one
+regular series per KPI at its report grain (docs/methods.md §1).
 */
 use std::sync::Arc;
 

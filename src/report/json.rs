@@ -1,5 +1,5 @@
 /*!
-The JSON results (`--json`), with the stable field names of interface.md. Numbers are
+The JSON results (`--json`), with the stable field names of docs/interface.md. Numbers are
 JSON numbers; missing values — and non-finite ones, which JSON cannot carry — are
 `null`; periods are ISO dates (`YYYY-MM-DD`, the period's first day).
 
@@ -99,7 +99,6 @@ fn kpi(k: &KpiResult) -> Value {
             "action": k.health.action.as_str(),
         }),
     );
-    // Later blocks: "trend", "spc", "forecast", "targets", "health".
     o.insert(
         "series".into(),
         Value::Array(k.series.iter().map(point).collect()),

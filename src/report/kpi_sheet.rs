@@ -1,5 +1,5 @@
 /*!
-One sheet per KPI (report.md §2): everything a reader needs to judge one KPI without
+One sheet per KPI (docs/report.md, "KPI sheets"): everything a reader needs to judge one KPI without
 the rest of the workbook. From the top: a link back to the Summary, the KPI's name and
 why its status is what it is; the definition beside the headline numbers; then the
 process behaviour chart and the moving-range chart; then the data table they are drawn

@@ -1,5 +1,5 @@
 /*!
-The outputs: the workbook (one module per sheet, in the order of report.md) and the
+The outputs: the workbook (one module per sheet, in the order of docs/report.md) and the
 JSON results. Sheets take every number from `Results` — nothing is computed here beyond
 wording and layout — and every format from `styles`, and write cells only through
 `cells`, which keeps input text literal and numbers finite.

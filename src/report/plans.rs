@@ -224,7 +224,7 @@ pub(super) fn write_reevaluation(
     let mut cols = Columns::new(&REVIEW_COLUMNS);
     cols.write_headers(ws, header, &st.header)?;
     let mut kpis: Vec<&KpiResult> = r.kpis.iter().collect();
-    // Decisions first (the action order of methods.md §8), stable within an action.
+    // Decisions first (the action order of docs/methods.md §8), stable within an action.
     kpis.sort_by_key(|k| k.health.action as u8);
     let mut row = header + 1;
     let mut wrapped = Vec::new();

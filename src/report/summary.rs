@@ -15,7 +15,7 @@ use crate::analysis::{KpiResult, Results, Severity, Status};
 use crate::model::kpi::Direction;
 use crate::model::period::Calendar;
 
-/// The KPI table's columns: header and maximum width in characters (report.md §1).
+/// The KPI table's columns: header and maximum width in characters (docs/report.md, "Summary").
 const COLUMNS: [(&str, usize); 20] = [
     ("KPI", 40),
     ("Owner", 20),
@@ -125,7 +125,7 @@ pub(super) fn write(
     ws.set_freeze_panes(header_row + 1, 1)?;
     ws.autofilter(header_row, 0, last_row, cols.last())?;
     print_setup(ws, header_row)?;
-    // Printed, the page holds the columns report.md names (KPI … Action); grain,
+    // Printed, the page holds the columns docs/report.md names (KPI … Action); grain,
     // observations and span stay on screen for filtering. Twenty columns on one page
     // width would print too small to read.
     ws.set_print_area(0, 0, last_row, ACTION_COL)?;
@@ -180,7 +180,7 @@ fn rules_name(rules: Rules) -> &'static str {
 }
 
 /// "14 KPIs: 6 green, 3 amber, 4 red, 1 no target; 2 special-cause concerns; 5 data
-/// findings (1 error, 2 warnings, 2 info)" (report.md §1). KPIs with no value in the
+/// findings (1 error, 2 warnings, 2 info)" (docs/report.md, "Summary"). KPIs with no value in the
 /// window add ", 1 no data"; a concern is a KPI whose latest point signals in the wrong
 /// direction.
 pub fn counts_line(r: &Results) -> String {

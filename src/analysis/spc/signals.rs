@@ -1,5 +1,5 @@
 /*!
-The signal rules of methods.md §4, applied to one segment at a time: each rule looks
+The signal rules of docs/methods.md §5, applied to one segment at a time: each rule looks
 only at the observations of the segment it is given, so no run or window can cross a
 rebase. The presets differ only in which rules run and how long a run must be.
 */
@@ -17,7 +17,7 @@ const TREND_POINTS: usize = 7;
 const ROUNDING: f64 = 1e-10;
 
 /// Whether a value is strictly above `high` or strictly below `low` ("beyond" is strict,
-/// methods.md §9), by more than the lines' rounding `tol`.
+/// docs/methods.md §9), by more than the lines' rounding `tol`.
 fn beyond(v: f64, high: f64, low: f64, tol: f64) -> Option<Side> {
     if v > high + tol {
         Some(Side::High)

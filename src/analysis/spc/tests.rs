@@ -508,7 +508,7 @@ mod properties {
 /// point's variation, on the series of tests/fixtures/nhs/reference_cases.json (see
 /// its README for where each comes from). Skipped: contrast cases without outlier
 /// screening (the `nhs` preset always screens) and the case on the 2σ constant, where
-/// methods.md fixes 1.7733 and the reference computes 2·2.66/3 = 1.77333….
+/// docs/methods.md fixes 1.7733 and the reference computes 2·2.66/3 = 1.77333….
 #[test]
 #[allow(clippy::too_many_lines)] // one reference case after another, each field in turn
 fn nhs_preset_matches_the_reference_implementation() {
@@ -596,7 +596,7 @@ fn nhs_preset_matches_the_reference_implementation() {
             let at: Vec<&Signal> = r.signals.iter().filter(|s| s.index == i).collect();
             // A peak is the last point of a rising trend and the first of a falling
             // one; the reference takes the step to the next point, a choice that never
-            // reaches the latest point (which methods.md rules on).
+            // reaches the latest point (which docs/methods.md rules on).
             let first = at.iter().map(|s| nhs_rank(s.rule)).min();
             let deciding: Vec<Side> = at
                 .iter()

@@ -1,6 +1,6 @@
 //! Trend statistics against scipy, numpy and pymannkendall. The expected values come
 //! from `scripts/stats_fixtures.py` (tests/fixtures/stats/trend_cases.json), with the
-//! rulings of methods.md §3 applied on top.
+//! rulings of docs/methods.md §4 applied on top.
 use proptest::prelude::*;
 use serde_json::Value;
 

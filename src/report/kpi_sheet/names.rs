@@ -10,7 +10,7 @@ use crate::report::cells::cut_utf16;
 /// Excel's limit on a sheet name, in UTF-16 code units.
 const MAX_NAME: usize = 31;
 
-/// The workbook's fixed sheets (report.md), which KPI sheets must not take.
+/// The workbook's fixed sheets (docs/report.md), which KPI sheets must not take.
 pub(super) const FIXED_SHEETS: [&str; 7] = [
     "Summary",
     "Targets",
