@@ -22,8 +22,6 @@ pub mod error;
 pub mod ingest;
 pub mod model;
 pub mod output;
-#[cfg(test)]
-mod pipeline_tests;
 pub mod report;
 
 use analysis::Results;
@@ -48,3 +46,6 @@ pub fn analyse(inputs: &[std::path::PathBuf], cfg: &RunConfig) -> Result<Results
     let dataset = ingest::read_inputs(inputs, &cfg.read)?;
     analysis::analyse(dataset, &cfg.analysis)
 }
+
+#[cfg(test)]
+mod tests;

@@ -198,5 +198,4 @@ pub fn assess(
 }
 
 #[cfg(test)]
-#[path = "health_tests.rs"]
 mod tests;

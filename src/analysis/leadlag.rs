@@ -372,5 +372,4 @@ pub fn predictive(correlations: &[Correlation]) -> HashMap<String, bool> {
 }
 
 #[cfg(test)]
-#[path = "leadlag_tests.rs"]
 mod tests;

@@ -326,5 +326,4 @@ fn rationale(k: &Judged, s: &Suggestions, basis: &str, f: &Forecast) -> String {
 }
 
 #[cfg(test)]
-#[path = "targets_tests.rs"]
 mod tests;

@@ -8,7 +8,7 @@ use crate::model::kpi::Direction;
 
 fn cases() -> Value {
     serde_json::from_str(include_str!(
-        "../../tests/fixtures/stats/leadlag_cases.json"
+        "../../../tests/fixtures/stats/leadlag_cases.json"
     ))
     .unwrap()
 }

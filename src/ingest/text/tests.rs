@@ -1,0 +1,71 @@
+use super::*;
+
+#[test]
+fn sniffs_common_delimiters() {
+    assert_eq!(sniff_delimiter("a,b,c\n1,2,3\n", "f").unwrap(), b',');
+    assert_eq!(sniff_delimiter("a;b;c\n1,5;2,5;3\n", "f").unwrap(), b';');
+    assert_eq!(sniff_delimiter("a\tb\n1\t2\n", "f").unwrap(), b'\t');
+    assert_eq!(
+        sniff_delimiter("\"x,y\";b\n\"1,2\";3\n", "f").unwrap(),
+        b';'
+    );
+}
+
+#[test]
+fn rows_are_numbered_as_a_spreadsheet_shows_them() {
+    // A blank line is an empty row; a quoted field over two lines stays one row.
+    let mut f = Vec::new();
+    let rows = records(
+        "a,b\n\nc,\"x\ny\"\n\r\nd,e\r\nf,g\r\n\r\nh,i",
+        b',',
+        "f",
+        &mut f,
+    );
+    let texts: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(Cell::text).collect())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            vec!["a", "b"],
+            vec![],
+            vec!["c", "x\ny"],
+            vec![],
+            vec!["d", "e"],
+            vec!["f", "g"],
+            vec![],
+            vec!["h", "i"]
+        ]
+    );
+}
+
+#[test]
+fn commas_in_text_fields_of_a_semicolon_file_do_not_win() {
+    // Every line has more commas (in unquoted text) than semicolons, in the same
+    // number on every line, so field counts alone would pick ','.
+    let text = "Date;KPI;Value;Comment\n\
+                2024-01-01;Revenue;100;up, as planned, good\n\
+                2024-02-01;Revenue;110;flat, as planned, fine\n\
+                2024-03-01;Revenue;120;down, not planned, bad\n";
+    assert_eq!(sniff_delimiter(text, "f").unwrap(), b';');
+    // A plain comma file with text in one column stays a comma file.
+    let csv = "Date,KPI,Value\n2024-01-01,Revenue; EMEA,1.5\n2024-02-01,Revenue; EMEA,2.5\n";
+    assert_eq!(sniff_delimiter(csv, "f").unwrap(), b',');
+}
+
+#[test]
+fn decodes_boms_and_1252() {
+    let mut f = Vec::new();
+    assert_eq!(
+        decode(b"\xEF\xBB\xBFa,b", "f", None, &mut f).unwrap(),
+        "a,b"
+    );
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("a\tb".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    assert_eq!(decode(&utf16, "f", None, &mut f).unwrap(), "a\tb");
+    assert_eq!(decode(b"caf\xE9", "f", None, &mut f).unwrap(), "café");
+    assert_eq!(f.last().unwrap().code, FindingCode::EncodingUsed);
+}

@@ -1,0 +1,149 @@
+use super::*;
+use crate::report::tests::sample;
+
+fn keys(v: &Value) -> Vec<&str> {
+    let mut k: Vec<&str> = v
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    k.sort_unstable();
+    k
+}
+
+fn sorted(mut names: Vec<&str>) -> Vec<&str> {
+    names.sort_unstable();
+    names
+}
+
+#[test]
+#[allow(clippy::too_many_lines)] // the interface's field lists, written out
+fn field_names_are_the_interface_names() {
+    let j = to_json(&sample());
+    let top = [
+        "tool",
+        "as_of",
+        "rules",
+        "inputs",
+        "kpis",
+        "correlations",
+        "findings",
+    ];
+    assert_eq!(keys(&j), sorted(top.to_vec()));
+    assert_eq!(keys(&j["tool"]), ["name", "version"]);
+    assert_eq!(keys(&j["inputs"][0]), ["path", "sheets"]);
+    let kpi = [
+        "name",
+        "unit",
+        "direction",
+        "grain",
+        "aggregation",
+        "owner",
+        "n",
+        "first_period",
+        "last_period",
+        "latest",
+        "change",
+        "trend",
+        "spc",
+        "attainment",
+        "forecast",
+        "targets",
+        "health",
+        "series",
+    ];
+    assert_eq!(keys(&j["kpis"][0]), sorted(kpi.to_vec()));
+    let trend = [
+        "window_start",
+        "n",
+        "ols_slope",
+        "ols_intercept",
+        "r2",
+        "ols_p",
+        "sen_slope",
+        "sen_intercept",
+        "mk_s",
+        "mk_var_s",
+        "mk_z",
+        "mk_p",
+        "mk_tau",
+        "direction",
+        "assessment",
+    ];
+    assert_eq!(keys(&j["kpis"][0]["trend"]), sorted(trend.to_vec()));
+    let spc = [
+        "segments",
+        "signals",
+        "variation",
+        "assurance",
+        "suggested_rebase",
+    ];
+    assert_eq!(keys(&j["kpis"][0]["spc"]), sorted(spc.to_vec()));
+    let latest = [
+        "period",
+        "value",
+        "target",
+        "target_min",
+        "target_max",
+        "gap",
+        "gap_pct",
+        "attainment",
+        "met",
+        "status",
+    ];
+    assert_eq!(keys(&j["kpis"][1]["latest"]), sorted(latest.to_vec()));
+    let point = [
+        "period",
+        "value",
+        "target",
+        "target_min",
+        "target_max",
+        "met",
+        "status",
+        "mr",
+        "rules",
+    ];
+    assert_eq!(keys(&j["kpis"][0]["series"][0]), sorted(point.to_vec()));
+    let finding = [
+        "severity", "code", "kpi", "file", "sheet", "row", "column", "message",
+    ];
+    assert_eq!(keys(&j["findings"][0]), sorted(finding.to_vec()));
+}
+
+#[test]
+fn values_defaults_and_nulls() {
+    let j = to_json(&sample());
+    assert_eq!(j["tool"]["name"], "kpilens");
+    assert_eq!(j["tool"]["version"], crate::VERSION);
+    assert_eq!(j["as_of"], "2024-03-01");
+    assert_eq!(j["rules"], "wheeler");
+    assert_eq!(j["correlations"], json!([]));
+    let tickets = &j["kpis"][0];
+    assert_eq!(tickets["direction"], "higher");
+    assert_eq!(tickets["aggregation"], "mean");
+    assert_eq!(tickets["unit"], Value::Null);
+    assert_eq!(tickets["series"][1]["value"], Value::Null);
+    // NaN cannot be JSON: null.
+    assert_eq!(tickets["series"][2]["value"], Value::Null);
+    assert_eq!(tickets["series"][0]["period"], "2024-01-01");
+    let pct = &j["kpis"][1];
+    assert_eq!(pct["name"], "=SUM(A1)");
+    assert_eq!(pct["latest"]["status"], "red");
+    assert_eq!(pct["latest"]["value"], 0.33);
+    assert_eq!(pct["n"], 3);
+    assert_eq!(j["findings"][1]["severity"], "warning");
+    assert_eq!(j["findings"][1]["column"], "C");
+    assert_eq!(j["findings"][1]["row"], 4);
+    assert_eq!(j["findings"][0]["row"], Value::Null);
+}
+
+#[test]
+fn file_output_is_written_whole() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("new").join("results.json");
+    write_json(&sample(), Some(&path)).expect("written");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let back: Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(back, to_json(&sample()));
+    let err = write_json(&sample(), Some(dir.path())).expect_err("a folder");
+    assert_eq!(err.exit_code(), 5);
+}
