@@ -48,4 +48,6 @@ pub fn analyse(inputs: &[std::path::PathBuf], cfg: &RunConfig) -> Result<Results
 }
 
 #[cfg(test)]
+mod testkit;
+#[cfg(test)]
 mod tests;

@@ -13,8 +13,6 @@ pub mod quality;
 pub mod series;
 pub mod spc;
 pub mod targets;
-#[cfg(test)]
-pub(crate) mod testkit;
 pub mod ties;
 pub mod trend;
 
@@ -54,6 +52,8 @@ pub struct Point {
     pub target: Option<f64>,
     pub target_min: Option<f64>,
     pub target_max: Option<f64>,
+    /// Value − target; outside a band, the distance to the nearer edge (docs/methods.md §3).
+    pub gap: Option<f64>,
     pub met: Option<bool>,
     pub status: Status,
     pub mr: Option<f64>,

@@ -748,6 +748,7 @@ fn fill_history(
             },
             target_min,
             target_max,
+            gap: cmp.gap,
             met: cmp.met,
             status: cmp.status.unwrap_or(Status::None),
             mr: None,
@@ -757,3 +758,6 @@ fn fill_history(
     }
     points
 }
+
+#[cfg(test)]
+mod tests;

@@ -340,3 +340,6 @@ impl<'a> Sparse<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -65,7 +65,14 @@ pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Resul
         });
         return Ok(());
     };
+    // The upper of two header rows (years, or periods over Actual | Target) is read,
+    // not skipped.
+    let upper = match shape {
+        Shape::Across { years, .. } => years,
+        _ => None,
+    };
     let skipped_above: Vec<usize> = (0..header)
+        .filter(|&r| Some(r) != upper)
         .filter(|&r| {
             table
                 .cells

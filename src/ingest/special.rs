@@ -339,3 +339,6 @@ fn read_targets(
     }
     Ok(n)
 }
+
+#[cfg(test)]
+mod tests;

@@ -227,6 +227,7 @@ fn point(p: &Point) -> Value {
         "target": num(p.target),
         "target_min": num(p.target_min),
         "target_max": num(p.target_max),
+        "gap": num(p.gap),
         "met": p.met,
         "status": p.status.as_str(),
         "mr": num(p.mr),

@@ -1,7 +1,5 @@
 //! Unit tests of the workbook writer: build `Results` by hand, write, read back with
 //! calamine and assert real cell values.
-use std::sync::Arc;
-
 use calamine::{open_workbook_auto, Data, DataType, Range, Reader};
 use chrono::NaiveDate;
 use rust_xlsxwriter::Workbook;
@@ -13,18 +11,7 @@ use crate::model::finding::FindingCode;
 use crate::model::kpi::KpiDef;
 use crate::model::period::Grain;
 use crate::model::series::SourceRef;
-
-fn d(y: i32, m: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, 1).expect("valid date")
-}
-
-fn src(file: &str, sheet: Option<&str>, row: u32) -> SourceRef {
-    SourceRef {
-        file: Arc::from(file),
-        sheet: sheet.map(Arc::from),
-        row,
-    }
-}
+use crate::testkit::{self, source, ym};
 
 fn point(
     period: NaiveDate,
@@ -33,22 +20,16 @@ fn point(
     sources: Vec<SourceRef>,
 ) -> Point {
     Point {
-        period,
         value,
         target,
-        target_min: None,
-        target_max: None,
-        met: None,
-        status: Status::None,
-        mr: None,
-        rules: vec![],
         sources,
+        ..testkit::point(period)
     }
 }
 
 fn kpi(def: KpiDef, series: Vec<Point>, latest: Latest) -> KpiResult {
     let window = series.len();
-    let mut k = crate::analysis::testkit::bare(crate::analysis::series::KpiSeries::new(
+    let mut k = crate::testkit::bare(crate::analysis::series::KpiSeries::new(
         def,
         Grain::Month,
         series,
@@ -77,26 +58,26 @@ pub(super) fn sample() -> Results {
     first.owner = Some("Finance".into());
     let series1 = vec![
         point(
-            d(2024, 1),
+            ym(2024, 1),
             Some(0.31),
             Some(0.35),
-            vec![src("in.xlsx", Some("KPIs"), 4)],
+            vec![source("in.xlsx", Some("KPIs"), 4)],
         ),
         point(
-            d(2024, 2),
+            ym(2024, 2),
             Some(0.32),
             Some(0.35),
-            vec![src("in.xlsx", Some("KPIs"), 5)],
+            vec![source("in.xlsx", Some("KPIs"), 5)],
         ),
         point(
-            d(2024, 3),
+            ym(2024, 3),
             Some(0.33),
             Some(0.35),
-            vec![src("in.xlsx", Some("KPIs"), 6)],
+            vec![source("in.xlsx", Some("KPIs"), 6)],
         ),
     ];
     let latest1 = Latest {
-        period: Some(d(2024, 3)),
+        period: Some(ym(2024, 3)),
         value: Some(0.33),
         target: Some(0.35),
         gap: Some(-0.02),
@@ -108,27 +89,27 @@ pub(super) fn sample() -> Results {
     };
     let series2 = vec![
         point(
-            d(2024, 1),
+            ym(2024, 1),
             Some(120.0),
             None,
-            vec![src("t.csv", None, 5), src("t.csv", None, 9)],
+            vec![source("t.csv", None, 5), source("t.csv", None, 9)],
         ),
-        point(d(2024, 2), None, None, vec![]),
+        point(ym(2024, 2), None, None, vec![]),
         point(
-            d(2024, 3),
+            ym(2024, 3),
             Some(f64::NAN),
             None,
-            vec![src("t.csv", None, 12)],
+            vec![source("t.csv", None, 12)],
         ),
     ];
     let latest2 = Latest {
-        period: Some(d(2024, 1)),
+        period: Some(ym(2024, 1)),
         value: Some(120.0),
         status: Some(Status::None),
         ..Latest::default()
     };
     Results {
-        as_of: d(2024, 3),
+        as_of: ym(2024, 3),
         rules: Rules::Wheeler,
         period: None,
         window: 24,
@@ -173,7 +154,7 @@ pub(super) fn sample() -> Results {
 }
 
 fn created() -> NaiveDateTime {
-    d(2024, 3).and_hms_opt(0, 0, 0).expect("valid time")
+    ym(2024, 3).and_hms_opt(0, 0, 0).expect("valid time")
 }
 
 fn written(results: &Results) -> (tempfile::TempDir, std::path::PathBuf) {
@@ -249,7 +230,7 @@ fn summary_has_title_counts_and_grouped_kpis() {
     );
     assert_eq!(sum.get_value((first, 17)), Some(&Data::Float(3.0)));
     let last = sum.get_value((first, 19)).and_then(DataType::as_date);
-    assert_eq!(last, Some(d(2024, 3)));
+    assert_eq!(last, Some(ym(2024, 3)));
     assert_eq!(sum.get_value((header + 3, 0)), Some(&s("Other")));
     assert_eq!(sum.get_value((header + 4, 0)), Some(&s("Tickets")));
     assert_eq!(sum.get_value((header + 4, 8)), Some(&s("no target")));
@@ -315,7 +296,7 @@ fn data_rows_trace_back_to_their_sources() {
     assert_eq!(data.get_value((1, 0)), Some(&s("Tickets")));
     assert_eq!(
         data.get_value((1, 1)).and_then(DataType::as_date),
-        Some(d(2024, 1))
+        Some(ym(2024, 1))
     );
     assert_eq!(data.get_value((1, 2)), Some(&Data::Float(120.0)));
     assert_eq!(data.get_value((1, 4)), Some(&s("t.csv")));

@@ -1,18 +1,11 @@
 use super::*;
-use crate::analysis::Status;
+use crate::testkit::{point, ym};
 
 fn pt(y: i32, m: u32, value: Option<f64>, target: Option<f64>) -> Point {
     Point {
-        period: NaiveDate::from_ymd_opt(y, m, 1).unwrap(),
         value,
         target,
-        target_min: None,
-        target_max: None,
-        met: None,
-        status: Status::None,
-        mr: None,
-        rules: Vec::new(),
-        sources: Vec::new(),
+        ..point(ym(y, m))
     }
 }
 

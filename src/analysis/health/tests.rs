@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 
 use super::*;
 use crate::analysis::targets;
-use crate::analysis::testkit::{def, kpi, some};
 use crate::model::kpi::Direction;
+use crate::testkit::{def, kpi, some};
 
 const STABLE: [f64; 12] = [
     10.0, 12.0, 11.0, 13.0, 12.0, 11.0, 10.0, 12.0, 11.0, 13.0, 12.0, 11.0,

@@ -1,9 +1,9 @@
 //! Suggested targets, forecast and realism (docs/methods.md §6). Expected quantiles are
 //! numpy's linear (type 7) ones, worked by hand in the comments.
 use super::*;
-use crate::analysis::testkit::{def, kpi, month, some};
 use crate::model::kpi::Direction;
 use crate::model::period::Calendar;
+use crate::testkit::{def, kpi, month, some};
 
 /// 12 values without trend; sorted: 10 10 11 11 11 11 12 12 12 12 13 13.
 const STABLE: [f64; 12] = [

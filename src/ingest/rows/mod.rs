@@ -10,6 +10,9 @@ mod across;
 mod long;
 mod wide;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 

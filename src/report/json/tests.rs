@@ -97,6 +97,7 @@ fn field_names_are_the_interface_names() {
         "target",
         "target_min",
         "target_max",
+        "gap",
         "met",
         "status",
         "mr",

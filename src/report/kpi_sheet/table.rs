@@ -11,7 +11,6 @@ use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
 use super::signals;
-use crate::analysis::attainment::{compare, Target};
 use crate::analysis::spc::rule_list;
 use crate::analysis::{KpiResult, Point, Status};
 use crate::model::kpi::Direction;
@@ -235,7 +234,7 @@ impl Table {
             Col::Target => Cell::Num(p.target, vf),
             Col::TargetMin => Cell::Num(p.target_min, vf),
             Col::TargetMax => Cell::Num(p.target_max, vf),
-            Col::Gap => Cell::Num(gap(k, p), vf),
+            Col::Gap => Cell::Num(p.gap, vf),
             Col::Status => match p.value {
                 None => Cell::text(words::status_label(None), st.status(Status::None)),
                 Some(_) => Cell::text(words::status_label(Some(p.status)), st.status(p.status)),
@@ -251,13 +250,4 @@ impl Table {
             Col::Forecast | Col::ForecastLow | Col::ForecastHigh => Cell::Num(None, vf),
         }
     }
-}
-
-/// The period's gap as the analysis defines it (value − target; outside a band, the
-/// distance to the nearer edge).
-fn gap(k: &KpiResult, p: &Point) -> Option<f64> {
-    let direction = k.def.direction();
-    let target = Target::of(direction, p.target, p.target_min, p.target_max)?;
-    // The tolerance only decides amber vs red, not the gap.
-    compare(p.value?, target, direction, 0.0).gap
 }

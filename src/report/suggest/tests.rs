@@ -1,6 +1,6 @@
 use super::{decimals_of, rounded};
-use crate::analysis::testkit::{def, kpi, some};
 use crate::model::kpi::Direction;
+use crate::testkit::{def, kpi, some};
 
 #[test]
 fn suggestions_are_rounded_one_place_past_the_data() {

@@ -7,13 +7,14 @@ use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, DataType, Reader};
 
-use super::{created, d, kpi, part, point, row_of, s, sample, sheet, written};
+use super::{created, kpi, part, point, row_of, s, sample, sheet, written};
 use crate::analysis::process::{Segment, Signal, Spc};
 use crate::analysis::spc::{Rule, Side};
 use crate::analysis::targets::Forecast;
 use crate::analysis::{KpiResult, Latest, Results, Status};
 use crate::model::kpi::{Direction, KpiDef};
 use crate::report::{build_workbook, sheet_names, Settings};
+use crate::testkit::ym;
 
 fn named(names: &[&str]) -> Results {
     let mut r = sample();
@@ -96,7 +97,8 @@ fn shifted() -> KpiResult {
         .enumerate()
         .map(|(i, v)| {
             let month = u32::try_from(i + 1).expect("small");
-            let mut p = point(d(2024, month), Some(*v), Some(6.0), vec![]);
+            let mut p = point(ym(2024, month), Some(*v), Some(6.0), vec![]);
+            p.gap = Some(v - 6.0);
             p.status = if *v <= 6.0 {
                 Status::Green
             } else {
@@ -112,7 +114,7 @@ fn shifted() -> KpiResult {
         })
         .collect();
     let latest = Latest {
-        period: Some(d(2024, 12)),
+        period: Some(ym(2024, 12)),
         value: Some(5.2),
         target: Some(6.0),
         status: Some(Status::Green),
@@ -121,7 +123,7 @@ fn shifted() -> KpiResult {
     let mut k = kpi(def, series, latest);
     let signal = |rule, month, side| Signal {
         rule,
-        period: d(2024, month),
+        period: ym(2024, month),
         side,
     };
     let mut signals = vec![
@@ -131,8 +133,8 @@ fn shifted() -> KpiResult {
     signals.extend((8..=12).map(|m| signal(Rule::Run, m, Side::Low)));
     k.spc = Spc {
         segments: vec![Segment {
-            start: d(2024, 1),
-            end: d(2024, 12),
+            start: ym(2024, 1),
+            end: ym(2024, 12),
             baseline_n: 12,
             cl: Some(6.0),
             mr_bar: Some(0.5),
@@ -141,11 +143,11 @@ fn shifted() -> KpiResult {
             url: Some(1.634),
         }],
         signals,
-        suggested_rebase: Some(d(2024, 8)),
+        suggested_rebase: Some(ym(2024, 8)),
         ..Spc::default()
     };
     k.forecast = Forecast {
-        period: Some(d(2025, 1)),
+        period: Some(ym(2025, 1)),
         value: Some(5.4),
         low: Some(4.07),
         high: Some(6.73),
@@ -218,7 +220,7 @@ fn the_table_holds_values_limits_and_signals() {
     assert_eq!(headers, expected.map(|h| Some(s(h))));
     let first = header + 1;
     let date = ws.get_value((first, 0)).and_then(DataType::as_date);
-    assert_eq!(date, Some(d(2024, 1)));
+    assert_eq!(date, Some(ym(2024, 1)));
     assert_eq!(ws.get_value((first, 1)), Some(&Data::Float(6.1)));
     assert_eq!(ws.get_value((first, 5)), Some(&Data::Float(6.0)));
     assert_eq!(ws.get_value((first, 6)), Some(&Data::Float(7.33)));
@@ -294,7 +296,7 @@ fn the_forecast_follows_the_window_on_the_table_and_the_chart() {
     // Twelve months, then the forecast row.
     let row = header + 13;
     let date = ws.get_value((row, 0)).and_then(DataType::as_date);
-    assert_eq!(date, Some(d(2025, 1)));
+    assert_eq!(date, Some(ym(2025, 1)));
     assert!(matches!(ws.get_value((row, 1)), None | Some(Data::Empty)));
     assert_eq!(ws.get_value((row, 4)), Some(&s("Forecast")));
     assert_eq!(ws.get_value((row, 12)), Some(&Data::Float(5.4)));

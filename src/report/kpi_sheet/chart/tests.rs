@@ -1,6 +1,6 @@
 use super::axis_floor;
-use crate::analysis::testkit::{def, kpi, some};
 use crate::model::kpi::Direction;
+use crate::testkit::{def, kpi, some};
 
 #[test]
 fn the_value_axis_starts_near_the_data_only_when_zero_would_squash_it() {

@@ -1,0 +1,213 @@
+//! The row readers, table-driven, through layout detection as a CSV reaches them: each
+//! case is a grid of text cells and what reading it must give — the layout and header
+//! row, every observation (KPI, date, value, target, 1-based source row) and the
+//! finding codes. Expected values follow docs/methods.md §1 and docs/interface.md
+//! (layouts).
+use crate::ingest::layout::read_table;
+use crate::ingest::ReadOptions;
+use crate::model::dataset::{Dataset, Layout};
+use crate::model::finding::FindingCode;
+use crate::testkit::table;
+
+/// KPI, period start, value, target, source row.
+type Obs = (&'static str, &'static str, Option<f64>, Option<f64>, u32);
+
+/// An observation as read, in the same shape.
+type Read = (String, String, Option<f64>, Option<f64>, u32);
+
+struct Case {
+    name: &'static str,
+    cells: &'static [&'static [&'static str]],
+    layout: Layout,
+    header_row: u32,
+    observations: &'static [Obs],
+    findings: &'static [FindingCode],
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "long: date, KPI, value and target columns",
+        cells: &[
+            &["Date", "KPI", "Value", "Target"],
+            &["2024-01-31", "Revenue", "10", "12"],
+            &["2024-01-31", "Cost", "4", ""],
+            &["2024-02-29", "Revenue", "11", "12"],
+        ],
+        layout: Layout::Long,
+        header_row: 1,
+        observations: &[
+            ("Revenue", "2024-01-31", Some(10.0), Some(12.0), 2),
+            ("Cost", "2024-01-31", Some(4.0), None, 3),
+            ("Revenue", "2024-02-29", Some(11.0), Some(12.0), 4),
+        ],
+        findings: &[],
+    },
+    Case {
+        name: "long under a title: the header is found below it and rows keep their numbers",
+        cells: &[
+            &["Monthly KPI export"],
+            &[],
+            &["Period", "Metric", "Actual"],
+            &["2024-01", "NPS", "31"],
+            &["2024-02", "NPS", "33"],
+        ],
+        layout: Layout::Long,
+        header_row: 3,
+        observations: &[
+            ("NPS", "2024-01-01", Some(31.0), None, 4),
+            ("NPS", "2024-02-01", Some(33.0), None, 5),
+        ],
+        findings: &[FindingCode::TitleRowsSkipped],
+    },
+    Case {
+        name: "long: a footer row is skipped, a value that is not a number is named",
+        cells: &[
+            &["Date", "KPI", "Value"],
+            &["2024-01-31", "Revenue", "10"],
+            &["2024-02-29", "Revenue", "ten"],
+            &["Total", "", "10"],
+        ],
+        layout: Layout::Long,
+        header_row: 1,
+        observations: &[
+            ("Revenue", "2024-01-31", Some(10.0), None, 2),
+            ("Revenue", "2024-02-29", None, None, 3),
+        ],
+        findings: &[FindingCode::BadValue, FindingCode::FooterRowsSkipped],
+    },
+    Case {
+        name: "wide: one column per KPI, its target column beside it, a unit in brackets",
+        cells: &[
+            &["Month", "Revenue (USD)", "Revenue target", "Cost"],
+            &["2024-01", "10", "12", "4"],
+            &["2024-02", "11", "12", ""],
+        ],
+        layout: Layout::Wide,
+        header_row: 1,
+        observations: &[
+            ("Revenue", "2024-01-01", Some(10.0), Some(12.0), 2),
+            ("Cost", "2024-01-01", Some(4.0), None, 2),
+            ("Revenue", "2024-02-01", Some(11.0), Some(12.0), 3),
+            ("Cost", "2024-02-01", None, None, 3),
+        ],
+        findings: &[],
+    },
+    Case {
+        name: "wide: a text column is not a KPI",
+        cells: &[
+            &["Date", "Revenue", "Comment"],
+            &["2024-01-31", "10", "quiet month"],
+            &["2024-02-29", "11", "launch"],
+        ],
+        layout: Layout::Wide,
+        header_row: 1,
+        observations: &[
+            ("Revenue", "2024-01-31", Some(10.0), None, 2),
+            ("Revenue", "2024-02-29", Some(11.0), None, 3),
+        ],
+        findings: &[FindingCode::TextColumnSkipped],
+    },
+    Case {
+        name: "periods across: a target row, and the quarter subtotal column skipped",
+        cells: &[
+            &["KPI", "Jan 2024", "Feb 2024", "Mar 2024", "Q1 2024"],
+            &["Revenue", "1", "2", "3", "6"],
+            &["Revenue target", "2", "2", "2", "6"],
+            &["Cost", "5", "", "4", "9"],
+        ],
+        layout: Layout::PeriodsAcross,
+        header_row: 1,
+        observations: &[
+            ("Revenue", "2024-01-01", Some(1.0), Some(2.0), 2),
+            ("Revenue", "2024-02-01", Some(2.0), Some(2.0), 2),
+            ("Revenue", "2024-03-01", Some(3.0), Some(2.0), 2),
+            ("Cost", "2024-01-01", Some(5.0), None, 4),
+            ("Cost", "2024-02-01", None, None, 4),
+            ("Cost", "2024-03-01", Some(4.0), None, 4),
+        ],
+        findings: &[FindingCode::SubtotalColumnsSkipped],
+    },
+    Case {
+        name: "periods across: a year row above month names completes them",
+        cells: &[
+            &["", "2024", "", "2025"],
+            &["KPI", "Nov", "Dec", "Jan"],
+            &["Churn", "0.1", "0.2", "0.3"],
+        ],
+        layout: Layout::PeriodsAcross,
+        header_row: 2,
+        observations: &[
+            ("Churn", "2024-11-01", Some(0.1), None, 3),
+            ("Churn", "2024-12-01", Some(0.2), None, 3),
+            ("Churn", "2025-01-01", Some(0.3), None, 3),
+        ],
+        findings: &[],
+    },
+];
+
+#[test]
+fn layout_cases() {
+    for case in CASES {
+        let mut ds = Dataset::default();
+        read_table(
+            &table("data.csv", case.cells),
+            &ReadOptions::default(),
+            &mut ds,
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        assert_eq!(ds.layouts.len(), 1, "{}", case.name);
+        assert_eq!(ds.layouts[0].layout, case.layout, "{}", case.name);
+        assert_eq!(
+            ds.layouts[0].header_row,
+            Some(case.header_row),
+            "{}",
+            case.name
+        );
+        let mut got: Vec<Read> = ds
+            .observations
+            .iter()
+            .map(|o| {
+                (
+                    o.kpi.clone(),
+                    o.date.to_string(),
+                    o.value,
+                    o.target,
+                    o.source.row,
+                )
+            })
+            .collect();
+        let mut want: Vec<Read> = case
+            .observations
+            .iter()
+            .map(|(k, d, v, t, r)| ((*k).to_string(), (*d).to_string(), *v, *t, *r))
+            .collect();
+        // The readers' order (row by row or column by column) is not part of the contract.
+        let key = |o: &Read| (o.0.clone(), o.1.clone());
+        got.sort_by_key(key);
+        want.sort_by_key(key);
+        assert_eq!(got, want, "{}", case.name);
+        let codes: Vec<FindingCode> = ds.findings.iter().map(|f| f.code).collect();
+        assert_eq!(codes, case.findings, "{}", case.name);
+    }
+}
+
+#[test]
+fn a_unit_in_brackets_becomes_the_kpi_unit() {
+    let mut ds = Dataset::default();
+    let cells: &[&[&str]] = &[&["Month", "AHT [min]"], &["2024-01", "4.5"]];
+    read_table(&table("data.csv", cells), &ReadOptions::default(), &mut ds).unwrap();
+    assert_eq!(ds.observations[0].kpi, "AHT");
+    let def = ds.data_defs.iter().find(|d| d.name == "AHT").unwrap();
+    assert_eq!(def.unit.as_deref(), Some("min"));
+}
+
+#[test]
+fn a_table_with_no_header_is_skipped_with_a_finding() {
+    let mut ds = Dataset::default();
+    let cells: &[&[&str]] = &[&["hello", "world"], &["foo", "bar"]];
+    read_table(&table("notes.csv", cells), &ReadOptions::default(), &mut ds).unwrap();
+    assert_eq!(ds.layouts[0].layout, Layout::Unknown);
+    assert!(ds.observations.is_empty());
+    assert_eq!(ds.findings[0].code, FindingCode::LayoutNotDetected);
+    assert_eq!(ds.findings[0].file.as_deref(), Some("notes.csv"));
+}
