@@ -16,12 +16,12 @@ statistics.
 */
 pub mod analysis;
 pub mod cli;
-pub mod commands;
+mod commands;
 pub mod config;
 pub mod error;
 pub mod ingest;
 pub mod model;
-pub mod output;
+mod output;
 pub mod report;
 
 use analysis::Results;

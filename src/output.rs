@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// Resolve a path that may not exist yet: canonical parent + file name.
-pub fn resolve(path: &Path) -> PathBuf {
+pub(crate) fn resolve(path: &Path) -> PathBuf {
     if let Ok(p) = path.canonicalize() {
         return p;
     }
@@ -25,7 +25,7 @@ pub fn resolve(path: &Path) -> PathBuf {
 
 /// Check that `output` may be written. `ours` tells whether an existing file was
 /// written by kpilens (and so may be replaced without `--force`).
-pub fn guard(
+pub(crate) fn guard(
     output: &Path,
     inputs: &[PathBuf],
     force: bool,
@@ -77,7 +77,7 @@ fn is_input_file(p: &Path) -> bool {
 /// first line), so a later run may replace them without `--force`, as it does its
 /// workbooks. The JSON's keys are sorted, so its `tool` object comes last: a results
 /// file of many KPIs has its marker in the tail.
-pub fn has_marker(path: &Path, marker: &str) -> bool {
+pub(crate) fn has_marker(path: &Path, marker: &str) -> bool {
     use std::io::{Read, Seek, SeekFrom};
     const PART: u64 = 64 * 1024;
     let Ok(mut file) = std::fs::File::open(path) else {
@@ -102,7 +102,7 @@ pub fn has_marker(path: &Path, marker: &str) -> bool {
 
 /// Refuse two outputs that name the same file (after resolving paths): the second
 /// would replace the first.
-pub fn distinct(outputs: &[(&str, &Path)]) -> Result<()> {
+pub(crate) fn distinct(outputs: &[(&str, &Path)]) -> Result<()> {
     for (i, (flag, path)) in outputs.iter().enumerate() {
         if let Some((first, _)) = outputs[..i]
             .iter()

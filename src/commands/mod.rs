@@ -41,7 +41,7 @@ fn json_file(json: Option<&Path>) -> Option<&Path> {
 }
 
 /// `kpilens report`.
-pub fn report(args: &ReportArgs) -> Result<u8> {
+pub(crate) fn report(args: &ReportArgs) -> Result<u8> {
     let mut cfg = config::load(&config::flags(&args.input, Some(&args.analysis)))?;
     cfg.report.max_charts = args.max_charts;
     guard_outputs(args)?;
@@ -175,7 +175,7 @@ fn created(as_of: NaiveDate) -> NaiveDateTime {
 }
 
 /// `kpilens check`: exit 3 when any error-severity finding exists.
-pub fn check(args: &CheckArgs) -> Result<u8> {
+pub(crate) fn check(args: &CheckArgs) -> Result<u8> {
     let cfg = config::load(&config::flags(&args.input, Some(&args.analysis)))?;
     let json = args.analysis.json.as_deref();
     if let Some(json) = json_file(json) {
@@ -203,7 +203,7 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
 }
 
 /// `kpilens init`: a commented starter config listing every KPI found.
-pub fn init(args: &InitArgs) -> Result<u8> {
+pub(crate) fn init(args: &InitArgs) -> Result<u8> {
     let cfg = config::load(&config::flags(&args.input, None))?;
     output::guard(&args.output, &args.input.inputs, args.force, |p| {
         output::has_marker(p, CONFIG_MARKER[0])

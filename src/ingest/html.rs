@@ -1,7 +1,8 @@
 /*!
-HTML tables saved as `.xls` — the "Excel export" of many web systems. The first
-`<table>` with data becomes one text table: rows from `<tr>`, cells from `<td>`/`<th>`
-(honouring `colspan`), tags stripped and the common entities decoded. This is a small,
+HTML tables saved as `.xls` — the "Excel export" of many web systems. Every `<tr>` of
+the document, in order, becomes a row of one text table (exports hold one table; a
+title table above it reads as title rows), cells from `<td>`/`<th>` (honouring
+`colspan`), tags stripped and the common entities decoded. This is a small,
 forgiving scanner, not an HTML parser: exports are machine-written and regular.
 */
 use super::{text, Cell, ReadOptions, Table};
