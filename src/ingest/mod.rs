@@ -9,6 +9,7 @@ becomes a finding, not a crashed run.
 mod cells;
 pub mod dates;
 mod excel;
+mod format;
 mod guards;
 mod headers;
 mod html;
@@ -16,13 +17,16 @@ pub mod layout;
 pub mod numbers;
 mod rows;
 pub mod special;
+mod table;
 mod text;
 
 use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+pub use format::{sniff, Format};
+pub(crate) use table::format_number;
+pub use table::{Cell, Table};
 
 use crate::error::{Error, Result};
 use crate::model::dataset::{Dataset, InputInfo, Layout, LayoutInfo};
@@ -71,129 +75,6 @@ pub struct InputOverride {
     pub kpi: Option<String>,
     pub value: Option<String>,
     pub target: Option<String>,
-}
-
-/// A typed cell, as read from any format.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Empty,
-    /// A number; `percent` when the cell had a percent number format.
-    Number {
-        value: f64,
-        percent: bool,
-    },
-    Text(String),
-    /// An Excel date cell (already converted with the workbook's date system).
-    Date(NaiveDate),
-    /// An Excel date cell whose serial is out of range; kept to report it.
-    BadDate(String),
-    Bool(bool),
-    /// An Excel error value (`#N/A`, `#DIV/0!`, …).
-    Error(String),
-    /// A formula with no saved result (the file was written by a program that does not
-    /// calculate): empty for layout detection, named in a finding where a value or date
-    /// was expected.
-    NoResult,
-}
-
-impl Cell {
-    pub fn is_empty(&self) -> bool {
-        match self {
-            Cell::Empty | Cell::NoResult => true,
-            Cell::Text(s) => s.trim().is_empty(),
-            _ => false,
-        }
-    }
-
-    /// The cell as text, for headers, names and messages.
-    pub fn text(&self) -> String {
-        match self {
-            Cell::Empty | Cell::NoResult => String::new(),
-            Cell::Number { value, .. } => format_number(*value),
-            Cell::Text(s) => s.trim().to_string(),
-            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
-            Cell::BadDate(s) | Cell::Error(s) => s.clone(),
-            Cell::Bool(b) => b.to_string(),
-        }
-    }
-}
-
-pub(crate) fn format_number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
-    }
-}
-
-/// One sheet (or one text file) as a grid of cells. `cells[r][c]` is the cell at
-/// 0-based sheet row `r`, column `c`; rows may be shorter than others.
-#[derive(Debug, Clone)]
-pub struct Table {
-    pub file: String,
-    pub sheet: Option<String>,
-    pub cells: Vec<Vec<Cell>>,
-    /// Text input: numbers and dates are still text to be parsed.
-    pub from_text: bool,
-    /// The workbook uses the 1904 date system (for numeric dates in date columns).
-    pub is_1904: bool,
-    /// Decimal comma for text numbers in this table.
-    pub decimal_comma: bool,
-}
-
-impl Table {
-    pub fn get(&self, r: usize, c: usize) -> &Cell {
-        self.cells
-            .get(r)
-            .and_then(|row| row.get(c))
-            .unwrap_or(&Cell::Empty)
-    }
-    /// A finding located in this table.
-    pub fn at(&self, f: Finding, row0: usize, col0: Option<usize>) -> Finding {
-        let f = f
-            .file(&self.file)
-            .sheet(self.sheet.as_deref())
-            .row(row0 as u32 + 1);
-        match col0 {
-            Some(c) => f.col(c as u32),
-            None => f,
-        }
-    }
-}
-
-/// What a file's bytes are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Html,
-    Xlsx,
-    Xlsb,
-    Ods,
-    Xls,
-}
-
-impl Format {
-    fn name(self) -> &'static str {
-        match self {
-            Format::Text => "delimited text",
-            Format::Html => "an HTML table",
-            Format::Xlsx => "an xlsx/xlsm workbook",
-            Format::Xlsb => "an xlsb workbook",
-            Format::Ods => "an OpenDocument spreadsheet",
-            Format::Xls => "an xls workbook",
-        }
-    }
-    fn from_extension(ext: &str) -> Option<Format> {
-        match ext.to_ascii_lowercase().as_str() {
-            "csv" | "tsv" | "txt" => Some(Format::Text),
-            "xlsx" | "xlsm" => Some(Format::Xlsx),
-            "xlsb" => Some(Format::Xlsb),
-            "ods" => Some(Format::Ods),
-            "xls" => Some(Format::Xls),
-            "htm" | "html" => Some(Format::Html),
-            _ => None,
-        }
-    }
 }
 
 const EXTENSIONS: &[&str] = &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "xlsb", "ods"];
@@ -422,58 +303,6 @@ fn describe(l: &LayoutInfo) -> String {
             l.data_rows
         ),
     }
-}
-
-/// Sniff the format from the first bytes.
-pub fn sniff(bytes: &[u8], path: &Path) -> Result<Format> {
-    if bytes.starts_with(b"PK\x03\x04") {
-        return guards::zip_format(bytes, path);
-    }
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        if contains_utf16(bytes, "EncryptedPackage") {
-            return Err(Error::read(
-                path.display(),
-                "the workbook is encrypted (password-protected); save an unprotected copy and try again",
-            ));
-        }
-        return Ok(Format::Xls);
-    }
-    let head = &bytes[..bytes.len().min(4096)];
-    let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
-    let trimmed = lower.trim_start_matches('\u{feff}').trim_start();
-    if trimmed.starts_with("<!doctype html")
-        || trimmed.starts_with("<html")
-        || (trimmed.starts_with('<') && lower.contains("<table"))
-    {
-        return Ok(Format::Html);
-    }
-    if looks_like_text(head) {
-        return Ok(Format::Text);
-    }
-    Err(Error::read(
-        path.display(),
-        "the content is not a supported format (CSV/TSV text, xlsx, xlsm, xls, xlsb, ods)",
-    ))
-}
-
-fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
-    let pat: Vec<u8> = needle.encode_utf16().flat_map(u16::to_le_bytes).collect();
-    bytes.windows(pat.len()).any(|w| w == pat.as_slice())
-}
-
-/// Text if it has a UTF-16 BOM, or no NUL bytes and few control characters.
-fn looks_like_text(head: &[u8]) -> bool {
-    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
-        return true;
-    }
-    if head.is_empty() {
-        return true;
-    }
-    let controls = head
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C))
-        .count();
-    controls * 20 < head.len()
 }
 
 /// Read one file into tables, with format findings.

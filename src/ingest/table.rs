@@ -1,0 +1,96 @@
+/*!
+The grid every reader produces: one `Table` per sheet (or text file) of typed `Cell`s,
+with positions as a spreadsheet shows them, so layout detection and the row readers
+never know which format a value came from.
+*/
+use chrono::NaiveDate;
+
+use crate::model::finding::Finding;
+
+/// A typed cell, as read from any format.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    /// A number; `percent` when the cell had a percent number format.
+    Number {
+        value: f64,
+        percent: bool,
+    },
+    Text(String),
+    /// An Excel date cell (already converted with the workbook's date system).
+    Date(NaiveDate),
+    /// An Excel date cell whose serial is out of range; kept to report it.
+    BadDate(String),
+    Bool(bool),
+    /// An Excel error value (`#N/A`, `#DIV/0!`, …).
+    Error(String),
+    /// A formula with no saved result (the file was written by a program that does not
+    /// calculate): empty for layout detection, named in a finding where a value or date
+    /// was expected.
+    NoResult,
+}
+
+impl Cell {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty | Cell::NoResult => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as text, for headers, names and messages.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty | Cell::NoResult => String::new(),
+            Cell::Number { value, .. } => format_number(*value),
+            Cell::Text(s) => s.trim().to_string(),
+            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Cell::BadDate(s) | Cell::Error(s) => s.clone(),
+            Cell::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+pub(crate) fn format_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// One sheet (or one text file) as a grid of cells. `cells[r][c]` is the cell at
+/// 0-based sheet row `r`, column `c`; rows may be shorter than others.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub cells: Vec<Vec<Cell>>,
+    /// Text input: numbers and dates are still text to be parsed.
+    pub from_text: bool,
+    /// The workbook uses the 1904 date system (for numeric dates in date columns).
+    pub is_1904: bool,
+    /// Decimal comma for text numbers in this table.
+    pub decimal_comma: bool,
+}
+
+impl Table {
+    pub fn get(&self, r: usize, c: usize) -> &Cell {
+        self.cells
+            .get(r)
+            .and_then(|row| row.get(c))
+            .unwrap_or(&Cell::Empty)
+    }
+    /// A finding located in this table.
+    pub fn at(&self, f: Finding, row0: usize, col0: Option<usize>) -> Finding {
+        let f = f
+            .file(&self.file)
+            .sheet(self.sheet.as_deref())
+            .row(row0 as u32 + 1);
+        match col0 {
+            Some(c) => f.col(c as u32),
+            None => f,
+        }
+    }
+}
