@@ -51,6 +51,7 @@ pub(crate) fn table(file: &str, rows: &[&[&str]]) -> Table {
         file: file.to_string(),
         sheet: None,
         cells,
+        first_row: 0,
         from_text: true,
         is_1904: false,
         decimal_comma: false,

@@ -57,25 +57,38 @@ pub(crate) fn report(args: &ReportArgs) -> Result<u8> {
         args.eml.as_ref(),
     ];
     let stages = 3 + u64::from(extras.iter().any(Option::is_some));
-    let progress = Progress::new(args.analysis.quiet, stages);
+    let mut progress = Progress::new(args.analysis.quiet, args.analysis.verbose, stages);
     progress.step(&format!(
         "reading {}",
         terminal::words_count(args.input.inputs.len(), "input")
     ));
     let dataset = crate::ingest::read_inputs(&args.input.inputs, &cfg.read)?;
-    progress.step("analysing the series");
+    progress.ended(&terminal::read_counts(&dataset));
+    progress.step(&format!(
+        "analysing {}",
+        terminal::words_count(dataset.kpi_count(), "KPI")
+    ));
     let results = crate::analysis::analyse(dataset, &cfg.analysis)?;
+    progress.ended(&format!(
+        "analysed {} and {}",
+        terminal::words_count(results.kpis.len(), "KPI"),
+        terminal::words_count(results.correlations.len(), "lead-lag pair")
+    ));
     progress.step(&format!(
         "writing the workbook ({})",
         terminal::words_count(results.kpis.len(), "KPI sheet")
     ));
     let created = created(results.as_of);
     report::write_workbook(&results, &cfg.report, &args.output, created)?;
+    progress.ended(&format!("wrote {}", args.output.display()));
     if stages > 3 {
         progress.step("writing the other outputs");
     }
     let mut written = vec![args.output.clone()];
     written.extend(write_extras(args, &cfg, &results, created)?);
+    if stages > 3 {
+        progress.ended("wrote the other outputs");
+    }
     progress.done();
     if !args.analysis.quiet {
         to_stderr(&terminal::summary(&results, &written));

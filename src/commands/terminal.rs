@@ -28,26 +28,41 @@ pub(super) fn to_stderr(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
-/// "1 input", "3 inputs".
+/// "1 input", "3 inputs", "120,000 values".
 pub(super) fn words_count(n: usize, what: &str) -> String {
     if n == 1 {
         format!("1 {what}")
     } else {
-        format!("{n} {what}s")
+        format!("{} {what}s", crate::model::units::thousands(n as f64))
     }
+}
+
+/// "read 120,000 values of 1,000 KPIs from 1 file".
+pub(super) fn read_counts(d: &crate::model::dataset::Dataset) -> String {
+    format!(
+        "read {} of {} from {}",
+        words_count(d.observations.len(), "value"),
+        words_count(d.kpi_count(), "KPI"),
+        words_count(d.inputs.len(), "file")
+    )
 }
 
 const PROGRESS_TEMPLATE: &str = "{spinner} [{bar:20}] {pos}/{len} {msg} ({elapsed})";
 
 /// A progress bar on stderr over the run's stages (reading, analysis, writing), with
 /// a spinner and the elapsed time — only on a terminal and without `--quiet`, so logs
-/// and pipes stay clean.
-pub(super) struct Progress(Option<indicatif::ProgressBar>);
+/// and pipes stay clean. With `--verbose`, each stage's counts and time are printed as a
+/// line when it ends, terminal or not.
+pub(super) struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    verbose: bool,
+    started: std::time::Instant,
+}
 
 impl Progress {
-    pub(super) fn new(quiet: bool, stages: u64) -> Progress {
+    pub(super) fn new(quiet: bool, verbose: bool, stages: u64) -> Progress {
         use std::io::IsTerminal;
-        Progress((!quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let bar = indicatif::ProgressBar::new(stages);
             // The template is a constant, checked by the test below.
             if let Ok(style) = indicatif::ProgressStyle::with_template(PROGRESS_TEMPLATE) {
@@ -55,21 +70,38 @@ impl Progress {
             }
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
             bar
-        }))
+        });
+        Progress {
+            bar,
+            verbose,
+            started: std::time::Instant::now(),
+        }
     }
 
     /// Start the next stage (the previous one is done).
-    pub(super) fn step(&self, what: &str) {
-        if let Some(bar) = &self.0 {
+    pub(super) fn step(&mut self, what: &str) {
+        if let Some(bar) = &self.bar {
             if !bar.message().is_empty() {
                 bar.inc(1);
             }
             bar.set_message(what.to_string());
         }
+        self.started = std::time::Instant::now();
+    }
+
+    /// The stage that just ended, in counts: printed with its time under `--verbose`.
+    pub(super) fn ended(&self, what: &str) {
+        if self.verbose {
+            let line = format!("{what} ({:.2} s)\n", self.started.elapsed().as_secs_f64());
+            match &self.bar {
+                Some(bar) => bar.suspend(|| to_stderr(&line)),
+                None => to_stderr(&line),
+            }
+        }
     }
 
     pub(super) fn done(&self) {
-        if let Some(bar) = &self.0 {
+        if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
     }

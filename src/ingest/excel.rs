@@ -334,6 +334,7 @@ impl<'a> Sparse<'a> {
             file: self.file.to_string(),
             sheet: Some(self.sheet.to_string()),
             cells: grid,
+            first_row: 0,
             from_text: false,
             is_1904,
             decimal_comma: false,

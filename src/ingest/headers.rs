@@ -296,16 +296,17 @@ pub(super) fn split_unit(header: &str) -> (String, Option<String>) {
 
 /// Are all numbers in column `c` below `header` fractions (within ±1.5)?
 pub(super) fn fractions_only(t: &Table, header: usize, c: usize) -> bool {
-    (header + 1..t.cells.len()).all(|r| match cells::value_of(t.get(r, c), t.decimal_comma) {
-        ValueCell::Value { value, .. } => value.abs() <= 1.5,
-        _ => true,
-    })
+    t.rows_below(header)
+        .all(|r| match cells::value_of(t.get(r, c), t.decimal_comma) {
+            ValueCell::Value { value, .. } => value.abs() <= 1.5,
+            _ => true,
+        })
 }
 
 /// Does column `c` below `header` hold names (at least two cells of text that is no
 /// number)?
 pub(super) fn names_below(t: &Table, header: usize, c: usize) -> bool {
-    (header + 1..t.cells.len())
+    t.rows_below(header)
         .filter(|&r| matches!(cells::value_of(t.get(r, c), false), ValueCell::Bad(_)))
         .nth(1)
         .is_some()
@@ -315,7 +316,7 @@ pub(super) fn names_below(t: &Table, header: usize, c: usize) -> bool {
 /// least one such): a comment or dimension column, not a KPI.
 pub(super) fn is_text_column(t: &Table, header: usize, c: usize) -> bool {
     let mut text = false;
-    for r in header + 1..t.cells.len() {
+    for r in t.rows_below(header) {
         match cells::value_of(t.get(r, c), t.decimal_comma) {
             ValueCell::Value { .. } => return false,
             ValueCell::Bad(_) => text = true,
@@ -375,7 +376,7 @@ pub(super) fn serial_dates(t: &Table, r: usize) -> Option<Vec<Cell>> {
 
 /// The cells of row `r` (none past the end).
 pub(super) fn row_cells(table: &Table, r: usize) -> &[Cell] {
-    table.cells.get(r).map_or(&[], Vec::as_slice)
+    table.row(r)
 }
 
 #[cfg(test)]

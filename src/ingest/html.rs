@@ -54,6 +54,7 @@ pub(super) fn read(
         file: file.to_string(),
         sheet: None,
         cells: rows,
+        first_row: 0,
         from_text: true,
         is_1904: false,
         decimal_comma: opts.decimal_comma,

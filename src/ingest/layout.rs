@@ -73,12 +73,7 @@ pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Resul
     };
     let skipped_above: Vec<usize> = (0..header)
         .filter(|&r| Some(r) != upper)
-        .filter(|&r| {
-            table
-                .cells
-                .get(r)
-                .is_some_and(|row| row.iter().any(|c| !c.is_empty()))
-        })
+        .filter(|&r| table.row(r).iter().any(|c| !c.is_empty()))
         .collect();
     if let Some(&first) = skipped_above.first() {
         out.findings.push(table.at(
@@ -120,7 +115,8 @@ pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Resul
 }
 
 pub(super) fn first_text(table: &Table, r: usize) -> String {
-    table.cells[r]
+    table
+        .row(r)
         .iter()
         .find(|c| !c.is_empty())
         .map(|c| c.text().chars().take(60).collect())
@@ -181,7 +177,7 @@ fn detect(
     let wants = |layout: Layout| forced.is_none_or(|f| f == layout);
     let rows: Vec<usize> = match over.and_then(|o| o.header_row) {
         Some(h) if h >= 1 => vec![h as usize - 1],
-        _ => (0..table.cells.len().min(HEADER_SEARCH_ROWS)).collect(),
+        _ => (table.first_row..table.end().min(HEADER_SEARCH_ROWS)).collect(),
     };
     for r in rows {
         if wants(Layout::PeriodsAcross) {
@@ -235,7 +231,7 @@ enum TwoRows {
 /// Target. The upper row is not the header; the lower one is, completed by it.
 fn two_row_across(table: &Table, r: usize, opts: &ReadOptions) -> TwoRows {
     let split = |r: usize| two_row_header(table, r) || paired_header(table, r, opts);
-    if r + 1 < table.cells.len() && split(r + 1) {
+    if r + 1 < table.end() && split(r + 1) {
         return TwoRows::Below;
     }
     if r == 0 || !split(r) {
@@ -371,7 +367,7 @@ impl Candidate<'_> {
     /// Are at least 80% of the filled cells of the ten rows below in column `c` dates?
     fn dates_below(&self, c: usize) -> bool {
         let t = self.table;
-        let below: Vec<&Cell> = (self.r + 1..t.cells.len().min(self.r + 11))
+        let below: Vec<&Cell> = (self.r + 1..t.end().min(self.r + 11))
             .map(|rr| t.get(rr, c))
             .filter(|c| !c.is_empty())
             .collect();

@@ -53,8 +53,9 @@ pub fn set_attribute(def: &mut KpiDef, role: Role, text: &str) -> bool {
 
 pub fn read(kind: Kind, table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Result<()> {
     // The header is the first row naming a KPI column.
-    let header = (0..table.cells.len().min(30)).find(|&r| {
-        table.cells[r]
+    let header = (0..table.end().min(30)).find(|&r| {
+        table
+            .row(r)
             .iter()
             .any(|c| header_role(&c.text()) == Some(Role::Kpi))
     });
@@ -69,10 +70,7 @@ pub fn read(kind: Kind, table: &Table, opts: &ReadOptions, out: &mut Dataset) ->
         ));
         return Ok(());
     };
-    let head: Vec<String> = table.cells[header]
-        .iter()
-        .map(|c| norm(&c.text()))
-        .collect();
+    let head: Vec<String> = table.row(header).iter().map(|c| norm(&c.text())).collect();
     let col = |names: &[&str]| head.iter().position(|h| names.contains(&h.as_str()));
     let Some(name_col) = head.iter().position(|h| header_role(h) == Some(Role::Kpi)) else {
         return Ok(());
@@ -120,8 +118,9 @@ pub fn read(kind: Kind, table: &Table, opts: &ReadOptions, out: &mut Dataset) ->
             }
         },
         values: if kind == Kind::Targets { count } else { 0 },
-        data_rows: (header + 1..table.cells.len())
-            .filter(|&r| table.cells[r].iter().any(|c| !c.is_empty()))
+        data_rows: table
+            .rows_below(header)
+            .filter(|&r| table.row(r).iter().any(|c| !c.is_empty()))
             .count(),
         kpi_names: Vec::new(),
     });
@@ -143,7 +142,7 @@ fn read_definitions(
     out: &mut Dataset,
 ) -> usize {
     let mut n = 0;
-    for r in header + 1..table.cells.len() {
+    for r in table.rows_below(header) {
         let name = table.get(r, name_col).text();
         if name.is_empty() {
             continue;
@@ -263,7 +262,7 @@ fn read_targets(
     is_step: bool,
     out: &mut Dataset,
 ) -> Result<usize> {
-    let rows = header + 1..table.cells.len();
+    let rows = table.rows_below(header);
     let order = cells::column_order(
         table,
         rows.clone()

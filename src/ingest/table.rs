@@ -60,13 +60,17 @@ pub(crate) fn format_number(v: f64) -> String {
     }
 }
 
-/// One sheet (or one text file) as a grid of cells. `cells[r][c]` is the cell at
-/// 0-based sheet row `r`, column `c`; rows may be shorter than others.
+/// One sheet (or one text file) as a grid of cells, or one chunk of its rows: `cells[i]`
+/// is 0-based sheet row `first_row + i`; rows may be shorter than others. Readers
+/// address cells by sheet row ([`Table::get`], [`Table::row`]), so a chunk of a long
+/// text file reads like the whole file.
 #[derive(Debug, Clone)]
 pub struct Table {
     pub file: String,
     pub sheet: Option<String>,
     pub cells: Vec<Vec<Cell>>,
+    /// The sheet row of `cells[0]`: 0 for a whole table.
+    pub first_row: usize,
     /// Text input: numbers and dates are still text to be parsed.
     pub from_text: bool,
     /// The workbook uses the 1904 date system (for numeric dates in date columns).
@@ -76,12 +80,27 @@ pub struct Table {
 }
 
 impl Table {
-    pub fn get(&self, r: usize, c: usize) -> &Cell {
-        self.cells
-            .get(r)
-            .and_then(|row| row.get(c))
-            .unwrap_or(&Cell::Empty)
+    /// One past the last sheet row this table holds.
+    pub fn end(&self) -> usize {
+        self.first_row + self.cells.len()
     }
+
+    /// The sheet rows below `header` that this table holds.
+    pub fn rows_below(&self, header: usize) -> std::ops::Range<usize> {
+        (header + 1).max(self.first_row)..self.end()
+    }
+
+    /// The cells of sheet row `r` (none outside the table).
+    pub fn row(&self, r: usize) -> &[Cell] {
+        r.checked_sub(self.first_row)
+            .and_then(|i| self.cells.get(i))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    pub fn get(&self, r: usize, c: usize) -> &Cell {
+        self.row(r).get(c).unwrap_or(&Cell::Empty)
+    }
+
     /// A finding located in this table.
     pub fn at(&self, f: Finding, row0: usize, col0: Option<usize>) -> Finding {
         let f = f

@@ -30,6 +30,7 @@ pub(super) fn read(
         file: file.to_string(),
         sheet: None,
         cells,
+        first_row: 0,
         from_text: true,
         is_1904: false,
         decimal_comma,

@@ -84,3 +84,17 @@ pub struct Dataset {
     pub inputs: Vec<InputInfo>,
     pub findings: Vec<Finding>,
 }
+
+impl Dataset {
+    /// How many distinct KPIs the observations name.
+    pub fn kpi_count(&self) -> usize {
+        let mut names: Vec<String> = self
+            .observations
+            .iter()
+            .map(|o| crate::model::kpi::name_key(&o.kpi))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names.len()
+    }
+}

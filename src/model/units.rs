@@ -36,7 +36,8 @@ pub fn is_percent(unit: Option<&str>) -> bool {
     unit.map(str::trim) == Some("%")
 }
 
-fn thousands(a: f64) -> String {
+/// A whole number with thousands separators: 1234567 → "1,234,567".
+pub fn thousands(a: f64) -> String {
     let digits = format!("{a:.0}");
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {

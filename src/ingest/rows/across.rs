@@ -36,14 +36,15 @@ struct TargetRows {
 
 impl TargetRows {
     fn of(t: &Table, header: usize, name_col: usize) -> TargetRows {
-        let names: std::collections::HashSet<String> = (header + 1..t.cells.len())
+        let names: std::collections::HashSet<String> = t
+            .rows_below(header)
             .map(|r| name_key(&t.get(r, name_col).text()))
             .collect();
         let mut out = TargetRows {
             rows: std::collections::HashSet::new(),
             by_kpi: HashMap::new(),
         };
-        for r in header + 1..t.cells.len() {
+        for r in t.rows_below(header) {
             let Some(kpi) = target_of(&t.get(r, name_col).text()).map(|k| name_key(&k)) else {
                 continue;
             };
@@ -69,7 +70,7 @@ impl RowReader<'_> {
         let head = self.across_header(header, name_col, years, serials)?;
         let t = self.table;
         let targets = TargetRows::of(t, header, name_col);
-        for r in header + 1..t.cells.len() {
+        for r in t.rows_below(header) {
             if self.is_blank_row(r) {
                 continue;
             }

@@ -10,7 +10,7 @@ use crate::model::finding::{Finding, FindingCode};
 impl RowReader<'_> {
     /// Long layout: one observation per row.
     pub(in crate::ingest) fn long(&mut self, header: usize, cols: &LongCols) -> Result<()> {
-        let rows = header + 1..self.table.cells.len();
+        let rows = self.table.rows_below(header);
         let t = self.table;
         let order = cells::column_order(
             t,

@@ -183,7 +183,8 @@ impl<'a> RowReader<'a> {
             return;
         }
         let width = row_cells(t, header).len();
-        let ragged: Vec<usize> = (header + 1..t.cells.len())
+        let ragged: Vec<usize> = t
+            .rows_below(header)
             .filter(|&r| !self.is_blank_row(r) && row_cells(t, r).len() != width)
             .collect();
         if let Some(&first) = ragged.first() {
@@ -267,7 +268,8 @@ impl<'a> RowReader<'a> {
             header_row: Some(header as u32 + 1),
             kpis: names.len(),
             values: self.obs.iter().filter(|o| o.value.is_some()).count(),
-            data_rows: (header + 1..t.cells.len())
+            data_rows: t
+                .rows_below(header)
                 .filter(|&r| !self.is_blank_row(r))
                 .count(),
             kpi_names: shown,

@@ -23,7 +23,7 @@ impl RowReader<'_> {
     pub(in crate::ingest) fn wide(&mut self, header: usize, date_col: usize) -> Result<()> {
         let t = self.table;
         let columns = self.wide_columns(header, date_col);
-        let rows = header + 1..t.cells.len();
+        let rows = t.rows_below(header);
         let order = cells::column_order(
             t,
             rows.clone().map(|r| (r, date_col, t.get(r, date_col))),
@@ -103,7 +103,7 @@ impl RowReader<'_> {
     ) -> Option<String> {
         let t = self.table;
         if name.is_empty() {
-            if (header + 1..t.cells.len()).any(|r| !t.get(r, c).is_empty()) {
+            if t.rows_below(header).any(|r| !t.get(r, c).is_empty()) {
                 let f = Finding::warning(
                     FindingCode::DuplicateHeader,
                     "a column with data has no header; it was skipped",
