@@ -302,14 +302,18 @@ pub(super) fn write_title(
     Ok(())
 }
 
-/// Page setup shared by the table sheets: landscape, one page wide, the header row
-/// repeated on every printed page, sheet name and page numbers in the footer.
-pub(super) fn print_setup(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
+/// Page setup shared by the table sheets: landscape, one page wide, the header row (if
+/// any) repeated on every printed page, sheet name and page numbers in the footer.
+/// Each repeated header is a defined name, which LibreOffice is slow to open by the
+/// thousand: sheets whose table fits on a page pass `None`.
+pub(super) fn print_setup(ws: &mut Worksheet, repeat: Option<u32>) -> Result<(), XlsxError> {
     ws.set_landscape();
     // Narrow margins (inches): wide tables print larger.
     ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
     ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(header_row, header_row)?;
+    if let Some(header_row) = repeat {
+        ws.set_repeat_rows(header_row, header_row)?;
+    }
     ws.set_footer("&L&8kpilens&C&8&A&R&8Page &P of &N");
     Ok(())
 }

@@ -3,7 +3,7 @@ One sheet per KPI (docs/report.md, "KPI sheets"): everything a reader needs to j
 the rest of the workbook. From the top: a link back to the Summary, the KPI's name and
 why its status is what it is; the definition beside the headline numbers; then the
 process behaviour chart and the moving-range chart; then the data table they are drawn
-from (its header repeated on every printed page). Top to bottom, so the sheet reads
+from (its header repeated on every printed page when it runs over one). Top to bottom, so the sheet reads
 like a page and prints one page wide at a readable size.
 
 Sheet names are decided in `names` (Excel's rules, unique ignoring case), the table in
@@ -17,6 +17,7 @@ mod names;
 mod signals;
 mod table;
 
+use rayon::prelude::*;
 use rust_xlsxwriter::{Url, Workbook, Worksheet, XlsxError};
 
 use super::cells::{wrapped_height, write_date, write_num, write_text, Columns};
@@ -25,6 +26,7 @@ use crate::analysis::{KpiResult, Results};
 use crate::model::period::Calendar;
 use blocks::{Item, Value};
 pub use names::sheet_names;
+pub(super) use table::column_guide;
 use table::Table;
 
 /// Row of the block headings; the blocks' items follow.
@@ -34,11 +36,15 @@ const LEFT: (u16, u16, u16) = (0, 1, 4);
 /// The headline block: labels in column F (running into the empty G), values from H.
 const RIGHT_LABEL: u16 = 5;
 const RIGHT_VALUES: u16 = 7;
+/// Table rows that print on one landscape page (one page wide, at the size the sheet
+/// prints).
+const PAGE_ROWS: u32 = 40;
 /// Width of column A, so the block labels fit beside the dates below them.
 const LABEL_WIDTH: f64 = 14.0;
 
 /// Write one sheet per KPI, in the order of `r.kpis`, charts for the first
-/// `max_charts` of them.
+/// `max_charts` of them. The sheets are independent, so they are built in parallel
+/// and added in order: the file is the same whatever the number of threads.
 pub(super) fn write_all(
     wb: &mut Workbook,
     r: &Results,
@@ -48,16 +54,26 @@ pub(super) fn write_all(
     let cal = Calendar {
         fiscal_year_start: r.fiscal_year_start,
     };
-    for (i, (k, name)) in r.kpis.iter().zip(sheet_names(r)).enumerate() {
-        let ws = wb.add_worksheet();
-        ws.set_name(&name)?;
-        let charts = if i < max_charts {
-            Charts::Draw
-        } else {
-            Charts::OverLimit(max_charts)
-        };
-        let lead = lead_line(r, k);
-        write(ws, &name, k, st, &cal, charts, lead)?;
+    let names = sheet_names(r);
+    let sheets: Vec<Worksheet> = r
+        .kpis
+        .par_iter()
+        .zip(names.par_iter())
+        .enumerate()
+        .map(|(i, (k, name))| {
+            let mut ws = Worksheet::new();
+            ws.set_name(name)?;
+            let charts = if i < max_charts {
+                Charts::Draw
+            } else {
+                Charts::OverLimit(max_charts)
+            };
+            write(&mut ws, name, k, st, &cal, charts, lead_line(r, k))?;
+            Ok(ws)
+        })
+        .collect::<Result<_, XlsxError>>()?;
+    for ws in sheets {
+        wb.push_worksheet(ws);
     }
     Ok(())
 }
@@ -122,9 +138,11 @@ fn write(
     }
     let headline = blocks::headline(k, st, cal);
     let block_len = definition.len().max(headline.len());
-    // The charts sit under the blocks, the table under the charts: read top-down on
-    // screen and printed one page wide at a size people can read.
-    let charts_top = BLOCK_ROW + 1 + u32::try_from(block_len).unwrap_or(0) + 1;
+    let why_row = BLOCK_ROW + 1 + u32::try_from(block_len).unwrap_or(0) + 1;
+    let why_len = u32::try_from(headline.iter().filter(|it| it.note.is_some()).count()).unwrap_or(0);
+    // The charts sit under the blocks and the reasons, the table under the charts:
+    // read top-down on screen and printed one page wide at a size people can read.
+    let charts_top = why_row + 1 + why_len + 1;
     let no_values = k.series.iter().all(|p| p.value.is_none());
     let drawn = matches!(charts, Charts::Draw) && !no_values;
     let header_row = charts_top + if drawn { chart::ROWS } else { 2 };
@@ -134,33 +152,8 @@ fn write(
     ws.set_column_width(0, LABEL_WIDTH.max(cols.width(0) as f64 + 2.5))?;
 
     let right_end = u16::try_from(table.cols.len().saturating_sub(1)).unwrap_or(RIGHT_VALUES);
-    let mut heights = vec![None::<f64>; block_len];
-    heading(ws, st, "Definition", LEFT.0, LEFT.2)?;
-    heading(ws, st, "Headline numbers", RIGHT_LABEL, right_end)?;
-    let left = Span {
-        label: LEFT.0,
-        first: LEFT.1,
-        last: LEFT.2,
-    };
-    let right = Span {
-        label: RIGHT_LABEL,
-        first: RIGHT_VALUES,
-        last: right_end,
-    };
-    for (items, span) in [(&definition, left), (&headline, right)] {
-        for (i, it) in items.iter().enumerate() {
-            let row = BLOCK_ROW + 1 + u32::try_from(i).unwrap_or(0);
-            let h = write_item(ws, st, &cols, row, span, it)?;
-            if let (Some(slot), Some(h)) = (heights.get_mut(i), h) {
-                *slot = Some(slot.map_or(h, |s| s.max(h)));
-            }
-        }
-    }
-    for (i, h) in heights.iter().enumerate() {
-        if let Some(h) = h {
-            ws.set_row_height(BLOCK_ROW + 1 + u32::try_from(i).unwrap_or(0), *h)?;
-        }
-    }
+    write_blocks(ws, st, &cols, &definition, &headline, right_end)?;
+    write_why(ws, st, &cols, why_row, &headline, right_end)?;
 
     match charts {
         _ if no_values => write_text(
@@ -182,7 +175,88 @@ fn write(
             &st.subtitle,
         )?,
     }
-    super::cells::print_setup(ws, header_row)?;
+    // A table longer than a printed page repeats its header on every page.
+    let long = table.len > PAGE_ROWS;
+    super::cells::print_setup(ws, long.then_some(header_row))?;
+    Ok(())
+}
+
+/// The definition beside the headline numbers, each row as tall as its wrapped text.
+fn write_blocks(
+    ws: &mut Worksheet,
+    st: &Styles,
+    cols: &Columns,
+    definition: &[Item],
+    headline: &[Item],
+    right_end: u16,
+) -> Result<(), XlsxError> {
+    let mut heights = vec![None::<f64>; definition.len().max(headline.len())];
+    heading(ws, st, BLOCK_ROW, "Definition", (LEFT.0, LEFT.2))?;
+    heading(ws, st, BLOCK_ROW, "Headline numbers", (RIGHT_LABEL, right_end))?;
+    let left = Span {
+        label: LEFT.0,
+        first: LEFT.1,
+        last: LEFT.2,
+    };
+    let right = Span {
+        label: RIGHT_LABEL,
+        first: RIGHT_VALUES,
+        last: right_end,
+    };
+    for (items, span) in [(definition, left), (headline, right)] {
+        for (i, it) in items.iter().enumerate() {
+            let row = BLOCK_ROW + 1 + u32::try_from(i).unwrap_or(0);
+            let h = write_item(ws, st, cols, row, span, it)?;
+            if let (Some(slot), Some(h)) = (heights.get_mut(i), h) {
+                *slot = Some(slot.map_or(h, |s| s.max(h)));
+            }
+        }
+    }
+    for (i, h) in heights.iter().enumerate() {
+        if let Some(h) = h {
+            ws.set_row_height(BLOCK_ROW + 1 + u32::try_from(i).unwrap_or(0), *h)?;
+        }
+    }
+    Ok(())
+}
+
+/// "Why": the reason behind each headline judgement, in words, one row each under the
+/// blocks — visible and printed, where a cell note would be neither.
+fn write_why(
+    ws: &mut Worksheet,
+    st: &Styles,
+    cols: &Columns,
+    row: u32,
+    headline: &[Item],
+    right_end: u16,
+) -> Result<(), XlsxError> {
+    heading(ws, st, row, "Why", (LEFT.0, right_end))?;
+    let span = Span {
+        label: LEFT.0,
+        first: LEFT.1,
+        last: right_end,
+    };
+    // Column A holds the short form of the headline's longer labels.
+    let short = |label: &'static str| match label {
+        "Forecast next period" => "Forecast",
+        "Suggested targets" => "Targets",
+        "Suggested rebase" => "Rebase",
+        other => other,
+    };
+    let reasons = headline
+        .iter()
+        .filter_map(|it| Some((short(it.label), it.note.clone()?)));
+    for (i, (label, reason)) in reasons.enumerate() {
+        let row = row + 1 + u32::try_from(i).unwrap_or(0);
+        let it = Item {
+            label,
+            value: Value::Text(reason),
+            note: None,
+        };
+        if let Some(h) = write_item(ws, st, cols, row, span, &it)? {
+            ws.set_row_height(row, h)?;
+        }
+    }
     Ok(())
 }
 
@@ -198,14 +272,14 @@ struct Span {
 fn heading(
     ws: &mut Worksheet,
     st: &Styles,
+    row: u32,
     text: &str,
-    first: u16,
-    last: u16,
+    (first, last): (u16, u16),
 ) -> Result<(), XlsxError> {
     for c in first..=last {
-        ws.write_blank(BLOCK_ROW, c, &st.group)?;
+        ws.write_blank(row, c, &st.group)?;
     }
-    write_text(ws, BLOCK_ROW, first, text, &st.group)
+    write_text(ws, row, first, text, &st.group)
 }
 
 /// Write one label–value pair; return the row height its wrapped text needs.
@@ -238,9 +312,6 @@ fn write_item(
         }
         Value::Num(v, fmt) => write_num(ws, row, span.first, *v, fmt)?,
         Value::Date(d, fmt) => write_date(ws, row, span.first, *d, fmt)?,
-    }
-    if let Some(note) = &it.note {
-        ws.insert_note(row, span.first, &super::cells::note(note))?;
     }
     Ok(height)
 }

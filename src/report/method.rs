@@ -12,8 +12,8 @@ use crate::analysis::Results;
 
 const SECTIONS: [(&str, &[&str]); 8] = [
     ("How to read this report", &[
-        "Summary: one row per KPI with its latest value against target, the trend, the process signals and the recommended action. Hover over a coloured cell to read why it has that colour.",
-        "KPI sheets: the chart of each KPI with its centre line and natural process limits, and the table behind it; signal cells carry a note naming the rule. One period past the data, a diamond marks the next-period forecast and two dashes its natural range.",
+        "Summary: one row per KPI with its latest value against target, the trend, the process signals and the recommended action; the Why column says why the status is what it is, and the KPI's sheet (the name is a link) gives the reason for every other judgement.",
+        "KPI sheets: the definition and headline numbers with the reason for each judgement (Why), the chart of each KPI with its centre line and natural process limits, and the table behind it; Signal detail says why each flagged point was flagged. One period past the data, a diamond marks the next-period forecast and two dashes its natural range.",
         "Targets, Lead-Lag and Re-evaluation are for the quarterly review; Data Quality lists every problem found in the inputs; Data shows every value analysed and the row it came from.",
     ]),
     ("Status (red / amber / green)", &[
@@ -31,7 +31,7 @@ const SECTIONS: [(&str, &[&str]); 8] = [
     ]),
     ("Suggested targets", &[
         "From the KPI's own baseline (the latest segment of its chart, or the whole window): conservative = the mean, realistic = the 75th percentile (25th for lower-is-better), stretch = the 90th (10th). If the trend is improving, the realistic target is at least the forecast. All are kept within the KPI's natural bounds.",
-        "Forecast of the next period: the Theil–Sen trend line carried one period on when the trend is significant, else the centre line of the latest segment (the window mean without limits); its natural range is the forecast ± 2.66 × the average moving range. Each suggested number on the Targets sheet carries a note saying which rule produced it.",
+        "Forecast of the next period: the Theil–Sen trend line carried one period on when the trend is significant, else the centre line of the latest segment (the window mean without limits); its natural range is the forecast ± 2.66 × the average moving range. The Targets sheet's Why column says how realistic the current target is and which rule produced the suggestions.",
         "Realism of the current target: unrealistic (assurance fail), too easy (assurance pass, or met in every one of at least 6 periods), stretching (met less than half the time), achievable, or unknown (too little history).",
     ]),
     ("Leading and lagging indicators", &[
@@ -88,11 +88,19 @@ pub(super) fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), 
         write_text(ws, row, 0, p, &st.wrap)?;
         row += 1;
     }
-    for (title, lines) in SECTIONS {
+    let columns: Vec<String> = super::kpi_sheet::column_guide()
+        .into_iter()
+        .map(|(header, meaning)| format!("{header}: {meaning}"))
+        .collect();
+    let sections = SECTIONS.iter().map(|(title, lines)| {
+        (*title, lines.iter().map(|l| (*l).to_string()).collect::<Vec<_>>())
+    });
+    let guide = std::iter::once(("The columns of a KPI sheet's table", columns));
+    for (title, lines) in sections.chain(guide) {
         row += 1;
         write_text(ws, row, 0, title, &st.group)?;
         row += 1;
-        for line in lines {
+        for line in &lines {
             write_text(ws, row, 0, line, &st.wrap)?;
             // Wrapped rows are not re-measured by every viewer: size them here
             // (about 110 characters per line at this column width).
@@ -101,6 +109,6 @@ pub(super) fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), 
             row += 1;
         }
     }
-    print_setup(ws, 0)?;
+    print_setup(ws, None)?;
     Ok(())
 }

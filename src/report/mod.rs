@@ -154,6 +154,9 @@ pub fn build_workbook(
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&properties(results, &settings.title, created));
+    // Deflate is most of the time a large workbook takes to save; level 2 saves it
+    // about a third faster than the default 6 for a file about a seventh larger.
+    wb.set_zip_compression_level(2);
     let st = Styles::new();
     add_sheets(&mut wb, results, settings, &st)?;
     wb.save_to_buffer()

@@ -6,7 +6,7 @@ words and the one action that follows, decisions first, with the quarterly check
 */
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::cells::{note, print_setup, row_index, write_text, Cell, Columns};
+use super::cells::{print_setup, row_index, write_text, Cell, Columns};
 use super::{reasons, value_format, words, Styles};
 use crate::analysis::health::{Action, Flag};
 use crate::analysis::targets::Realism;
@@ -28,13 +28,10 @@ const TARGET_COLUMNS: [(&str, usize); 15] = [
     ("Forecast", 14),
     ("Forecast low", 14),
     ("Forecast high", 14),
-    ("Rationale", 70),
+    ("Why", 70),
 ];
-const REALISM_COL: u16 = 5;
-/// Baseline, then median, conservative, realistic and stretch.
-const BASELINE_COL: u16 = 6;
-const FORECAST_COL: u16 = 11;
-const RATIONALE_COL: usize = 14;
+/// The realism verdict's reason and the suggestions' rule, in words.
+const WHY_COL: usize = 14;
 
 pub(super) fn realism_label(r: Realism) -> &'static str {
     match r {
@@ -78,17 +75,16 @@ pub(super) fn write_targets(ws: &mut Worksheet, r: &Results, st: &Styles) -> Res
     let mut row = header + 1;
     for k in &r.kpis {
         cols.write_row(ws, row, &target_cells(k, st))?;
-        target_notes(ws, row, k)?;
         row += 1;
     }
     for (i, k) in r.kpis.iter().enumerate() {
         let row = header + 1 + row_index(i);
-        cols.fit_row(ws, row, RATIONALE_COL, &k.targets.rationale)?;
+        cols.fit_row(ws, row, WHY_COL, &target_why(k))?;
     }
     cols.finish(ws, st)?;
     ws.set_freeze_panes(header + 1, 1)?;
     ws.autofilter(header, 0, (row - 1).max(header + 1), cols.last())?;
-    print_setup(ws, header)?;
+    print_setup(ws, Some(header))?;
     Ok(())
 }
 
@@ -134,30 +130,13 @@ fn target_cells<'a>(k: &'a KpiResult, st: &'a Styles) -> Vec<Cell<'a>> {
         Cell::Num(f.value, vf),
         Cell::Num(f.low, vf),
         Cell::Num(f.high, vf),
-        Cell::text(t.rationale.as_str(), &st.wrap_indent),
+        Cell::text(target_why(k), &st.wrap_indent),
     ]
 }
 
-/// The notes of a Targets row: why the realism verdict, and which rule produced each
-/// suggested number and the forecast.
-fn target_notes(ws: &mut Worksheet, row: u32, k: &KpiResult) -> Result<(), XlsxError> {
-    ws.insert_note(row, REALISM_COL, &note(&realism_reason(k)))?;
-    let why = &k.targets.reasons;
-    for (col, text) in [
-        (BASELINE_COL, &why.baseline),
-        (BASELINE_COL + 1, &why.median),
-        (BASELINE_COL + 2, &why.conservative),
-        (BASELINE_COL + 3, &why.realistic),
-        (BASELINE_COL + 4, &why.stretch),
-    ] {
-        if !text.is_empty() {
-            ws.insert_note(row, col, &note(text))?;
-        }
-    }
-    if k.forecast.value.is_some() {
-        ws.insert_note(row, FORECAST_COL, &note(&reasons::forecast_reason(k)))?;
-    }
-    Ok(())
+/// Why the realism verdict, and the rule the suggestions come from.
+fn target_why(k: &KpiResult) -> String {
+    format!("{} {}", realism_reason(k), k.targets.rationale)
 }
 
 pub(super) fn flag_words(flag: Flag) -> &'static str {
@@ -257,6 +236,6 @@ pub(super) fn write_reevaluation(
     cols.finish(ws, st)?;
     ws.set_freeze_panes(header + 1, 1)?;
     ws.autofilter(header, 0, (row - 1).max(header + 1), cols.last())?;
-    print_setup(ws, header)?;
+    print_setup(ws, Some(header))?;
     Ok(())
 }

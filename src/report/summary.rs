@@ -2,7 +2,8 @@
 The Summary sheet: the one page people look at in the review meeting. A title block
 with the facts of the run and one line of counts, then one row per KPI — grouped by
 balanced-scorecard perspective when any KPI has one — with its latest value, target and
-status. Each status cell is filled red/amber/green/grey and carries a note saying why.
+status. Each status cell is filled red/amber/green/grey; the Why column says why, and
+why the action when there is more to do than keep the KPI.
 */
 use std::borrow::Cow;
 
@@ -16,7 +17,7 @@ use crate::model::kpi::Direction;
 use crate::model::period::Calendar;
 
 /// The KPI table's columns: header and maximum width in characters (docs/report.md, "Summary").
-const COLUMNS: [(&str, usize); 20] = [
+const COLUMNS: [(&str, usize); 21] = [
     ("KPI", 40),
     ("Owner", 20),
     ("Unit", 10),
@@ -33,18 +34,15 @@ const COLUMNS: [(&str, usize); 20] = [
     ("Assurance", 13),
     ("Sparkline", 18),
     ("Action", 42),
+    ("Why", 60),
     ("Grain", 8),
     ("Observations", 12),
     ("First period", 12),
     ("Last period", 12),
 ];
-/// Columns that carry a note saying why.
-const STATUS_COL: u16 = 8;
-const TREND_COL: u16 = 11;
-const VARIATION_COL: u16 = 12;
-const ASSURANCE_COL: u16 = 13;
 const SPARKLINE_COL: u16 = 14;
-const ACTION_COL: u16 = 15;
+/// The last column printed.
+const WHY_COL: u16 = 16;
 
 /// Write the Summary; the title block says when `--max-charts` left some KPI sheets
 /// without charts.
@@ -73,6 +71,7 @@ pub(super) fn write(
     };
     let data_rows = data::rows_of(r);
     let sheets = super::sheet_names(r);
+    let mut written: Vec<(u32, &KpiResult)> = Vec::new();
     for (perspective, kpis) in by_perspective(r) {
         if grouped {
             let heading = Cell::text(perspective.unwrap_or("Other"), &st.group);
@@ -82,6 +81,7 @@ pub(super) fn write(
             row += 1;
         }
         for k in kpis {
+            written.push((row, k));
             let index = r
                 .kpis
                 .iter()
@@ -100,15 +100,6 @@ pub(super) fn write(
                 };
                 ws.write_url_with_format(row, 0, Url::new(target).set_text(text), &link)?;
             }
-            for (col, text) in [
-                (STATUS_COL, words::status_reason(k)),
-                (TREND_COL, reasons::trend_reason(k)),
-                (VARIATION_COL, reasons::variation_reason(k)),
-                (ASSURANCE_COL, reasons::assurance_reason(k)),
-                (ACTION_COL, action_reason(k)),
-            ] {
-                ws.insert_note(row, col, &super::cells::note(&text))?;
-            }
             if let Some((first, last)) = data_rows.get(&k.def.name).copied() {
                 let spark = Sparkline::new()
                     .set_range(("Data", first, data::VALUE_COL, last, data::VALUE_COL))
@@ -121,14 +112,18 @@ pub(super) fn write(
         }
     }
     let last_row = (row - 1).max(header_row + 1);
+    // Rows are as tall as their Why needs (widths are known now).
+    for (r, k) in written {
+        cols.fit_row(ws, r, usize::from(WHY_COL), &why(k))?;
+    }
     cols.finish(ws, st)?;
     ws.set_freeze_panes(header_row + 1, 1)?;
     ws.autofilter(header_row, 0, last_row, cols.last())?;
-    print_setup(ws, header_row)?;
-    // Printed, the page holds the columns docs/report.md names (KPI … Action); grain,
-    // observations and span stay on screen for filtering. Twenty columns on one page
-    // width would print too small to read.
-    ws.set_print_area(0, 0, last_row, ACTION_COL)?;
+    print_setup(ws, Some(header_row))?;
+    // Printed, the page holds the columns docs/report.md names (KPI … Why); grain,
+    // observations and span stay on screen for filtering. Twenty-one columns on one
+    // page width would print too small to read.
+    ws.set_print_area(0, 0, last_row, WHY_COL)?;
     Ok(())
 }
 
@@ -269,6 +264,7 @@ fn kpi_cells<'a>(k: &'a KpiResult, st: &'a Styles, cal: &Calendar) -> Vec<Cell<'
         Cell::text(reasons::assurance_label(k), st.assurance(k.spc.assurance)),
         Cell::Blank(&st.text),
         Cell::text(plans::action_words(k.health.action), &st.text),
+        Cell::text(why(k), &st.wrap),
         Cell::text(k.grain.as_str(), &st.text),
         Cell::count(k.n, &st.integer),
         Cell::Date(k.first_period, date),
@@ -286,10 +282,20 @@ fn band(min: Option<f64>, max: Option<f64>, unit: Option<&str>) -> Cow<'static, 
     }
 }
 
-/// The action with the flags that led to it.
-fn action_reason(k: &KpiResult) -> String {
+/// Why the status is what it is and, when there is more to do than keep the KPI, why
+/// the action. The KPI's sheet has the reason for every other judgement.
+fn why(k: &KpiResult) -> String {
+    let status = words::status_reason(k);
+    match action_reason(k) {
+        Some(action) => format!("{}. {action}", status.trim_end_matches('.')),
+        None => status,
+    }
+}
+
+/// The action with the flags that led to it; `None` without flags (keep it as it is).
+fn action_reason(k: &KpiResult) -> Option<String> {
     if k.health.flags.is_empty() {
-        return "No health flags: keep it as it is (business as usual).".into();
+        return None;
     }
     let flags: Vec<&str> = k
         .health
@@ -297,9 +303,9 @@ fn action_reason(k: &KpiResult) -> String {
         .iter()
         .map(|f| plans::flag_words(*f))
         .collect();
-    format!(
+    Some(format!(
         "{} — because: {}.",
         plans::action_words(k.health.action),
         flags.join("; ")
-    )
+    ))
 }

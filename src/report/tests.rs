@@ -202,7 +202,8 @@ fn sheets_come_in_order() {
 
 #[test]
 fn summary_has_title_counts_and_grouped_kpis() {
-    let (_dir, path) = written(&sample());
+    let r = sample();
+    let (_dir, path) = written(&r);
     let sum = sheet(&path, "Summary");
     assert_eq!(sum.get_value((0, 0)), Some(&s("Test report")));
     assert_eq!(sum.get_value((1, 0)), Some(&s("As of 2024-03-01")));
@@ -228,8 +229,13 @@ fn summary_has_title_counts_and_grouped_kpis() {
         sum.get_value((first, 15)),
         Some(&s("Keep: business as usual"))
     );
-    assert_eq!(sum.get_value((first, 17)), Some(&Data::Float(3.0)));
-    let last = sum.get_value((first, 19)).and_then(DataType::as_date);
+    // Why: the status reason (no action reason: the KPI is kept as it is).
+    let why = sum.get_value((first, 16)).and_then(|v| v.get_string().map(str::to_string));
+    let sum_kpi = r.kpis.iter().find(|k| k.def.name == "=SUM(A1)").expect("the KPI");
+    assert_eq!(why.as_deref(), Some(words::status_reason(sum_kpi).as_str()));
+    assert!(why.is_some_and(|w| w.contains("vs target 35.0%") && w.ends_with("→ red")));
+    assert_eq!(sum.get_value((first, 18)), Some(&Data::Float(3.0)));
+    let last = sum.get_value((first, 20)).and_then(DataType::as_date);
     assert_eq!(last, Some(ym(2024, 3)));
     assert_eq!(sum.get_value((header + 3, 0)), Some(&s("Other")));
     assert_eq!(sum.get_value((header + 4, 0)), Some(&s("Tickets")));
@@ -515,7 +521,7 @@ fn fill_of(sheet_xml: &str, styles_xml: &str, cell: &str) -> Option<String> {
 }
 
 #[test]
-fn summary_parts_carry_status_fills_sparklines_and_notes() {
+fn summary_parts_carry_status_fills_and_sparklines() {
     let (_dir, path) = written(&sample());
     let sum = sheet(&path, "Summary");
     let header = row_of(&sum, "KPI");
@@ -548,12 +554,8 @@ fn summary_parts_carry_status_fills_sparklines_and_notes() {
     // The KPI named '=SUM(A1)' links to its sheet and keeps the quote prefix.
     let name = xf_of(&sheet_xml, &styles_xml, &format!("A{}", header + 3)).expect("styled");
     assert!(name.contains(r#"quotePrefix="1""#), "{name}");
-    // The status cell's note says why.
-    let comments = part(&path, "xl/comments1.xml");
-    assert!(
-        comments.contains("vs target 35.0%") && comments.contains("→ red"),
-        "{comments}"
-    );
+    // Reasons are in the Why column, not in notes.
+    assert!(!sheet_xml.contains("legacyDrawing"));
 }
 
 /// The KPI sheets' tests live in their own file to keep this one short.

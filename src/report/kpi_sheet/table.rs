@@ -15,7 +15,7 @@ use crate::analysis::spc::rule_list;
 use crate::analysis::{KpiResult, Point, Status};
 use crate::model::kpi::Direction;
 use crate::model::period::{Calendar, Grain};
-use crate::report::cells::{note, row_index, Cell, Columns};
+use crate::report::cells::{row_index, Cell, Columns};
 use crate::report::{value_format, words, Styles};
 
 /// A column of the table.
@@ -36,6 +36,8 @@ pub(super) enum Col {
     Mr,
     Url,
     Signals,
+    /// Why the rules flagged the point, in words.
+    Detail,
     SignalValue,
     /// The next-period forecast and its natural range, on the row after the window.
     Forecast,
@@ -61,6 +63,7 @@ impl Col {
             Col::Mr => ("mR", 12),
             Col::Url => ("URL", 12),
             Col::Signals => ("Signals", 28),
+            Col::Detail => ("Signal detail", 60),
             Col::SignalValue => ("Signal value", 14),
             Col::Forecast => ("Forecast", 14),
             Col::ForecastLow => ("Forecast low", 14),
@@ -69,10 +72,13 @@ impl Col {
     }
 
     fn is_number(self) -> bool {
-        !matches!(self, Col::Period | Col::Label | Col::Status | Col::Signals)
+        !matches!(
+            self,
+            Col::Period | Col::Label | Col::Status | Col::Signals | Col::Detail
+        )
     }
 
-    /// What the abbreviated headers mean, as a note on the header cell.
+    /// What the abbreviated headers mean (the Method sheet lists them).
     fn explanation(self) -> Option<&'static str> {
         Some(match self {
             Col::Gap => "Value minus target; for a band, the distance outside it (0 inside).",
@@ -81,13 +87,32 @@ impl Col {
             Col::Lnpl => "Lower natural process limit: CL − 2.66 × the average moving range. Values below it are a signal.",
             Col::Mr => "Moving range: the absolute change from the previous observation in the same segment.",
             Col::Url => "Upper range limit: 3.268 × the average moving range. A moving range above it is a jump.",
-            Col::Signals => "The signal rules that flagged this point; the note on each cell says why.",
+            Col::Signals => "The signal rules that flagged this point; Signal detail says why.",
             Col::SignalValue => "The value again, only at points with a signal (the chart's signal markers).",
             Col::Forecast => "The next period's forecast (on the row after the window): the Theil–Sen trend line carried one period on, or the centre line when there is no trend.",
             Col::ForecastLow | Col::ForecastHigh => "The forecast's natural range: forecast ∓ 2.66 × the average moving range, inside the KPI's bounds. A value outside it next period would be a signal.",
             _ => return None,
         })
     }
+}
+
+/// The headers of a KPI sheet's table that need explaining, with what they mean.
+pub(in crate::report) fn column_guide() -> Vec<(&'static str, &'static str)> {
+    [
+        Col::Gap,
+        Col::Cl,
+        Col::Unpl,
+        Col::Lnpl,
+        Col::Mr,
+        Col::Url,
+        Col::Signals,
+        Col::SignalValue,
+        Col::Forecast,
+        Col::ForecastLow,
+    ]
+    .into_iter()
+    .filter_map(|c| Some((c.spec().0, c.explanation()?)))
+    .collect()
 }
 
 /// Where the table sits and which columns it has.
@@ -121,6 +146,7 @@ impl Table {
             Col::Mr,
             Col::Url,
             Col::Signals,
+            Col::Detail,
             Col::SignalValue,
         ]);
         let forecast = k.forecast.period.zip(k.forecast.value);
@@ -174,12 +200,18 @@ impl Table {
                 _ => &st.header,
             };
             ws.write_string_with_format(self.header_row, c, col.spec().0, header)?;
-            if let Some(text) = col.explanation() {
-                ws.insert_note(self.header_row, c, &note(text))?;
-            }
         }
-        let notes = signals::notes(k, cal);
-        let signals_col = self.col(Col::Signals);
+        let details = signals::notes(k, cal);
+        // Why each flagged point was flagged, beside its rules.
+        let detail = |p: &Point| -> String {
+            if p.rules.is_empty() {
+                return String::new();
+            }
+            details
+                .get(&p.period)
+                .cloned()
+                .unwrap_or_else(|| format!("{}: flagged here", rule_list(&p.rules)))
+        };
         // One number format for the whole table (it looks at every value).
         let vf = value_format(st, k);
         for (i, p) in k.series.iter().enumerate() {
@@ -187,15 +219,20 @@ impl Table {
             let cells: Vec<Cell> = self
                 .cols
                 .iter()
-                .map(|c| Self::cell(*c, k, p, st, cal, vf))
+                .map(|c| match c {
+                    Col::Detail => Cell::text(detail(p), &st.wrap),
+                    _ => Self::cell(*c, k, p, st, cal, vf),
+                })
                 .collect();
             cols.write_row(ws, row, &cells)?;
-            if let (Some(c), false) = (signals_col, p.rules.is_empty()) {
-                let text = notes
-                    .get(&p.period)
-                    .cloned()
-                    .unwrap_or_else(|| format!("{}: flagged here", rule_list(&p.rules)));
-                ws.insert_note(row, c, &note(&text))?;
+        }
+        // Rows whose detail wraps get the height it needs (widths are known now).
+        if let Some(c) = self.col(Col::Detail) {
+            for (i, p) in k.series.iter().enumerate() {
+                let text = detail(p);
+                if !text.is_empty() {
+                    cols.fit_row(ws, self.first_row() + row_index(i), usize::from(c), &text)?;
+                }
             }
         }
         if let Some((period, _)) = self.forecast {
@@ -245,6 +282,8 @@ impl Table {
             Col::Mr => Cell::Num(p.mr, vf),
             Col::Url => Cell::Num(seg.and_then(|s| s.url), vf),
             Col::Signals => Cell::text(rule_list(&p.rules), &st.text_indent),
+            // Written by the table, which knows every signal's words.
+            Col::Detail => Cell::Blank(&st.wrap),
             Col::SignalValue => Cell::Num(p.value.filter(|_| !p.rules.is_empty()), vf),
             // Only the forecast row has a forecast.
             Col::Forecast | Col::ForecastLow | Col::ForecastHigh => Cell::Num(None, vf),

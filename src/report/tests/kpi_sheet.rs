@@ -13,7 +13,7 @@ use crate::analysis::spc::{Rule, Side};
 use crate::analysis::targets::Forecast;
 use crate::analysis::{KpiResult, Latest, Results, Status};
 use crate::model::kpi::{Direction, KpiDef};
-use crate::report::{build_workbook, sheet_names, Settings};
+use crate::report::{build_workbook, sheet_names, words, Settings};
 use crate::testkit::ym;
 
 fn named(names: &[&str]) -> Results {
@@ -200,7 +200,7 @@ fn the_table_holds_values_limits_and_signals() {
     assert_eq!(ws.get_value((0, 0)), Some(&s("← Summary")));
     assert_eq!(ws.get_value((1, 0)), Some(&s("Defects [per 1k]")));
     let header = row_of(&ws, "Period");
-    let headers: Vec<_> = (0..12)
+    let headers: Vec<_> = (0..13)
         .map(|c| ws.get_value((header, c)).cloned())
         .collect();
     let expected = [
@@ -215,6 +215,7 @@ fn the_table_holds_values_limits_and_signals() {
         "mR",
         "URL",
         "Signals",
+        "Signal detail",
         "Signal value",
     ];
     assert_eq!(headers, expected.map(|h| Some(s(h))));
@@ -225,32 +226,66 @@ fn the_table_holds_values_limits_and_signals() {
     assert_eq!(ws.get_value((first, 5)), Some(&Data::Float(6.0)));
     assert_eq!(ws.get_value((first, 6)), Some(&Data::Float(7.33)));
     assert!(matches!(ws.get_value((first, 8)), None | Some(Data::Empty)));
-    assert!(matches!(
-        ws.get_value((first, 11)),
-        None | Some(Data::Empty)
-    ));
+    for c in [11, 12] {
+        assert!(matches!(ws.get_value((first, c)), None | Some(Data::Empty)));
+    }
     let july = first + 6;
     assert_eq!(ws.get_value((july, 3)), Some(&Data::Float(7.9 - 6.0)));
     assert_eq!(ws.get_value((july, 4)), Some(&s("red")));
     assert_eq!(ws.get_value((july, 10)), Some(&s("outside, jump")));
-    assert_eq!(ws.get_value((july, 11)), Some(&Data::Float(7.9)));
+    assert_eq!(ws.get_value((july, 12)), Some(&Data::Float(7.9)));
     assert_eq!(ws.get_value((first + 11, 10)), Some(&s("run")));
 }
 
 #[test]
-fn signal_cells_carry_notes_and_the_sheet_has_charts() {
+fn signal_cells_say_why_beside_them_and_the_sheet_has_charts() {
     let (_dir, path) = written(&with_shifted());
     let (names, comments) = parts(&path);
     assert!(names.iter().any(|n| n == "xl/charts/chart1.xml"));
-    assert!(names.iter().any(|n| n == "xl/comments1.xml"));
-    for note in [
+    // Reasons are cells, printed and quick to open, not notes.
+    assert!(comments.is_empty());
+    let ws = sheet(&path, "Defects (per 1k)");
+    let first = row_of(&ws, "Period") + 1;
+    let detail = |row: u32| ws.get_value((row, 11)).and_then(|v| v.get_string().map(str::to_string));
+    let july = detail(first + 6).expect("July's detail");
+    for words in [
         "outside: 7.9 is above the upper natural process limit 7.33",
         "jump: the change from the previous point (+1.9) exceeds the upper range limit 1.63",
-        "run: 5 points below the centre line (6), 2024-08 … 2024-12 — a sustained \
-         shift; consider rebasing at 2024-08",
     ] {
-        assert!(comments.contains(note), "missing note {note:?}");
+        assert!(july.contains(words), "{july:?} lacks {words:?}");
     }
+    assert_eq!(
+        detail(first + 11).as_deref(),
+        Some(
+            "run: 5 points below the centre line (6), 2024-08 … 2024-12 — a sustained \
+             shift; consider rebasing at 2024-08"
+        )
+    );
+}
+
+#[test]
+fn the_why_block_gives_the_reason_for_each_headline_judgement() {
+    let (_dir, path) = written(&with_shifted());
+    let ws = sheet(&path, "Defects (per 1k)");
+    let why = row_of(&ws, "Why");
+    let labels: Vec<String> = (why + 1..why + 9)
+        .filter_map(|r| ws.get_value((r, 0)).and_then(|v| v.get_string().map(str::to_string)))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "Status",
+            "Hit rate",
+            "Trend",
+            "Variation",
+            "Assurance",
+            "Rebase",
+            "Forecast",
+            "Targets"
+        ]
+    );
+    let status = ws.get_value((why + 1, 1)).and_then(|v| v.get_string().map(str::to_string));
+    assert_eq!(status.as_deref(), Some(words::status_reason(&shifted()).as_str()));
 }
 
 #[test]
@@ -288,7 +323,7 @@ fn the_forecast_follows_the_window_on_the_table_and_the_chart() {
     let (_dir, path) = written(&with_shifted());
     let ws = sheet(&path, "Defects (per 1k)");
     let header = row_of(&ws, "Period");
-    let headers: Vec<_> = (12..15)
+    let headers: Vec<_> = (13..16)
         .map(|c| ws.get_value((header, c)).cloned())
         .collect();
     let expected = ["Forecast", "Forecast low", "Forecast high"];
@@ -299,12 +334,12 @@ fn the_forecast_follows_the_window_on_the_table_and_the_chart() {
     assert_eq!(date, Some(ym(2025, 1)));
     assert!(matches!(ws.get_value((row, 1)), None | Some(Data::Empty)));
     assert_eq!(ws.get_value((row, 4)), Some(&s("Forecast")));
-    assert_eq!(ws.get_value((row, 12)), Some(&Data::Float(5.4)));
-    assert_eq!(ws.get_value((row, 13)), Some(&Data::Float(4.07)));
-    assert_eq!(ws.get_value((row, 14)), Some(&Data::Float(6.73)));
+    assert_eq!(ws.get_value((row, 13)), Some(&Data::Float(5.4)));
+    assert_eq!(ws.get_value((row, 14)), Some(&Data::Float(4.07)));
+    assert_eq!(ws.get_value((row, 15)), Some(&Data::Float(6.73)));
     // Only the forecast row has a forecast.
     assert!(matches!(
-        ws.get_value((row - 1, 12)),
+        ws.get_value((row - 1, 13)),
         None | Some(Data::Empty)
     ));
 
@@ -318,7 +353,7 @@ fn the_forecast_follows_the_window_on_the_table_and_the_chart() {
         .find(|c| c.contains("Process behaviour chart") && c.contains("'Defects (per 1k)'!"))
         .expect("the KPI's main chart");
     let excel_row = row + 1;
-    for col in ["M", "N", "O"] {
+    for col in ["N", "O", "P"] {
         let values = format!(
             "'Defects (per 1k)'!${col}${}:${col}${excel_row}",
             header + 2
