@@ -302,10 +302,19 @@ pub(super) fn write_title(
     Ok(())
 }
 
+/// Workbooks with more KPI sheets than this print without repeated table headers.
+/// Each repeated header is a defined name that LibreOffice takes about 3 ms per sheet
+/// of the workbook to open: six of them in a workbook of 1,000 KPI sheets add 18
+/// seconds, for pages nobody prints all of.
+pub(super) const REPEAT_HEADERS_MAX_KPIS: usize = 100;
+
+/// The header row to repeat on printed pages, in a workbook small enough to afford it.
+pub(super) fn repeat_header(r: &crate::analysis::Results, header_row: u32) -> Option<u32> {
+    (r.kpis.len() <= REPEAT_HEADERS_MAX_KPIS).then_some(header_row)
+}
+
 /// Page setup shared by the table sheets: landscape, one page wide, the header row (if
 /// any) repeated on every printed page, sheet name and page numbers in the footer.
-/// Each repeated header is a defined name, which LibreOffice is slow to open by the
-/// thousand: sheets whose table fits on a page pass `None`.
 pub(super) fn print_setup(ws: &mut Worksheet, repeat: Option<u32>) -> Result<(), XlsxError> {
     ws.set_landscape();
     // Narrow margins (inches): wide tables print larger.

@@ -111,7 +111,7 @@ pub(super) fn write_split(
         }
         cols.apply_widths(ws)?;
         ws.set_freeze_panes(1, 0)?;
-        print_setup(ws, Some(0))?;
+        print_setup(ws, super::cells::repeat_header(r, 0))?;
     }
     Ok(())
 }

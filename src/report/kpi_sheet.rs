@@ -68,7 +68,13 @@ pub(super) fn write_all(
             } else {
                 Charts::OverLimit(max_charts)
             };
-            write(&mut ws, name, k, st, &cal, charts, lead_line(r, k))?;
+            let sheet = Sheet {
+                name,
+                charts,
+                lead: lead_line(r, k),
+                repeat_headers: r.kpis.len() <= super::cells::REPEAT_HEADERS_MAX_KPIS,
+            };
+            write(&mut ws, &sheet, k, st, &cal)?;
             Ok(ws)
         })
         .collect::<Result<_, XlsxError>>()?;
@@ -116,14 +122,22 @@ enum Charts {
     OverLimit(usize),
 }
 
+/// One KPI sheet's name and what it gets besides its KPI.
+struct Sheet<'a> {
+    name: &'a str,
+    charts: Charts,
+    /// The best-lag line of the pairs the KPI leads (Lead-Lag sheet).
+    lead: Option<String>,
+    /// The workbook is small enough to repeat table headers on printed pages.
+    repeat_headers: bool,
+}
+
 fn write(
     ws: &mut Worksheet,
-    name: &str,
+    sheet: &Sheet,
     k: &KpiResult,
     st: &Styles,
     cal: &Calendar,
-    charts: Charts,
-    lead: Option<String>,
 ) -> Result<(), XlsxError> {
     let link = Url::new("internal:'Summary'!A1")
         .set_text("← Summary")
@@ -133,18 +147,19 @@ fn write(
     write_text(ws, 2, 0, &words::status_reason(k), &st.subtitle)?;
 
     let mut definition = blocks::definition(k, st, cal);
-    if let Some(line) = lead {
+    if let Some(line) = sheet.lead.clone() {
         definition.push(blocks::extra("Lead-lag", line));
     }
     let headline = blocks::headline(k, st, cal);
     let block_len = definition.len().max(headline.len());
     let why_row = BLOCK_ROW + 1 + u32::try_from(block_len).unwrap_or(0) + 1;
-    let why_len = u32::try_from(headline.iter().filter(|it| it.note.is_some()).count()).unwrap_or(0);
+    let why_len =
+        u32::try_from(headline.iter().filter(|it| it.note.is_some()).count()).unwrap_or(0);
     // The charts sit under the blocks and the reasons, the table under the charts:
     // read top-down on screen and printed one page wide at a size people can read.
     let charts_top = why_row + 1 + why_len + 1;
     let no_values = k.series.iter().all(|p| p.value.is_none());
-    let drawn = matches!(charts, Charts::Draw) && !no_values;
+    let drawn = matches!(sheet.charts, Charts::Draw) && !no_values;
     let header_row = charts_top + if drawn { chart::ROWS } else { 2 };
     let table = Table::new(k, header_row);
     let cols = table.write(ws, k, st, cal)?;
@@ -155,7 +170,7 @@ fn write(
     write_blocks(ws, st, &cols, &definition, &headline, right_end)?;
     write_why(ws, st, &cols, why_row, &headline, right_end)?;
 
-    match charts {
+    match sheet.charts {
         _ if no_values => write_text(
             ws,
             charts_top,
@@ -163,7 +178,7 @@ fn write(
             "No values in the analysis window, so there is no chart.",
             &st.subtitle,
         )?,
-        Charts::Draw => chart::insert(ws, name, k, &table, st, charts_top, 0)?,
+        Charts::Draw => chart::insert(ws, sheet.name, k, &table, st, charts_top, 0)?,
         Charts::OverLimit(max) => write_text(
             ws,
             charts_top,
@@ -176,7 +191,7 @@ fn write(
         )?,
     }
     // A table longer than a printed page repeats its header on every page.
-    let long = table.len > PAGE_ROWS;
+    let long = table.len > PAGE_ROWS && sheet.repeat_headers;
     super::cells::print_setup(ws, long.then_some(header_row))?;
     Ok(())
 }
@@ -192,7 +207,13 @@ fn write_blocks(
 ) -> Result<(), XlsxError> {
     let mut heights = vec![None::<f64>; definition.len().max(headline.len())];
     heading(ws, st, BLOCK_ROW, "Definition", (LEFT.0, LEFT.2))?;
-    heading(ws, st, BLOCK_ROW, "Headline numbers", (RIGHT_LABEL, right_end))?;
+    heading(
+        ws,
+        st,
+        BLOCK_ROW,
+        "Headline numbers",
+        (RIGHT_LABEL, right_end),
+    )?;
     let left = Span {
         label: LEFT.0,
         first: LEFT.1,

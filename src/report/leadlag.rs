@@ -105,7 +105,7 @@ pub(super) fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), 
     cols.finish(ws, st)?;
     ws.set_freeze_panes(header + 1, 2)?;
     ws.autofilter(header, 0, (row - 1).max(header + 1), cols.last())?;
-    print_setup(ws, Some(header))?;
+    print_setup(ws, super::cells::repeat_header(r, header))?;
     Ok(())
 }
 

@@ -93,7 +93,10 @@ pub(super) fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), 
         .map(|(header, meaning)| format!("{header}: {meaning}"))
         .collect();
     let sections = SECTIONS.iter().map(|(title, lines)| {
-        (*title, lines.iter().map(|l| (*l).to_string()).collect::<Vec<_>>())
+        (
+            *title,
+            lines.iter().map(|l| (*l).to_string()).collect::<Vec<_>>(),
+        )
     });
     let guide = std::iter::once(("The columns of a KPI sheet's table", columns));
     for (title, lines) in sections.chain(guide) {

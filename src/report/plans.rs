@@ -84,7 +84,7 @@ pub(super) fn write_targets(ws: &mut Worksheet, r: &Results, st: &Styles) -> Res
     cols.finish(ws, st)?;
     ws.set_freeze_panes(header + 1, 1)?;
     ws.autofilter(header, 0, (row - 1).max(header + 1), cols.last())?;
-    print_setup(ws, Some(header))?;
+    print_setup(ws, super::cells::repeat_header(r, header))?;
     Ok(())
 }
 
@@ -236,6 +236,6 @@ pub(super) fn write_reevaluation(
     cols.finish(ws, st)?;
     ws.set_freeze_panes(header + 1, 1)?;
     ws.autofilter(header, 0, (row - 1).max(header + 1), cols.last())?;
-    print_setup(ws, Some(header))?;
+    print_setup(ws, super::cells::repeat_header(r, header))?;
     Ok(())
 }

@@ -44,7 +44,7 @@ pub(super) fn write(ws: &mut Worksheet, r: &Results, st: &Styles) -> Result<(), 
     cols.finish(ws, st)?;
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, row_index(findings.len().max(1)), cols.last())?;
-    print_setup(ws, Some(0))?;
+    print_setup(ws, super::cells::repeat_header(r, 0))?;
     Ok(())
 }
 

@@ -119,7 +119,7 @@ pub(super) fn write(
     cols.finish(ws, st)?;
     ws.set_freeze_panes(header_row + 1, 1)?;
     ws.autofilter(header_row, 0, last_row, cols.last())?;
-    print_setup(ws, Some(header_row))?;
+    print_setup(ws, super::cells::repeat_header(r, header_row))?;
     // Printed, the page holds the columns docs/report.md names (KPI … Why); grain,
     // observations and span stay on screen for filtering. Twenty-one columns on one
     // page width would print too small to read.

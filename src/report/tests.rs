@@ -230,8 +230,14 @@ fn summary_has_title_counts_and_grouped_kpis() {
         Some(&s("Keep: business as usual"))
     );
     // Why: the status reason (no action reason: the KPI is kept as it is).
-    let why = sum.get_value((first, 16)).and_then(|v| v.get_string().map(str::to_string));
-    let sum_kpi = r.kpis.iter().find(|k| k.def.name == "=SUM(A1)").expect("the KPI");
+    let why = sum
+        .get_value((first, 16))
+        .and_then(|v| v.get_string().map(str::to_string));
+    let sum_kpi = r
+        .kpis
+        .iter()
+        .find(|k| k.def.name == "=SUM(A1)")
+        .expect("the KPI");
     assert_eq!(why.as_deref(), Some(words::status_reason(sum_kpi).as_str()));
     assert!(why.is_some_and(|w| w.contains("vs target 35.0%") && w.ends_with("→ red")));
     assert_eq!(sum.get_value((first, 18)), Some(&Data::Float(3.0)));
@@ -560,3 +566,29 @@ fn summary_parts_carry_status_fills_and_sparklines() {
 
 /// The KPI sheets' tests live in their own file to keep this one short.
 mod kpi_sheet;
+
+/// Printed pages repeat table headers in an ordinary workbook; past
+/// `REPEAT_HEADERS_MAX_KPIS` KPI sheets they do not, since each repeated header costs
+/// LibreOffice seconds to open a workbook of a thousand sheets.
+#[test]
+fn headers_repeat_on_printed_pages_until_the_workbook_is_large() {
+    let small = sample();
+    let (_dir, path) = written(&small);
+    let names = part(&path, "xl/workbook.xml");
+    let header = row_of(&sheet(&path, "Summary"), "KPI") + 1;
+    let summary = format!(r#"localSheetId="0">Summary!${header}:${header}<"#);
+    assert!(names.contains(&summary), "{names}");
+
+    let mut large = sample();
+    let template = large.kpis[0].clone();
+    large.kpis = (0..=super::cells::REPEAT_HEADERS_MAX_KPIS)
+        .map(|i| {
+            let mut k = template.clone();
+            k.def.name = format!("KPI {i:03}");
+            k
+        })
+        .collect();
+    let (_dir, path) = written(&large);
+    let names = part(&path, "xl/workbook.xml");
+    assert!(!names.contains("_xlnm.Print_Titles"), "{names}");
+}

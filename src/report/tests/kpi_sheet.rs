@@ -246,7 +246,10 @@ fn signal_cells_say_why_beside_them_and_the_sheet_has_charts() {
     assert!(comments.is_empty());
     let ws = sheet(&path, "Defects (per 1k)");
     let first = row_of(&ws, "Period") + 1;
-    let detail = |row: u32| ws.get_value((row, 11)).and_then(|v| v.get_string().map(str::to_string));
+    let detail = |row: u32| {
+        ws.get_value((row, 11))
+            .and_then(|v| v.get_string().map(str::to_string))
+    };
     let july = detail(first + 6).expect("July's detail");
     for words in [
         "outside: 7.9 is above the upper natural process limit 7.33",
@@ -269,7 +272,10 @@ fn the_why_block_gives_the_reason_for_each_headline_judgement() {
     let ws = sheet(&path, "Defects (per 1k)");
     let why = row_of(&ws, "Why");
     let labels: Vec<String> = (why + 1..why + 9)
-        .filter_map(|r| ws.get_value((r, 0)).and_then(|v| v.get_string().map(str::to_string)))
+        .filter_map(|r| {
+            ws.get_value((r, 0))
+                .and_then(|v| v.get_string().map(str::to_string))
+        })
         .collect();
     assert_eq!(
         labels,
@@ -284,8 +290,13 @@ fn the_why_block_gives_the_reason_for_each_headline_judgement() {
             "Targets"
         ]
     );
-    let status = ws.get_value((why + 1, 1)).and_then(|v| v.get_string().map(str::to_string));
-    assert_eq!(status.as_deref(), Some(words::status_reason(&shifted()).as_str()));
+    let status = ws
+        .get_value((why + 1, 1))
+        .and_then(|v| v.get_string().map(str::to_string));
+    assert_eq!(
+        status.as_deref(),
+        Some(words::status_reason(&shifted()).as_str())
+    );
 }
 
 #[test]
