@@ -18,7 +18,7 @@ use crate::analysis::{attainment, Defaults, KpiResult, Point, Settings, Status};
 use crate::ingest::{Cell, Table};
 use crate::model::kpi::{Direction, KpiDef, Transform};
 use crate::model::period::{Calendar, Grain};
-use crate::model::series::{Observation, SourceRef};
+use crate::model::series::{Observation, Provenance, SourceRef};
 
 /// The first day of month `m` of year `y`.
 pub(crate) fn ym(y: i32, m: u32) -> NaiveDate {
@@ -94,7 +94,7 @@ pub(crate) fn point(period: NaiveDate) -> Point {
         status: Status::None,
         mr: None,
         rules: Vec::new(),
-        sources: Vec::new(),
+        sources: Provenance::default(),
     }
 }
 

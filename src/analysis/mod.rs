@@ -22,7 +22,7 @@ pub use crate::model::dataset::{InputInfo, LayoutInfo};
 pub use crate::model::finding::{Finding, Severity};
 use crate::model::kpi::{KpiDef, Transform};
 use crate::model::period::{Calendar, Grain};
-use crate::model::series::SourceRef;
+use crate::model::series::Provenance;
 
 /// Red/amber/green status of one period against its target (docs/methods.md §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +59,7 @@ pub struct Point {
     pub mr: Option<f64>,
     pub rules: Vec<spc::Rule>,
     /// Input rows that produced this value (not in the JSON).
-    pub sources: Vec<SourceRef>,
+    pub sources: Provenance,
 }
 
 /// The latest observed period with its target comparison.

@@ -90,7 +90,7 @@ pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Resul
             None,
         ));
     }
-    let mut reader = RowReader::new(table, opts);
+    let mut reader = RowReader::new(table, opts, &mut out.observations);
     reader.check_ragged(header);
     let layout = match shape {
         Shape::Long(cols) => {
@@ -110,7 +110,7 @@ pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Resul
             Layout::PeriodsAcross
         }
     };
-    reader.finish(out, header, layout);
+    reader.finish(header, layout).into(out);
     Ok(())
 }
 

@@ -176,7 +176,7 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
     if let Some(e) = ambiguous {
         return Err(e);
     }
-    if !out.observations.iter().any(|o| o.value.is_some()) {
+    if out.observations.values() == 0 {
         return Err(match read_errors.into_iter().next() {
             Some(e) => e,
             None => nothing_usable(inputs, &files, &out),

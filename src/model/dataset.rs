@@ -6,7 +6,7 @@ and the findings about it. Nothing here knows how it was read or how it is analy
 
 use crate::model::finding::Finding;
 use crate::model::kpi::KpiDef;
-use crate::model::series::{Observation, TargetRow};
+use crate::model::series::{Observations, TargetRow};
 
 /// An input as the report names it.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,7 +73,7 @@ pub struct LayoutInfo {
 /// Everything read from all inputs.
 #[derive(Debug, Default)]
 pub struct Dataset {
-    pub observations: Vec<Observation>,
+    pub observations: Observations,
     /// KPI attributes found in data columns (owner, unit, … per KPI).
     pub data_defs: Vec<KpiDef>,
     /// Definitions sheets (`KPIs`, `Definitions`, `Metadata`).
@@ -88,13 +88,6 @@ pub struct Dataset {
 impl Dataset {
     /// How many distinct KPIs the observations name.
     pub fn kpi_count(&self) -> usize {
-        let mut names: Vec<String> = self
-            .observations
-            .iter()
-            .map(|o| crate::model::kpi::name_key(&o.kpi))
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        names.len()
+        self.observations.kpis().len()
     }
 }

@@ -1,6 +1,8 @@
 /*!
 The Data sheet: the tidy series actually analysed — one row per KPI and period of its
-analysis window, with the file, sheet and rows the value came from — as an Excel table,
+analysis window, with the file, sheet and rows the value came from (the first five, and
+how many input rows were combined into it: a daily export rolled up to months has
+thirty behind each value, ten million rows would not fit) — as an Excel table,
 so a reader can trace every number back to the export it came from (and pivot it).
 Periods without a value keep their row, so gaps are visible. Past Excel's row limit the
 rows continue on "Data (2)", "Data (3)", …
@@ -15,7 +17,7 @@ use crate::analysis::{KpiResult, Point, Results};
 use crate::model::period::Calendar;
 
 /// The columns every Data sheet has.
-const COLUMNS: [(&str, usize); 8] = [
+const COLUMNS: [(&str, usize); 9] = [
     ("KPI", 40),
     ("Period", 12),
     ("Value", 16),
@@ -23,6 +25,7 @@ const COLUMNS: [(&str, usize); 8] = [
     ("Source file", 40),
     ("Sheet", 20),
     ("Row", 16),
+    ("Rows", 8),
     ("Period label", 12),
 ];
 /// Added when any KPI has a target band.
@@ -137,23 +140,33 @@ fn point_cells<'a>(
         Cell::Date(Some(p.period), st.date(k.grain)),
         Cell::Num(p.value, vf),
         Cell::Num(p.target, vf),
-        Cell::text(unique(p.sources.iter().map(|s| &*s.file)), &st.text),
+        Cell::text(unique(p.sources.tables.iter().map(|(f, _)| &**f)), &st.text),
         Cell::text(
-            unique(p.sources.iter().filter_map(|s| s.sheet.as_deref())),
+            unique(p.sources.tables.iter().filter_map(|(_, s)| s.as_deref())),
             &st.text,
         ),
         source_rows(p, st),
+        // A period without rows (a gap in the series) has no count.
+        Cell::Num(
+            (p.sources.count > 0).then(|| f64::from(p.sources.count)),
+            &st.integer,
+        ),
         Cell::text(cal.label(p.period, k.grain), &st.text),
     ]
 }
 
-/// One source row as a number; several as text "5, 9" (they were aggregated).
+/// One source row as a number; several as text "5, 9" (they were aggregated), the
+/// first five and "…" when there are more (the Rows column has the count).
 fn source_rows<'a>(p: &Point, st: &'a Styles) -> Cell<'a> {
-    match p.sources.as_slice() {
-        [] => Cell::Blank(&st.reference),
-        [one] => Cell::Num(Some(f64::from(one.row)), &st.reference),
-        many => {
-            let rows: Vec<String> = many.iter().map(|s| s.row.to_string()).collect();
+    let s = &p.sources;
+    match (s.rows.as_slice(), s.count) {
+        ([], _) => Cell::Blank(&st.reference),
+        ([one], 1) => Cell::Num(Some(f64::from(one.row)), &st.reference),
+        (shown, count) => {
+            let mut rows: Vec<String> = shown.iter().map(|s| s.row.to_string()).collect();
+            if count as usize > shown.len() {
+                rows.push("…".into());
+            }
             Cell::text(rows.join(", "), &st.reference)
         }
     }

@@ -10,7 +10,7 @@ use crate::analysis::{Finding, InputInfo, KpiResult, Latest, Point, Status};
 use crate::model::finding::FindingCode;
 use crate::model::kpi::KpiDef;
 use crate::model::period::Grain;
-use crate::model::series::SourceRef;
+use crate::model::series::{Provenance, SourceRef};
 use crate::testkit::{self, source, ym};
 
 fn point(
@@ -19,10 +19,14 @@ fn point(
     target: Option<f64>,
     sources: Vec<SourceRef>,
 ) -> Point {
+    let mut provenance = Provenance::default();
+    for s in sources {
+        provenance.add(s);
+    }
     Point {
         value,
         target,
-        sources,
+        sources: provenance,
         ..testkit::point(period)
     }
 }
@@ -292,7 +296,7 @@ fn findings_are_listed_errors_first() {
 fn data_rows_trace_back_to_their_sources() {
     let (_dir, path) = written(&sample());
     let data = sheet(&path, "Data");
-    let header: Vec<_> = (0..8).map(|c| data.get_value((0, c)).cloned()).collect();
+    let header: Vec<_> = (0..9).map(|c| data.get_value((0, c)).cloned()).collect();
     let expected = [
         "KPI",
         "Period",
@@ -301,6 +305,7 @@ fn data_rows_trace_back_to_their_sources() {
         "Source file",
         "Sheet",
         "Row",
+        "Rows",
         "Period label",
     ];
     assert_eq!(header, expected.map(|h| Some(s(h))));
@@ -313,13 +318,34 @@ fn data_rows_trace_back_to_their_sources() {
     assert_eq!(data.get_value((1, 2)), Some(&Data::Float(120.0)));
     assert_eq!(data.get_value((1, 4)), Some(&s("t.csv")));
     assert_eq!(data.get_value((1, 6)), Some(&s("5, 9")));
-    assert_eq!(data.get_value((1, 7)), Some(&s("Jan 2024")));
+    assert_eq!(data.get_value((1, 7)), Some(&Data::Float(2.0)));
+    assert_eq!(data.get_value((1, 8)), Some(&s("Jan 2024")));
     assert!(matches!(data.get_value((2, 2)), None | Some(Data::Empty)));
+    // The missing period has no rows behind it.
+    assert!(matches!(data.get_value((2, 7)), None | Some(Data::Empty)));
     assert!(matches!(data.get_value((3, 2)), None | Some(Data::Empty)));
     // =SUM(A1): one source row each, written as a number.
     assert_eq!(data.get_value((4, 5)), Some(&s("KPIs")));
     assert_eq!(data.get_value((4, 6)), Some(&Data::Float(4.0)));
+    assert_eq!(data.get_value((4, 7)), Some(&Data::Float(1.0)));
     assert_eq!(data.get_value((6, 3)), Some(&Data::Float(0.35)));
+}
+
+/// Past five rows behind a value the Row column names the first five and "…"; the
+/// Rows column has the count.
+#[test]
+fn data_rows_name_five_sources_and_count_the_rest() {
+    let mut r = sample();
+    let mut sources = Provenance::default();
+    for row in 10..40 {
+        sources.add(source("daily.csv", None, row));
+    }
+    r.kpis[0].series[0].sources = sources;
+    let (_dir, path) = written(&r);
+    let data = sheet(&path, "Data");
+    assert_eq!(data.get_value((1, 6)), Some(&s("10, 11, 12, 13, 14, …")));
+    assert_eq!(data.get_value((1, 7)), Some(&Data::Float(30.0)));
+    assert_eq!(data.get_value((1, 4)), Some(&s("daily.csv")));
 }
 
 #[test]

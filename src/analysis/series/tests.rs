@@ -267,7 +267,7 @@ fn dataset(case: &Case) -> Dataset {
         let mut o = obs(kpi, date, *value, i as u32 + 2);
         o.label_grain = label_grain;
         o.target = *target;
-        ds.observations.push(o);
+        ds.observations.push_one(&o);
     }
     for (i, (kpi, period, target)) in case.sheet_targets.iter().enumerate() {
         let (period, label_grain) = dated(period);
@@ -337,7 +337,7 @@ fn a_gap_against_a_band_is_the_distance_to_the_nearer_edge() {
     let mut ds = Dataset::default();
     for (i, v) in [4.0, 7.0, 12.0].into_iter().enumerate() {
         ds.observations
-            .push(obs("Temp", ym(2024, i as u32 + 1), Some(v), i as u32 + 2));
+            .push_one(&obs("Temp", ym(2024, i as u32 + 1), Some(v), i as u32 + 2));
     }
     let mut settings = Settings::default();
     with_def(&mut settings, "Temp", |d| {
@@ -353,7 +353,8 @@ fn a_gap_against_a_band_is_the_distance_to_the_nearer_edge() {
 #[test]
 fn no_value_at_all_is_nothing_usable() {
     let mut ds = Dataset::default();
-    ds.observations.push(obs("Empty", ym(2024, 1), None, 2));
+    ds.observations
+        .push_one(&obs("Empty", ym(2024, 1), None, 2));
     let err = build(&ds, &Settings::default()).err().unwrap();
     assert_eq!(err.to_string(), "nothing usable: no KPI has any value");
 }
@@ -362,7 +363,7 @@ fn no_value_at_all_is_nothing_usable() {
 fn an_as_of_before_every_value_names_the_first() {
     let mut ds = Dataset::default();
     ds.observations
-        .push(obs("Revenue", ym(2024, 5), Some(1.0), 2));
+        .push_one(&obs("Revenue", ym(2024, 5), Some(1.0), 2));
     ds.inputs.push(crate::model::dataset::InputInfo {
         path: "data.csv".into(),
         sheets: vec![],

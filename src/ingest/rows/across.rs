@@ -232,9 +232,9 @@ impl RowReader<'_> {
                 None => row_target,
             };
             let i = self.push(name, p, r, value);
-            let o = &mut self.obs[i];
-            [o.target, o.target_min, o.target_max] = targets;
-            o.target = row_target.or(o.target);
+            self.set_target(i, row_target.or(targets[0]));
+            self.set_band(i, 0, targets[1]);
+            self.set_band(i, 1, targets[2]);
         }
     }
 

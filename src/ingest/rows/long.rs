@@ -61,15 +61,14 @@ impl RowReader<'_> {
                 match role {
                     Role::Target | Role::TargetMin | Role::TargetMax => {
                         let v = self.value(r, c, &kpi);
-                        let o = &mut self.obs[i];
                         match role {
-                            Role::Target => o.target = v,
+                            Role::Target => self.set_target(i, v),
                             Role::TargetMin => {
-                                o.target_min = v;
+                                self.set_band(i, 0, v);
                                 band_cols.0 = Some(c);
                             }
                             _ => {
-                                o.target_max = v;
+                                self.set_band(i, 1, v);
                                 band_cols.1 = Some(c);
                             }
                         }

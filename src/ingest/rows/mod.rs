@@ -13,8 +13,7 @@ mod wide;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
 
 use super::cells::{self, ValueCell};
 use super::headers::{is_footer_text, row_cells};
@@ -23,15 +22,32 @@ use super::{Cell, ReadOptions, Table};
 use crate::model::dataset::{Dataset, Layout, LayoutInfo};
 use crate::model::finding::{Finding, FindingCode};
 use crate::model::kpi::{name_key, KpiDef};
-use crate::model::series::{Observation, SourceRef};
+use crate::model::series::{Observations, Origin};
 
-/// Accumulates observations and findings while the rows of one table are read.
+/// One observation just read, for setting its targets.
+#[derive(Clone, Copy)]
+pub(super) struct Obs {
+    kpi: usize,
+    i: usize,
+}
+
+/// Adds the observations of one table to the dataset's store and collects the
+/// findings while its rows are read.
 pub(in crate::ingest) struct RowReader<'a> {
     table: &'a Table,
     opts: &'a ReadOptions,
-    file: Arc<str>,
-    sheet: Option<Arc<str>>,
-    obs: Vec<Observation>,
+    obs: &'a mut Observations,
+    /// This table's index in the store.
+    origin_table: u32,
+    /// KPI names as written → the store's KPI index (a lookup without allocating).
+    ids: HashMap<String, usize>,
+    /// The KPIs this table gave values for, in order of first appearance.
+    kpis: Vec<usize>,
+    seen: HashSet<usize>,
+    /// Observations with a value.
+    values: usize,
+    /// The first three KPI names as this table writes them (for `check`).
+    shown: Vec<String>,
     defs: HashMap<String, KpiDef>,
     findings: Vec<Finding>,
     excel_errors: Vec<(usize, usize, String)>,
@@ -41,26 +57,27 @@ pub(in crate::ingest) struct RowReader<'a> {
 }
 
 impl<'a> RowReader<'a> {
-    pub(in crate::ingest) fn new(table: &'a Table, opts: &'a ReadOptions) -> Self {
+    pub(in crate::ingest) fn new(
+        table: &'a Table,
+        opts: &'a ReadOptions,
+        obs: &'a mut Observations,
+    ) -> Self {
+        let origin_table = obs.add_table(&table.file, table.sheet.as_deref());
         RowReader {
             table,
             opts,
-            file: Arc::from(table.file.as_str()),
-            sheet: table.sheet.as_deref().map(Arc::from),
-            obs: Vec::new(),
+            obs,
+            origin_table,
+            ids: HashMap::new(),
+            kpis: Vec::new(),
+            seen: HashSet::new(),
+            values: 0,
+            shown: Vec::new(),
             defs: HashMap::new(),
             findings: Vec::new(),
             excel_errors: Vec::new(),
             no_results: Vec::new(),
             footer_rows: Vec::new(),
-        }
-    }
-
-    fn source(&self, r: usize) -> SourceRef {
-        SourceRef {
-            file: self.file.clone(),
-            sheet: self.sheet.clone(),
-            row: r as u32 + 1,
         }
     }
 
@@ -107,18 +124,36 @@ impl<'a> RowReader<'a> {
         date: super::dates::ParsedDate,
         r: usize,
         value: Option<f64>,
-    ) -> usize {
-        self.obs.push(Observation {
-            kpi: kpi.to_string(),
-            date: date.date,
-            label_grain: date.grain,
-            value,
-            target: None,
-            target_min: None,
-            target_max: None,
-            source: self.source(r),
-        });
-        self.obs.len() - 1
+    ) -> Obs {
+        let id = if let Some(&id) = self.ids.get(kpi) {
+            id
+        } else {
+            let id = self.obs.kpi(kpi);
+            self.ids.insert(kpi.to_string(), id);
+            id
+        };
+        if self.seen.insert(id) {
+            self.kpis.push(id);
+            if self.shown.len() < 3 {
+                self.shown.push(kpi.to_string());
+            }
+        }
+        self.values += usize::from(value.is_some());
+        let origin = Origin {
+            table: self.origin_table,
+            row: r as u32 + 1,
+        };
+        let i = self.obs.push(id, date.date, date.grain, value, origin);
+        Obs { kpi: id, i }
+    }
+
+    fn set_target(&mut self, o: Obs, v: Option<f64>) {
+        self.obs.get_mut(o.kpi).set_target(o.i, v);
+    }
+
+    /// Set one end of the observation's band: 0 the minimum, 1 the maximum.
+    fn set_band(&mut self, o: Obs, end: usize, v: Option<f64>) {
+        self.obs.get_mut(o.kpi).set_band(o.i, end, v);
     }
 
     /// A period header cell that is not a period: its column is not read.
@@ -142,17 +177,17 @@ impl<'a> RowReader<'a> {
     /// A target band whose minimum is above its maximum (`target_min` 10,
     /// `target_max` 5) is no band: an error finding naming the cell and both values,
     /// and that period has no target range.
-    pub(super) fn check_band(&mut self, i: usize, r: usize, col: Option<usize>) {
-        let o = &mut self.obs[i];
-        let (Some(lo), Some(hi)) = (o.target_min, o.target_max) else {
+    pub(super) fn check_band(&mut self, o: Obs, r: usize, col: Option<usize>) {
+        let k = self.obs.get_mut(o.kpi);
+        let (Some(lo), Some(hi)) = (k.target_min(o.i), k.target_max(o.i)) else {
             return;
         };
         if lo <= hi {
             return;
         }
-        o.target_min = None;
-        o.target_max = None;
-        let kpi = o.kpi.clone();
+        k.set_band(o.i, 0, None);
+        k.set_band(o.i, 1, None);
+        let kpi = k.name.clone();
         self.bad_band(&kpi, r, col, (lo, hi), "this period has");
     }
 
@@ -208,7 +243,9 @@ impl<'a> RowReader<'a> {
         filled.len() <= 1 || filled.first().is_some_and(|c| is_footer_text(&c.text()))
     }
 
-    pub(in crate::ingest) fn finish(mut self, out: &mut Dataset, header: usize, layout: Layout) {
+    /// The table's findings, what `check` says of it and the KPI attributes its columns
+    /// gave; the observations are in the store already.
+    pub(in crate::ingest) fn finish(mut self, header: usize, layout: Layout) -> Finished {
         let t = self.table;
         if let Some(&(r, c, _)) = self.excel_errors.first() {
             let places = self
@@ -249,35 +286,41 @@ impl<'a> RowReader<'a> {
             );
             self.findings.push(t.at(f, first, None));
         }
-        let mut names: Vec<String> = self.obs.iter().map(|o| name_key(&o.kpi)).collect();
-        names.sort();
-        names.dedup();
-        let mut shown: Vec<String> = Vec::new();
-        for o in &self.obs {
-            if shown.len() == 3 {
-                break;
-            }
-            if !shown.iter().any(|s| name_key(s) == name_key(&o.kpi)) {
-                shown.push(o.kpi.clone());
-            }
-        }
-        out.layouts.push(LayoutInfo {
+        let layout = LayoutInfo {
             file: t.file.clone(),
             sheet: t.sheet.clone(),
             layout,
             header_row: Some(header as u32 + 1),
-            kpis: names.len(),
-            values: self.obs.iter().filter(|o| o.value.is_some()).count(),
+            kpis: self.kpis.len(),
+            values: self.values,
             data_rows: t
                 .rows_below(header)
                 .filter(|&r| !self.is_blank_row(r))
                 .count(),
-            kpi_names: shown,
-        });
+            kpi_names: self.shown,
+        };
         let mut defs: Vec<KpiDef> = self.defs.into_values().collect();
         defs.sort_by(|a, b| a.name.cmp(&b.name));
-        out.data_defs.extend(defs);
-        out.observations.extend(self.obs);
+        Finished {
+            layout,
+            defs,
+            findings: self.findings,
+        }
+    }
+}
+
+/// What reading one table gave besides its observations.
+pub(in crate::ingest) struct Finished {
+    pub(in crate::ingest) layout: LayoutInfo,
+    /// KPI attributes found in its columns (owner, unit, …).
+    pub(in crate::ingest) defs: Vec<KpiDef>,
+    pub(in crate::ingest) findings: Vec<Finding>,
+}
+
+impl Finished {
+    pub(in crate::ingest) fn into(self, out: &mut Dataset) {
+        out.layouts.push(self.layout);
+        out.data_defs.extend(self.defs);
         out.findings.extend(self.findings);
     }
 }

@@ -196,7 +196,7 @@ fn a_unit_in_brackets_becomes_the_kpi_unit() {
     let mut ds = Dataset::default();
     let cells: &[&[&str]] = &[&["Month", "AHT [min]"], &["2024-01", "4.5"]];
     read_table(&table("data.csv", cells), &ReadOptions::default(), &mut ds).unwrap();
-    assert_eq!(ds.observations[0].kpi, "AHT");
+    assert_eq!(ds.observations.kpis()[0].name, "AHT");
     let def = ds.data_defs.iter().find(|d| d.name == "AHT").unwrap();
     assert_eq!(def.unit.as_deref(), Some("min"));
 }

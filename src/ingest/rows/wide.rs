@@ -49,7 +49,8 @@ impl RowReader<'_> {
                 let value = self.value(r, col.col, &col.kpi);
                 let i = self.push(&col.kpi, date, r, value);
                 for &tc in &col.targets {
-                    self.obs[i].target = self.value(r, tc, &col.kpi);
+                    let v = self.value(r, tc, &col.kpi);
+                    self.set_target(i, v);
                 }
             }
         }
