@@ -354,12 +354,18 @@ pub fn infer_order<'a>(
     // dd.mm.yyyy is day-first wherever dots separate the fields (German, Swiss, Nordic,
     // Eastern European exports); nobody writes months first with dots.
     let (mut any, mut all_dotted) = (false, true);
+    // Only distinct texts matter (a long export repeats each date once per KPI).
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for text in texts {
-        if day_month_fields(text).is_some() {
+        if !seen.insert(text) {
+            continue;
+        }
+        let fields = day_month_fields(text);
+        if fields.is_some() {
             any = true;
             all_dotted &= text.trim().contains('.') && !text.contains(['/', '-']);
         }
-        match day_month_fields(text) {
+        match fields {
             // Both over 12 is simply impossible; the parser reports that cell.
             Some((a, b)) if a > 12 && b > 12 => {}
             Some((a, _)) if a > 12 => day_first = day_first.or(Some(text)),

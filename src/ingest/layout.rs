@@ -91,7 +91,7 @@ pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Resul
         ));
     }
     let mut reader = RowReader::new(table, opts, &mut out.observations);
-    reader.check_ragged(header);
+    reader.count_rows(header);
     let layout = match shape {
         Shape::Long(cols) => {
             reader.long(header, &cols)?;

@@ -73,8 +73,36 @@ pub fn is_missing_marker(text: &str) -> bool {
         && (MISSING.contains(&t.to_lowercase().as_str()) || is_excel_error_literal(t))
 }
 
+/// A plain decimal — digits with at most one decimal point and a leading minus, the
+/// way programs write numbers — read directly: most cells of a large export are like
+/// this, and the general path below costs several times as much. `None` for anything
+/// else, or a point where the point may group thousands (`--decimal-comma`).
+fn plain_decimal(text: &str, style: NumberStyle) -> Option<f64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.is_empty() || digits.len() > 17 {
+        return None;
+    }
+    let mut points = 0;
+    for b in digits.bytes() {
+        match b {
+            b'0'..=b'9' => {}
+            b'.' if !style.decimal_comma => points += 1,
+            _ => return None,
+        }
+    }
+    if points > 1 || digits.starts_with('.') || digits.ends_with('.') {
+        return None;
+    }
+    let v: f64 = text.parse().ok()?;
+    // Negative zero prints as "-0" in some viewers; it is just zero.
+    Some(if v == 0.0 { 0.0 } else { v })
+}
+
 /// Ok(None) for a missing marker, Ok(Some(v)) for a number, Err otherwise.
 pub fn parse_number(text: &str, style: NumberStyle) -> Result<Option<f64>, NumberError> {
+    if let Some(v) = plain_decimal(text, style) {
+        return Ok(Some(v));
+    }
     if is_missing_marker(text) {
         return Ok(None);
     }

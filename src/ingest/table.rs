@@ -39,6 +39,15 @@ impl Cell {
         }
     }
 
+    /// The cell as text, borrowed when it is text already (KPI names of a long table
+    /// are read once per row).
+    pub fn text_ref(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Cell::Text(s) => std::borrow::Cow::Borrowed(s.trim()),
+            other => std::borrow::Cow::Owned(other.text()),
+        }
+    }
+
     /// The cell as text, for headers, names and messages.
     pub fn text(&self) -> String {
         match self {

@@ -119,6 +119,16 @@ fn blank_lines(text: &[u8], mut at: usize) -> usize {
 /// One field as a cell: control characters (but tab and newline) dropped, cut at
 /// `MAX_FIELD` bytes on a character boundary, blank as empty.
 fn field(f: &str, truncated: &mut usize) -> Cell {
+    // Most fields are short and clean: one copy, no per-character pass. (DEL and the
+    // C1 controls, U+0080–U+009F behind the lead byte 0xC2, take the slow path.)
+    let clean = |b: u8| (b >= 0x20 && b != 0x7F && b != 0xC2) || b == b'\t' || b == b'\n';
+    if f.len() <= MAX_FIELD && f.bytes().all(clean) {
+        return if f.trim().is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(f.to_string())
+        };
+    }
     let clean: String = f
         .chars()
         .filter(|c| !c.is_control() || *c == '\t' || *c == '\n')

@@ -76,7 +76,7 @@ impl RowReader<'_> {
             }
             let name = t.get(r, name_col).text();
             if self.is_note_row(r, &name, &head) {
-                self.footer_rows.push(r);
+                self.footer(r);
                 continue;
             }
             if targets.rows.contains(&r) {
@@ -167,7 +167,7 @@ impl RowReader<'_> {
                         crate::model::finding::column_letter(prev as u32)
                     ),
                 );
-                self.findings.push(t.at(f, header, Some(c)));
+                self.st.findings.push(t.at(f, header, Some(c)));
             }
         }
     }
@@ -280,10 +280,10 @@ impl RowReader<'_> {
             format!(
                 "{} period column(s) longer than a {finest} ({}) look like subtotals among the {finest} columns and were skipped",
                 coarser.len(),
-                first_five(names)
+                first_five(names, coarser.len())
             ),
         );
-        self.findings.push(t.at(f, header, Some(first)));
+        self.st.findings.push(t.at(f, header, Some(first)));
         periods.retain(|(c, _)| !coarser.contains(c));
     }
 }

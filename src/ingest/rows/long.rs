@@ -22,7 +22,7 @@ impl RowReader<'_> {
             if self.is_blank_row(r) {
                 continue;
             }
-            let kpi = t.get(r, cols.kpi).text();
+            let kpi = t.get(r, cols.kpi).text_ref();
             let parsed = match cols.part {
                 // A Month column that holds whole dates needs no year.
                 Some((c, grain)) => {
@@ -33,13 +33,13 @@ impl RowReader<'_> {
                             .ok_or(why)
                     })
                 }
-                None => cells::date_of(t.get(r, cols.date), order, self.opts, t.is_1904),
+                None => self.date(t.get(r, cols.date), order),
             };
             let date = match parsed {
                 Ok(d) => d,
                 Err(why) => {
                     if self.looks_like_footer(r) {
-                        self.footer_rows.push(r);
+                        self.footer(r);
                     } else {
                         self.bad_date(r, cols.date, &why);
                     }
@@ -51,7 +51,7 @@ impl RowReader<'_> {
                     FindingCode::BadValue,
                     "the KPI name is empty; the row was skipped",
                 );
-                self.findings.push(t.at(f, r, Some(cols.kpi)));
+                self.st.findings.push(t.at(f, r, Some(cols.kpi)));
                 continue;
             }
             let value = self.value(r, cols.value, &kpi);

@@ -16,6 +16,7 @@ mod tests;
 use std::collections::{HashMap, HashSet};
 
 use super::cells::{self, ValueCell};
+use super::dates::{DateOrder, ParsedDate};
 use super::headers::{is_footer_text, row_cells};
 use super::layout::first_text;
 use super::{Cell, ReadOptions, Table};
@@ -31,12 +32,25 @@ pub(super) struct Obs {
     i: usize,
 }
 
-/// Adds the observations of one table to the dataset's store and collects the
-/// findings while its rows are read.
-pub(in crate::ingest) struct RowReader<'a> {
-    table: &'a Table,
-    opts: &'a ReadOptions,
-    obs: &'a mut Observations,
+/// The first few of a kind of cell a finding names, and how many there are.
+#[derive(Default)]
+struct Places<T> {
+    first: Vec<T>,
+    count: usize,
+}
+
+impl<T> Places<T> {
+    fn push(&mut self, t: T) {
+        self.count += 1;
+        if self.first.len() < 5 {
+            self.first.push(t);
+        }
+    }
+}
+
+/// What reading a table has gathered so far: carried from chunk to chunk of a long
+/// text file, so its findings and counts are the whole table's.
+pub(in crate::ingest) struct State {
     /// This table's index in the store.
     origin_table: u32,
     /// KPI names as written → the store's KPI index (a lookup without allocating).
@@ -49,11 +63,34 @@ pub(in crate::ingest) struct RowReader<'a> {
     /// The first three KPI names as this table writes them (for `check`).
     shown: Vec<String>,
     defs: HashMap<String, KpiDef>,
+    /// Dates already parsed, by their text: a long export repeats each date once per
+    /// KPI, and parsing is the costly part of reading a row.
+    dates: HashMap<String, ParsedDate>,
+    /// The date order decided for the date column (from the first chunk that settles it).
+    pub(in crate::ingest) order: Option<DateOrder>,
     findings: Vec<Finding>,
-    excel_errors: Vec<(usize, usize, String)>,
+    excel_errors: Places<(usize, usize, String)>,
     /// Value cells holding a formula with no saved result.
-    no_results: Vec<(usize, usize)>,
-    footer_rows: Vec<usize>,
+    no_results: Places<(usize, usize)>,
+    /// Rows skipped as notes or totals, and the first one's text.
+    footer_rows: Places<usize>,
+    footer_text: Option<String>,
+    /// Rows below the header that hold anything.
+    data_rows: usize,
+    /// Rows with another field count than the header: how many, and the first with
+    /// its count; the header's count, and where the finding goes among the findings.
+    ragged: Places<(usize, usize)>,
+    header_width: Option<usize>,
+    ragged_at: usize,
+}
+
+/// Adds the observations of one table (or one chunk of it) to the dataset's store and
+/// collects the findings while its rows are read.
+pub(in crate::ingest) struct RowReader<'a> {
+    table: &'a Table,
+    opts: &'a ReadOptions,
+    obs: &'a mut Observations,
+    st: State,
 }
 
 impl<'a> RowReader<'a> {
@@ -63,10 +100,7 @@ impl<'a> RowReader<'a> {
         obs: &'a mut Observations,
     ) -> Self {
         let origin_table = obs.add_table(&table.file, table.sheet.as_deref());
-        RowReader {
-            table,
-            opts,
-            obs,
+        let st = State {
             origin_table,
             ids: HashMap::new(),
             kpis: Vec::new(),
@@ -74,17 +108,59 @@ impl<'a> RowReader<'a> {
             values: 0,
             shown: Vec::new(),
             defs: HashMap::new(),
+            dates: HashMap::new(),
+            order: None,
             findings: Vec::new(),
-            excel_errors: Vec::new(),
-            no_results: Vec::new(),
-            footer_rows: Vec::new(),
+            excel_errors: Places::default(),
+            no_results: Places::default(),
+            footer_rows: Places::default(),
+            footer_text: None,
+            data_rows: 0,
+            ragged: Places::default(),
+            header_width: None,
+            ragged_at: 0,
+        };
+        RowReader {
+            table,
+            opts,
+            obs,
+            st,
         }
     }
 
+    /// Go on with the next chunk of the same table.
+    pub(in crate::ingest) fn resume(
+        table: &'a Table,
+        opts: &'a ReadOptions,
+        obs: &'a mut Observations,
+        st: State,
+    ) -> Self {
+        RowReader {
+            table,
+            opts,
+            obs,
+            st,
+        }
+    }
+
+    /// What this chunk added, to carry to the next.
+    pub(in crate::ingest) fn pause(self) -> State {
+        self.st
+    }
+
     fn def(&mut self, kpi: &str) -> &mut KpiDef {
-        self.defs
+        self.st
+            .defs
             .entry(name_key(kpi))
             .or_insert_with(|| KpiDef::new(kpi))
+    }
+
+    /// A row skipped as a note or total.
+    fn footer(&mut self, r: usize) {
+        if self.st.footer_text.is_none() {
+            self.st.footer_text = Some(first_text(self.table, r));
+        }
+        self.st.footer_rows.push(r);
     }
 
     /// A value cell → number; errors become findings.
@@ -99,11 +175,11 @@ impl<'a> RowReader<'a> {
                 Some(value)
             }
             ValueCell::ExcelError(e) => {
-                self.excel_errors.push((r, c, e));
+                self.st.excel_errors.push((r, c, e));
                 None
             }
             ValueCell::NoResult => {
-                self.no_results.push((r, c));
+                self.st.no_results.push((r, c));
                 None
             }
             ValueCell::Bad(why) => {
@@ -112,7 +188,7 @@ impl<'a> RowReader<'a> {
                     format!("{why}; the cell was read as missing"),
                 )
                 .kpi(kpi);
-                self.findings.push(self.table.at(f, r, Some(c)));
+                self.st.findings.push(self.table.at(f, r, Some(c)));
                 None
             }
         }
@@ -125,26 +201,44 @@ impl<'a> RowReader<'a> {
         r: usize,
         value: Option<f64>,
     ) -> Obs {
-        let id = if let Some(&id) = self.ids.get(kpi) {
+        let id = if let Some(&id) = self.st.ids.get(kpi) {
             id
         } else {
             let id = self.obs.kpi(kpi);
-            self.ids.insert(kpi.to_string(), id);
+            self.st.ids.insert(kpi.to_string(), id);
             id
         };
-        if self.seen.insert(id) {
-            self.kpis.push(id);
-            if self.shown.len() < 3 {
-                self.shown.push(kpi.to_string());
+        if self.st.seen.insert(id) {
+            self.st.kpis.push(id);
+            if self.st.shown.len() < 3 {
+                self.st.shown.push(kpi.to_string());
             }
         }
-        self.values += usize::from(value.is_some());
+        self.st.values += usize::from(value.is_some());
         let origin = Origin {
-            table: self.origin_table,
+            table: self.st.origin_table,
             row: r as u32 + 1,
         };
         let i = self.obs.push(id, date.date, date.grain, value, origin);
         Obs { kpi: id, i }
+    }
+
+    /// A date cell parsed with the column's order; text dates through the cache.
+    fn date(&mut self, cell: &Cell, order: Option<DateOrder>) -> Result<ParsedDate, String> {
+        /// Distinct dates cached at most (ten thousand days is 27 years).
+        const CACHED: usize = 100_000;
+        let Cell::Text(text) = cell else {
+            return cells::date_of(cell, order, self.opts, self.table.is_1904);
+        };
+        if let Some(&d) = self.st.dates.get(text.as_str()) {
+            return Ok(d);
+        }
+        let d = cells::date_of(cell, order, self.opts, self.table.is_1904)?;
+        if self.st.dates.len() >= CACHED {
+            self.st.dates.clear();
+        }
+        self.st.dates.insert(text.clone(), d);
+        Ok(d)
     }
 
     fn set_target(&mut self, o: Obs, v: Option<f64>) {
@@ -162,12 +256,12 @@ impl<'a> RowReader<'a> {
             FindingCode::BadDate,
             format!("{why}; the column was skipped"),
         );
-        self.findings.push(self.table.at(f, r, Some(c)));
+        self.st.findings.push(self.table.at(f, r, Some(c)));
     }
 
     fn bad_date(&mut self, r: usize, c: usize, why: &str) {
         let f = Finding::error(FindingCode::BadDate, format!("{why}; the row was skipped"));
-        self.findings.push(self.table.at(f, r, Some(c)));
+        self.st.findings.push(self.table.at(f, r, Some(c)));
     }
 
     fn is_blank_row(&self, r: usize) -> bool {
@@ -208,32 +302,46 @@ impl<'a> RowReader<'a> {
             ),
         )
         .kpi(kpi);
-        self.findings.push(self.table.at(f, r, col));
+        self.st.findings.push(self.table.at(f, r, col));
     }
 
-    /// Text rows with more or fewer fields than the header: one finding for the table.
-    pub(in crate::ingest) fn check_ragged(&mut self, header: usize) {
+    /// Count this chunk's rows below the header that hold anything, and (in text) those
+    /// with another field count than the header: one finding for the table, placed
+    /// before the findings of its cells.
+    pub(in crate::ingest) fn count_rows(&mut self, header: usize) {
         let t = self.table;
-        if !t.from_text {
+        if self.st.header_width.is_none() {
+            self.st.header_width = Some(row_cells(t, header).len());
+            self.st.ragged_at = self.st.findings.len();
+        }
+        let width = self.st.header_width.unwrap_or(0);
+        for r in t.rows_below(header) {
+            if self.is_blank_row(r) {
+                continue;
+            }
+            self.st.data_rows += 1;
+            let len = row_cells(t, r).len();
+            if t.from_text && len != width {
+                self.st.ragged.push((r, len));
+            }
+        }
+    }
+
+    fn ragged_finding(&mut self) {
+        let Some(&(first, len)) = self.st.ragged.first.first() else {
             return;
-        }
-        let width = row_cells(t, header).len();
-        let ragged: Vec<usize> = t
-            .rows_below(header)
-            .filter(|&r| !self.is_blank_row(r) && row_cells(t, r).len() != width)
-            .collect();
-        if let Some(&first) = ragged.first() {
-            let f = Finding::warning(
-                FindingCode::RaggedRow,
-                format!(
-                    "{} row(s) have a different number of fields than the header's {width} (row {} has {}); extra fields were ignored and missing ones read as empty",
-                    ragged.len(),
-                    first + 1,
-                    row_cells(t, first).len()
-                ),
-            );
-            self.findings.push(t.at(f, first, None));
-        }
+        };
+        let width = self.st.header_width.unwrap_or(0);
+        let f = Finding::warning(
+            FindingCode::RaggedRow,
+            format!(
+                "{} row(s) have a different number of fields than the header's {width} (row {} has {len}); extra fields were ignored and missing ones read as empty",
+                self.st.ragged.count,
+                first + 1,
+            ),
+        );
+        let at = self.st.ragged_at.min(self.st.findings.len());
+        self.st.findings.insert(at, self.table.at(f, first, None));
     }
 
     /// A row below the data that is a note, source line or total rather than data.
@@ -247,64 +355,64 @@ impl<'a> RowReader<'a> {
     /// gave; the observations are in the store already.
     pub(in crate::ingest) fn finish(mut self, header: usize, layout: Layout) -> Finished {
         let t = self.table;
-        if let Some(&(r, c, _)) = self.excel_errors.first() {
+        self.ragged_finding();
+        if let Some(&(r, c, _)) = self.st.excel_errors.first.first() {
             let places = self
+                .st
                 .excel_errors
+                .first
                 .iter()
                 .map(|(r, c, e)| format!("{e} at {}", cell_name(*r, *c)));
             let f = Finding::warning(
                 FindingCode::ExcelErrorCell,
                 format!(
                     "{} error value(s) (Excel errors such as #N/A, or NaN) read as missing: {}",
-                    self.excel_errors.len(),
-                    first_five(places)
+                    self.st.excel_errors.count,
+                    first_five(places, self.st.excel_errors.count)
                 ),
             );
-            self.findings.push(t.at(f, r, Some(c)));
+            self.st.findings.push(t.at(f, r, Some(c)));
         }
-        if let Some(&(r, c)) = self.no_results.first() {
-            let places = self.no_results.iter().map(|(r, c)| cell_name(*r, *c));
+        if let Some(&(r, c)) = self.st.no_results.first.first() {
+            let places = self.st.no_results.first.iter().map(|(r, c)| cell_name(*r, *c));
             let f = Finding::warning(
                 FindingCode::FormulaWithoutValue,
                 format!(
                     "{} formula cell(s) have no saved result and were read as missing: {}; {}",
-                    self.no_results.len(),
-                    first_five(places),
+                    self.st.no_results.count,
+                    first_five(places, self.st.no_results.count),
                     cells::RECALCULATE
                 ),
             );
-            self.findings.push(t.at(f, r, Some(c)));
+            self.st.findings.push(t.at(f, r, Some(c)));
         }
-        if let Some(&first) = self.footer_rows.first() {
+        if let Some(&first) = self.st.footer_rows.first.first() {
             let f = Finding::info(
                 FindingCode::FooterRowsSkipped,
                 format!(
                     "{} row(s) below or between the data were skipped as notes or totals, starting with '{}'",
-                    self.footer_rows.len(),
-                    first_text(t, first)
+                    self.st.footer_rows.count,
+                    self.st.footer_text.clone().unwrap_or_default()
                 ),
             );
-            self.findings.push(t.at(f, first, None));
+            self.st.findings.push(t.at(f, first, None));
         }
         let layout = LayoutInfo {
             file: t.file.clone(),
             sheet: t.sheet.clone(),
             layout,
             header_row: Some(header as u32 + 1),
-            kpis: self.kpis.len(),
-            values: self.values,
-            data_rows: t
-                .rows_below(header)
-                .filter(|&r| !self.is_blank_row(r))
-                .count(),
-            kpi_names: self.shown,
+            kpis: self.st.kpis.len(),
+            values: self.st.values,
+            data_rows: self.st.data_rows,
+            kpi_names: self.st.shown,
         };
-        let mut defs: Vec<KpiDef> = self.defs.into_values().collect();
+        let mut defs: Vec<KpiDef> = self.st.defs.into_values().collect();
         defs.sort_by(|a, b| a.name.cmp(&b.name));
         Finished {
             layout,
             defs,
-            findings: self.findings,
+            findings: self.st.findings,
         }
     }
 }
@@ -334,11 +442,11 @@ fn cell_name(r: usize, c: usize) -> String {
     )
 }
 
-/// The first five of a list, and how many more: "C3, C4 and 12 more".
-fn first_five(items: impl Iterator<Item = String>) -> String {
-    let items: Vec<String> = items.collect();
-    let shown = items[..items.len().min(5)].join(", ");
-    match items.len().saturating_sub(5) {
+/// The first five of `total` places, and how many more: "C3, C4 and 12 more".
+fn first_five(items: impl Iterator<Item = String>, total: usize) -> String {
+    let items: Vec<String> = items.take(5).collect();
+    let shown = items.join(", ");
+    match total.saturating_sub(items.len()) {
         0 => shown,
         more => format!("{shown} and {more} more"),
     }

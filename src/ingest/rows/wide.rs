@@ -38,7 +38,7 @@ impl RowReader<'_> {
                 Ok(d) => d,
                 Err(why) => {
                     if self.looks_like_footer(r) {
-                        self.footer_rows.push(r);
+                        self.footer(r);
                     } else {
                         self.bad_date(r, date_col, &why);
                     }
@@ -109,7 +109,7 @@ impl RowReader<'_> {
                     FindingCode::DuplicateHeader,
                     "a column with data has no header; it was skipped",
                 );
-                self.findings.push(t.at(f, header, Some(c)));
+                self.st.findings.push(t.at(f, header, Some(c)));
             }
             return None;
         }
@@ -124,7 +124,7 @@ impl RowReader<'_> {
                     crate::model::finding::column_letter(first as u32)
                 ),
             );
-            self.findings.push(t.at(f, header, Some(c)));
+            self.st.findings.push(t.at(f, header, Some(c)));
             return None;
         }
         if is_text_column(t, header, c) {
@@ -133,7 +133,7 @@ impl RowReader<'_> {
                 FindingCode::TextColumnSkipped,
                 format!("column '{name}' holds text, not numbers; it was not read as a KPI"),
             );
-            self.findings.push(t.at(f, header, Some(c)));
+            self.st.findings.push(t.at(f, header, Some(c)));
             return None;
         }
         let (name, unit) = split_unit(name);
