@@ -17,6 +17,15 @@ pub enum DateOrder {
     MonthFirst,
 }
 
+impl DateOrder {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateOrder::DayFirst => "day-first",
+            DateOrder::MonthFirst => "month-first",
+        }
+    }
+}
+
 /// A parsed date. `grain` is Some when the text was a period label, None for a full date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParsedDate {

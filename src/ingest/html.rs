@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::model::finding::Finding;
 
 pub(super) fn read(
-    bytes: &[u8],
+    bytes: Vec<u8>,
     file: &str,
     opts: &ReadOptions,
     findings: &mut Vec<Finding>,

@@ -33,42 +33,124 @@ pub fn is_special_sheet(name: &str) -> bool {
     special::kind_of(name).is_some()
 }
 
-/// Read one table into `out`.
+/// Read one whole table into `out`.
 pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Result<()> {
+    read_chunks(table, &mut std::iter::empty(), opts, out)
+}
+
+/// Read one table into `out`: its first chunk of rows, and the chunks after it when it
+/// is a long text file (the layout is detected in the first).
+pub fn read_chunks(
+    table: &Table,
+    more: &mut dyn Iterator<Item = Table>,
+    opts: &ReadOptions,
+    out: &mut Dataset,
+) -> Result<()> {
     if let Some(kind) = table.sheet.as_deref().and_then(special::kind_of) {
         return special::read(kind, table, opts, out);
     }
     let over = find_override(table, opts);
     let Some((header, shape)) = detect(table, opts, over) else {
-        let layout = if table.cells.iter().all(|r| r.iter().all(Cell::is_empty)) {
-            Layout::Empty
-        } else {
-            out.findings.push(table.at(
-                Finding::warning(
-                    FindingCode::LayoutNotDetected,
-                    "no header row with a date/period column (long or wide layout) or with periods across (periods-across layout) was found in the first 30 rows; the table was skipped",
-                ),
-                0,
-                None,
-            ));
-            Layout::Unknown
-        };
-        out.layouts.push(LayoutInfo {
-            file: table.file.clone(),
-            sheet: table.sheet.clone(),
-            layout,
-            header_row: None,
-            kpis: 0,
-            values: 0,
-            data_rows: 0,
-            kpi_names: Vec::new(),
-        });
+        no_layout(table, out);
         return Ok(());
     };
+    title_rows(table, header, &shape, out);
+    if matches!(shape, Shape::Across { .. }) {
+        // A KPI's targets may sit in any row of a periods-across table ('<KPI> target'),
+        // so such a table is read whole.
+        let mut whole: Option<Table> = None;
+        for chunk in &mut *more {
+            whole
+                .get_or_insert_with(|| table.clone())
+                .cells
+                .extend(chunk.cells);
+        }
+        if let Some(whole) = whole {
+            return read_rows_of(&whole, &mut std::iter::empty(), header, &shape, opts, out);
+        }
+    }
+    read_rows_of(table, more, header, &shape, opts, out)
+}
+
+/// The rows below the header, chunk by chunk, with one reader's state carried through.
+fn read_rows_of(
+    table: &Table,
+    more: &mut dyn Iterator<Item = Table>,
+    header: usize,
+    shape: &Shape,
+    opts: &ReadOptions,
+    out: &mut Dataset,
+) -> Result<()> {
+    let mut reader = RowReader::new(table, opts, &mut out.observations);
+    let layout = read_rows(&mut reader, header, shape)?;
+    let mut state = reader.pause();
+    for chunk in more {
+        let mut reader = RowReader::resume(&chunk, opts, &mut out.observations, state);
+        read_rows(&mut reader, header, shape)?;
+        state = reader.pause();
+    }
+    RowReader::resume(table, opts, &mut out.observations, state)
+        .finish(header, layout)
+        .into(out);
+    Ok(())
+}
+
+/// One chunk's rows, by the layout's reader.
+fn read_rows(reader: &mut RowReader, header: usize, shape: &Shape) -> Result<Layout> {
+    reader.count_rows(header);
+    Ok(match shape {
+        Shape::Long(cols) => {
+            reader.long(header, cols)?;
+            Layout::Long
+        }
+        Shape::Wide { date } => {
+            reader.wide(header, *date)?;
+            Layout::Wide
+        }
+        Shape::Across {
+            name,
+            years,
+            serials,
+        } => {
+            reader.across(header, *name, *years, *serials)?;
+            Layout::PeriodsAcross
+        }
+    })
+}
+
+/// A table with no layout kpilens recognises: empty, or skipped with a finding.
+fn no_layout(table: &Table, out: &mut Dataset) {
+    let layout = if table.cells.iter().all(|r| r.iter().all(Cell::is_empty)) {
+        Layout::Empty
+    } else {
+        out.findings.push(table.at(
+            Finding::warning(
+                FindingCode::LayoutNotDetected,
+                "no header row with a date/period column (long or wide layout) or with periods across (periods-across layout) was found in the first 30 rows; the table was skipped",
+            ),
+            0,
+            None,
+        ));
+        Layout::Unknown
+    };
+    out.layouts.push(LayoutInfo {
+        file: table.file.clone(),
+        sheet: table.sheet.clone(),
+        layout,
+        header_row: None,
+        kpis: 0,
+        values: 0,
+        data_rows: 0,
+        kpi_names: Vec::new(),
+    });
+}
+
+/// `title_rows_skipped` for the rows above the header that hold anything.
+fn title_rows(table: &Table, header: usize, shape: &Shape, out: &mut Dataset) {
     // The upper of two header rows (years, or periods over Actual | Target) is read,
     // not skipped.
     let upper = match shape {
-        Shape::Across { years, .. } => years,
+        Shape::Across { years, .. } => *years,
         _ => None,
     };
     let skipped_above: Vec<usize> = (0..header)
@@ -90,28 +172,6 @@ pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Resul
             None,
         ));
     }
-    let mut reader = RowReader::new(table, opts, &mut out.observations);
-    reader.count_rows(header);
-    let layout = match shape {
-        Shape::Long(cols) => {
-            reader.long(header, &cols)?;
-            Layout::Long
-        }
-        Shape::Wide { date } => {
-            reader.wide(header, date)?;
-            Layout::Wide
-        }
-        Shape::Across {
-            name,
-            years,
-            serials,
-        } => {
-            reader.across(header, name, years, serials)?;
-            Layout::PeriodsAcross
-        }
-    };
-    reader.finish(header, layout).into(out);
-    Ok(())
 }
 
 pub(super) fn first_text(table: &Table, r: usize) -> String {

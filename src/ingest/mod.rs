@@ -132,11 +132,12 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
     let mut ambiguous: Option<Error> = None;
     for path in &files {
         let display = path.display().to_string();
-        let tables = match guarded_read(path, opts) {
-            Ok((tables, findings)) => {
-                out.findings.extend(findings);
-                tables
-            }
+        let FileTables {
+            tables,
+            mut rest,
+            findings,
+        } = match guarded_read(path, opts) {
+            Ok(read) => read,
             Err(e) => {
                 out.findings.push(
                     Finding::error(FindingCode::UnreadableFile, e.to_string()).file(&display),
@@ -145,9 +146,12 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
                 continue;
             }
         };
-        if tables
-            .iter()
-            .all(|t| t.cells.iter().all(|r| r.iter().all(Cell::is_empty)))
+        out.findings.extend(findings);
+        let more = rest.as_ref().is_some_and(text::Rest::has_more);
+        if !more
+            && tables
+                .iter()
+                .all(|t| t.cells.iter().all(|r| r.iter().all(Cell::is_empty)))
         {
             out.findings.push(
                 Finding::warning(
@@ -160,7 +164,11 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
         let mut sheets = Vec::new();
         for table in &tables {
             sheets.extend(table.sheet.clone());
-            match read_table(table, opts, &mut out) {
+            let result = match rest.take() {
+                Some(rest) => read_streamed(table, rest, opts, &mut out),
+                None => read_table(table, opts, &mut out),
+            };
+            match result {
                 Ok(()) => {}
                 Err(e @ Error::Data(_)) => {
                     ambiguous.get_or_insert(e);
@@ -187,7 +195,7 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
 
 /// Read one file behind a panic guard: a reader that panics on a damaged file becomes
 /// "could not read FILE: …", not a crashed run.
-fn guarded_read(path: &Path, opts: &ReadOptions) -> Result<(Vec<Table>, Vec<Finding>)> {
+fn guarded_read(path: &Path, opts: &ReadOptions) -> Result<FileTables> {
     match catch_unwind(AssertUnwindSafe(|| read_tables(path, opts))) {
         Ok(result) => result,
         Err(panic) => {
@@ -208,11 +216,55 @@ fn guarded_read(path: &Path, opts: &ReadOptions) -> Result<(Vec<Table>, Vec<Find
     }
 }
 
+/// Read a text file's first chunk and then the rest, chunk by chunk: one thread reads
+/// and splits the next chunk while this one turns the last into observations. The
+/// findings about the later rows (lines that could not be split) go where the file's
+/// own findings are.
+fn read_streamed(
+    first: &Table,
+    rest: text::Rest,
+    opts: &ReadOptions,
+    out: &mut Dataset,
+) -> Result<()> {
+    let at = out.findings.len();
+    let (result, late) = std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Table>(1);
+        let reader = s.spawn(move || {
+            let mut rest = rest;
+            while let Some(chunk) = rest.next_chunk() {
+                if tx.send(chunk).is_err() {
+                    break;
+                }
+            }
+            rest.finish()
+        });
+        let result = read_chunks(first, &mut rx.iter(), opts, out);
+        // Stop the reader if the table was abandoned (an error) before its end.
+        drop(rx);
+        (result, reader.join())
+    });
+    let late = late.map_err(|_| {
+        Error::Internal(format!("the reader of {} stopped unexpectedly", first.file))
+    })?;
+    out.findings.splice(at..at, late);
+    result
+}
+
 /// Read one table's layout into `out`; a data table without values is a `no_values`
 /// finding naming it.
 fn read_table(table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Result<()> {
+    read_chunks(table, &mut std::iter::empty(), opts, out)
+}
+
+/// Read a table given as its first chunk of rows and the chunks after it.
+fn read_chunks(
+    table: &Table,
+    more: &mut dyn Iterator<Item = Table>,
+    opts: &ReadOptions,
+    out: &mut Dataset,
+) -> Result<()> {
     let before = out.layouts.len();
-    let result = layout::read_table(table, opts, out);
+    let result = layout::read_chunks(table, more, opts, out);
     let empty: Vec<Finding> = out.layouts[before..]
         .iter()
         .filter(|l| l.layout.holds_values() && l.values == 0)
@@ -305,8 +357,16 @@ fn describe(l: &LayoutInfo) -> String {
     }
 }
 
+/// One file read: its tables (a text file's first chunk of rows), the rest of a text
+/// file still to read, and the findings about the file.
+struct FileTables {
+    tables: Vec<Table>,
+    rest: Option<text::Rest>,
+    findings: Vec<Finding>,
+}
+
 /// Read one file into tables, with format findings.
-fn read_tables(path: &Path, opts: &ReadOptions) -> Result<(Vec<Table>, Vec<Finding>)> {
+fn read_tables(path: &Path, opts: &ReadOptions) -> Result<FileTables> {
     let display = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Error::read(&display, io_reason(&e)))?;
     let mut findings = Vec::new();
@@ -339,12 +399,20 @@ fn read_tables(path: &Path, opts: &ReadOptions) -> Result<(Vec<Table>, Vec<Findi
             .file(&display),
         );
     }
-    let tables = match format {
-        Format::Text => text::read(&bytes, &display, opts, &mut findings)?,
-        Format::Html => html::read(&bytes, &display, opts, &mut findings)?,
-        Format::Xlsx | Format::Xlsb | Format::Ods | Format::Xls => {
-            excel::read(bytes, format, &display, opts, &mut findings)?
+    let (tables, rest) = match format {
+        Format::Text => {
+            let (first, rest) = text::read(bytes, &display, opts, &mut findings)?;
+            (vec![first], Some(rest))
         }
+        Format::Html => (html::read(bytes, &display, opts, &mut findings)?, None),
+        Format::Xlsx | Format::Xlsb | Format::Ods | Format::Xls => (
+            excel::read(bytes, format, &display, opts, &mut findings)?,
+            None,
+        ),
     };
-    Ok((tables, findings))
+    Ok(FileTables {
+        tables,
+        rest,
+        findings,
+    })
 }

@@ -13,83 +13,164 @@ use crate::model::finding::{Finding, FindingCode};
 /// Longest field kept; longer text is cut (it cannot be a KPI value or name).
 const MAX_FIELD: usize = 32_767;
 
+/// A chunk of a long text file holds about this many cells (some 60 MB), and at least
+/// [`CHUNK_MIN_ROWS`] rows: a file of ten million rows is read a chunk at a time, never
+/// held as cells all at once. Layouts are detected in the first chunk.
+const CHUNK_CELLS: usize = 1_000_000;
+const CHUNK_MIN_ROWS: usize = 1_000;
+
+/// Read delimited text: the first chunk of rows as a table, and the rest of the file
+/// to read chunk by chunk.
 pub(super) fn read(
-    bytes: &[u8],
+    bytes: Vec<u8>,
     file: &str,
     opts: &ReadOptions,
     findings: &mut Vec<Finding>,
-) -> Result<Vec<Table>> {
+) -> Result<(Table, Rest)> {
     let text = decode(bytes, file, opts.encoding, findings)?;
     let delimiter = match opts.delimiter {
         Some(d) => d,
         None => sniff_delimiter(&text, file)?,
     };
-    let cells = records(&text, delimiter, file, findings);
-    let decimal_comma = decimal_comma(&cells, delimiter, opts, file, findings);
-    Ok(vec![Table {
-        file: file.to_string(),
-        sheet: None,
-        cells,
-        first_row: 0,
-        from_text: true,
-        is_1904: false,
-        decimal_comma,
-    }])
+    let mut rest = Rest::new(text.into_bytes(), delimiter, file);
+    let mut first = rest.chunk();
+    findings.append(&mut rest.findings);
+    if rest.done {
+        findings.extend(rest.truncated_finding());
+    }
+    first.decimal_comma = decimal_comma(&first.cells, delimiter, opts, file, findings);
+    rest.decimal_comma = first.decimal_comma;
+    Ok((first, rest))
 }
 
-/// The records of delimited text as rows of cells: quotes and embedded newlines
-/// respected, control characters dropped, overlong fields cut (with one finding), and
-/// lines that cannot be split named in error findings.
-fn records(text: &str, delimiter: u8, file: &str, findings: &mut Vec<Finding>) -> Vec<Vec<Cell>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let mut cells: Vec<Vec<Cell>> = Vec::new();
-    let mut record = csv::StringRecord::new();
-    let mut truncated = 0usize;
-    // Where the reader stood after the last record: blank lines from there on are
-    // rows the csv crate skips but a spreadsheet shows.
-    let mut after: usize = 0;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                findings.push(
-                    Finding::error(
-                        FindingCode::BadValue,
-                        format!("could not split line {line}: {e}"),
-                    )
-                    .file(file)
-                    .row(line as u32),
-                );
-                // The line is still a row of the sheet, an empty one.
-                cells.push(Vec::new());
-                after = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
-                continue;
-            }
+/// The rows of a text file not read yet. It owns the text, so another thread can read
+/// the next chunk while this one's rows are turned into observations.
+pub(super) struct Rest {
+    reader: csv::Reader<std::io::Cursor<Vec<u8>>>,
+    record: csv::StringRecord,
+    /// Where the reader stood after the last record: blank lines from there on are
+    /// rows the csv crate skips but a spreadsheet shows.
+    after: usize,
+    truncated: usize,
+    /// The sheet row of the next record.
+    row: usize,
+    file: String,
+    decimal_comma: bool,
+    done: bool,
+    /// Lines that could not be split, since the last look.
+    findings: Vec<Finding>,
+    /// A chunk's size: at least this many rows, and about this many cells.
+    chunk_rows: usize,
+    chunk_cells: usize,
+}
+
+impl Rest {
+    pub(super) fn new(text: Vec<u8>, delimiter: u8, file: &str) -> Rest {
+        Rest {
+            reader: csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(delimiter)
+                .from_reader(std::io::Cursor::new(text)),
+            record: csv::StringRecord::new(),
+            after: 0,
+            truncated: 0,
+            row: 0,
+            file: file.to_string(),
+            decimal_comma: false,
+            done: false,
+            findings: Vec::new(),
+            chunk_rows: CHUNK_MIN_ROWS,
+            chunk_cells: CHUNK_CELLS,
         }
-        // A row is what a spreadsheet shows: a blank line is an empty row, a record
-        // with embedded newlines one row.
-        for _ in 0..blank_lines(text.as_bytes(), after) {
-            cells.push(Vec::new());
-        }
-        cells.push(record.iter().map(|f| field(f, &mut truncated)).collect());
-        after = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
     }
-    if truncated > 0 {
-        findings.push(
+
+    /// Are there rows after those read?
+    pub(super) fn has_more(&self) -> bool {
+        !self.done
+    }
+
+    /// The next chunk of rows, or `None` at the end of the file.
+    pub(super) fn next_chunk(&mut self) -> Option<Table> {
+        (!self.done).then(|| self.chunk())
+    }
+
+    /// The findings about the rows read since the first chunk: lines that could not be
+    /// split, and the fields cut.
+    pub(super) fn finish(mut self) -> Vec<Finding> {
+        let mut out = std::mem::take(&mut self.findings);
+        out.extend(self.truncated_finding());
+        out
+    }
+
+    fn truncated_finding(&self) -> Option<Finding> {
+        (self.truncated > 0).then(|| {
             Finding::warning(
                 FindingCode::TextTruncated,
-                format!("{truncated} field(s) longer than {MAX_FIELD} characters were cut"),
+                format!(
+                    "{} field(s) longer than {MAX_FIELD} characters were cut",
+                    self.truncated
+                ),
             )
-            .file(file),
-        );
+            .file(&self.file)
+        })
     }
-    cells
+
+    /// Rows up to the chunk's size: quotes and embedded newlines respected, control
+    /// characters dropped, overlong fields cut, and lines that cannot be split named
+    /// in error findings. A row is what a spreadsheet shows: a blank line is an empty
+    /// row, a record with embedded newlines one row.
+    fn chunk(&mut self) -> Table {
+        let first_row = self.row;
+        let mut cells: Vec<Vec<Cell>> = Vec::new();
+        let mut n_cells = 0usize;
+        while cells.len() < self.chunk_rows || n_cells < self.chunk_cells {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => {
+                    self.done = true;
+                    break;
+                }
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map_or(0, csv::Position::line);
+                    self.findings.push(
+                        Finding::error(
+                            FindingCode::BadValue,
+                            format!("could not split line {line}: {e}"),
+                        )
+                        .file(&self.file)
+                        .row(line as u32),
+                    );
+                    // The line is still a row of the sheet, an empty one.
+                    cells.push(Vec::new());
+                    self.after = usize::try_from(self.reader.position().byte()).unwrap_or(usize::MAX);
+                    continue;
+                }
+            }
+            let text = self.reader.get_ref().get_ref();
+            for _ in 0..blank_lines(text, self.after) {
+                cells.push(Vec::new());
+            }
+            let row: Vec<Cell> = self
+                .record
+                .iter()
+                .map(|f| field(f, &mut self.truncated))
+                .collect();
+            n_cells += row.len().max(1);
+            cells.push(row);
+            self.after = usize::try_from(self.reader.position().byte()).unwrap_or(usize::MAX);
+        }
+        self.row += cells.len();
+        Table {
+            file: self.file.clone(),
+            sheet: None,
+            cells,
+            first_row,
+            from_text: true,
+            is_1904: false,
+            decimal_comma: self.decimal_comma,
+        }
+    }
 }
 
 /// How many empty lines (`\n`, `\r\n` or `\r` alone) start at byte `at`. The csv
@@ -188,6 +269,36 @@ fn decimal_comma(
 /// Decode bytes to text. BOMs win; otherwise UTF-8 when valid, else Windows-1252 with
 /// an `encoding_used` finding. An explicit `--encoding` is obeyed.
 pub(super) fn decode(
+    bytes: Vec<u8>,
+    file: &str,
+    forced: Option<Encoding>,
+    findings: &mut Vec<Finding>,
+) -> Result<String> {
+    // UTF-8 (the common case) is used as it is, without a copy of the file.
+    let bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
+    let plain = forced.is_none_or(|f| f == Encoding::Utf8)
+        && (bom || !bytes.starts_with(&[0xFF, 0xFE]) && !bytes.starts_with(&[0xFE, 0xFF]));
+    if plain {
+        let mut bytes = bytes;
+        if bom {
+            bytes.drain(..3);
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => return Ok(text),
+            Err(_) if bom || forced.is_some() => {
+                return Err(Error::read(
+                    file,
+                    "the text is not valid UTF-8; give the right --encoding (utf-8, utf-16, windows-1252)",
+                ));
+            }
+            Err(e) => return decode_other(&e.into_bytes(), file, forced, findings),
+        }
+    }
+    decode_other(&bytes, file, forced, findings)
+}
+
+/// Decode text that is not plain UTF-8.
+fn decode_other(
     bytes: &[u8],
     file: &str,
     forced: Option<Encoding>,

@@ -12,12 +12,7 @@ impl RowReader<'_> {
     pub(in crate::ingest) fn long(&mut self, header: usize, cols: &LongCols) -> Result<()> {
         let rows = self.table.rows_below(header);
         let t = self.table;
-        let order = cells::column_order(
-            t,
-            rows.clone().map(|r| (r, cols.date, t.get(r, cols.date))),
-            self.opts,
-            "the date column",
-        )?;
+        let order = self.date_order(header, cols.date)?;
         for r in rows {
             if self.is_blank_row(r) {
                 continue;

@@ -16,10 +16,11 @@ mod tests;
 use std::collections::{HashMap, HashSet};
 
 use super::cells::{self, ValueCell};
-use super::dates::{DateOrder, ParsedDate};
+use super::dates::{self, DateOrder, ParsedDate};
 use super::headers::{is_footer_text, row_cells};
 use super::layout::first_text;
 use super::{Cell, ReadOptions, Table};
+use crate::error::{Error, Result};
 use crate::model::dataset::{Dataset, Layout, LayoutInfo};
 use crate::model::finding::{Finding, FindingCode};
 use crate::model::kpi::{name_key, KpiDef};
@@ -66,8 +67,12 @@ pub(in crate::ingest) struct State {
     /// Dates already parsed, by their text: a long export repeats each date once per
     /// KPI, and parsing is the costly part of reading a row.
     dates: HashMap<String, ParsedDate>,
-    /// The date order decided for the date column (from the first chunk that settles it).
-    pub(in crate::ingest) order: Option<DateOrder>,
+    /// The date order decided for the date column (from the first chunk that settles
+    /// it), once the first chunk has been looked at.
+    order: Option<DateOrder>,
+    order_read: bool,
+    /// A wide table's KPI columns, decided from the header in the first chunk.
+    wide: Option<Vec<wide::WideColumn>>,
     findings: Vec<Finding>,
     excel_errors: Places<(usize, usize, String)>,
     /// Value cells holding a formula with no saved result.
@@ -110,6 +115,8 @@ impl<'a> RowReader<'a> {
             defs: HashMap::new(),
             dates: HashMap::new(),
             order: None,
+            order_read: false,
+            wide: None,
             findings: Vec::new(),
             excel_errors: Places::default(),
             no_results: Places::default(),
@@ -221,6 +228,42 @@ impl<'a> RowReader<'a> {
         };
         let i = self.obs.push(id, date.date, date.grain, value, origin);
         Obs { kpi: id, i }
+    }
+
+    /// The day/month order of date column `col` (docs/methods.md §1, "Dates"): decided
+    /// by the first chunk whose dates settle it, and every later chunk must agree.
+    fn date_order(&mut self, header: usize, col: usize) -> Result<Option<DateOrder>> {
+        let t = self.table;
+        let cells = t.rows_below(header).map(|r| (r, col, t.get(r, col)));
+        let what = "the date column";
+        if !self.st.order_read {
+            self.st.order_read = true;
+            self.st.order = cells::column_order(t, cells, self.opts, what)?;
+            return Ok(self.st.order);
+        }
+        if self.opts.date_format.is_some() {
+            return Ok(None);
+        }
+        let texts = cells.clone().filter_map(|(_, _, c)| match c {
+            Cell::Text(s) => Some(s.as_str()),
+            _ => None,
+        });
+        match (dates::infer_order(texts), self.st.order) {
+            (Ok(Some(o)), Some(decided)) if o != decided => Err(Error::Data(format!(
+                "{}, {what}: the dates read {} in the rows before row {} and {} from there; fix the column or give --date-format",
+                t.file,
+                decided.as_str(),
+                t.first_row + 1,
+                o.as_str()
+            ))),
+            (Ok(Some(o)), _) => {
+                self.st.order = Some(o);
+                Ok(Some(o))
+            }
+            (Ok(None), Some(decided)) => Ok(Some(decided)),
+            // Unsettled, or mixed within the chunk: the column's own error, if any.
+            _ => cells::column_order(t, cells, self.opts, what),
+        }
     }
 
     /// A date cell parsed with the column's order; text dates through the cache.

@@ -4,7 +4,7 @@
 //! finding codes. Expected values follow docs/methods.md §1 and docs/interface.md
 //! (layouts).
 use crate::ingest::layout::read_table;
-use crate::ingest::ReadOptions;
+use crate::ingest::{ReadOptions, Table};
 use crate::model::dataset::{Dataset, Layout};
 use crate::model::finding::FindingCode;
 use crate::testkit::table;
@@ -210,4 +210,33 @@ fn a_table_with_no_header_is_skipped_with_a_finding() {
     assert!(ds.observations.is_empty());
     assert_eq!(ds.findings[0].code, FindingCode::LayoutNotDetected);
     assert_eq!(ds.findings[0].file.as_deref(), Some("notes.csv"));
+}
+
+/// A table read in chunks (as a long text file is) gives exactly what it gives whole:
+/// the same observations, findings and description.
+#[test]
+fn chunks_read_like_the_whole_table() {
+    use crate::ingest::layout::read_chunks;
+    for case in CASES {
+        let whole = table("data.csv", case.cells);
+        let mut expected = Dataset::default();
+        read_table(&whole, &ReadOptions::default(), &mut expected).unwrap();
+        // The header and one row first, then one row per chunk.
+        let split = (case.header_row as usize + 1).min(whole.cells.len());
+        let first = Table {
+            cells: whole.cells[..split].to_vec(),
+            ..whole.clone()
+        };
+        let mut rest = (split..whole.cells.len()).map(|r| Table {
+            cells: vec![whole.cells[r].clone()],
+            first_row: r,
+            ..whole.clone()
+        });
+        let mut got = Dataset::default();
+        read_chunks(&first, &mut rest, &ReadOptions::default(), &mut got).unwrap();
+        let obs = |d: &Dataset| d.observations.iter().collect::<Vec<_>>();
+        assert_eq!(obs(&got), obs(&expected), "{}", case.name);
+        assert_eq!(got.findings, expected.findings, "{}", case.name);
+        assert_eq!(got.layouts, expected.layouts, "{}", case.name);
+    }
 }

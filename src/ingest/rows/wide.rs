@@ -12,7 +12,7 @@ use crate::model::finding::{Finding, FindingCode};
 use crate::model::kpi::name_key;
 
 /// One KPI column of a wide table and the target columns that belong to it.
-struct WideColumn {
+pub(super) struct WideColumn {
     col: usize,
     kpi: String,
     targets: Vec<usize>,
@@ -22,14 +22,13 @@ impl RowReader<'_> {
     /// Wide layout: one column per KPI; `<KPI> target` columns are targets.
     pub(in crate::ingest) fn wide(&mut self, header: usize, date_col: usize) -> Result<()> {
         let t = self.table;
-        let columns = self.wide_columns(header, date_col);
+        // The header is in the first chunk: its columns are decided there.
+        let columns = match self.st.wide.take() {
+            Some(columns) => columns,
+            None => self.wide_columns(header, date_col),
+        };
         let rows = t.rows_below(header);
-        let order = cells::column_order(
-            t,
-            rows.clone().map(|r| (r, date_col, t.get(r, date_col))),
-            self.opts,
-            "the date column",
-        )?;
+        let order = self.date_order(header, date_col)?;
         for r in rows {
             if self.is_blank_row(r) {
                 continue;
@@ -54,6 +53,7 @@ impl RowReader<'_> {
                 }
             }
         }
+        self.st.wide = Some(columns);
         Ok(())
     }
 

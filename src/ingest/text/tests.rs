@@ -15,13 +15,11 @@ fn sniffs_common_delimiters() {
 fn rows_are_numbered_as_a_spreadsheet_shows_them() {
     // A blank line is an empty row; a quoted field over two lines stays one row.
     let mut f = Vec::new();
-    let rows = records(
-        "a,b\n\nc,\"x\ny\"\n\r\nd,e\r\nf,g\r\n\r\nh,i",
-        b',',
-        "f",
-        &mut f,
-    );
-    let texts: Vec<Vec<String>> = rows
+    let text = "a,b\n\nc,\"x\ny\"\n\r\nd,e\r\nf,g\r\n\r\nh,i";
+    let (first, rest) = read(text.as_bytes().to_vec(), "f", &ReadOptions::default(), &mut f).unwrap();
+    assert!(!rest.has_more());
+    let texts: Vec<Vec<String>> = first
+        .cells
         .iter()
         .map(|r| r.iter().map(Cell::text).collect())
         .collect();
@@ -58,14 +56,48 @@ fn commas_in_text_fields_of_a_semicolon_file_do_not_win() {
 fn decodes_boms_and_1252() {
     let mut f = Vec::new();
     assert_eq!(
-        decode(b"\xEF\xBB\xBFa,b", "f", None, &mut f).unwrap(),
+        decode(b"\xEF\xBB\xBFa,b".to_vec(), "f", None, &mut f).unwrap(),
         "a,b"
     );
     let utf16: Vec<u8> = [0xFF, 0xFE]
         .into_iter()
         .chain("a\tb".encode_utf16().flat_map(u16::to_le_bytes))
         .collect();
-    assert_eq!(decode(&utf16, "f", None, &mut f).unwrap(), "a\tb");
-    assert_eq!(decode(b"caf\xE9", "f", None, &mut f).unwrap(), "café");
+    assert_eq!(decode(utf16.clone(), "f", None, &mut f).unwrap(), "a\tb");
+    assert_eq!(decode(b"caf\xE9".to_vec(), "f", None, &mut f).unwrap(), "café");
     assert_eq!(f.last().unwrap().code, FindingCode::EncodingUsed);
+}
+
+/// A long file is read in chunks that number their rows as the whole file does, blank
+/// lines across a chunk's edge included.
+#[test]
+fn chunks_number_rows_as_the_whole_file_does() {
+    let text = "date,kpi,value\n2024-01-01,A,1\n\n2024-01-02,A,2\n2024-01-03,A,3\n";
+    let mut f = Vec::new();
+    let (first, mut rest) =
+        read(text.as_bytes().to_vec(), "f", &ReadOptions::default(), &mut f).unwrap();
+    assert_eq!((first.first_row, first.cells.len()), (0, 5));
+    assert!(rest.next_chunk().is_none());
+    // The same file in chunks of two rows.
+    let mut rest = Rest::new(text.as_bytes().to_vec(), b',', "f");
+    rest.chunk_rows = 2;
+    rest.chunk_cells = 1;
+    let mut got = Vec::new();
+    while let Some(t) = rest.next_chunk() {
+        let firsts: Vec<String> = t
+            .cells
+            .iter()
+            .map(|r| r.first().map(Cell::text).unwrap_or_default())
+            .collect();
+        got.push((t.first_row, firsts));
+    }
+    let s = |v: &[&str]| v.iter().map(|x| (*x).to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        got,
+        [
+            (0, s(&["date", "2024-01-01"])),
+            (2, s(&["", "2024-01-02"])),
+            (4, s(&["2024-01-03"])),
+        ]
+    );
 }
