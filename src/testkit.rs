@@ -41,7 +41,7 @@ pub(crate) fn table(file: &str, rows: &[&[&str]]) -> Table {
                     if t.is_empty() {
                         Cell::Empty
                     } else {
-                        Cell::Text((*t).to_string())
+                        Cell::Text((*t).into())
                     }
                 })
                 .collect()

@@ -22,6 +22,8 @@ pub use crate::model::dataset::{InputInfo, LayoutInfo};
 pub use crate::model::finding::{Finding, Severity};
 use crate::model::kpi::{KpiDef, Transform};
 use crate::model::period::{Calendar, Grain};
+use rayon::prelude::*;
+
 use crate::model::series::Provenance;
 
 /// Red/amber/green status of one period against its target (docs/methods.md §3).
@@ -267,9 +269,22 @@ pub fn analyse(
     cfg: &Settings,
 ) -> crate::error::Result<Results> {
     let mut built = series::build(&ingested, cfg)?;
-    let mut kpis = Vec::with_capacity(built.kpis.len());
-    for s in std::mem::take(&mut built.kpis) {
-        let (k, notes) = analyse_kpi(s, cfg);
+    let crate::model::dataset::Dataset {
+        observations,
+        findings: read_findings,
+        inputs,
+        layouts,
+        ..
+    } = ingested;
+    // The observations are in the series now: free them before the analysis.
+    drop(observations);
+    // Each KPI on its own, in parallel; results and findings in the KPIs' order.
+    let analysed: Vec<(KpiResult, Vec<Finding>)> = std::mem::take(&mut built.kpis)
+        .into_par_iter()
+        .map(|s| analyse_kpi(s, cfg))
+        .collect();
+    let mut kpis = Vec::with_capacity(analysed.len());
+    for (k, notes) in analysed {
         built.findings.extend(notes);
         kpis.push(k);
     }
@@ -277,7 +292,7 @@ pub fn analyse(
     built.findings.extend(pair_findings);
     let predictive = Some(leadlag::predictive(&correlations));
     health::assess_all(&mut kpis, built.as_of, &cfg.calendar, &predictive);
-    let mut findings = ingested.findings;
+    let mut findings = read_findings;
     findings.extend(built.findings);
     let defs: Vec<&KpiDef> = kpis.iter().map(|k| &k.def).collect();
     findings.extend(quality::long_text(&defs));
@@ -287,8 +302,8 @@ pub fn analyse(
         period: cfg.period,
         window: cfg.window,
         fiscal_year_start: cfg.calendar.fiscal_year_start,
-        inputs: ingested.inputs,
-        layouts: ingested.layouts,
+        inputs,
+        layouts,
         kpis,
         correlations,
         findings,

@@ -364,7 +364,7 @@ pub fn infer_order<'a>(
     // Eastern European exports); nobody writes months first with dots.
     let (mut any, mut all_dotted) = (false, true);
     // Only distinct texts matter (a long export repeats each date once per KPI).
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
     for text in texts {
         if !seen.insert(text) {
             continue;

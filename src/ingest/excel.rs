@@ -259,7 +259,7 @@ fn convert(v: Data, percent: bool, is_1904: bool) -> Cell {
         },
         Data::Float(f) if f.is_finite() => Cell::Number { value: f, percent },
         Data::Float(f) => Cell::Error(format!("{f}")),
-        Data::String(s) => Cell::Text(s),
+        Data::String(s) => Cell::Text(s.into()),
         Data::Bool(b) => Cell::Bool(b),
         Data::DateTime(dt) if dt.is_duration() => Cell::Number {
             value: dt.as_f64(),
@@ -269,7 +269,7 @@ fn convert(v: Data, percent: bool, is_1904: bool) -> Cell {
             Ok(d) => Cell::Date(d),
             Err(e) => Cell::BadDate(format!("date serial {} {e}", dt.as_f64())),
         },
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.into()),
         Data::Error(e) => Cell::Error(e.to_string()),
     }
 }

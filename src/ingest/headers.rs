@@ -229,7 +229,7 @@ pub(super) fn with_years(t: &Table, header: usize, years: usize) -> Vec<Cell> {
                 year = Some(y);
             }
             match (part_of_year(cell), year) {
-                (Some(_), Some(y)) => Cell::Text(format!("{} {y}", cell.text())),
+                (Some(_), Some(y)) => Cell::Text(format!("{} {y}", cell.text()).into()),
                 _ => cell.clone(),
             }
         })

@@ -37,7 +37,7 @@ pub(super) fn read(
             row.push(if content.is_empty() {
                 Cell::Empty
             } else {
-                Cell::Text(content)
+                Cell::Text(content.into())
             });
             for _ in 1..span {
                 row.push(Cell::Empty);

@@ -88,6 +88,9 @@ fn read_rows_of(
         let mut reader = RowReader::resume(&chunk, opts, &mut out.observations, state);
         read_rows(&mut reader, header, shape)?;
         state = reader.pause();
+        // Freeing a chunk's cells is work too: done off this thread, which is the
+        // busier one.
+        rayon::spawn(move || drop(chunk));
     }
     RowReader::resume(table, opts, &mut out.observations, state)
         .finish(header, layout)

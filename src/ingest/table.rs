@@ -4,6 +4,7 @@ with positions as a spreadsheet shows them, so layout detection and the row read
 never know which format a value came from.
 */
 use chrono::NaiveDate;
+use compact_str::CompactString;
 
 use crate::model::finding::Finding;
 
@@ -16,7 +17,8 @@ pub enum Cell {
         value: f64,
         percent: bool,
     },
-    Text(String),
+    /// Text as read (short text is kept inline, without an allocation).
+    Text(CompactString),
     /// An Excel date cell (already converted with the workbook's date system).
     Date(NaiveDate),
     /// An Excel date cell whose serial is out of range; kept to report it.

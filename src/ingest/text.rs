@@ -143,7 +143,8 @@ impl Rest {
                     );
                     // The line is still a row of the sheet, an empty one.
                     cells.push(Vec::new());
-                    self.after = usize::try_from(self.reader.position().byte()).unwrap_or(usize::MAX);
+                    self.after =
+                        usize::try_from(self.reader.position().byte()).unwrap_or(usize::MAX);
                     continue;
                 }
             }
@@ -207,7 +208,7 @@ fn field(f: &str, truncated: &mut usize) -> Cell {
         return if f.trim().is_empty() {
             Cell::Empty
         } else {
-            Cell::Text(f.to_string())
+            Cell::Text(f.into())
         };
     }
     let clean: String = f
@@ -220,11 +221,11 @@ fn field(f: &str, truncated: &mut usize) -> Cell {
         while !clean.is_char_boundary(cut) {
             cut -= 1;
         }
-        Cell::Text(clean[..cut].to_string())
+        Cell::Text(clean[..cut].into())
     } else if clean.trim().is_empty() {
         Cell::Empty
     } else {
-        Cell::Text(clean)
+        Cell::Text(clean.into())
     }
 }
 

@@ -100,6 +100,8 @@ pub(super) enum Cell<'a> {
     Date(Option<NaiveDate>, &'a Format),
     /// An empty cell that still carries the format (a fill, a border).
     Blank(&'a Format),
+    /// Nothing at all (a column that is empty in most rows of a large table).
+    None,
 }
 
 impl<'a> Cell<'a> {
@@ -119,7 +121,7 @@ impl<'a> Cell<'a> {
             Cell::Text(t, _) => t.lines().map(|l| l.chars().count()).max().unwrap_or(0),
             Cell::Num(Some(v), _) if v.is_finite() => number_chars(*v),
             Cell::Date(Some(_), _) => 10,
-            Cell::Num(..) | Cell::Date(None, _) | Cell::Blank(_) => 0,
+            Cell::Num(..) | Cell::Date(None, _) | Cell::Blank(_) | Cell::None => 0,
         }
     }
 }
@@ -195,6 +197,7 @@ impl Columns {
                 Cell::Blank(f) => {
                     ws.write_blank(row, col, f)?;
                 }
+                Cell::None => {}
             }
             if let Some(w) = self.widths.get_mut(c) {
                 *w = (*w).max(cell.shown_chars());

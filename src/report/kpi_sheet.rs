@@ -18,7 +18,7 @@ mod signals;
 mod table;
 
 use rayon::prelude::*;
-use rust_xlsxwriter::{Url, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Url, Worksheet, XlsxError};
 
 use super::cells::{wrapped_height, write_date, write_num, write_text, Columns};
 use super::{words, Styles};
@@ -42,15 +42,14 @@ const PAGE_ROWS: u32 = 40;
 /// Width of column A, so the block labels fit beside the dates below them.
 const LABEL_WIDTH: f64 = 14.0;
 
-/// Write one sheet per KPI, in the order of `r.kpis`, charts for the first
+/// One sheet per KPI, in the order of `r.kpis`, charts for the first
 /// `max_charts` of them. The sheets are independent, so they are built in parallel
 /// and added in order: the file is the same whatever the number of threads.
-pub(super) fn write_all(
-    wb: &mut Workbook,
+pub(super) fn build_all(
     r: &Results,
     st: &Styles,
     max_charts: usize,
-) -> Result<(), XlsxError> {
+) -> Result<Vec<Worksheet>, XlsxError> {
     let cal = Calendar {
         fiscal_year_start: r.fiscal_year_start,
     };
@@ -78,10 +77,7 @@ pub(super) fn write_all(
             Ok(ws)
         })
         .collect::<Result<_, XlsxError>>()?;
-    for ws in sheets {
-        wb.push_worksheet(ws);
-    }
-    Ok(())
+    Ok(sheets)
 }
 
 /// The best-lag relationship of the pairs this KPI leads, in one line (Lead-Lag sheet).

@@ -32,7 +32,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use chrono::NaiveDateTime;
-use rust_xlsxwriter::{DocProperties, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
 
 use crate::analysis::{KpiResult, Results};
 use crate::error::{Error, Result};
@@ -169,13 +169,37 @@ fn add_sheets(
     settings: &Settings,
     st: &Styles,
 ) -> Result<(), XlsxError> {
-    summary::write(wb.add_worksheet(), r, settings, st)?;
-    kpi_sheet::write_all(wb, r, st, settings.max_charts)?;
-    plans::write_targets(wb.add_worksheet(), r, st)?;
-    leadlag::write(wb.add_worksheet(), r, st)?;
-    plans::write_reevaluation(wb.add_worksheet(), r, st)?;
-    quality::write(wb.add_worksheet(), r, st)?;
-    data::write(wb, r, st)?;
+    // The KPI sheets (in parallel among themselves), the review sheets and the Data
+    // sheets are independent: built side by side, then put in order. (The Data
+    // sheets stream their rows through the workbook, so they are the workbook's
+    // until the others join them.)
+    let (kpi_sheets, (review, data)) = rayon::join(
+        || kpi_sheet::build_all(r, st, settings.max_charts),
+        || {
+            rayon::join(
+                || -> Result<Vec<Worksheet>, XlsxError> {
+                    // Summary, Targets, Lead-Lag, Re-evaluation, Data Quality.
+                    let mut s: Vec<Worksheet> = (0..5).map(|_| Worksheet::new()).collect();
+                    summary::write(&mut s[0], r, settings, st)?;
+                    plans::write_targets(&mut s[1], r, st)?;
+                    leadlag::write(&mut s[2], r, st)?;
+                    plans::write_reevaluation(&mut s[3], r, st)?;
+                    quality::write(&mut s[4], r, st)?;
+                    Ok(s)
+                },
+                || data::write(wb, r, st),
+            )
+        },
+    );
+    data?;
+    let mut review = review?;
+    let summary = review.remove(0);
+    let sheets = wb.worksheets_mut();
+    let data_sheets = std::mem::take(sheets);
+    sheets.push(summary);
+    sheets.extend(kpi_sheets?);
+    sheets.extend(review);
+    sheets.extend(data_sheets);
     method::write(wb.add_worksheet(), r, st)?;
     Ok(())
 }

@@ -13,7 +13,10 @@ mod wide;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use compact_str::CompactString;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::cells::{self, ValueCell};
 use super::dates::{self, DateOrder, ParsedDate};
@@ -55,10 +58,10 @@ pub(in crate::ingest) struct State {
     /// This table's index in the store.
     origin_table: u32,
     /// KPI names as written → the store's KPI index (a lookup without allocating).
-    ids: HashMap<String, usize>,
+    ids: FxHashMap<String, usize>,
     /// The KPIs this table gave values for, in order of first appearance.
     kpis: Vec<usize>,
-    seen: HashSet<usize>,
+    seen: FxHashSet<usize>,
     /// Observations with a value.
     values: usize,
     /// The first three KPI names as this table writes them (for `check`).
@@ -66,11 +69,13 @@ pub(in crate::ingest) struct State {
     defs: HashMap<String, KpiDef>,
     /// Dates already parsed, by their text: a long export repeats each date once per
     /// KPI, and parsing is the costly part of reading a row.
-    dates: HashMap<String, ParsedDate>,
+    dates: FxHashMap<CompactString, ParsedDate>,
     /// The date order decided for the date column (from the first chunk that settles
     /// it), once the first chunk has been looked at.
     order: Option<DateOrder>,
     order_read: bool,
+    /// The date texts already looked at for their order (after the first chunk).
+    order_texts: FxHashSet<CompactString>,
     /// A wide table's KPI columns, decided from the header in the first chunk.
     wide: Option<Vec<wide::WideColumn>>,
     findings: Vec<Finding>,
@@ -107,15 +112,16 @@ impl<'a> RowReader<'a> {
         let origin_table = obs.add_table(&table.file, table.sheet.as_deref());
         let st = State {
             origin_table,
-            ids: HashMap::new(),
+            ids: FxHashMap::default(),
             kpis: Vec::new(),
-            seen: HashSet::new(),
+            seen: FxHashSet::default(),
             values: 0,
             shown: Vec::new(),
             defs: HashMap::new(),
-            dates: HashMap::new(),
+            dates: FxHashMap::default(),
             order: None,
             order_read: false,
+            order_texts: FxHashSet::default(),
             wide: None,
             findings: Vec::new(),
             excel_errors: Places::default(),
@@ -244,11 +250,21 @@ impl<'a> RowReader<'a> {
         if self.opts.date_format.is_some() {
             return Ok(None);
         }
-        let texts = cells.clone().filter_map(|(_, _, c)| match c {
-            Cell::Text(s) => Some(s.as_str()),
-            _ => None,
-        });
-        match (dates::infer_order(texts), self.st.order) {
+        // Each distinct date text is looked at once for the whole file: a long export
+        // repeats its dates in every chunk.
+        let seen = &mut self.st.order_texts;
+        if seen.len() > 1_000_000 {
+            seen.clear();
+        }
+        let mut new: Vec<&str> = Vec::new();
+        for (_, _, c) in cells.clone() {
+            if let Cell::Text(s) = c {
+                if seen.insert(s.clone()) {
+                    new.push(s.as_str());
+                }
+            }
+        }
+        match (dates::infer_order(new), self.st.order) {
             (Ok(Some(o)), Some(decided)) if o != decided => Err(Error::Data(format!(
                 "{}, {what}: the dates read {} in the rows before row {} and {} from there; fix the column or give --date-format",
                 t.file,
@@ -417,7 +433,12 @@ impl<'a> RowReader<'a> {
             self.st.findings.push(t.at(f, r, Some(c)));
         }
         if let Some(&(r, c)) = self.st.no_results.first.first() {
-            let places = self.st.no_results.first.iter().map(|(r, c)| cell_name(*r, *c));
+            let places = self
+                .st
+                .no_results
+                .first
+                .iter()
+                .map(|(r, c)| cell_name(*r, *c));
             let f = Finding::warning(
                 FindingCode::FormulaWithoutValue,
                 format!(

@@ -16,7 +16,13 @@ fn rows_are_numbered_as_a_spreadsheet_shows_them() {
     // A blank line is an empty row; a quoted field over two lines stays one row.
     let mut f = Vec::new();
     let text = "a,b\n\nc,\"x\ny\"\n\r\nd,e\r\nf,g\r\n\r\nh,i";
-    let (first, rest) = read(text.as_bytes().to_vec(), "f", &ReadOptions::default(), &mut f).unwrap();
+    let (first, rest) = read(
+        text.as_bytes().to_vec(),
+        "f",
+        &ReadOptions::default(),
+        &mut f,
+    )
+    .unwrap();
     assert!(!rest.has_more());
     let texts: Vec<Vec<String>> = first
         .cells
@@ -64,7 +70,10 @@ fn decodes_boms_and_1252() {
         .chain("a\tb".encode_utf16().flat_map(u16::to_le_bytes))
         .collect();
     assert_eq!(decode(utf16.clone(), "f", None, &mut f).unwrap(), "a\tb");
-    assert_eq!(decode(b"caf\xE9".to_vec(), "f", None, &mut f).unwrap(), "café");
+    assert_eq!(
+        decode(b"caf\xE9".to_vec(), "f", None, &mut f).unwrap(),
+        "café"
+    );
     assert_eq!(f.last().unwrap().code, FindingCode::EncodingUsed);
 }
 
@@ -74,8 +83,13 @@ fn decodes_boms_and_1252() {
 fn chunks_number_rows_as_the_whole_file_does() {
     let text = "date,kpi,value\n2024-01-01,A,1\n\n2024-01-02,A,2\n2024-01-03,A,3\n";
     let mut f = Vec::new();
-    let (first, mut rest) =
-        read(text.as_bytes().to_vec(), "f", &ReadOptions::default(), &mut f).unwrap();
+    let (first, mut rest) = read(
+        text.as_bytes().to_vec(),
+        "f",
+        &ReadOptions::default(),
+        &mut f,
+    )
+    .unwrap();
     assert_eq!((first.first_row, first.cells.len()), (0, 5));
     assert!(rest.next_chunk().is_none());
     // The same file in chunks of two rows.

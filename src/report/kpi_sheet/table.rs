@@ -220,7 +220,7 @@ impl Table {
                 .cols
                 .iter()
                 .map(|c| match c {
-                    Col::Detail => Cell::text(detail(p), &st.wrap),
+                    Col::Detail if !p.rules.is_empty() => Cell::text(detail(p), &st.wrap),
                     _ => Self::cell(*c, k, p, st, cal, vf),
                 })
                 .collect();
@@ -282,11 +282,15 @@ impl Table {
             Col::Mr => Cell::Num(p.mr, vf),
             Col::Url => Cell::Num(seg.and_then(|s| s.url), vf),
             Col::Signals => Cell::text(rule_list(&p.rules), &st.text_indent),
-            // Written by the table, which knows every signal's words.
-            Col::Detail => Cell::Blank(&st.wrap),
-            Col::SignalValue => Cell::Num(p.value.filter(|_| !p.rules.is_empty()), vf),
-            // Only the forecast row has a forecast.
-            Col::Forecast | Col::ForecastLow | Col::ForecastHigh => Cell::Num(None, vf),
+            // Only flagged points have a signal value and detail (the table writes the
+            // detail, which knows every signal's words), only the forecast row a
+            // forecast: the other rows leave these cells out.
+            Col::SignalValue if !p.rules.is_empty() => Cell::Num(p.value, vf),
+            Col::Detail
+            | Col::SignalValue
+            | Col::Forecast
+            | Col::ForecastLow
+            | Col::ForecastHigh => Cell::None,
         }
     }
 }
