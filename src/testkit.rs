@@ -94,6 +94,7 @@ pub(crate) fn point(period: NaiveDate) -> Point {
         status: Status::None,
         mr: None,
         rules: Vec::new(),
+        seasonal: None,
         sources: Provenance::default(),
     }
 }
@@ -105,6 +106,7 @@ pub(crate) fn defaults() -> Defaults {
         transform: Transform::Diff,
         min_pairs: 8,
         run_length: None,
+        seasonal: crate::model::kpi::SeasonalMode::Off,
     }
 }
 
@@ -171,5 +173,6 @@ pub(crate) fn bare(s: KpiSeries) -> KpiResult {
         forecast: targets::Forecast::default(),
         targets: targets::Suggestions::default(),
         health: health::Health::default(),
+        seasonality: None,
     }
 }

@@ -95,14 +95,31 @@ fn transform(
                 .map(|(p, (t, y))| (*p, y - (o.1 + o.0 * t)))
                 .collect()
         }
-        Transform::Diff => series
-            .iter()
-            .filter_map(|(p, v)| {
-                let prev = cal.step(*p, g, -1);
-                series.get(&prev).map(|pv| (*p, v - pv))
-            })
-            .collect(),
+        Transform::Diff => differences(series, |p| cal.step(p, g, -1)),
+        // One cycle of seasons back (docs/methods.md §10): 12 months, 4 quarters, 7
+        // days, 52 weeks; a year has no seasons, so it is the plain difference.
+        Transform::SeasonalDiff => {
+            let back = match g {
+                Grain::Month => 12,
+                Grain::Quarter => 4,
+                Grain::Day => 7,
+                Grain::Week => 52,
+                Grain::Year => 1,
+            };
+            differences(series, |p| cal.step(p, g, -back))
+        }
     }
+}
+
+/// x_t − x_prev(t) where both periods are observed.
+fn differences(
+    series: &BTreeMap<NaiveDate, f64>,
+    prev: impl Fn(NaiveDate) -> NaiveDate,
+) -> BTreeMap<NaiveDate, f64> {
+    series
+        .iter()
+        .filter_map(|(p, v)| series.get(&prev(*p)).map(|pv| (*p, v - pv)))
+        .collect()
 }
 
 /// Relative difference of |r| below which two lags count as tied (rounding, not data).

@@ -10,6 +10,7 @@ pub mod health;
 pub mod leadlag;
 pub mod process;
 pub mod quality;
+pub mod seasonality;
 pub mod series;
 pub mod spc;
 pub mod targets;
@@ -20,7 +21,7 @@ use chrono::NaiveDate;
 
 pub use crate::model::dataset::{InputInfo, LayoutInfo};
 pub use crate::model::finding::{Finding, Severity};
-use crate::model::kpi::{KpiDef, Transform};
+use crate::model::kpi::{KpiDef, SeasonalMode, Transform};
 use crate::model::period::{Calendar, Grain};
 use rayon::prelude::*;
 
@@ -60,8 +61,22 @@ pub struct Point {
     pub status: Status,
     pub mr: Option<f64>,
     pub rules: Vec<spc::Rule>,
+    /// For a seasonally adjusted KPI's observed periods: the season index and the
+    /// limits on the value's own scale (docs/methods.md §10).
+    pub seasonal: Option<SeasonalLimits>,
     /// Input rows that produced this value (not in the JSON).
     pub sources: Provenance,
+}
+
+/// An adjusted KPI's point against its season: the season's index and the segment's
+/// limits plus that index (the bounds clamping the natural process limits); the limits
+/// are `None` where the segment has none.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SeasonalLimits {
+    pub index: f64,
+    pub cl: Option<f64>,
+    pub unpl: Option<f64>,
+    pub lnpl: Option<f64>,
 }
 
 /// The latest observed period with its target comparison.
@@ -109,6 +124,9 @@ pub struct KpiResult {
     pub forecast: targets::Forecast,
     pub targets: targets::Suggestions,
     pub health: health::Health,
+    /// Seasonal pattern of the history (docs/methods.md §10); `None` for week and year
+    /// grains.
+    pub seasonality: Option<seasonality::Seasonality>,
 }
 
 impl KpiResult {
@@ -122,7 +140,13 @@ impl KpiResult {
             trend: &self.trend,
             spc: &self.spc,
             attainment: &self.attainment,
+            season: self.seasonality.as_ref().filter(|s| s.adjusted),
         }
+    }
+
+    /// Is the KPI judged against its season in this report?
+    pub fn adjusted(&self) -> bool {
+        self.seasonality.as_ref().is_some_and(|s| s.adjusted)
     }
 }
 
@@ -137,6 +161,22 @@ pub struct Judged<'a> {
     pub trend: &'a trend::Trend,
     pub spc: &'a process::Spc,
     pub attainment: &'a attainment::Summary,
+    /// The seasonal pattern when the KPI is adjusted for it.
+    pub season: Option<&'a seasonality::Seasonality>,
+}
+
+impl Judged<'_> {
+    /// The value a statistic on the deseasonalised scale uses: the value minus its
+    /// season's index when the KPI is adjusted, else the value.
+    pub fn judged_value(&self, p: &Point) -> Option<f64> {
+        let index = self.season.map_or(0.0, |s| s.index_at(p.period));
+        p.value.map(|v| v - index)
+    }
+
+    /// The season index of period `p` when the KPI is adjusted, else 0.
+    pub fn season_index(&self, p: NaiveDate) -> f64 {
+        self.season.map_or(0.0, |s| s.index_at(p))
+    }
 }
 
 /// Defaults for per-KPI settings, from `[report]` then the built-ins (a KPI's own key
@@ -148,6 +188,8 @@ pub struct Defaults {
     pub transform: Transform,
     pub min_pairs: u32,
     pub run_length: Option<u32>,
+    /// `[report] seasonal` (docs/methods.md §10).
+    pub seasonal: SeasonalMode,
 }
 
 impl Default for Defaults {
@@ -158,6 +200,7 @@ impl Default for Defaults {
             transform: Transform::Diff,
             min_pairs: 8,
             run_length: None,
+            seasonal: SeasonalMode::Off,
         }
     }
 }
@@ -230,7 +273,12 @@ pub fn analyse_kpi(s: series::KpiSeries, cfg: &Settings) -> (KpiResult, Vec<Find
         s.def.direction(),
     );
     let attainment = attainment::summarise(&s.series);
-    let process = process::analyse(&s, cfg.rules, &cfg.defaults, &cfg.calendar);
+    let mode = s.def.seasonal.unwrap_or(cfg.defaults.seasonal);
+    let seasonality = seasonality::Seasons::of(s.grain, cfg.calendar)
+        .map(|seasons| seasonality::detect(&s.history, seasons, mode));
+    let season_findings = seasonality::findings(&s.def.name, mode, s.grain, seasonality.as_ref());
+    let adjusted = seasonality.as_ref().filter(|x| x.adjusted);
+    let process = process::analyse(&s, cfg.rules, &cfg.defaults, &cfg.calendar, adjusted);
     let series = process.mark(s.series);
     let judged = Judged {
         def: &s.def,
@@ -240,9 +288,12 @@ pub fn analyse_kpi(s: series::KpiSeries, cfg: &Settings) -> (KpiResult, Vec<Find
         trend: &process.trend,
         spc: &process.spc,
         attainment: &attainment,
+        season: adjusted,
     };
     let forecast = targets::forecast(&judged, &cfg.calendar);
     let suggestions = targets::suggest(&judged, &forecast, &cfg.calendar);
+    let mut findings = process.findings;
+    findings.extend(season_findings);
     let result = KpiResult {
         def: s.def,
         grain: s.grain,
@@ -259,8 +310,9 @@ pub fn analyse_kpi(s: series::KpiSeries, cfg: &Settings) -> (KpiResult, Vec<Find
         forecast,
         targets: suggestions,
         health: health::Health::default(),
+        seasonality,
     };
-    (result, process.findings)
+    (result, findings)
 }
 
 /// Analyse everything that was read.

@@ -6,11 +6,12 @@ periods — segment bounds, signals, the suggested rebase — and onto the serie
 */
 use chrono::NaiveDate;
 
+use super::seasonality::Seasonality;
 use super::series::KpiSeries;
 use super::spc::{self, Assurance, Rule, Rules, Side, SpcSettings, TargetSpec, Variation};
 use super::trend;
 use super::Defaults;
-use super::{Finding, Point};
+use super::{Finding, Point, SeasonalLimits};
 use crate::model::finding::FindingCode;
 use crate::model::period::Calendar;
 
@@ -64,26 +65,42 @@ impl Spc {
 pub struct Process {
     pub trend: trend::Trend,
     pub spc: Spc,
-    /// Per series index of an observed period: its moving range and rules.
-    marks: Vec<(usize, Option<f64>, Vec<Rule>)>,
+    /// Per series index of an observed period: its moving range, rules and, for an
+    /// adjusted KPI, its seasonal limits.
+    marks: Vec<Mark>,
     pub findings: Vec<Finding>,
 }
 
+struct Mark {
+    index: usize,
+    mr: Option<f64>,
+    rules: Vec<Rule>,
+    seasonal: Option<SeasonalLimits>,
+}
+
 impl Process {
-    /// The window's points with their moving ranges and rules.
+    /// The window's points with their moving ranges, rules and seasonal limits.
     pub fn mark(&self, mut series: Vec<Point>) -> Vec<Point> {
-        for (i, mr, rules) in &self.marks {
-            if let Some(p) = series.get_mut(*i) {
-                p.mr = *mr;
-                p.rules.clone_from(rules);
+        for m in &self.marks {
+            if let Some(p) = series.get_mut(m.index) {
+                p.mr = m.mr;
+                p.rules.clone_from(&m.rules);
+                p.seasonal = m.seasonal;
             }
         }
         series
     }
 }
 
-/// Trend (§3) and XmR (§4) of the window of `s`.
-pub fn analyse(s: &KpiSeries, rules: Rules, defaults: &Defaults, cal: &Calendar) -> Process {
+/// Trend (§3) and XmR (§4) of the window of `s`; for a seasonally adjusted KPI
+/// (`season` with `adjusted`), both on the deseasonalised values (§10).
+pub fn analyse(
+    s: &KpiSeries,
+    rules: Rules,
+    defaults: &Defaults,
+    cal: &Calendar,
+    season: Option<&Seasonality>,
+) -> Process {
     let (Some(window_start), Some(window_end)) = (
         s.series.first().map(|p| p.period),
         s.series.last().map(|p| p.period),
@@ -95,7 +112,9 @@ pub fn analyse(s: &KpiSeries, rules: Rules, defaults: &Defaults, cal: &Calendar)
             findings: Vec::new(),
         };
     };
-    // Observed points of the window, with their period ordinal t.
+    let adjust = season.filter(|a| a.adjusted);
+    // Observed points of the window, with their period ordinal t and the value the
+    // chart uses: the value itself, or the deseasonalised value d.
     let obs: Vec<(usize, f64)> = s
         .series
         .iter()
@@ -104,7 +123,18 @@ pub fn analyse(s: &KpiSeries, rules: Rules, defaults: &Defaults, cal: &Calendar)
         .collect();
     let t: Vec<f64> = obs.iter().map(|(i, _)| *i as f64).collect();
     let y: Vec<f64> = obs.iter().map(|(_, v)| *v).collect();
-    let mut trend = trend::trend(&t, &y, s.def.direction());
+    let index_of = |i: usize| adjust.map_or(0.0, |a| a.index_at(s.series[i].period));
+    let d: Vec<f64> = obs.iter().map(|(i, v)| v - index_of(*i)).collect();
+    let mut trend = match adjust {
+        Some(a) => {
+            let seasons: Vec<usize> = obs
+                .iter()
+                .map(|(i, _)| a.seasons.season(s.series[*i].period))
+                .collect();
+            trend::seasonal_trend(&t, &y, &d, &seasons, s.def.direction())
+        }
+        None => trend::trend(&t, &y, s.def.direction()),
+    };
     trend.window_start = Some(window_start);
 
     let bounds = segment_bounds(s, cal, window_start, window_end);
@@ -116,23 +146,42 @@ pub fn analyse(s: &KpiSeries, rules: Rules, defaults: &Defaults, cal: &Calendar)
                 .unwrap_or(obs.len())
         })
         .collect();
+    let clamp = (s.def.lower_bound, s.def.upper_bound);
     let settings = SpcSettings {
         rules,
         run_length: s.def.run_length.or(defaults.run_length),
         freeze_after: s.def.freeze_after,
-        lower_bound: s.def.lower_bound,
-        upper_bound: s.def.upper_bound,
+        // The deseasonalised limits are not clamped: the bounds apply to the seasonal
+        // limits on the value's scale.
+        lower_bound: clamp.0.filter(|_| adjust.is_none()),
+        upper_bound: clamp.1.filter(|_| adjust.is_none()),
     };
-    let target = Some(TargetSpec {
+    let target = TargetSpec {
         target: s.latest.target,
         target_min: s.latest.target_min,
         target_max: s.latest.target_max,
-    });
-    let r = spc::xmr(&y, &starts, &settings, s.def.direction(), target);
+    };
+    let mut r = spc::xmr(&d, &starts, &settings, s.def.direction(), Some(target));
+    let seasonal_of = |j: usize| {
+        adjust.map(|_| seasonal_limits(&r.segments[r.segment_of[j]], index_of(obs[j].0), clamp))
+    };
+    if adjust.is_some() {
+        // Assurance compares the latest target with that period's seasonal limits.
+        let last = obs.len().checked_sub(1).and_then(seasonal_of);
+        r.assurance = last.and_then(|l| {
+            let (lnpl, unpl) = (l.lnpl?, l.unpl?);
+            spc::assurance(target, lnpl, unpl, s.def.direction())
+        });
+    }
     let marks = obs
         .iter()
         .enumerate()
-        .map(|(j, (i, _))| (*i, r.mr.get(j).copied().flatten(), r.rules_at(j)))
+        .map(|(j, (i, _))| Mark {
+            index: *i,
+            mr: r.mr.get(j).copied().flatten(),
+            rules: r.rules_at(j),
+            seasonal: seasonal_of(j),
+        })
         .collect();
     let period_of = |j: usize| s.series[obs[j].0].period;
     let segments = in_periods(&r.segments, &bounds);
@@ -157,6 +206,26 @@ pub fn analyse(s: &KpiSeries, rules: Rules, defaults: &Defaults, cal: &Calendar)
         spc,
         marks,
         findings,
+    }
+}
+
+/// A segment's limits on the value's scale for a season with index `index`: the
+/// centre line plus the index, the natural process limits plus the index and clamped
+/// to the KPI's bounds.
+fn seasonal_limits(
+    seg: &spc::Segment,
+    index: f64,
+    (lo, hi): (Option<f64>, Option<f64>),
+) -> SeasonalLimits {
+    let clamp = |v: f64| {
+        let v = lo.map_or(v, |l| v.max(l));
+        hi.map_or(v, |h| v.min(h))
+    };
+    SeasonalLimits {
+        index,
+        cl: seg.cl.map(|c| c + index),
+        unpl: seg.unpl.map(|u| clamp(u + index)),
+        lnpl: seg.lnpl.map(|l| clamp(l + index)),
     }
 }
 

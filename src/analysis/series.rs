@@ -547,6 +547,7 @@ fn fill_history(
             status: cmp.status.unwrap_or(Status::None),
             mr: None,
             rules: Vec::new(),
+            seasonal: None,
             sources,
         });
     }

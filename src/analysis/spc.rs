@@ -422,7 +422,7 @@ fn nhs_rank(rule: Rule) -> usize {
 
 /// Assurance of the target against the (clamped) limits; strict inequalities. A range
 /// with only one edge is open on the other side.
-fn assurance(t: TargetSpec, lnpl: f64, unpl: f64, direction: Direction) -> Option<Assurance> {
+pub fn assurance(t: TargetSpec, lnpl: f64, unpl: f64, direction: Direction) -> Option<Assurance> {
     let verdict = |pass: bool, fail: bool| {
         if pass {
             Assurance::Pass

@@ -112,18 +112,21 @@ pub fn forecast(k: &Judged, cal: &Calendar) -> Forecast {
         k.trend.direction,
         Some(TrendDirection::Up | TrendDirection::Down)
     );
+    // On the deseasonalised scale for an adjusted KPI, then set to the next season.
+    let next = cal.step(latest, k.grain, 1);
     let centre = match (trending, k.trend.sen_slope, k.trend.sen_intercept) {
         (true, Some(b), Some(a)) => Some(a + b * t_next),
         _ => seg.and_then(|s| s.cl).or_else(|| {
-            let v: Vec<f64> = k.series.iter().filter_map(|p| p.value).collect();
+            let v: Vec<f64> = k.series.iter().filter_map(|p| k.judged_value(p)).collect();
             (!v.is_empty()).then(|| mean(&v))
         }),
-    };
+    }
+    .map(|c| c + k.season_index(next));
     let mr_bar = seg
         .and_then(|s| s.mr_bar)
         .filter(|_| seg.is_some_and(|s| s.cl.is_some()));
     Forecast {
-        period: Some(cal.step(latest, k.grain, 1)),
+        period: Some(next),
         value: centre.map(|c| clamp(c, lo, hi)),
         low: centre.zip(mr_bar).map(|(c, m)| clamp(c - 2.66 * m, lo, hi)),
         high: centre.zip(mr_bar).map(|(c, m)| clamp(c + 2.66 * m, lo, hi)),
@@ -147,9 +150,15 @@ pub fn suggest(k: &Judged, forecast: &Forecast, cal: &Calendar) -> Suggestions {
         .series
         .iter()
         .filter(|p| seg.is_none_or(|s| p.period >= s.start && p.period <= s.end))
-        .filter_map(|p| p.value.map(|v| (p.period, v)))
+        .filter_map(|p| k.judged_value(p).map(|v| (p.period, v)))
         .collect();
-    let values: Vec<f64> = basis.iter().map(|b| b.1).collect();
+    // An adjusted KPI's suggestions are for the next period's season: each
+    // deseasonalised value of the basis set to that season.
+    let offset = k
+        .latest
+        .period
+        .map_or(0.0, |p| k.season_index(cal.step(p, k.grain, 1)));
+    let values: Vec<f64> = basis.iter().map(|b| b.1 + offset).collect();
     let mut out = Suggestions {
         realism: realism(k, seg.is_some()),
         basis_n: values.len(),
@@ -248,6 +257,18 @@ fn directional(
 /// What the suggestions rest on, in words: "the 18 months since the rebase at Jun
 /// 2025", "the 24 months of the window", "all 5 observations of the window".
 fn basis_words(k: &Judged, s: &Suggestions, has_limits: bool, cal: &Calendar) -> String {
+    let plain = plain_basis_words(k, s, has_limits, cal);
+    match (k.season, k.latest.period) {
+        (Some(season), Some(latest)) => {
+            let next = cal.step(latest, k.grain, 1);
+            let label = season.seasons.label(season.seasons.season(next));
+            format!("{plain}, seasonally adjusted and set to {label}'s season")
+        }
+        _ => plain,
+    }
+}
+
+fn plain_basis_words(k: &Judged, s: &Suggestions, has_limits: bool, cal: &Calendar) -> String {
     let grain = k.grain.as_str();
     let n = s.basis_n;
     let unit = if n == 1 {

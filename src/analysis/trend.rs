@@ -136,6 +136,132 @@ pub fn trend(t: &[f64], y: &[f64], direction: Direction) -> Trend {
     }
 }
 
+/// Trend of a seasonally adjusted window (docs/methods.md §10): the seasonal
+/// Mann–Kendall test (Hirsch, Slack & Smith 1982: S and its variance summed over the
+/// seasons, each season's values compared only with that season's), the seasonal Sen
+/// slope (the median of the same-season pairwise slopes, per period) with its intercept
+/// through the deseasonalised values `d`, and least squares of `d` on `t`.
+///
+/// `x` are the values, `d` the deseasonalised values, `seasons` the season of each, all
+/// in time order. With fewer than [`MIN_POINTS`] values only `n` is set.
+pub fn seasonal_trend(
+    t: &[f64],
+    x: &[f64],
+    d: &[f64],
+    seasons: &[usize],
+    direction: Direction,
+) -> Trend {
+    let n = t.len().min(x.len()).min(d.len()).min(seasons.len());
+    if n < MIN_POINTS {
+        return Trend {
+            n,
+            ..Trend::default()
+        };
+    }
+    let (ols_slope, ols_intercept, r2, ols_p) = ols(&t[..n], &d[..n]);
+    let mk = seasonal_mann_kendall(&x[..n], &seasons[..n]);
+    let sen = seasonal_sen(&t[..n], &d[..n], &seasons[..n]);
+    let moving = if mk.p < ALPHA && mk.s > 0.0 {
+        TrendDirection::Up
+    } else if mk.p < ALPHA && mk.s < 0.0 {
+        TrendDirection::Down
+    } else {
+        TrendDirection::Flat
+    };
+    Trend {
+        window_start: None,
+        n,
+        ols_slope: Some(ols_slope),
+        ols_intercept: Some(ols_intercept),
+        r2,
+        ols_p: Some(ols_p),
+        sen_slope: sen.map(|s| s.0),
+        sen_intercept: sen.map(|s| s.1),
+        mk_s: Some(mk.s),
+        mk_var_s: Some(mk.var_s),
+        mk_z: Some(mk.z),
+        mk_p: Some(mk.p),
+        mk_tau: mk.tau,
+        direction: Some(moving),
+        assessment: Some(assess(moving, direction)),
+    }
+}
+
+/// Seasonal Mann–Kendall statistics; `tau` is `None` when no season has two values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SeasonalMk {
+    pub s: f64,
+    pub var_s: f64,
+    pub z: f64,
+    pub p: f64,
+    pub tau: Option<f64>,
+}
+
+/// S and var(S) summed over the seasons (ties within a season, values rounded as
+/// §9 says); z with the continuity correction; var 0 gives z 0 and p 1.
+pub fn seasonal_mann_kendall(x: &[f64], seasons: &[usize]) -> SeasonalMk {
+    let mut keys: Vec<usize> = seasons.to_vec();
+    keys.sort_unstable();
+    keys.dedup();
+    let (mut s, mut var_s, mut pairs) = (0.0, 0.0, 0.0);
+    for key in keys {
+        let values: Vec<f64> = x
+            .iter()
+            .zip(seasons)
+            .filter(|(_, k)| **k == key)
+            .map(|(v, _)| *v)
+            .collect();
+        let m = values.len() as f64;
+        if values.len() < 2 {
+            continue;
+        }
+        let r = mann_kendall(&values);
+        s += r.s;
+        var_s += r.var_s;
+        pairs += m * (m - 1.0) / 2.0;
+    }
+    let z = if var_s <= 0.0 {
+        0.0
+    } else if s > 0.0 {
+        (s - 1.0) / var_s.sqrt()
+    } else if s < 0.0 {
+        (s + 1.0) / var_s.sqrt()
+    } else {
+        0.0
+    };
+    SeasonalMk {
+        s,
+        var_s,
+        z,
+        p: if var_s <= 0.0 {
+            1.0
+        } else {
+            normal_two_sided_p(z)
+        },
+        tau: (pairs > 0.0).then(|| s / pairs),
+    }
+}
+
+/// Seasonal Sen line `(slope, intercept)`: slope the median over same-season pairs of
+/// (d_j − d_i)/(t_j − t_i), intercept median(d) − slope · median(t); `None` without a
+/// same-season pair.
+pub fn seasonal_sen(t: &[f64], d: &[f64], seasons: &[usize]) -> Option<(f64, f64)> {
+    let n = t.len().min(d.len()).min(seasons.len());
+    let mut slopes = Vec::new();
+    for i in 0..n {
+        for j in i + 1..n {
+            if seasons[i] == seasons[j] && t[j] != t[i] {
+                slopes.push((d[j] - d[i]) / (t[j] - t[i]));
+            }
+        }
+    }
+    if slopes.is_empty() {
+        return None;
+    }
+    let slope = median(&slopes);
+    Some((slope, median(&d[..n]) - slope * median(&t[..n])))
+}
+
 /// Good news or bad: up is improving for higher-is-better, down for lower-is-better;
 /// range KPIs have no better side.
 pub fn assess(moving: TrendDirection, direction: Direction) -> Assessment {

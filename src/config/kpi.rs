@@ -7,7 +7,7 @@ message, so the error can point at the key's line.
 use chrono::NaiveDate;
 
 use super::raw::{RawKpi, RawStep, Section};
-use super::{check_max_lag, check_tolerance, parse_transform, Source};
+use super::{check_max_lag, check_tolerance, parse_seasonal, parse_transform, Source};
 use crate::error::Result;
 use crate::ingest::dates::parse_date_text;
 use crate::model::kpi::{name_key, Direction, KpiDef, KpiRole, TargetStep, Transform};
@@ -72,6 +72,12 @@ pub(super) fn kpi_def(k: RawKpi, calendar: &Calendar) -> Result<KpiDef, KeyError
     if let Some(m) = k.max_lag {
         check_max_lag(m).map_err(|m| ("max_lag", format!("{} {m}", at.key("max_lag"))))?;
     }
+    let seasonal = match &k.seasonal {
+        Some(v) => Some(
+            parse_seasonal(v).map_err(|m| ("seasonal", format!("{} {m}", at.key("seasonal"))))?,
+        ),
+        None => None,
+    };
     if k.direction == Some(Direction::Range) && (k.target_min.is_none() != k.target_max.is_none()) {
         return Err((
             "direction",
@@ -85,7 +91,9 @@ pub(super) fn kpi_def(k: RawKpi, calendar: &Calendar) -> Result<KpiDef, KeyError
     let rebase = rebases(&k.rebase, calendar, &at)?;
     let role = role(k.role.as_deref(), &at)?;
     counts(&k, &at)?;
-    Ok(assemble(k, name, role, transform, targets, rebase))
+    let mut def = assemble(k, name, role, transform, targets, rebase);
+    def.seasonal = seasonal;
+    Ok(def)
 }
 
 /// The definition from a checked block.
@@ -118,6 +126,7 @@ fn assemble(
         max_lag: k.max_lag,
         transform,
         min_pairs: k.min_pairs,
+        seasonal: None,
         perspective: k.perspective,
         description: k.description,
     }

@@ -22,7 +22,7 @@ use crate::cli::{AnalysisArgs, EncodingArg, InputArgs, PeriodArg, RulesArg};
 use crate::error::{Error, Result};
 use crate::ingest::{Encoding, InputOverride, ReadOptions};
 use crate::model::dataset::Layout;
-use crate::model::kpi::{Transform, MAX_LAG};
+use crate::model::kpi::{SeasonalMode, Transform, MAX_LAG};
 use crate::model::period::{Calendar, Grain};
 use crate::report::{EmailSettings, Settings as ReportSettings};
 use raw::{line_of, RawConfig, RawInput, RawReport, Section};
@@ -256,6 +256,11 @@ fn defaults(report: &RawReport, src: &Source) -> Result<Defaults> {
     if let Some(m) = report.max_lag {
         check_max_lag(m).map_err(|m| src.report_err("max_lag", format!("[report] max_lag {m}")))?;
     }
+    let seasonal = match &report.seasonal {
+        Some(v) => parse_seasonal(v)
+            .map_err(|m| src.report_err("seasonal", format!("[report] seasonal {m}")))?,
+        None => SeasonalMode::Off,
+    };
     for (key, v) in [
         ("run_length", report.run_length),
         ("min_pairs", report.min_pairs),
@@ -270,6 +275,7 @@ fn defaults(report: &RawReport, src: &Source) -> Result<Defaults> {
         transform: transform.unwrap_or_default(),
         min_pairs: report.min_pairs.unwrap_or(8),
         run_length: report.run_length,
+        seasonal,
     })
 }
 
@@ -368,6 +374,18 @@ fn check_max_lag(m: u32) -> Result<(), String> {
         Err(format!(
             "= {m} is more lags than kpilens tests (at most {MAX_LAG}); each lag needs min_pairs pairs of periods, so choose a lag the history can support"
         ))
+    }
+}
+
+/// `seasonal = true | false | "auto"` (docs/methods.md §10).
+fn parse_seasonal(v: &toml::Value) -> Result<SeasonalMode, String> {
+    match v {
+        toml::Value::Boolean(true) => Ok(SeasonalMode::On),
+        toml::Value::Boolean(false) => Ok(SeasonalMode::Off),
+        toml::Value::String(s) if s.trim().eq_ignore_ascii_case("auto") => Ok(SeasonalMode::Auto),
+        other => Err(format!(
+            "= {other} is not one of true, false, \"auto\" (true: judge the KPI against its season; \"auto\": only when a seasonal pattern is found)"
+        )),
     }
 }
 

@@ -36,6 +36,8 @@ pub(super) struct RawReport {
     pub(super) transform: Option<String>,
     pub(super) min_pairs: Option<u32>,
     pub(super) run_length: Option<u32>,
+    /// `true`, `false` or `"auto"`: checked by `config::parse_seasonal`.
+    pub(super) seasonal: Option<toml::Value>,
 }
 
 /// `[email]`: addresses and subject for `--eml`.
@@ -83,6 +85,7 @@ pub(super) struct RawKpi {
     pub(super) max_lag: Option<u32>,
     pub(super) transform: Option<String>,
     pub(super) min_pairs: Option<u32>,
+    pub(super) seasonal: Option<toml::Value>,
     pub(super) perspective: Option<String>,
     pub(super) description: Option<String>,
 }

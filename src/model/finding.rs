@@ -47,6 +47,7 @@ pub enum FindingCode {
     NoValues,
     ProvisionalLimits,
     RaggedRow,
+    SeasonalPattern,
     SheetNotFound,
     SubtotalColumnsSkipped,
     SubtotalPeriodsSkipped,
@@ -54,6 +55,7 @@ pub enum FindingCode {
     TextTruncated,
     TitleRowsSkipped,
     TooFewPointsForLimits,
+    TooFewPointsForSeasonality,
     TooManyKpisForPairs,
     UnreadableFile,
 }
@@ -82,6 +84,7 @@ impl FindingCode {
             FindingCode::NoValues => "no_values",
             FindingCode::ProvisionalLimits => "provisional_limits",
             FindingCode::RaggedRow => "ragged_row",
+            FindingCode::SeasonalPattern => "seasonal_pattern",
             FindingCode::SheetNotFound => "sheet_not_found",
             FindingCode::SubtotalColumnsSkipped => "subtotal_columns_skipped",
             FindingCode::SubtotalPeriodsSkipped => "subtotal_periods_skipped",
@@ -89,6 +92,7 @@ impl FindingCode {
             FindingCode::TextTruncated => "text_truncated",
             FindingCode::TitleRowsSkipped => "title_rows_skipped",
             FindingCode::TooFewPointsForLimits => "too_few_points_for_limits",
+            FindingCode::TooFewPointsForSeasonality => "too_few_points_for_seasonality",
             FindingCode::TooManyKpisForPairs => "too_many_kpis_for_pairs",
             FindingCode::UnreadableFile => "unreadable_file",
         }

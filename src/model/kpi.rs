@@ -137,6 +137,8 @@ pub enum Transform {
     Levels,
     /// Residuals from each series' least-squares line.
     Detrend,
+    /// Changes from the same period a year (one cycle of seasons) before.
+    SeasonalDiff,
 }
 
 impl Transform {
@@ -146,6 +148,7 @@ impl Transform {
             Transform::Diff => "diff",
             Transform::Levels => "none",
             Transform::Detrend => "detrend",
+            Transform::SeasonalDiff => "seasonal_diff",
         }
     }
     pub fn parse(s: &str) -> Option<Transform> {
@@ -153,11 +156,33 @@ impl Transform {
             "diff" => Some(Transform::Diff),
             "none" => Some(Transform::Levels),
             "detrend" => Some(Transform::Detrend),
+            "seasonal_diff" => Some(Transform::SeasonalDiff),
             _ => None,
         }
     }
     /// The spellings `parse` accepts, for messages.
-    pub const NAMES: &'static str = "diff, none, detrend";
+    pub const NAMES: &'static str = "diff, none, detrend, seasonal_diff";
+}
+
+/// Whether a KPI is judged against its season (docs/methods.md §10): never, always
+/// (when its history allows), or when detection finds a significant pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SeasonalMode {
+    #[default]
+    Off,
+    On,
+    Auto,
+}
+
+impl SeasonalMode {
+    /// The config spelling: `false`, `true`, `"auto"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SeasonalMode::Off => "false",
+            SeasonalMode::On => "true",
+            SeasonalMode::Auto => "auto",
+        }
+    }
 }
 
 /// Whether a KPI is meant to lead or to record results (informational).
@@ -219,6 +244,7 @@ pub struct KpiDef {
     pub max_lag: Option<u32>,
     pub transform: Option<Transform>,
     pub min_pairs: Option<u32>,
+    pub seasonal: Option<SeasonalMode>,
     pub perspective: Option<String>,
     pub description: Option<String>,
 }
@@ -253,6 +279,7 @@ impl KpiDef {
             max_lag,
             transform,
             min_pairs,
+            seasonal,
             perspective,
             description
         );

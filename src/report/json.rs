@@ -18,6 +18,7 @@ use crate::analysis::attainment::Summary;
 use crate::analysis::change::Change;
 use crate::analysis::leadlag::Correlation;
 use crate::analysis::process::Spc;
+use crate::analysis::seasonality::Seasonality;
 use crate::analysis::trend::Trend;
 use crate::analysis::{Finding, InputInfo, KpiResult, Latest, Point, Results};
 use crate::error::{Error, Result};
@@ -100,10 +101,39 @@ fn kpi(k: &KpiResult) -> Value {
         }),
     );
     o.insert(
+        "seasonality".into(),
+        k.seasonality.as_ref().map_or(Value::Null, seasonality),
+    );
+    let adjusted = k.adjusted();
+    o.insert(
         "series".into(),
-        Value::Array(k.series.iter().map(point).collect()),
+        Value::Array(k.series.iter().map(|p| point(p, adjusted)).collect()),
     );
     Value::Object(o)
+}
+
+/// The `seasonality` block (docs/methods.md §10).
+fn seasonality(x: &Seasonality) -> Value {
+    let indices = x.indices.as_ref().map_or(Value::Null, |ix| {
+        Value::Array(
+            ix.iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    json!({"season": i + 1, "label": x.seasons.label(i + 1), "index": num(Some(*v))})
+                })
+                .collect(),
+        )
+    });
+    json!({
+        "length": x.length(),
+        "n": x.n,
+        "kw_h": num(x.kw_h),
+        "kw_p": num(x.kw_p),
+        "seasonal": x.seasonal,
+        "amplitude": num(x.amplitude),
+        "indices": indices,
+        "adjusted": x.adjusted,
+    })
 }
 
 fn latest(l: &Latest) -> Value {
@@ -220,8 +250,10 @@ fn attainment(a: &Summary) -> Value {
     })
 }
 
-fn point(p: &Point) -> Value {
-    json!({
+/// One period of the window; an adjusted KPI's periods also carry their season index
+/// and seasonal limits (null where the period has no value).
+fn point(p: &Point, adjusted: bool) -> Value {
+    let mut v = json!({
         "period": date(Some(p.period)),
         "value": num(p.value),
         "target": num(p.target),
@@ -232,7 +264,15 @@ fn point(p: &Point) -> Value {
         "status": p.status.as_str(),
         "mr": num(p.mr),
         "rules": p.rules.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-    })
+    });
+    if let (true, Value::Object(o)) = (adjusted, &mut v) {
+        let s = p.seasonal;
+        o.insert("season_index".into(), num(s.map(|s| s.index)));
+        o.insert("seasonal_cl".into(), num(s.and_then(|s| s.cl)));
+        o.insert("seasonal_unpl".into(), num(s.and_then(|s| s.unpl)));
+        o.insert("seasonal_lnpl".into(), num(s.and_then(|s| s.lnpl)));
+    }
+    v
 }
 
 fn input(i: &InputInfo) -> Value {

@@ -57,6 +57,7 @@ pub(super) fn pair_sentence(c: &Correlation) -> Option<String> {
         Transform::Levels => "levels".to_string(),
         Transform::Detrend => "detrended levels".to_string(),
         Transform::Diff => format!("{}-to-{} changes", unit_word(c), unit_word(c)),
+        Transform::SeasonalDiff => "year-over-year changes".to_string(),
     };
     let q = if q < 0.001 {
         "q < 0.001".to_string()

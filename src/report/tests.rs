@@ -140,6 +140,7 @@ pub(super) fn sample() -> Results {
             transform: crate::model::kpi::Transform::Diff,
             min_pairs: 8,
             run_length: None,
+            seasonal: crate::model::kpi::SeasonalMode::Off,
         },
         findings: vec![
             Finding::info(FindingCode::EncodingUsed, "read as UTF-8").file("t.csv"),
