@@ -107,10 +107,14 @@ impl Seasonality {
 
     /// The index of the season of period `p` (0 without indices).
     pub fn index_at(&self, p: NaiveDate) -> f64 {
-        let s = self.seasons.season(p);
+        self.index_at_season(self.seasons.season(p))
+    }
+
+    /// The index of season `season` (1-based; 0 without indices).
+    pub fn index_at_season(&self, season: usize) -> f64 {
         self.indices
             .as_ref()
-            .and_then(|ix| ix.get(s - 1).copied())
+            .and_then(|ix| ix.get(season.wrapping_sub(1)).copied())
             .unwrap_or(0.0)
     }
 
@@ -252,29 +256,29 @@ pub fn findings(
 }
 
 /// "values follow a seasonal pattern: highest in Dec, lowest in Feb (Kruskal–Wallis
-/// p = 0.0001)", or `None` without indices and a p.
+/// p < 0.0001)", or `None` without indices and a p.
 pub fn pattern_words(x: &Seasonality) -> Option<String> {
     let (peak, trough) = x.peak_trough()?;
     let p = x.kw_p?;
     Some(format!(
-        "values follow a seasonal pattern: highest in {}, lowest in {} (Kruskal–Wallis p = {})",
+        "values follow a seasonal pattern: highest in {}, lowest in {} (Kruskal–Wallis {})",
         x.seasons.label(peak),
         x.seasons.label(trough),
         p_words(p)
     ))
 }
 
-/// A p value for a sentence: "0.03", "0.0021", "< 0.0001".
+/// A p value for a sentence: "p = 0.03", "p = 0.0021", "p < 0.0001".
 pub fn p_words(p: f64) -> String {
     if p < 1e-4 {
-        return "< 0.0001".to_string();
+        return "p < 0.0001".to_string();
     }
     let text = if p < 0.01 {
         format!("{p:.4}")
     } else {
         format!("{p:.2}")
     };
-    text.trim_end_matches('0').trim_end_matches('.').to_string()
+    format!("p = {}", text.trim_end_matches('0').trim_end_matches('.'))
 }
 
 /// Kruskal–Wallis H of `values` grouped by season (1..=length), with the tie

@@ -14,6 +14,7 @@ they have no charts, so a workbook of thousands of KPIs stays quick to write and
 mod blocks;
 mod chart;
 mod names;
+mod season;
 mod signals;
 mod table;
 
@@ -156,7 +157,8 @@ fn write(
     let charts_top = why_row + 1 + why_len + 1;
     let no_values = k.series.iter().all(|p| p.value.is_none());
     let drawn = matches!(sheet.charts, Charts::Draw) && !no_values;
-    let header_row = charts_top + if drawn { chart::ROWS } else { 2 };
+    let season_top = charts_top + if drawn { chart::ROWS } else { 2 };
+    let header_row = season_top + season::rows(k, drawn);
     let table = Table::new(k, header_row);
     let cols = table.write(ws, k, st, cal)?;
     cols.apply_widths(ws)?;
@@ -165,6 +167,7 @@ fn write(
     let right_end = u16::try_from(table.cols.len().saturating_sub(1)).unwrap_or(RIGHT_VALUES);
     write_blocks(ws, st, &cols, &definition, &headline, right_end)?;
     write_why(ws, st, &cols, why_row, &headline, right_end)?;
+    season::write(ws, sheet.name, k, st, &cols, (season_top, right_end), drawn)?;
 
     match sheet.charts {
         _ if no_values => write_text(

@@ -116,8 +116,63 @@ fn a_constant_kpi_has_zero_indices_and_no_test() {
 
 #[test]
 fn p_in_words() {
-    assert_eq!(p_words(0.00002), "< 0.0001");
-    assert_eq!(p_words(0.0021), "0.0021");
-    assert_eq!(p_words(0.25), "0.25");
-    assert_eq!(p_words(0.5), "0.5");
+    assert_eq!(p_words(0.00002), "p < 0.0001");
+    assert_eq!(p_words(0.0021), "p = 0.0021");
+    assert_eq!(p_words(0.25), "p = 0.25");
+    assert_eq!(p_words(0.5), "p = 0.5");
+}
+
+/// A monthly KPI of `values` analysed end to end with `seasonal = true`.
+fn analysed(values: &[f64]) -> crate::analysis::KpiResult {
+    let mut def = crate::testkit::def("Sales", crate::model::kpi::Direction::Higher);
+    def.seasonal = Some(SeasonalMode::On);
+    let s = crate::analysis::series::KpiSeries::new(def, Grain::Month, history(values), 24, 0.05);
+    let cfg = crate::analysis::Settings::default();
+    crate::analysis::analyse_kpi(s, &cfg).0
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Adding a + b·t to the history leaves the indices and the Kruskal–Wallis
+    /// result unchanged (the detrending takes any straight line out).
+    #[test]
+    fn a_linear_trend_changes_neither_indices_nor_test(
+        noise in proptest::collection::vec(-50.0f64..50.0, 36..60),
+        a in -1000.0f64..1000.0,
+        b in -20.0f64..20.0,
+    ) {
+        let base: Vec<f64> = noise.iter().enumerate().map(|(i, e)| 500.0 + 80.0 * ((i % 12) as f64).sin() + e).collect();
+        let shifted: Vec<f64> = base.iter().enumerate().map(|(i, v)| v + a + b * i as f64).collect();
+        let x = detect(&history(&base), monthly(), SeasonalMode::Auto);
+        let y = detect(&history(&shifted), monthly(), SeasonalMode::Auto);
+        let (ix, iy) = (x.indices.unwrap_or_default(), y.indices.unwrap_or_default());
+        proptest::prop_assert_eq!(ix.len(), 12);
+        for (p, q) in ix.iter().zip(&iy) {
+            proptest::prop_assert!((p - q).abs() <= 1e-7 * (1.0 + p.abs()), "{} vs {}", p, q);
+        }
+        let (hx, hy) = (x.kw_h.unwrap_or(f64::NAN), y.kw_h.unwrap_or(f64::NAN));
+        proptest::prop_assert!((hx - hy).abs() <= 1e-9 * hx.abs().max(1.0), "H {} vs {}", hx, hy);
+    }
+
+    /// Adding a constant to an adjusted KPI shifts its limits by it and leaves its
+    /// signals unchanged (no bounds).
+    #[test]
+    fn a_constant_shifts_the_limits_and_keeps_the_signals(
+        noise in proptest::collection::vec(-30.0f64..30.0, 40..60),
+        c in -500.0f64..500.0,
+    ) {
+        let base: Vec<f64> = noise.iter().enumerate().map(|(i, e)| 1000.0 + 120.0 * ((i % 12) as f64 / 2.0).cos() + e).collect();
+        let moved: Vec<f64> = base.iter().map(|v| v + c).collect();
+        let (x, y) = (analysed(&base), analysed(&moved));
+        proptest::prop_assert!(x.adjusted() && y.adjusted());
+        proptest::prop_assert_eq!(&x.spc.signals, &y.spc.signals);
+        for (p, q) in x.series.iter().zip(&y.series) {
+            let (Some(sp), Some(sq)) = (p.seasonal, q.seasonal) else { continue };
+            for (u, v) in [(sp.cl, sq.cl), (sp.unpl, sq.unpl), (sp.lnpl, sq.lnpl)] {
+                let (u, v) = (u.unwrap_or(f64::NAN), v.unwrap_or(f64::NAN));
+                proptest::prop_assert!((u + c - v).abs() <= 1e-7 * v.abs().max(1.0), "{} + {} vs {}", u, c, v);
+            }
+        }
+    }
 }

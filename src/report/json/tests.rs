@@ -49,6 +49,7 @@ fn field_names_are_the_interface_names() {
         "forecast",
         "targets",
         "health",
+        "seasonality",
         "series",
     ];
     assert_eq!(keys(&j["kpis"][0]), sorted(kpi.to_vec()));
@@ -147,4 +148,49 @@ fn file_output_is_written_whole() {
     assert_eq!(back, to_json(&sample()));
     let err = write_json(&sample(), Some(dir.path())).expect_err("a folder");
     assert_eq!(err.exit_code(), 5);
+}
+
+#[test]
+fn seasonality_block_and_adjusted_series_fields() {
+    use crate::analysis::seasonality::{Seasonality, Seasons};
+    use crate::analysis::SeasonalLimits;
+    use crate::model::period::{Calendar, Grain};
+    let mut r = sample();
+    let seasons = Seasons::of(Grain::Quarter, Calendar::default()).expect("quarters");
+    let k = &mut r.kpis[0];
+    k.seasonality = Some(Seasonality {
+        seasons,
+        n: 12,
+        kw_h: Some(9.5),
+        kw_p: Some(0.02),
+        seasonal: Some(false),
+        amplitude: Some(4.0),
+        indices: Some(vec![2.0, -2.0, 1.0, -1.0]),
+        adjusted: true,
+    });
+    k.series[0].seasonal = Some(SeasonalLimits {
+        index: 2.0,
+        cl: Some(12.0),
+        unpl: Some(15.0),
+        lnpl: None,
+    });
+    let j = to_json(&r);
+    let s = &j["kpis"][0]["seasonality"];
+    assert_eq!(
+        keys(s),
+        sorted(vec!["length", "n", "kw_h", "kw_p", "seasonal", "amplitude", "indices", "adjusted"])
+    );
+    assert_eq!(s["length"], 4);
+    assert_eq!(
+        s["indices"][1],
+        serde_json::json!({"season": 2, "label": "Q2", "index": -2.0})
+    );
+    let p = &j["kpis"][0]["series"][0];
+    assert_eq!(p["season_index"], 2.0);
+    assert_eq!(p["seasonal_cl"], 12.0);
+    assert_eq!(p["seasonal_unpl"], 15.0);
+    assert_eq!(p["seasonal_lnpl"], Value::Null);
+    // Not adjusted: the series carries none of the four fields.
+    assert!(j["kpis"][1]["series"][0].get("season_index").is_none());
+    assert_eq!(j["kpis"][1]["seasonality"], Value::Null);
 }

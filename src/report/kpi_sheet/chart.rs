@@ -69,9 +69,15 @@ pub(super) fn insert(
     for target in [Col::Target, Col::TargetMin, Col::TargetMax] {
         plot.add(&mut main, target, Look::Line(chart_color::TARGET, solid));
     }
-    plot.add(&mut main, Col::Cl, Look::Line(chart_color::CENTRE, solid));
-    plot.add(&mut main, Col::Unpl, Look::Line(chart_color::LIMIT, dash));
-    plot.add(&mut main, Col::Lnpl, Look::Line(chart_color::LIMIT, dash));
+    // An adjusted KPI is judged against limits that follow its seasons.
+    let (cl, unpl, lnpl) = if k.adjusted() {
+        (Col::SeasonalCl, Col::SeasonalUnpl, Col::SeasonalLnpl)
+    } else {
+        (Col::Cl, Col::Unpl, Col::Lnpl)
+    };
+    plot.add(&mut main, cl, Look::Line(chart_color::CENTRE, solid));
+    plot.add(&mut main, unpl, Look::Line(chart_color::LIMIT, dash));
+    plot.add(&mut main, lnpl, Look::Line(chart_color::LIMIT, dash));
     plot.add(&mut main, Col::SignalValue, Look::Points);
     // The next period: the forecast as a diamond between dashes at its natural range.
     let forecast = chart_color::FORECAST;
@@ -147,6 +153,9 @@ impl Plot<'_> {
             Col::Unpl => any(&|p| seg(p, |s| s.unpl)),
             Col::Lnpl => any(&|p| seg(p, |s| s.lnpl)),
             Col::Url => any(&|p| seg(p, |s| s.url)),
+            Col::SeasonalCl => any(&|p| p.seasonal.and_then(|s| s.cl)),
+            Col::SeasonalUnpl => any(&|p| p.seasonal.and_then(|s| s.unpl)),
+            Col::SeasonalLnpl => any(&|p| p.seasonal.and_then(|s| s.lnpl)),
             Col::Mr => any(&|p| p.mr),
             Col::SignalValue => any(&|p| p.value.filter(|_| !p.rules.is_empty())),
             Col::Forecast => k.forecast.value.is_some_and(f64::is_finite),
@@ -257,8 +266,16 @@ fn axis_floor(k: &KpiResult) -> Option<f64> {
                 .flatten(),
         );
     }
-    for s in &k.spc.segments {
-        drawn.extend([s.cl, s.unpl, s.lnpl].into_iter().flatten());
+    if k.adjusted() {
+        for p in &k.series {
+            if let Some(s) = p.seasonal {
+                drawn.extend([s.cl, s.unpl, s.lnpl].into_iter().flatten());
+            }
+        }
+    } else {
+        for s in &k.spc.segments {
+            drawn.extend([s.cl, s.unpl, s.lnpl].into_iter().flatten());
+        }
     }
     drawn.extend(
         [k.forecast.value, k.forecast.low, k.forecast.high]
