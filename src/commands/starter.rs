@@ -56,7 +56,18 @@ fn report_section(t: &mut TomlText) {
     t.key(
         "transform",
         "diff",
-        Comment::At(AT, "lead-lag on changes (diff), levels (none) or detrended"),
+        Comment::At(
+            AT,
+            "lead-lag on changes (diff), levels (none), detrended or year-over-year changes (seasonal_diff)",
+        ),
+    );
+    t.key(
+        "seasonal",
+        false,
+        Comment::At(
+            AT,
+            "judge KPIs against their season: false | true | \"auto\"",
+        ),
     );
     t.key(
         "min_pairs",
@@ -103,6 +114,14 @@ fn kpi_block(t: &mut TomlText, k: &crate::analysis::KpiResult) {
     }
     if let Some(p) = &d.perspective {
         t.key("perspective", p.as_str(), Comment::None);
+    }
+    if let Some(words) = k
+        .seasonality
+        .as_ref()
+        .filter(|s| s.seasonal == Some(true))
+        .and_then(crate::analysis::seasonality::pattern_words)
+    {
+        t.line(&format!("# seasonal = true      # {words}"));
     }
     t.line("# leads = []           # KPIs this one should lead");
     t.line("");

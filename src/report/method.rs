@@ -10,7 +10,7 @@ use super::Styles;
 use crate::analysis::spc::Rules;
 use crate::analysis::Results;
 
-const SECTIONS: [(&str, &[&str]); 8] = [
+const SECTIONS: [(&str, &[&str]); 9] = [
     ("How to read this report", &[
         "Summary: one row per KPI with its latest value against target, the trend, the process signals and the recommended action; the Why column says why the status is what it is, and the KPI's sheet (the name is a link) gives the reason for every other judgement.",
         "KPI sheets: the definition and headline numbers with the reason for each judgement (Why), the chart of each KPI with its centre line and natural process limits, and the table behind it; Signal detail says why each flagged point was flagged. One period past the data, a diamond marks the next-period forecast and two dashes its natural range.",
@@ -33,6 +33,10 @@ const SECTIONS: [(&str, &[&str]); 8] = [
         "From the KPI's own baseline (the latest segment of its chart, or the whole window): conservative = the mean, realistic = the 75th percentile (25th for lower-is-better), stretch = the 90th (10th). If the trend is improving, the realistic target is at least the forecast. All are kept within the KPI's natural bounds.",
         "Forecast of the next period: the Theil–Sen trend line carried one period on when the trend is significant, else the centre line of the latest segment (the window mean without limits); its natural range is the forecast ± 2.66 × the average moving range. The Targets sheet's Why column says how realistic the current target is and which rule produced the suggestions.",
         "Realism of the current target: unrealistic (assurance fail), too easy (assurance pass, or met in every one of at least 6 periods), stretching (met less than half the time), achievable, or unknown (too little history).",
+    ]),
+    ("Seasonality", &[
+        "Monthly, quarterly and daily KPIs are checked for a seasonal pattern over their whole history: the straight-line trend is taken out, and a Kruskal–Wallis test asks whether what is left differs by calendar month, quarter of the fiscal year or weekday (seasonal when p < 0.01; at least three years, or weeks, of history with two values of every season). Each season's index is how far it runs above (+) or below (−) the trend, in the KPI's unit; the indices add up to zero.",
+        "A KPI marked seasonal in the config is judged against its season: its limits, signals and moving ranges use the values less their season index, its trend compares each season only with itself (seasonal Mann–Kendall and Sen slope), and its forecast and suggested targets are for the next period's season. The chart draws the seasonal limits, which rise and fall with the seasons. Status, attainment and year-over-year changes always use the actual values.",
     ]),
     ("Leading and lagging indicators", &[
         "A leading KPI's changes should come before the lagging KPI's changes. r is the correlation of period-to-period changes at the best lag; q corrects for the number of lags and pairs tested; a pair is significant when q < 0.05. Correlation is not causation.",

@@ -17,7 +17,7 @@ use crate::model::kpi::Direction;
 use crate::model::period::Calendar;
 
 /// The KPI table's columns: header and maximum width in characters (docs/report.md, "Summary").
-const COLUMNS: [(&str, usize); 21] = [
+const COLUMNS: [(&str, usize); 22] = [
     ("KPI", 40),
     ("Owner", 20),
     ("Unit", 10),
@@ -39,6 +39,7 @@ const COLUMNS: [(&str, usize); 21] = [
     ("Observations", 12),
     ("First period", 12),
     ("Last period", 12),
+    ("Seasonality", 24),
 ];
 const SPARKLINE_COL: u16 = 14;
 /// The last column printed.
@@ -269,7 +270,27 @@ fn kpi_cells<'a>(k: &'a KpiResult, st: &'a Styles, cal: &Calendar) -> Vec<Cell<'
         Cell::count(k.n, &st.integer),
         Cell::Date(k.first_period, date),
         Cell::Date(k.last_period, date),
+        Cell::text(season_mark(k), &st.text),
     ]
+}
+
+/// "adjusted (Dec peak)", "pattern (Oct peak)" or empty: seasonal KPIs marked,
+/// whether the report judges them against their season or not.
+fn season_mark(k: &KpiResult) -> String {
+    let Some(s) = k.seasonality.as_ref() else {
+        return String::new();
+    };
+    let peak = s
+        .peak_trough()
+        .map(|(p, _)| format!(" ({} peak)", s.seasons.label(p)))
+        .unwrap_or_default();
+    if s.adjusted {
+        format!("adjusted{peak}")
+    } else if s.seasonal == Some(true) {
+        format!("pattern{peak}, not adjusted")
+    } else {
+        String::new()
+    }
 }
 
 fn band(min: Option<f64>, max: Option<f64>, unit: Option<&str>) -> Cow<'static, str> {
@@ -286,10 +307,14 @@ fn band(min: Option<f64>, max: Option<f64>, unit: Option<&str>) -> Cow<'static, 
 /// the action. The KPI's sheet has the reason for every other judgement.
 fn why(k: &KpiResult) -> String {
     let status = words::status_reason(k);
-    match action_reason(k) {
+    let mut text = match action_reason(k) {
         Some(action) => format!("{}. {action}", status.trim_end_matches('.')),
         None => status,
+    };
+    if k.adjusted() {
+        text.push_str(" Judged against its season (seasonal limits, trend and targets).");
     }
+    text
 }
 
 /// The action with the flags that led to it; `None` without flags (keep it as it is).

@@ -146,3 +146,142 @@ fn every_case_is_tested() {
     let all = expected();
     assert_eq!(all.as_object().expect("cases").len(), 12);
 }
+
+/// Row and column of the first cell holding `text` exactly.
+fn find(range: &calamine::Range<calamine::Data>, text: &str) -> Option<(usize, usize)> {
+    range.cells().find_map(|(r, c, v)| match v {
+        calamine::Data::String(s) if s == text => Some((r, c)),
+        _ => None,
+    })
+}
+
+#[test]
+fn the_workbook_shows_the_pattern_and_the_seasonal_limits() {
+    use calamine::{open_workbook_auto, DataType, Reader};
+    let all = expected();
+    let case = &all["monthly"];
+    let (json, o, _d) = Run::new()
+        .fixture("seasonal/monthly/data.csv")
+        .fixture("seasonal/monthly/kpis.toml")
+        .report_json(
+            &["seasonal/monthly/data.csv"],
+            &["-c", "seasonal/monthly/kpis.toml", "--as-of", "2026-10-31"],
+        );
+    let mut wb = open_workbook_auto(o.dir.join("out.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Store revenue").unwrap();
+    let (r, _) = find(&sheet, "Seasonality").expect("a Seasonality block");
+    let sentence = sheet.get_value((r as u32 + 1, 0)).unwrap().to_string();
+    assert!(
+        sentence.starts_with("Store revenue runs ")
+            && sentence.contains(" above its trend in Dec and ")
+            && sentence.contains("; judged against its season"),
+        "{sentence}"
+    );
+    // The indices row, Jan…Dec, equals the JSON's.
+    let want = &case["kpis"]["Store revenue"]["seasonality"]["indices"];
+    for s in 0..12u32 {
+        let label = sheet.get_value((r as u32 + 2, s + 1)).unwrap().to_string();
+        assert_eq!(label, want[s as usize]["label"].as_str().unwrap());
+        let got = sheet
+            .get_value((r as u32 + 3, s + 1))
+            .unwrap()
+            .as_f64()
+            .unwrap();
+        let w = want[s as usize]["index"].as_f64().unwrap();
+        assert!(
+            (got - w).abs() <= 1e-9 * w.abs().max(1.0),
+            "{label}: {got} vs {w}"
+        );
+    }
+    // The table's seasonal limits are the JSON series', period by period.
+    let (hr, hc) = find(&sheet, "Seasonal UNPL").expect("a Seasonal UNPL column");
+    let series = kpi(&json, "Store revenue")["series"]
+        .as_array()
+        .unwrap()
+        .clone();
+    for (i, p) in series.iter().enumerate() {
+        let cell = sheet.get_value((hr as u32 + 1 + i as u32, hc as u32));
+        match p["seasonal_unpl"].as_f64() {
+            Some(w) => assert!((cell.unwrap().as_f64().unwrap() - w).abs() < 1e-9 * w.abs()),
+            None => assert!(cell.is_none_or(|c| c.is_empty())),
+        }
+    }
+    // Gift cards is seasonal but not adjusted: the block tells how to adjust, and the
+    // table has no seasonal columns.
+    let gifts = wb.worksheet_range("Gift cards").unwrap();
+    let (g, _) = find(&gifts, "Seasonality").expect("a Seasonality block");
+    let text = gifts.get_value((g as u32 + 1, 0)).unwrap().to_string();
+    assert!(
+        text.ends_with("set seasonal = true in the config to judge it against its season."),
+        "{text}"
+    );
+    assert!(find(&gifts, "Seasonal UNPL").is_none());
+    // Summary marks both.
+    let summary = wb.worksheet_range("Summary").unwrap();
+    let (_, sc) = find(&summary, "Seasonality").expect("a Seasonality column");
+    let (sr, _) = find(&summary, "Store revenue").unwrap();
+    assert_eq!(
+        summary
+            .get_value((sr as u32, sc as u32))
+            .unwrap()
+            .to_string(),
+        "adjusted (Dec peak)"
+    );
+    let (gr, _) = find(&summary, "Gift cards").unwrap();
+    assert_eq!(
+        summary
+            .get_value((gr as u32, sc as u32))
+            .unwrap()
+            .to_string(),
+        "pattern (Dec peak), not adjusted"
+    );
+}
+
+#[test]
+fn init_suggests_seasonal_for_a_significant_pattern() {
+    let (o, _d) = Run::new()
+        .fixture("seasonal/monthly/data.csv")
+        .args(["init", "seasonal/monthly/data.csv", "-o", "k.toml"])
+        .run();
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let text = std::fs::read_to_string(o.dir.join("k.toml")).unwrap();
+    assert!(text.contains("seasonal = false"), "{text}");
+    let block = text
+        .split("[[kpi]]")
+        .find(|b| b.contains("name = \"Gift cards\""))
+        .unwrap();
+    assert!(
+        block.contains(
+            "# seasonal = true      # values follow a seasonal pattern: highest in Dec, lowest in "
+        ),
+        "{block}"
+    );
+    // A KPI without a pattern gets no such line.
+    let (o, _d) = Run::new()
+        .fixture("seasonal/auto_flat/data.csv")
+        .args(["init", "seasonal/auto_flat/data.csv", "-o", "k.toml"])
+        .run();
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let text = std::fs::read_to_string(o.dir.join("k.toml")).unwrap();
+    assert!(!text.contains("# seasonal = true"), "{text}");
+}
+
+#[test]
+fn a_bad_seasonal_value_is_a_config_error_naming_key_and_line() {
+    let (o, _d) = Run::new()
+        .fixture("seasonal/monthly/data.csv")
+        .file(
+            "k.toml",
+            "[[kpi]]\nname = \"Store revenue\"\nseasonal = \"yes\"\n",
+        )
+        .args(["report", "seasonal/monthly/data.csv", "-c", "k.toml", "-q"])
+        .run();
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("line 3")
+            && o.stderr
+                .contains("seasonal = \"yes\" is not one of true, false, \"auto\""),
+        "{}",
+        o.stderr
+    );
+}

@@ -178,7 +178,16 @@ fn seasonality_block_and_adjusted_series_fields() {
     let s = &j["kpis"][0]["seasonality"];
     assert_eq!(
         keys(s),
-        sorted(vec!["length", "n", "kw_h", "kw_p", "seasonal", "amplitude", "indices", "adjusted"])
+        sorted(vec![
+            "length",
+            "n",
+            "kw_h",
+            "kw_p",
+            "seasonal",
+            "amplitude",
+            "indices",
+            "adjusted"
+        ])
     );
     assert_eq!(s["length"], 4);
     assert_eq!(

@@ -127,8 +127,7 @@ pub(super) fn write(
         ch.title()
             .set_name("Seasonal indices (above or below the trend)")
             .set_font(ChartFont::new().set_size(10).set_bold());
-        ch.y_axis()
-            .set_num_format(st.chart_number(vf));
+        ch.y_axis().set_num_format(st.chart_number(vf));
         ch.legend().set_hidden();
         ch.set_width(CHART.0).set_height(CHART.1);
         ws.insert_chart(top + TEXT_ROWS - 1, 0, &ch)?;

@@ -150,13 +150,7 @@ impl Table {
         } else {
             cols.push(Col::Target);
         }
-        cols.extend([
-            Col::Gap,
-            Col::Status,
-            Col::Cl,
-            Col::Unpl,
-            Col::Lnpl,
-        ]);
+        cols.extend([Col::Gap, Col::Status, Col::Cl, Col::Unpl, Col::Lnpl]);
         if k.adjusted() {
             cols.extend([
                 Col::SeasonIndex,

@@ -5,7 +5,11 @@ use crate::testkit::{def, kpi, some};
 
 fn with_pattern(adjusted: bool, kw_p: Option<f64>) -> KpiResult {
     let values = some(&[100.0; 24]);
-    let mut k = kpi(&values, def("Revenue", crate::model::kpi::Direction::Higher), None);
+    let mut k = kpi(
+        &values,
+        def("Revenue", crate::model::kpi::Direction::Higher),
+        None,
+    );
     k.history = k.series.clone();
     let mut indices = vec![0.0; 12];
     indices[11] = 18.0;
