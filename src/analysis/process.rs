@@ -125,27 +125,11 @@ pub fn analyse(
     let y: Vec<f64> = obs.iter().map(|(_, v)| *v).collect();
     let index_of = |i: usize| adjust.map_or(0.0, |a| a.index_at(s.series[i].period));
     let d: Vec<f64> = obs.iter().map(|(i, v)| v - index_of(*i)).collect();
-    let mut trend = match adjust {
-        Some(a) => {
-            let seasons: Vec<usize> = obs
-                .iter()
-                .map(|(i, _)| a.seasons.season(s.series[*i].period))
-                .collect();
-            trend::seasonal_trend(&t, &y, &d, &seasons, s.def.direction())
-        }
-        None => trend::trend(&t, &y, s.def.direction()),
-    };
+    let mut trend = window_trend(s, &obs, (&t, &y, &d), adjust);
     trend.window_start = Some(window_start);
 
     let bounds = segment_bounds(s, cal, window_start, window_end);
-    let starts: Vec<usize> = bounds[1..]
-        .iter()
-        .map(|(b, _)| {
-            obs.iter()
-                .position(|(i, _)| s.series[*i].period >= *b)
-                .unwrap_or(obs.len())
-        })
-        .collect();
+    let starts = segment_starts(s, &obs, &bounds);
     let clamp = (s.def.lower_bound, s.def.upper_bound);
     let settings = SpcSettings {
         rules,
@@ -186,7 +170,22 @@ pub fn analyse(
     let period_of = |j: usize| s.series[obs[j].0].period;
     let segments = in_periods(&r.segments, &bounds);
     let findings = limit_findings(&r, &segments, &s.def.name);
-    let spc = Spc {
+    let spc = in_spc(&r, segments, period_of);
+    Process {
+        trend,
+        spc,
+        marks,
+        findings,
+    }
+}
+
+/// The chart's results in periods.
+fn in_spc(
+    r: &spc::SpcResult,
+    segments: Vec<Segment>,
+    period_of: impl Fn(usize) -> NaiveDate,
+) -> Spc {
+    Spc {
         signals: r
             .signals
             .iter()
@@ -200,13 +199,43 @@ pub fn analyse(
         variation: r.variation,
         assurance: r.assurance,
         suggested_rebase: r.suggested_rebase.map(period_of),
-    };
-    Process {
-        trend,
-        spc,
-        marks,
-        findings,
     }
+}
+
+/// The window's trend: classic (§3) on the values, or seasonal (§10) for an adjusted
+/// KPI; `t`, `y`, `d` are the observations' ordinals, values and deseasonalised values.
+fn window_trend(
+    s: &KpiSeries,
+    obs: &[(usize, f64)],
+    (t, y, d): (&[f64], &[f64], &[f64]),
+    adjust: Option<&Seasonality>,
+) -> trend::Trend {
+    match adjust {
+        Some(a) => {
+            let seasons: Vec<usize> = obs
+                .iter()
+                .map(|(i, _)| a.seasons.season(s.series[*i].period))
+                .collect();
+            trend::seasonal_trend(t, y, d, &seasons, s.def.direction())
+        }
+        None => trend::trend(t, y, s.def.direction()),
+    }
+}
+
+/// The observation index where each segment after the first starts.
+fn segment_starts(
+    s: &KpiSeries,
+    obs: &[(usize, f64)],
+    bounds: &[(NaiveDate, NaiveDate)],
+) -> Vec<usize> {
+    bounds[1..]
+        .iter()
+        .map(|(b, _)| {
+            obs.iter()
+                .position(|(i, _)| s.series[*i].period >= *b)
+                .unwrap_or(obs.len())
+        })
+        .collect()
 }
 
 /// A segment's limits on the value's scale for a season with index `index`: the

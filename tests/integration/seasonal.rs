@@ -203,7 +203,7 @@ fn the_workbook_shows_the_pattern_and_the_seasonal_limits() {
         let cell = sheet.get_value((hr as u32 + 1 + i as u32, hc as u32));
         match p["seasonal_unpl"].as_f64() {
             Some(w) => assert!((cell.unwrap().as_f64().unwrap() - w).abs() < 1e-9 * w.abs()),
-            None => assert!(cell.is_none_or(|c| c.is_empty())),
+            None => assert!(cell.is_none_or(calamine::DataType::is_empty)),
         }
     }
     // Gift cards is seasonal but not adjusted: the block tells how to adjust, and the

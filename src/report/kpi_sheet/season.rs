@@ -5,6 +5,8 @@ says how far the peak and trough seasons run from the trend and whether the repo
 adjusts for them; below it the seasonal indices, as a row of cells and as a small
 column chart drawn from those cells.
 */
+use std::fmt::Write as _;
+
 use rust_xlsxwriter::{
     Chart, ChartFont, ChartFormat, ChartSolidFill, ChartType, Worksheet, XlsxError,
 };
@@ -59,7 +61,7 @@ pub(in crate::report) fn sentence(k: &KpiResult) -> Option<String> {
         seasons.label(trough)
     );
     if let Some(p) = s.kw_p {
-        text.push_str(&format!(" (Kruskal–Wallis {})", p_words(p)));
+        let _ = write!(text, " (Kruskal–Wallis {})", p_words(p));
     }
     text.push_str(if s.adjusted {
         "; judged against its season: limits, signals, trend, forecast and suggested targets use the values less their season index."
