@@ -209,7 +209,16 @@ pub(super) fn forecast_reason(k: &KpiResult) -> String {
         ),
         _ => ". No natural range: the KPI has no process limits yet.".into(),
     };
-    point + &range
+    // An adjusted KPI's line runs through its deseasonalised values.
+    let season = match (k.seasonality.as_ref().filter(|s| s.adjusted), f.period) {
+        (Some(s), Some(next)) => format!(
+            " Judged against its season: the line and centre line are of the values less their season index, and the forecast adds {}'s index ({}).",
+            s.seasons.label(s.seasons.season(next)),
+            signed(s.index_at(next), unit)
+        ),
+        _ => String::new(),
+    };
+    point + &range + &season
 }
 
 #[cfg(test)]

@@ -194,3 +194,36 @@ fn weekly_lead_is_aligned_to_a_monthly_lag() {
     assert_eq!(out[0].best_lag, Some(1));
     assert!((out[0].r.unwrap() - 1.0).abs() < 1e-12);
 }
+
+#[test]
+fn seasonal_diff_takes_one_cycle_of_seasons_back() {
+    let cal = Calendar::default();
+    let start = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
+    // 30 months of i², with 2024-03 missing: its own difference and the one a year
+    // later have no partner.
+    let series: BTreeMap<NaiveDate, f64> = (0..30)
+        .map(|i| (cal.step(start, Grain::Month, i), (i * i) as f64))
+        .filter(|(p, _)| *p != NaiveDate::from_ymd_opt(2024, 3, 1).unwrap())
+        .collect();
+    let d = transform(&series, Transform::SeasonalDiff, Grain::Month, &cal);
+    // From 2024-01 (i = 12): i² − (i − 12)² = 24i − 144, except 2024-03 and 2025-03.
+    assert_eq!(d.len(), 18 - 2);
+    assert_eq!(d[&NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()], 144.0);
+    assert_eq!(
+        d[&NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()],
+        24.0 * 29.0 - 144.0
+    );
+    assert!(!d.contains_key(&NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()));
+    // Days go back a week, quarters four, years one.
+    let days: BTreeMap<NaiveDate, f64> = (0..10)
+        .map(|i| (start + chrono::Duration::days(i), i as f64))
+        .collect();
+    let dd = transform(&days, Transform::SeasonalDiff, Grain::Day, &cal);
+    assert_eq!(dd.len(), 3);
+    assert!(dd.values().all(|v| *v == 7.0));
+    let years: BTreeMap<NaiveDate, f64> = (0..3)
+        .map(|i| (cal.step(start, Grain::Year, i), [5.0, 8.0, 4.0][i as usize]))
+        .collect();
+    let dy = transform(&years, Transform::SeasonalDiff, Grain::Year, &cal);
+    assert_eq!(dy.values().copied().collect::<Vec<_>>(), [3.0, -4.0]);
+}
