@@ -141,6 +141,7 @@ pub(super) fn sample() -> Results {
             min_pairs: 8,
             run_length: None,
         },
+        changes: None,
         findings: vec![
             Finding::info(FindingCode::EncodingUsed, "read as UTF-8").file("t.csv"),
             Finding::warning(FindingCode::BadValue, "'x' is not a number")
