@@ -161,7 +161,10 @@ pub enum TargetValue {
 
 impl TargetValue {
     pub fn is_missing(&self) -> bool {
-        matches!(self, TargetValue::Single(None) | TargetValue::Band(None, None))
+        matches!(
+            self,
+            TargetValue::Single(None) | TargetValue::Band(None, None)
+        )
     }
 }
 
@@ -261,7 +264,11 @@ pub fn compare(r: &Results, prev: &PreviousRun) -> (Changes, Vec<Finding>) {
 /// One KPI present in both runs.
 fn kpi_change(index: usize, k: &KpiResult, p: &PreviousKpi) -> KpiChange {
     let status = k.latest.status;
-    let window = k.series.first().zip(k.series.last()).map(|(a, b)| (a.period, b.period));
+    let window = k
+        .series
+        .first()
+        .zip(k.series.last())
+        .map(|(a, b)| (a.period, b.period));
     let (new_signals, cleared_signals) = signal_changes(k, p, window);
     let (restated, retargeted) = restatements(k, p);
     KpiChange {
@@ -397,9 +404,9 @@ fn restatements(k: &KpiResult, p: &PreviousKpi) -> (Vec<Restatement>, Vec<Retarg
         let targets = if band {
             band_change(was, now.target_min, now.target_max)
         } else {
-            was.target.filter(|t| differ(*t, now.target)).map(|t| {
-                (TargetValue::Single(t), TargetValue::Single(now.target))
-            })
+            was.target
+                .filter(|t| differ(*t, now.target))
+                .map(|t| (TargetValue::Single(t), TargetValue::Single(now.target)))
         };
         if let Some((previous, current)) = targets {
             retargeted.push(Retargeting {

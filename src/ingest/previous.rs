@@ -15,7 +15,9 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::model::previous::{PreviousKpi, PreviousPair, PreviousPoint, PreviousRun, PreviousSignal};
+use crate::model::previous::{
+    PreviousKpi, PreviousPair, PreviousPoint, PreviousRun, PreviousSignal,
+};
 
 /// What to do when the file is not what `--previous` needs.
 const FIX: &str = "give --previous the JSON file an earlier `kpilens report --json` wrote";
@@ -107,8 +109,13 @@ fn signal(v: &Value) -> Option<PreviousSignal> {
 fn point(v: &Value) -> Option<PreviousPoint> {
     // `null` is a value that is missing; a field of another type counts as absent.
     let number = |field: &str| {
-        v.get(field)
-            .and_then(|x| if x.is_null() { Some(None) } else { x.as_f64().map(Some) })
+        v.get(field).and_then(|x| {
+            if x.is_null() {
+                Some(None)
+            } else {
+                x.as_f64().map(Some)
+            }
+        })
     };
     Some(PreviousPoint {
         period: v.get("period").and_then(date)?,

@@ -113,7 +113,15 @@ fn write_table(
         .headers
         .iter()
         .enumerate()
-        .map(|(i, h)| (*h, [KPI_WIDTH, NOTE_WIDTH].get(i).copied().unwrap_or(DETAIL_WIDTH)))
+        .map(|(i, h)| {
+            (
+                *h,
+                [KPI_WIDTH, NOTE_WIDTH]
+                    .get(i)
+                    .copied()
+                    .unwrap_or(DETAIL_WIDTH),
+            )
+        })
         .collect();
     let mut cols = Columns::new(&spec);
     write_text(ws, row, 0, t.heading, &st.group)?;
@@ -151,7 +159,13 @@ fn write_table(
 }
 
 /// The KPI's name as a link to its sheet (quotes in sheet names are doubled).
-fn link(ws: &mut Worksheet, row: u32, name: &str, sheet: &str, st: &Styles) -> Result<(), XlsxError> {
+fn link(
+    ws: &mut Worksheet,
+    row: u32,
+    name: &str,
+    sheet: &str,
+    st: &Styles,
+) -> Result<(), XlsxError> {
     let target = format!("internal:'{}'!A1", sheet.replace('\'', "''"));
     let text = super::cells::cut_utf16(name, 255);
     let fmt = if super::cells::looks_like_formula(text) {
@@ -173,7 +187,7 @@ fn kpi_row<'a>(k: &KpiChange, note: String, details: Vec<Cell<'a>>) -> Row<'a> {
 }
 
 /// The fill of a status cell, for an earlier run's word too.
-fn status_format<'a>(st: &'a Styles, s: Option<crate::analysis::Status>) -> &'a Format {
+fn status_format(st: &Styles, s: Option<crate::analysis::Status>) -> &Format {
     st.status(s.unwrap_or(crate::analysis::Status::None))
 }
 
@@ -183,13 +197,17 @@ fn status_table<'a>(r: &Results, c: &'a Changes, st: &'a Styles) -> Table<'a> {
         .kpis
         .iter()
         .filter(|k| {
-            matches!(k.status_change, Some(StatusChange::Better | StatusChange::Worse))
-                || (k.previous_status.is_some() && status_of(k.previous_status.as_deref()) != k.status)
+            matches!(
+                k.status_change,
+                Some(StatusChange::Better | StatusChange::Worse)
+            ) || (k.previous_status.is_some()
+                && status_of(k.previous_status.as_deref()) != k.status)
         })
         .map(|k| {
             let grain = r.kpis[k.kpi].grain;
             let when = |p: Option<chrono::NaiveDate>| {
-                p.map(|p| format!(" ({})", cal.label(p, grain))).unwrap_or_default()
+                p.map(|p| format!(" ({})", cal.label(p, grain)))
+                    .unwrap_or_default()
             };
             let before = status_of(k.previous_status.as_deref());
             let verdict = k
@@ -224,10 +242,26 @@ fn judgement_table<'a>(c: &'a Changes, st: &'a Styles) -> Table<'a> {
     let mut rows = Vec::new();
     for k in &c.kpis {
         let pairs = [
-            ("variation", k.previous_variation.as_deref(), k.variation.map(|v| v.as_str())),
-            ("assurance", k.previous_assurance.as_deref(), k.assurance.map(|a| a.as_str())),
-            ("action", k.previous_action.as_deref(), Some(k.action.as_str())),
-            ("realism", k.previous_realism.as_deref(), Some(k.realism.as_str())),
+            (
+                "variation",
+                k.previous_variation.as_deref(),
+                k.variation.map(crate::analysis::spc::Variation::as_str),
+            ),
+            (
+                "assurance",
+                k.previous_assurance.as_deref(),
+                k.assurance.map(crate::analysis::spc::Assurance::as_str),
+            ),
+            (
+                "action",
+                k.previous_action.as_deref(),
+                Some(k.action.as_str()),
+            ),
+            (
+                "realism",
+                k.previous_realism.as_deref(),
+                Some(k.realism.as_str()),
+            ),
         ];
         for (what, before, now) in pairs {
             if before.is_none() || before == now {
@@ -261,7 +295,11 @@ fn signal_table<'a>(r: &Results, c: &'a Changes, st: &'a Styles, new: bool) -> T
     let mut rows = Vec::new();
     for k in &c.kpis {
         let result = &r.kpis[k.kpi];
-        let list = if new { &k.new_signals } else { &k.cleared_signals };
+        let list = if new {
+            &k.new_signals
+        } else {
+            &k.cleared_signals
+        };
         for s in list {
             let period = cal.label(s.period, result.grain);
             let rule = since::word(Some(s.rule.as_str()));
@@ -284,7 +322,11 @@ fn signal_table<'a>(r: &Results, c: &'a Changes, st: &'a Styles, new: bool) -> T
         }
     }
     Table {
-        heading: if new { "New signals" } else { "Cleared signals (periods still in this window)" },
+        heading: if new {
+            "New signals"
+        } else {
+            "Cleared signals (periods still in this window)"
+        },
         headers: vec!["KPI", "What changed", "Period", "Rule", "Side"],
         rows,
     }
@@ -312,14 +354,21 @@ fn restated_table<'a>(r: &'a Results, c: &'a Changes, st: &'a Styles, cal: &Cale
     }
 }
 
-fn retargeted_table<'a>(r: &'a Results, c: &'a Changes, st: &'a Styles, cal: &Calendar) -> Table<'a> {
+fn retargeted_table<'a>(
+    r: &'a Results,
+    c: &'a Changes,
+    st: &'a Styles,
+    cal: &Calendar,
+) -> Table<'a> {
     let mut rows = Vec::new();
     for k in &c.kpis {
         let result: &KpiResult = &r.kpis[k.kpi];
         let vf = value_format(st, result);
         let cell = |t| match t {
             crate::analysis::changes::TargetValue::Single(v) => Cell::Num(v, vf),
-            band => Cell::text(since::target_text(band, result), &st.text_right),
+            band @ crate::analysis::changes::TargetValue::Band(..) => {
+                Cell::text(since::target_text(band, result), &st.text_right)
+            }
         };
         for t in &k.retargeted {
             let details = vec![
@@ -327,7 +376,11 @@ fn retargeted_table<'a>(r: &'a Results, c: &'a Changes, st: &'a Styles, cal: &Ca
                 cell(t.previous),
                 cell(t.current),
             ];
-            rows.push(kpi_row(k, since::retargeted_note(t, result, c, cal), details));
+            rows.push(kpi_row(
+                k,
+                since::retargeted_note(t, result, c, cal),
+                details,
+            ));
         }
     }
     Table {
@@ -394,11 +447,22 @@ fn pair_table<'a>(r: &Results, c: &Changes, st: &'a Styles) -> Table<'a> {
         .map(|p| {
             let mut what = Vec::new();
             if p.significance_changed {
-                what.push(if p.significant { "now significant (was not)" } else { "no longer significant" }.to_string());
+                what.push(
+                    if p.significant {
+                        "now significant (was not)"
+                    } else {
+                        "no longer significant"
+                    }
+                    .to_string(),
+                );
             }
             if p.lag_changed {
                 let show = |l: Option<u32>| l.map_or_else(|| "none".into(), |l| l.to_string());
-                what.push(format!("best lag {} → {}", show(p.previous_best_lag), show(p.best_lag)));
+                what.push(format!(
+                    "best lag {} → {}",
+                    show(p.previous_best_lag),
+                    show(p.best_lag)
+                ));
             }
             Row {
                 kpi: r.kpis.iter().position(|k| k.def.name == p.leading),

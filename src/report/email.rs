@@ -25,14 +25,18 @@ struct Section {
     items: Vec<String>,
 }
 
+/// With `--previous`, the KPIs that got worse come first.
+fn since_section(r: &Results) -> Option<Section> {
+    let c = r.changes.as_ref()?;
+    Some(Section {
+        title: "Got worse since the last report",
+        items: super::since::worse_items(r, c),
+    })
+}
+
 fn sections(r: &Results) -> Vec<Section> {
     let mut out = Vec::new();
-    if let Some(c) = &r.changes {
-        out.push(Section {
-            title: "Got worse since the last report",
-            items: super::since::worse_items(r, c),
-        });
-    }
+    out.extend(since_section(r));
     let attention: Vec<String> = r
         .kpis
         .iter()

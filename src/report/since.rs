@@ -20,7 +20,10 @@ pub fn sentence(c: &Changes) -> String {
     let status = if worse + better == 0 {
         "no KPI changed status".to_string()
     } else {
-        format!("{} got worse, {better} better", plural(worse, "KPI", "KPIs"))
+        format!(
+            "{} got worse, {better} better",
+            plural(worse, "KPI", "KPIs")
+        )
     };
     let (values, kpis) = c.restated_counts();
     let restated = if values == 0 {
@@ -44,7 +47,11 @@ pub fn sentence(c: &Changes) -> String {
             c.dropped_kpis.len()
         ));
     }
-    format!("Since {}: {}", report_of(c.previous.as_of), parts.join("; "))
+    format!(
+        "Since {}: {}",
+        report_of(c.previous.as_of),
+        parts.join("; ")
+    )
 }
 
 /// The change of the KPI at `index` of `results.kpis`, if it was in the earlier run.
@@ -87,7 +94,11 @@ pub(super) fn summary_cell(c: &Changes, index: usize) -> String {
         parts.push(plural(k.new_signals.len(), "new signal", "new signals"));
     }
     if !k.cleared_signals.is_empty() {
-        parts.push(plural(k.cleared_signals.len(), "cleared signal", "cleared signals"));
+        parts.push(plural(
+            k.cleared_signals.len(),
+            "cleared signal",
+            "cleared signals",
+        ));
     }
     if !k.restated.is_empty() {
         parts.push("restated".into());
@@ -170,7 +181,12 @@ pub(super) fn target_text(t: TargetValue, k: &KpiResult) -> String {
 
 /// "Revenue's target for Oct 2026 was 1,200,000 in the report of 2026-09-30, now
 /// 1,300,000".
-pub(super) fn retargeted_note(t: &Retargeting, k: &KpiResult, c: &Changes, cal: &Calendar) -> String {
+pub(super) fn retargeted_note(
+    t: &Retargeting,
+    k: &KpiResult,
+    c: &Changes,
+    cal: &Calendar,
+) -> String {
     format!(
         "{}'s target for {} was {} in {}, now {}",
         k.def.name,

@@ -91,9 +91,8 @@ fn grains(r: &Results, prev: &PreviousRun) -> Option<SettingDiff> {
                 .iter()
                 .find(|p| name_key(&p.name) == name_key(&k.def.name))?;
             let was = grain_of(p.grain.as_deref())?;
-            (was != k.grain).then(|| {
-                format!("{} {} → {}", k.def.name, was.as_str(), k.grain.as_str())
-            })
+            (was != k.grain)
+                .then(|| format!("{} {} → {}", k.def.name, was.as_str(), k.grain.as_str()))
         })
         .collect();
     if moved.is_empty() {
@@ -116,7 +115,7 @@ fn fiscal_year(r: &Results, prev: &PreviousRun) -> Option<SettingDiff> {
     let (grain, first) = prev.kpis.iter().find_map(|k| {
         let (grain, first) = coarse_start(k)?;
         let step = if grain == Grain::Year { 12 } else { 3 };
-        ((first.month() + 12 - start) % step != 0).then_some((grain, first))
+        (!(first.month() + 12 - start).is_multiple_of(step)).then_some((grain, first))
     })?;
     Some(SettingDiff {
         setting: Setting::FiscalYearStart,
@@ -131,12 +130,14 @@ fn fiscal_year(r: &Results, prev: &PreviousRun) -> Option<SettingDiff> {
 
 /// A quarterly or yearly KPI's grain and first series period.
 fn coarse_start(k: &PreviousKpi) -> Option<(Grain, NaiveDate)> {
-    let grain = grain_of(k.grain.as_deref()).filter(|g| matches!(g, Grain::Quarter | Grain::Year))?;
+    let grain =
+        grain_of(k.grain.as_deref()).filter(|g| matches!(g, Grain::Quarter | Grain::Year))?;
     Some((grain, k.series.as_ref()?.first()?.period))
 }
 
 fn month_name(m: u32) -> String {
-    NaiveDate::from_ymd_opt(2000, m, 1).map_or_else(|| m.to_string(), |d| d.format("%B").to_string())
+    NaiveDate::from_ymd_opt(2000, m, 1)
+        .map_or_else(|| m.to_string(), |d| d.format("%B").to_string())
 }
 
 /// The info finding naming the settings that differ.

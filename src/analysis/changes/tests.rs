@@ -139,13 +139,20 @@ fn status_ranks_red_below_amber_below_green() {
         (Some("purple"), Some(Status::Green), None),
     ];
     for (before, after, expected) in cases {
-        assert_eq!(status_change(before, after), expected, "{before:?} → {after:?}");
+        assert_eq!(
+            status_change(before, after),
+            expected,
+            "{before:?} → {after:?}"
+        );
     }
 }
 
 #[test]
 fn values_differ_beyond_a_relative_1e_9_or_on_one_side_only() {
-    assert!(!differ(Some(1_210_400.0), Some(1_210_400.0 * (1.0 + 1e-12))));
+    assert!(!differ(
+        Some(1_210_400.0),
+        Some(1_210_400.0 * (1.0 + 1e-12))
+    ));
     assert!(differ(Some(1_210_400.0), Some(1_210_400.01)));
     assert!(!differ(Some(0.0), Some(0.0)));
     assert!(!differ(Some(0.0), Some(-0.0)));
@@ -157,7 +164,10 @@ fn values_differ_beyond_a_relative_1e_9_or_on_one_side_only() {
 
 #[test]
 fn a_kpi_in_both_runs_gets_every_change() {
-    let r = results(vec![revenue(), monthly(KpiDef::new("Tickets"), &[(Some(3.0), None)])]);
+    let r = results(vec![
+        revenue(),
+        monthly(KpiDef::new("Tickets"), &[(Some(3.0), None)]),
+    ]);
     let (c, _) = compare(&r, &previous());
     assert_eq!(
         c.previous,
@@ -174,7 +184,10 @@ fn a_kpi_in_both_runs_gets_every_change() {
     let k = &c.kpis[0];
     assert_eq!(k.name, "Revenue");
     assert_eq!(k.kpi, 0);
-    assert_eq!((k.previous_period, k.period), (Some(ym(2024, 2)), Some(ym(2024, 4))));
+    assert_eq!(
+        (k.previous_period, k.period),
+        (Some(ym(2024, 2)), Some(ym(2024, 4)))
+    );
     assert_eq!(k.previous_status.as_deref(), Some("green"));
     assert_eq!(k.status, Some(Status::Red));
     assert_eq!(k.status_change, Some(StatusChange::Worse));
@@ -185,7 +198,10 @@ fn a_kpi_in_both_runs_gets_every_change() {
     assert_eq!(k.new_signals, vec![key("outside", ym(2024, 4), "high")]);
     assert_eq!(
         k.cleared_signals,
-        vec![key("run", ym(2024, 2), "high"), key("outside", ym(2024, 4), "low")]
+        vec![
+            key("run", ym(2024, 2), "high"),
+            key("outside", ym(2024, 4), "low")
+        ]
     );
     assert_eq!(
         k.restated,
@@ -237,13 +253,18 @@ fn restated_history_names_the_periods_with_both_values() {
 
 #[test]
 fn at_most_five_restated_periods_are_named() {
-    let values: Vec<(Option<f64>, Option<f64>)> = (0..7).map(|i| (Some(f64::from(i)), None)).collect();
+    let values: Vec<(Option<f64>, Option<f64>)> =
+        (0..7).map(|i| (Some(f64::from(i)), None)).collect();
     let r = results(vec![monthly(KpiDef::new("Calls"), &values)]);
     let prev = PreviousRun {
         path: "p.json".into(),
         kpis: vec![PreviousKpi {
             name: "Calls".into(),
-            series: Some((0..7).map(|i| prev_point(1 + i, Some(f64::from(i) + 100.0), None)).collect()),
+            series: Some(
+                (0..7)
+                    .map(|i| prev_point(1 + i, Some(f64::from(i) + 100.0), None))
+                    .collect(),
+            ),
             ..PreviousKpi::default()
         }],
         ..PreviousRun::default()
@@ -296,7 +317,10 @@ fn a_range_kpi_compares_its_band() {
     let prev = PreviousRun {
         kpis: vec![PreviousKpi {
             name: "Inventory days".into(),
-            series: Some(vec![band(1, Some(30.0), Some(45.0)), band(2, Some(30.0), Some(40.0))]),
+            series: Some(vec![
+                band(1, Some(30.0), Some(45.0)),
+                band(2, Some(30.0), Some(40.0)),
+            ]),
             ..PreviousKpi::default()
         }],
         ..PreviousRun::default()
@@ -335,7 +359,10 @@ fn settings_that_differ_are_read_from_what_the_file_shows() {
     // This run: wheeler, window 24, fiscal year from January. The earlier file: nhs;
     // a series of 12 that starts after its KPI's first period (window 12); Revenue at
     // another grain; a quarterly KPI whose quarters began in February.
-    let r = results(vec![revenue(), monthly(KpiDef::new("Survey"), &[(Some(1.0), None)])]);
+    let r = results(vec![
+        revenue(),
+        monthly(KpiDef::new("Survey"), &[(Some(1.0), None)]),
+    ]);
     let prev = PreviousRun {
         path: "p.json".into(),
         as_of: NaiveDate::from_ymd_opt(2024, 3, 31),
@@ -364,7 +391,11 @@ fn settings_that_differ_are_read_from_what_the_file_shows() {
         ..PreviousRun::default()
     };
     let (c, findings) = compare(&r, &prev);
-    let names: Vec<&str> = c.settings_differ.iter().map(|d| d.setting.as_str()).collect();
+    let names: Vec<&str> = c
+        .settings_differ
+        .iter()
+        .map(|d| d.setting.as_str())
+        .collect();
     assert_eq!(names, ["rules", "window", "period", "fiscal_year_start"]);
     let f = findings
         .iter()
@@ -389,7 +420,11 @@ fn the_same_settings_make_no_finding() {
                 name: "Revenue".into(),
                 grain: Some("month".into()),
                 first_period: Some(ym(2024, 1)),
-                series: Some((1..=3).map(|m| prev_point(m, Some(f64::from(m) + 9.0), Some(12.0))).collect()),
+                series: Some(
+                    (1..=3)
+                        .map(|m| prev_point(m, Some(f64::from(m) + 9.0), Some(12.0)))
+                        .collect(),
+                ),
                 ..PreviousKpi::default()
             },
             PreviousKpi {
@@ -403,10 +438,17 @@ fn the_same_settings_make_no_finding() {
     };
     let (c, findings) = compare(&r, &prev);
     assert_eq!(c.settings_differ, vec![]);
-    assert!(findings.iter().all(|f| f.code != FindingCode::PreviousSettingsDiffer));
+    assert!(findings
+        .iter()
+        .all(|f| f.code != FindingCode::PreviousSettingsDiffer));
 }
 
-fn correlation(leading: &str, lagging: &str, best_lag: Option<u32>, significant: bool) -> Correlation {
+fn correlation(
+    leading: &str,
+    lagging: &str,
+    best_lag: Option<u32>,
+    significant: bool,
+) -> Correlation {
     Correlation {
         leading: leading.into(),
         lagging: lagging.into(),

@@ -33,7 +33,10 @@ fn text_that_is_not_json_is_exit_3_naming_it() {
     assert_eq!(e.exit_code(), 3);
     let msg = e.to_string();
     assert!(
-        msg.starts_with(&format!("{} is not a kpilens results file: it is not JSON (", p.display())),
+        msg.starts_with(&format!(
+            "{} is not a kpilens results file: it is not JSON (",
+            p.display()
+        )),
         "{msg}"
     );
 }
@@ -133,7 +136,10 @@ fn an_older_file_is_read_for_the_fields_it_has() {
     assert_eq!(r.correlations, None);
     assert_eq!(r.kpis.len(), 1);
     let k = &r.kpis[0];
-    assert_eq!((k.period, k.status.as_deref(), k.signals.as_ref()), (None, None, None));
+    assert_eq!(
+        (k.period, k.status.as_deref(), k.signals.as_ref()),
+        (None, None, None)
+    );
     // A value of the wrong type is absent (not compared), not a missing value; a point
     // without a period is left out.
     assert_eq!(

@@ -113,15 +113,25 @@ fn the_summary_cell_says_what_changed_in_a_few_words() {
     let mut d = change(3, Some(StatusChange::Same));
     d.status = Some(Status::Green);
     let c = changes(vec![a, b, d]);
-    assert_eq!(summary_cell(&c, 0), "▼ green → red; 2 new signals; restated");
-    assert_eq!(summary_cell(&c, 1), "▲ amber → green; 1 cleared signal; target changed");
+    assert_eq!(
+        summary_cell(&c, 0),
+        "▼ green → red; 2 new signals; restated"
+    );
+    assert_eq!(
+        summary_cell(&c, 1),
+        "▲ amber → green; 1 cleared signal; target changed"
+    );
     assert_eq!(summary_cell(&c, 2), "new KPI");
     assert_eq!(summary_cell(&c, 3), "no change");
 }
 
 #[test]
 fn restated_notes_in_words() {
-    let k = crate::testkit::kpi(&[Some(1.0)], crate::model::kpi::KpiDef::new("Revenue"), None);
+    let k = crate::testkit::kpi(
+        &[Some(1.0)],
+        crate::model::kpi::KpiDef::new("Revenue"),
+        None,
+    );
     let c = changes(vec![]);
     let cal = Calendar::default();
     let s = |previous, current| Restatement {
