@@ -128,6 +128,9 @@ pub struct ReportArgs {
     /// Charts are drawn for at most this many KPIs.
     #[arg(long, default_value_t = 200)]
     pub max_charts: usize,
+    /// Compare with an earlier results file written by --json (may be the --json file itself).
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
     /// Replace an existing output file.
     #[arg(long)]
     pub force: bool,

@@ -6,6 +6,7 @@ series building and latest values [§1, §5], trend [§3], XmR process behaviour
 */
 pub mod attainment;
 pub mod change;
+pub mod changes;
 pub mod health;
 pub mod leadlag;
 pub mod process;
@@ -250,6 +251,8 @@ pub struct Results {
     pub findings: Vec<Finding>,
     /// The run's defaults for per-KPI settings (tolerance, lead-lag), for the Method sheet.
     pub defaults: Defaults,
+    /// What changed since the earlier run (`--previous`); `None` without it.
+    pub changes: Option<changes::Changes>,
 }
 
 impl Results {
@@ -360,5 +363,6 @@ pub fn analyse(
         correlations,
         findings,
         defaults: cfg.defaults.clone(),
+        changes: None,
     })
 }

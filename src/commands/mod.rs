@@ -50,6 +50,12 @@ pub(crate) fn report(args: &ReportArgs) -> Result<u8> {
             "--eml needs recipients: add `to = [\"someone@example.com\"]` under [email] in kpis.toml".into(),
         ));
     }
+    // Read before any output is written: it may be the very file `--json` replaces.
+    let previous = args
+        .previous
+        .as_deref()
+        .map(crate::ingest::previous::read)
+        .transpose()?;
     let extras = [
         args.analysis.json.as_ref(),
         args.suggest_targets.as_ref(),
@@ -68,7 +74,10 @@ pub(crate) fn report(args: &ReportArgs) -> Result<u8> {
         "analysing {}",
         terminal::words_count(dataset.kpi_count(), "KPI")
     ));
-    let results = crate::analysis::analyse(dataset, &cfg.analysis)?;
+    let mut results = crate::analysis::analyse(dataset, &cfg.analysis)?;
+    if let Some(previous) = &previous {
+        crate::analysis::changes::compare_with_previous(&mut results, previous);
+    }
     progress.ended(&format!(
         "analysed {} and {}",
         terminal::words_count(results.kpis.len(), "KPI"),
@@ -101,9 +110,12 @@ pub(crate) fn report(args: &ReportArgs) -> Result<u8> {
 fn guard_outputs(args: &ReportArgs) -> Result<()> {
     // The config is an input too: no output may replace it.
     let protected = protected_paths(&args.input.inputs, args.analysis.config.as_deref());
+    // The earlier results may be replaced by this run's `--json` only.
+    let mut with_previous = protected.clone();
+    with_previous.extend(args.previous.clone());
     output::guard(
         &args.output,
-        &protected,
+        &with_previous,
         args.force,
         report::written_by_kpilens,
     )?;
@@ -124,7 +136,12 @@ fn guard_outputs(args: &ReportArgs) -> Result<()> {
     let mut outputs = vec![("-o", args.output.as_path())];
     for (flag, path, markers) in extras {
         let Some(path) = path else { continue };
-        output::guard(path, &protected, args.force, |p| {
+        let protected = if flag == "--json" {
+            &protected
+        } else {
+            &with_previous
+        };
+        output::guard(path, protected, args.force, |p| {
             markers.iter().any(|m| output::has_marker(p, m))
         })?;
         outputs.push((flag, path));

@@ -112,6 +112,9 @@ impl Progress {
 pub(super) fn summary(results: &Results, written: &[PathBuf]) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "kpilens {} — as of {}", crate::VERSION, results.as_of);
+    if let Some(c) = &results.changes {
+        let _ = writeln!(s, "{}", report::since::sentence(c));
+    }
     let _ = writeln!(s, "{}", report::counts_line(results));
     let _ = writeln!(
         s,

@@ -15,6 +15,7 @@ mod headers;
 mod html;
 pub mod layout;
 pub mod numbers;
+pub mod previous;
 mod rows;
 pub mod special;
 mod table;

@@ -8,5 +8,6 @@ pub mod dataset;
 pub mod finding;
 pub mod kpi;
 pub mod period;
+pub mod previous;
 pub mod series;
 pub mod units;

@@ -25,8 +25,18 @@ struct Section {
     items: Vec<String>,
 }
 
+/// With `--previous`, the KPIs that got worse come first.
+fn since_section(r: &Results) -> Option<Section> {
+    let c = r.changes.as_ref()?;
+    Some(Section {
+        title: "Got worse since the last report",
+        items: super::since::worse_items(r, c),
+    })
+}
+
 fn sections(r: &Results) -> Vec<Section> {
     let mut out = Vec::new();
+    out.extend(since_section(r));
     let attention: Vec<String> = r
         .kpis
         .iter()
@@ -110,9 +120,18 @@ fn headline(r: &Results) -> String {
     super::summary::counts_line(r)
 }
 
+/// With `--previous`, the sentence of what changed, which the body opens with.
+fn since(r: &Results) -> Option<String> {
+    r.changes.as_ref().map(super::since::sentence)
+}
+
 /// The body as Markdown.
 pub fn markdown(r: &Results, title: &str) -> String {
-    let mut s = format!("# {}\n\nAs of {}. {}\n", title, r.as_of, headline(r));
+    let mut s = format!("# {title}\n\n");
+    if let Some(since) = since(r) {
+        let _ = write!(s, "{since}.\n\n");
+    }
+    let _ = writeln!(s, "As of {}. {}", r.as_of, headline(r));
     for sec in sections(r) {
         let _ = write!(s, "\n## {}\n\n", sec.title);
         if sec.items.is_empty() {
@@ -143,11 +162,13 @@ fn esc(s: &str) -> String {
 /// The body as HTML.
 pub fn html(r: &Results, title: &str) -> String {
     let mut s = format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{t}</title></head>\n<body style=\"font-family:Calibri,Arial,sans-serif\">\n<h1>{t}</h1>\n<p>As of {}. {}</p>\n",
-        r.as_of,
-        esc(&headline(r)),
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{t}</title></head>\n<body style=\"font-family:Calibri,Arial,sans-serif\">\n<h1>{t}</h1>\n",
         t = esc(title)
     );
+    if let Some(since) = since(r) {
+        let _ = writeln!(s, "<p>{}.</p>", esc(&since));
+    }
+    let _ = writeln!(s, "<p>As of {}. {}</p>", r.as_of, esc(&headline(r)));
     for sec in sections(r) {
         let _ = writeln!(s, "<h2>{}</h2>", esc(sec.title));
         if sec.items.is_empty() {

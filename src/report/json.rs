@@ -23,9 +23,11 @@ use crate::analysis::trend::Trend;
 use crate::analysis::{Finding, InputInfo, KpiResult, Latest, Point, Results};
 use crate::error::{Error, Result};
 
+mod changes;
+
 /// The whole results object.
 pub fn to_json(results: &Results) -> Value {
-    json!({
+    let mut top = json!({
         "tool": {"name": "kpilens", "version": crate::VERSION},
         "as_of": date(Some(results.as_of)),
         "rules": rules(results),
@@ -33,7 +35,11 @@ pub fn to_json(results: &Results) -> Value {
         "kpis": results.kpis.iter().map(kpi).collect::<Vec<_>>(),
         "correlations": results.correlations.iter().map(correlation).collect::<Vec<_>>(),
         "findings": results.findings.iter().map(finding).collect::<Vec<_>>(),
-    })
+    });
+    if let (Some(c), Value::Object(o)) = (&results.changes, &mut top) {
+        o.insert("changes".into(), changes::changes(c));
+    }
+    top
 }
 
 /// Write the JSON to `dest` atomically (missing folders created), or to standard

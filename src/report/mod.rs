@@ -11,6 +11,7 @@ give byte-identical files; a custom document property marks the file as ours, so
 later run may replace it without `--force`.
 */
 mod cells;
+mod changes;
 mod data;
 pub mod email;
 pub mod json;
@@ -20,6 +21,7 @@ mod method;
 mod plans;
 mod quality;
 mod reasons;
+pub mod since;
 mod styles;
 pub mod suggest;
 mod summary;
@@ -178,13 +180,18 @@ fn add_sheets(
         || {
             rayon::join(
                 || -> Result<Vec<Worksheet>, XlsxError> {
-                    // Summary, Targets, Lead-Lag, Re-evaluation, Data Quality.
+                    // Summary, [Changes,] Targets, Lead-Lag, Re-evaluation, Data Quality.
                     let mut s: Vec<Worksheet> = (0..5).map(|_| Worksheet::new()).collect();
                     summary::write(&mut s[0], r, settings, st)?;
                     plans::write_targets(&mut s[1], r, st)?;
                     leadlag::write(&mut s[2], r, st)?;
                     plans::write_reevaluation(&mut s[3], r, st)?;
                     quality::write(&mut s[4], r, st)?;
+                    if let Some(c) = &r.changes {
+                        let mut ws = Worksheet::new();
+                        changes::write(&mut ws, r, c, st)?;
+                        s.insert(1, ws);
+                    }
                     Ok(s)
                 },
                 || data::write(wb, r, st),
@@ -197,6 +204,10 @@ fn add_sheets(
     let sheets = wb.worksheets_mut();
     let data_sheets = std::mem::take(sheets);
     sheets.push(summary);
+    if r.changes.is_some() {
+        // The Changes sheet follows Summary, before the KPI sheets.
+        sheets.push(review.remove(0));
+    }
     sheets.extend(kpi_sheets?);
     sheets.extend(review);
     sheets.extend(data_sheets);

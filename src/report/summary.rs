@@ -11,6 +11,7 @@ use rust_xlsxwriter::{Sparkline, SparklineType, Url, Worksheet, XlsxError};
 
 use super::cells::{print_setup, write_text, Cell, Columns};
 use super::{data, plans, reasons, value_format, words, Styles};
+use crate::analysis::changes::{Changes, StatusChange};
 use crate::analysis::spc::{Rules, Variation};
 use crate::analysis::{KpiResult, Results, Severity, Status};
 use crate::model::kpi::Direction;
@@ -44,6 +45,21 @@ const COLUMNS: [(&str, usize); 22] = [
 const SPARKLINE_COL: u16 = 14;
 /// The last column printed.
 const WHY_COL: u16 = 16;
+/// With `--previous`, the "Since last report" column follows Status.
+const SINCE_AT: usize = 9;
+const SINCE_COLUMN: (&str, usize) = ("Since last report", 30);
+
+/// The table's columns, with "Since last report" when the run was compared with an
+/// earlier one; and how far that moves the columns after Status.
+fn columns(r: &Results) -> (Vec<(&'static str, usize)>, u16) {
+    let mut cols = COLUMNS.to_vec();
+    if r.changes.is_some() {
+        cols.insert(SINCE_AT, SINCE_COLUMN);
+        (cols, 1)
+    } else {
+        (cols, 0)
+    }
+}
 
 /// Write the Summary; the title block says when `--max-charts` left some KPI sheets
 /// without charts.
@@ -63,7 +79,8 @@ pub(super) fn write(
         row += 1;
     }
     let header_row = row + 1;
-    let mut cols = Columns::new(&COLUMNS);
+    let (spec, shift) = columns(r);
+    let mut cols = Columns::new(&spec);
     cols.write_headers(ws, header_row, &st.header)?;
     row = header_row + 1;
     let grouped = r.kpis.iter().any(|k| k.def.perspective.is_some());
@@ -77,7 +94,7 @@ pub(super) fn write(
         if grouped {
             let heading = Cell::text(perspective.unwrap_or("Other"), &st.group);
             let mut cells = vec![heading];
-            cells.extend(std::iter::repeat_with(|| Cell::Blank(&st.group)).take(COLUMNS.len() - 1));
+            cells.extend(std::iter::repeat_with(|| Cell::Blank(&st.group)).take(spec.len() - 1));
             cols.write_row(ws, row, &cells)?;
             row += 1;
         }
@@ -88,7 +105,11 @@ pub(super) fn write(
                 .iter()
                 .position(|x| std::ptr::eq(x, k))
                 .unwrap_or(usize::MAX);
-            cols.write_row(ws, row, &kpi_cells(k, st, &cal))?;
+            let mut cells = kpi_cells(k, st, &cal);
+            if let Some(c) = &r.changes {
+                cells.insert(SINCE_AT, since_cell(c, index, st));
+            }
+            cols.write_row(ws, row, &cells)?;
             if let Some(name) = sheets.get(index) {
                 // The KPI name links to its sheet (quotes in sheet names are doubled).
                 let target = format!("internal:'{}'!A1", name.replace('\'', "''"));
@@ -107,7 +128,7 @@ pub(super) fn write(
                     .set_type(SparklineType::Line)
                     .show_markers(false)
                     .show_last_point(true);
-                ws.add_sparkline(row, SPARKLINE_COL, &spark)?;
+                ws.add_sparkline(row, SPARKLINE_COL + shift, &spark)?;
             }
             row += 1;
         }
@@ -115,7 +136,7 @@ pub(super) fn write(
     let last_row = (row - 1).max(header_row + 1);
     // Rows are as tall as their Why needs (widths are known now).
     for (r, k) in written {
-        cols.fit_row(ws, r, usize::from(WHY_COL), &why(k))?;
+        cols.fit_row(ws, r, usize::from(WHY_COL + shift), &why(k))?;
     }
     cols.finish(ws, st)?;
     ws.set_freeze_panes(header_row + 1, 1)?;
@@ -124,7 +145,7 @@ pub(super) fn write(
     // Printed, the page holds the columns docs/report.md names (KPI … Why); grain,
     // observations and span stay on screen for filtering. Twenty-one columns on one
     // page width would print too small to read.
-    ws.set_print_area(0, 0, last_row, WHY_COL)?;
+    ws.set_print_area(0, 0, last_row, WHY_COL + shift)?;
     Ok(())
 }
 
@@ -155,8 +176,9 @@ fn title_block(r: &Results, max_charts: usize) -> Vec<String> {
         format!("Rules: {}", rules_name(r.rules)),
         format!("Inputs: {}", inputs.join("; ")),
         format!("kpilens {}", crate::VERSION),
-        counts_line(r),
     ];
+    lines.extend(r.changes.as_ref().map(super::since::sentence));
+    lines.push(counts_line(r));
     if r.kpis.len() > max_charts {
         lines.push(format!(
             "Charts are drawn for the first {} of {} (--max-charts {max_charts}); the other {} have their tables only.",
@@ -291,6 +313,17 @@ fn season_mark(k: &KpiResult) -> String {
     } else {
         String::new()
     }
+}
+
+/// "▼ green → red; 2 new signals", filled red when the status got worse and green
+/// when it got better.
+fn since_cell<'a>(c: &Changes, index: usize, st: &'a Styles) -> Cell<'a> {
+    let fmt = match super::since::change_of(c, index).and_then(|k| k.status_change) {
+        Some(StatusChange::Worse) => &st.status_red,
+        Some(StatusChange::Better) => &st.status_green,
+        _ => &st.text,
+    };
+    Cell::text(super::since::summary_cell(c, index), fmt)
 }
 
 fn band(min: Option<f64>, max: Option<f64>, unit: Option<&str>) -> Cow<'static, str> {

@@ -142,6 +142,7 @@ pub(super) fn sample() -> Results {
             run_length: None,
             seasonal: crate::model::kpi::SeasonalMode::Off,
         },
+        changes: None,
         findings: vec![
             Finding::info(FindingCode::EncodingUsed, "read as UTF-8").file("t.csv"),
             Finding::warning(FindingCode::BadValue, "'x' is not a number")

@@ -9,6 +9,7 @@ mod delivery;
 mod forged;
 mod hostile;
 mod layouts;
+mod previous;
 mod robustness;
 mod sample;
 mod seasonal;

@@ -203,3 +203,141 @@ fn seasonality_block_and_adjusted_series_fields() {
     assert!(j["kpis"][1]["series"][0].get("season_index").is_none());
     assert_eq!(j["kpis"][1]["seasonality"], Value::Null);
 }
+
+#[test]
+#[allow(clippy::too_many_lines)] // the interface's field lists and a full entry, written out
+fn changes_appear_only_with_previous_under_the_interface_names() {
+    use crate::analysis::changes::{
+        Changes, KpiChange, PairChange, PreviousInfo, Restatement, Retargeting, SignalKey,
+        StatusChange, TargetValue,
+    };
+    use crate::testkit::ym;
+    let mut r = sample();
+    assert!(to_json(&r).get("changes").is_none());
+    let k = KpiChange {
+        name: "Tickets".into(),
+        kpi: 0,
+        previous_period: Some(ym(2024, 2)),
+        period: Some(ym(2024, 3)),
+        previous_status: Some("green".into()),
+        status: Some(crate::analysis::Status::Red),
+        status_change: Some(StatusChange::Worse),
+        previous_variation: None,
+        variation: None,
+        previous_assurance: Some("pass".into()),
+        assurance: None,
+        previous_action: Some("keep".into()),
+        action: crate::analysis::health::Action::Improve,
+        previous_realism: None,
+        realism: crate::analysis::targets::Realism::Unknown,
+        new_signals: vec![SignalKey {
+            rule: "outside".into(),
+            period: ym(2024, 3),
+            side: "low".into(),
+        }],
+        cleared_signals: vec![],
+        restated: vec![Restatement {
+            period: ym(2024, 1),
+            previous: Some(1.5),
+            current: None,
+        }],
+        retargeted: vec![
+            Retargeting {
+                period: ym(2024, 1),
+                previous: TargetValue::Band(Some(30.0), Some(45.0)),
+                current: TargetValue::Band(Some(30.0), None),
+            },
+            Retargeting {
+                period: ym(2024, 2),
+                previous: TargetValue::Single(None),
+                current: TargetValue::Single(Some(2.0)),
+            },
+        ],
+        new_periods: vec![ym(2024, 3)],
+    };
+    r.changes = Some(Changes {
+        previous: PreviousInfo {
+            path: "p.json".into(),
+            as_of: Some(ym(2024, 2)),
+            version: None,
+        },
+        settings_differ: vec![],
+        new_kpis: vec!["New".into()],
+        dropped_kpis: vec![],
+        kpis: vec![k],
+        correlations: vec![PairChange {
+            leading: "A".into(),
+            lagging: "B".into(),
+            previous_significant: Some(false),
+            significant: true,
+            previous_best_lag: None,
+            best_lag: Some(2),
+            significance_changed: true,
+            lag_changed: true,
+        }],
+    });
+    let j = to_json(&r);
+    let c = &j["changes"];
+    let top = [
+        "previous",
+        "settings_differ",
+        "new_kpis",
+        "dropped_kpis",
+        "kpis",
+        "correlations",
+    ];
+    assert_eq!(keys(c), sorted(top.to_vec()));
+    assert_eq!(
+        c["previous"],
+        json!({"path": "p.json", "as_of": "2024-02-01", "version": null})
+    );
+    let kpi = [
+        "name",
+        "previous_period",
+        "period",
+        "previous_status",
+        "status",
+        "status_change",
+        "previous_variation",
+        "variation",
+        "previous_assurance",
+        "assurance",
+        "previous_action",
+        "action",
+        "previous_realism",
+        "realism",
+        "new_signals",
+        "cleared_signals",
+        "restated",
+        "retargeted",
+        "new_periods",
+    ];
+    let k = &c["kpis"][0];
+    assert_eq!(keys(k), sorted(kpi.to_vec()));
+    assert_eq!(k["status_change"], "worse");
+    assert_eq!(k["status"], "red");
+    assert_eq!(k["action"], "improve");
+    assert_eq!(k["realism"], "unknown");
+    assert_eq!(k["variation"], Value::Null);
+    assert_eq!(
+        k["new_signals"],
+        json!([{"rule": "outside", "period": "2024-03-01", "side": "low"}])
+    );
+    assert_eq!(
+        k["restated"],
+        json!([{"period": "2024-01-01", "previous": 1.5, "current": null}])
+    );
+    assert_eq!(
+        k["retargeted"],
+        json!([
+            {"period": "2024-01-01", "previous": [30.0, 45.0], "current": [30.0, null]},
+            {"period": "2024-02-01", "previous": null, "current": 2.0},
+        ])
+    );
+    assert_eq!(k["new_periods"], json!(["2024-03-01"]));
+    assert_eq!(
+        c["correlations"],
+        json!([{"leading": "A", "lagging": "B", "previous_significant": false,
+                "significant": true, "previous_best_lag": null, "best_lag": 2}])
+    );
+}

@@ -27,6 +27,9 @@ pub(super) const FIXED_SHEETS: [&str; 7] = [
 pub fn sheet_names(results: &Results) -> Vec<String> {
     let mut taken: Vec<String> = FIXED_SHEETS.iter().map(|s| s.to_lowercase()).collect();
     taken.push("history".into());
+    if results.changes.is_some() {
+        taken.push("changes".into());
+    }
     let reserved = taken.len();
     let mut out = Vec::with_capacity(results.kpis.len());
     for k in &results.kpis {

@@ -1,0 +1,155 @@
+use super::*;
+
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+#[test]
+fn a_missing_file_is_exit_4_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("nope.json");
+    let e = read(&p).unwrap_err();
+    assert_eq!(e.exit_code(), 4);
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "could not read {}: no such file; give --previous the JSON file an earlier `kpilens report --json` wrote, or leave --previous out for the first report",
+            p.display()
+        )
+    );
+}
+
+#[test]
+fn text_that_is_not_json_is_exit_3_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(&dir, "r.json", "Date,KPI\n");
+    let e = read(&p).unwrap_err();
+    assert_eq!(e.exit_code(), 3);
+    let msg = e.to_string();
+    assert!(
+        msg.starts_with(&format!(
+            "{} is not a kpilens results file: it is not JSON (",
+            p.display()
+        )),
+        "{msg}"
+    );
+}
+
+#[test]
+fn json_of_another_tool_is_exit_3_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for text in [
+        r#"{"tool": {"name": "other"}, "kpis": []}"#,
+        r#"{"kpis": []}"#,
+        r#"[{"tool": {"name": "kpilens"}}]"#,
+    ] {
+        let p = write(&dir, "r.json", text);
+        let e = read(&p).unwrap_err();
+        assert_eq!(e.exit_code(), 3, "{text}");
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{} is not a kpilens results file: it has no \"tool\": {{\"name\": \"kpilens\"}}; give --previous the JSON file an earlier `kpilens report --json` wrote",
+                p.display()
+            )
+        );
+    }
+}
+
+#[test]
+fn every_field_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        &dir,
+        "r.json",
+        r#"{"tool": {"name": "kpilens", "version": "0.0.9"}, "as_of": "2026-09-30", "rules": "nhs",
+            "kpis": [{"name": "Revenue", "direction": "higher", "grain": "month",
+                      "first_period": "2025-01-01",
+                      "latest": {"period": "2026-09-01", "status": "green"},
+                      "spc": {"variation": "common_cause", "assurance": "pass",
+                              "signals": [{"rule": "run", "period": "2026-08-01", "side": "high"}]},
+                      "health": {"action": "keep"}, "targets": {"realism": "achievable"},
+                      "series": [{"period": "2026-08-01", "value": 5.5, "target": null,
+                                  "target_min": 1, "target_max": 2}]}],
+            "correlations": [{"leading": "A", "lagging": "B", "significant": true, "best_lag": 2},
+                             {"leading": "A", "lagging": "C", "significant": false, "best_lag": null}]}"#,
+    );
+    let r = read(&p).unwrap();
+    assert_eq!(r.path, p.display().to_string());
+    assert_eq!(r.version.as_deref(), Some("0.0.9"));
+    assert_eq!(r.as_of, Some(d(2026, 9, 30)));
+    assert_eq!(r.rules.as_deref(), Some("nhs"));
+    let k = &r.kpis[0];
+    assert_eq!(k.name, "Revenue");
+    assert_eq!(k.grain.as_deref(), Some("month"));
+    assert_eq!(k.first_period, Some(d(2025, 1, 1)));
+    assert_eq!(k.period, Some(d(2026, 9, 1)));
+    assert_eq!(k.status.as_deref(), Some("green"));
+    assert_eq!(k.variation.as_deref(), Some("common_cause"));
+    assert_eq!(k.assurance.as_deref(), Some("pass"));
+    assert_eq!(k.action.as_deref(), Some("keep"));
+    assert_eq!(k.realism.as_deref(), Some("achievable"));
+    assert_eq!(
+        k.signals,
+        Some(vec![PreviousSignal {
+            rule: "run".into(),
+            period: d(2026, 8, 1),
+            side: "high".into()
+        }])
+    );
+    assert_eq!(
+        k.series,
+        Some(vec![PreviousPoint {
+            period: d(2026, 8, 1),
+            value: Some(Some(5.5)),
+            target: Some(None),
+            target_min: Some(Some(1.0)),
+            target_max: Some(Some(2.0)),
+        }])
+    );
+    let pairs = r.correlations.unwrap();
+    assert_eq!(pairs[0].significant, Some(true));
+    assert_eq!(pairs[0].best_lag, Some(Some(2)));
+    assert_eq!(pairs[1].best_lag, Some(None));
+}
+
+#[test]
+fn an_older_file_is_read_for_the_fields_it_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        &dir,
+        "r.json",
+        r#"{"tool": {"name": "kpilens"},
+            "kpis": [{"name": "Revenue", "series": [{"period": "2026-08-01", "value": "oops"},
+                                                     {"value": 3}]},
+                     {"unit": "no name"}]}"#,
+    );
+    let r = read(&p).unwrap();
+    assert_eq!(r.version, None);
+    assert_eq!(r.as_of, None);
+    assert_eq!(r.correlations, None);
+    assert_eq!(r.kpis.len(), 1);
+    let k = &r.kpis[0];
+    assert_eq!(
+        (k.period, k.status.as_deref(), k.signals.as_ref()),
+        (None, None, None)
+    );
+    // A value of the wrong type is absent (not compared), not a missing value; a point
+    // without a period is left out.
+    assert_eq!(
+        k.series,
+        Some(vec![PreviousPoint {
+            period: d(2026, 8, 1),
+            value: None,
+            target: None,
+            target_min: None,
+            target_max: None,
+        }])
+    );
+}
