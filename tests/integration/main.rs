@@ -11,4 +11,5 @@ mod hostile;
 mod layouts;
 mod robustness;
 mod sample;
+mod send;
 mod values;
