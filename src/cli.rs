@@ -134,6 +134,13 @@ pub struct ReportArgs {
     /// Replace an existing output file.
     #[arg(long)]
     pub force: bool,
+    /// After every output is written, deliver the e-mail (as --eml writes it) over SMTP
+    /// with the [email] settings of the config.
+    #[arg(long)]
+    pub send: bool,
+    /// With --send: connect, log in and check the recipients, but send nothing.
+    #[arg(long, requires = "send")]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -1,7 +1,8 @@
 /*!
 One error type for the whole run. Each variant carries the context a user needs to fix
 the problem (file, sheet, row, column, the offending text) and maps to one exit code of
-docs/interface.md: 1 internal, 2 usage, 3 input data, 4 cannot read an input, 5 cannot write.
+docs/interface.md: 1 internal, 2 usage, 3 input data, 4 cannot read an input, 5 cannot write,
+6 written but not delivered by e-mail.
 */
 use std::path::PathBuf;
 
@@ -32,6 +33,10 @@ pub enum Error {
     #[error("could not write {path}: {reason}")]
     Write { path: String, reason: String },
 
+    /// Every output was written but the e-mail could not be delivered (`--send`, exit 6).
+    #[error("{0}")]
+    Delivery(String),
+
     /// A bug (exit 1).
     #[error(
         "internal error: {0} — this is a bug in kpilens; please report it with the command you ran"
@@ -47,6 +52,7 @@ impl Error {
             Error::Config { .. } | Error::Data(_) => 3,
             Error::Read { .. } => 4,
             Error::Write { .. } => 5,
+            Error::Delivery(_) => 6,
         }
     }
 

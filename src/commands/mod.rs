@@ -50,6 +50,12 @@ pub(crate) fn report(args: &ReportArgs) -> Result<u8> {
             "--eml needs recipients: add `to = [\"someone@example.com\"]` under [email] in kpis.toml".into(),
         ));
     }
+    // A send that cannot succeed is refused now, before any work.
+    let mailer = if args.send {
+        Some(report::send::Mailer::new(&config::delivery(&cfg)?)?)
+    } else {
+        None
+    };
     // Read before any output is written: it may be the very file `--json` replaces.
     let previous = args
         .previous
@@ -62,7 +68,8 @@ pub(crate) fn report(args: &ReportArgs) -> Result<u8> {
         args.summary.as_ref(),
         args.eml.as_ref(),
     ];
-    let stages = 3 + u64::from(extras.iter().any(Option::is_some));
+    let has_extras = extras.iter().any(Option::is_some);
+    let stages = 3 + u64::from(has_extras) + u64::from(args.send);
     let mut progress = Progress::new(args.analysis.quiet, args.analysis.verbose, stages);
     progress.step(&format!(
         "reading {}",
@@ -90,19 +97,84 @@ pub(crate) fn report(args: &ReportArgs) -> Result<u8> {
     let created = created(results.as_of);
     report::write_workbook(&results, &cfg.report, &args.output, created)?;
     progress.ended(&format!("wrote {}", args.output.display()));
-    if stages > 3 {
+    if has_extras {
         progress.step("writing the other outputs");
     }
     let mut written = vec![args.output.clone()];
     written.extend(write_extras(args, &cfg, &results, created)?);
-    if stages > 3 {
+    if has_extras {
         progress.ended("wrote the other outputs");
     }
+    let sent = match &mailer {
+        Some(mailer) => Some(deliver(
+            args,
+            mailer,
+            &cfg,
+            &results,
+            created,
+            &mut progress,
+        )?),
+        None => None,
+    };
     progress.done();
     if !args.analysis.quiet {
         to_stderr(&terminal::summary(&results, &written));
+        to_stderr(&sent.as_ref().map(terminal::sent_line).unwrap_or_default());
     }
     Ok(0)
+}
+
+/// `--send`: the `--eml` message, delivered (or, with `--dry-run`, only rehearsed)
+/// once every output is written.
+fn deliver(
+    args: &ReportArgs,
+    mailer: &report::send::Mailer,
+    cfg: &RunConfig,
+    results: &Results,
+    created: NaiveDateTime,
+    progress: &mut Progress,
+) -> Result<report::send::Sent> {
+    progress.step(if args.dry_run {
+        "checking the mail server (dry run)"
+    } else {
+        "sending the e-mail"
+    });
+    let result = message(args, cfg, results, created).and_then(|bytes| {
+        if args.dry_run {
+            mailer.check(&args.output)
+        } else {
+            mailer.send(&bytes, &args.output)
+        }
+    });
+    if result.is_err() {
+        progress.done();
+    }
+    let sent = result?;
+    progress.ended(&format!("{}: {}", sent.server, sent.reply));
+    Ok(sent)
+}
+
+/// The message `--eml` writes and `--send` delivers: the workbook as written, attached.
+fn message(
+    args: &ReportArgs,
+    cfg: &RunConfig,
+    results: &Results,
+    created: NaiveDateTime,
+) -> Result<Vec<u8>> {
+    let workbook =
+        std::fs::read(&args.output).map_err(|e| Error::write(args.output.display(), e))?;
+    let name = args.output.file_name().map_or_else(
+        || "kpi-report.xlsx".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    report::email::message(
+        results,
+        &cfg.report.title,
+        &cfg.report.email,
+        &workbook,
+        &name,
+        created,
+    )
 }
 
 /// Refuse, before any work, every output that would replace an input, a folder, a
@@ -171,20 +243,7 @@ fn write_extras(
         written.push(path.clone());
     }
     if let Some(path) = &args.eml {
-        let workbook =
-            std::fs::read(&args.output).map_err(|e| Error::write(args.output.display(), e))?;
-        let name = args.output.file_name().map_or_else(
-            || "kpi-report.xlsx".into(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        let bytes = report::email::message(
-            results,
-            &cfg.report.title,
-            &cfg.report.email,
-            &workbook,
-            &name,
-            created,
-        )?;
+        let bytes = message(args, cfg, results, created)?;
         report::save_atomically(path, &bytes)?;
         written.push(path.clone());
     }

@@ -17,6 +17,7 @@ pub(super) fn config(results: &Results) -> String {
     t.comment("Defaults are written out; edit what differs. Reference: docs/methods.md.");
     t.line("");
     report_section(&mut t);
+    email_section(&mut t);
     for k in &results.kpis {
         kpi_block(&mut t, k);
     }
@@ -76,6 +77,25 @@ fn report_section(t: &mut TomlText) {
     );
     t.line("# max_lag = 6          # lead-lag lags tried; default by grain: day 14, week 8, month 6, quarter 4, year 2");
     t.line("");
+}
+
+/// `[email]`, all commented out: the addresses for `--eml` and the server for `--send`.
+fn email_section(t: &mut TomlText) {
+    for line in [
+        "# [email]                                  # for --eml and --send",
+        "# from = \"kpi-reports@example.com\"",
+        "# to = [\"leadership@example.com\"]",
+        "# cc = []",
+        "# subject = \"KPI report {as_of}\"          # {as_of} and {title} are filled in",
+        "# smtp = \"smtp.example.com:587\"           # --send: host[:port]; port 587, or 465 with tls",
+        "# security = \"starttls\"                   # starttls | tls | none (none only to localhost)",
+        "# username = \"kpi-reports@example.com\"    # optional; with it the password is read from",
+        "# password_env = \"KPILENS_SMTP_PASSWORD\"  # this environment variable, never from this file",
+        "# ca_file = \"certs/company-ca.pem\"        # optional: a private CA to trust as well",
+        "",
+    ] {
+        t.line(line);
+    }
 }
 
 /// One `[[kpi]]` block: what was found, and the keys to complete.

@@ -147,6 +147,23 @@ pub(super) fn summary(results: &Results, written: &[PathBuf]) -> String {
     s
 }
 
+/// To whom `--send` delivered and what the server answered (or, for `--dry-run`, what
+/// it would take).
+pub(super) fn sent_line(sent: &report::send::Sent) -> String {
+    let to = sent.recipients.join(", ");
+    if sent.dry_run {
+        format!(
+            "dry run: {} accepted the sender and the recipients {to} (last reply: {}); nothing was sent\n",
+            sent.server, sent.reply
+        )
+    } else {
+        format!(
+            "sent the e-mail to {to} via {} (server's reply: {})\n",
+            sent.server, sent.reply
+        )
+    }
+}
+
 /// What `check` prints: the layout of every file and sheet, the KPIs with grain,
 /// count and span, and every finding.
 pub(super) fn check_text(results: &Results) -> String {

@@ -9,6 +9,7 @@ The raw serde structs (`raw.rs`) mirror the file exactly; everything after this 
 works with checked values only, closed sets already parsed into enums. CLI flags win
 over `[report]`. Errors name the key and its line (docs/interface.md, "Config").
 */
+mod email;
 mod kpi;
 mod raw;
 
@@ -24,7 +25,8 @@ use crate::ingest::{Encoding, InputOverride, ReadOptions};
 use crate::model::dataset::Layout;
 use crate::model::kpi::{SeasonalMode, Transform, MAX_LAG};
 use crate::model::period::{Calendar, Grain};
-use crate::report::{EmailSettings, Settings as ReportSettings};
+use crate::report::Settings as ReportSettings;
+pub use email::delivery;
 use raw::{line_of, RawConfig, RawInput, RawReport, Section};
 
 /// The run's flags as plain values: what the command line said, before the config file
@@ -143,19 +145,14 @@ pub fn load(flags: &Flags) -> Result<RunConfig> {
         calendar,
         overrides: overrides(raw.input, &src)?,
     };
-    let email = raw.email.unwrap_or_default();
+    let email = email::settings(raw.email.unwrap_or_default(), &src)?;
     Ok(RunConfig {
         config_path: flags.config.clone(),
         read,
         analysis,
         report: ReportSettings {
             title: report.title.unwrap_or_else(|| DEFAULT_TITLE.into()),
-            email: EmailSettings {
-                from: email.from,
-                to: email.to,
-                cc: email.cc,
-                subject: email.subject,
-            },
+            email,
             ..ReportSettings::default()
         },
     })

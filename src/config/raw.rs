@@ -40,7 +40,7 @@ pub(super) struct RawReport {
     pub(super) seasonal: Option<toml::Value>,
 }
 
-/// `[email]`: addresses and subject for `--eml`.
+/// `[email]`: addresses and subject for `--eml`, and the server `--send` delivers to.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawEmail {
@@ -50,6 +50,14 @@ pub(super) struct RawEmail {
     #[serde(default)]
     pub(super) cc: Vec<String>,
     pub(super) subject: Option<String>,
+    pub(super) smtp: Option<String>,
+    pub(super) security: Option<String>,
+    pub(super) username: Option<String>,
+    pub(super) password_env: Option<String>,
+    pub(super) ca_file: Option<String>,
+    /// Accepted by the parser only to be refused with a message of its own (a
+    /// password is never read from a file); its value is never looked at or shown.
+    pub(super) password: Option<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -196,6 +204,7 @@ pub(super) enum Section {
     Kpi(usize),
     /// The i-th `[[input]]` (0-based).
     Input(usize),
+    Email,
 }
 
 /// The 1-based line where `key` is set in `section` of the config text, if it is set
@@ -213,11 +222,14 @@ pub(super) fn line_of(text: &str, section: Section, key: &str) -> Option<usize> 
             inputs += 1;
         } else if line.starts_with("[report]") {
             current = Some(Section::Report);
+        } else if line.starts_with("[email]") {
+            current = Some(Section::Email);
         } else if line.starts_with('[') {
             current = None;
         } else if let Some(rest) = line.strip_prefix(key) {
             let here = match (current, section) {
-                (Some(Section::Report), Section::Report) => true,
+                (Some(Section::Report), Section::Report)
+                | (Some(Section::Email), Section::Email) => true,
                 (Some(Section::Kpi(a)), Section::Kpi(b))
                 | (Some(Section::Input(a)), Section::Input(b)) => a == b,
                 _ => false,

@@ -204,7 +204,7 @@ pub fn write_summary(r: &Results, title: &str, path: &Path) -> Result<()> {
     super::save_atomically(path, text.as_bytes())
 }
 
-fn mailbox(s: &str, what: &str) -> Result<Mailbox> {
+pub(super) fn mailbox(s: &str, what: &str) -> Result<Mailbox> {
     s.parse::<Mailbox>().map_err(|e| {
         Error::Usage(format!(
             "[email] {what} = \"{s}\" is not an e-mail address ({e})"

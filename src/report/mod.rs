@@ -21,6 +21,7 @@ mod method;
 mod plans;
 mod quality;
 mod reasons;
+pub mod send;
 pub mod since;
 mod styles;
 pub mod suggest;
@@ -75,13 +76,14 @@ impl Default for Settings {
 }
 
 /// `[email]`: who the message is from and to, and its subject (`{as_of}` and `{title}`
-/// are filled in).
+/// are filled in); `smtp`, the server `--send` delivers to.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EmailSettings {
     pub from: Option<String>,
     pub to: Vec<String>,
     pub cc: Vec<String>,
     pub subject: Option<String>,
+    pub smtp: send::SmtpSettings,
 }
 
 /// Write the workbook for `results` to `path` (atomically; missing folders created).

@@ -13,4 +13,5 @@ mod previous;
 mod robustness;
 mod sample;
 mod seasonal;
+mod send;
 mod values;
