@@ -232,7 +232,8 @@ pub fn compare(r: &Results, prev: &PreviousRun) -> (Changes, Vec<Finding>) {
             None => new_kpis.push(k.def.name.clone()),
         }
     }
-    let current: Vec<String> = r.kpis.iter().map(|k| name_key(&k.def.name)).collect();
+    let current: std::collections::HashSet<String> =
+        r.kpis.iter().map(|k| name_key(&k.def.name)).collect();
     let dropped_kpis = prev
         .kpis
         .iter()
@@ -269,8 +270,19 @@ fn kpi_change(index: usize, k: &KpiResult, p: &PreviousKpi) -> KpiChange {
         .first()
         .zip(k.series.last())
         .map(|(a, b)| (a.period, b.period));
-    let (new_signals, cleared_signals) = signal_changes(k, p, window);
-    let (restated, retargeted) = restatements(k, p);
+    // Periods of different grains are different periods: a KPI now read at another
+    // grain (settings_differ says so) has no period-by-period comparison.
+    let same_grain = grain_of(p.grain.as_deref()).is_none_or(|g| g == k.grain);
+    let (new_signals, cleared_signals) = if same_grain {
+        signal_changes(k, p, window)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let (restated, retargeted) = if same_grain {
+        restatements(k, p)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     KpiChange {
         name: k.def.name.clone(),
         kpi: index,

@@ -162,7 +162,9 @@ pub fn detect(history: &[Point], seasons: Seasons, mode: SeasonalMode) -> Season
     };
     let mut counts = vec![0usize; length];
     for (_, s, _) in &obs {
-        counts[s - 1] += 1;
+        if let Some(c) = counts.get_mut(s.wrapping_sub(1)) {
+            *c += 1;
+        }
     }
     if obs.len() < MIN_CYCLES * length || counts.iter().any(|&c| c < MIN_PER_SEASON) {
         return out;
@@ -181,7 +183,9 @@ pub fn detect(history: &[Point], seasons: Seasons, mode: SeasonalMode) -> Season
     }
     let mut sums = vec![0.0; length];
     for (r, s) in residuals.iter().zip(&groups) {
-        sums[s - 1] += r;
+        if let Some(sum) = sums.get_mut(s.wrapping_sub(1)) {
+            *sum += r;
+        }
     }
     let raw: Vec<f64> = sums
         .iter()
@@ -315,8 +319,12 @@ pub fn kruskal_wallis(values: &[f64], groups: &[usize], length: usize) -> Option
     let mut rank_sums = vec![0.0; length];
     let mut sizes = vec![0usize; length];
     for (r, g) in ranks.iter().zip(groups) {
-        rank_sums[g - 1] += r;
-        sizes[g - 1] += 1;
+        // Seasons outside 1..=length cannot occur (`Seasons::season`); ignore them.
+        let at = g.wrapping_sub(1);
+        if let (Some(sum), Some(size)) = (rank_sums.get_mut(at), sizes.get_mut(at)) {
+            *sum += r;
+            *size += 1;
+        }
     }
     let between: f64 = rank_sums
         .iter()

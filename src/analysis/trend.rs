@@ -160,7 +160,7 @@ pub fn seasonal_trend(
     }
     let (ols_slope, ols_intercept, r2, ols_p) = ols(&t[..n], &d[..n]);
     let mk = seasonal_mann_kendall(&x[..n], &seasons[..n]);
-    let sen = seasonal_sen(&t[..n], &d[..n], &seasons[..n]);
+    let sen = seasonal_sen(&t[..n], &x[..n], &d[..n], &seasons[..n]);
     let moving = if mk.p < ALPHA && mk.s > 0.0 {
         TrendDirection::Up
     } else if mk.p < ALPHA && mk.s < 0.0 {
@@ -243,15 +243,16 @@ pub fn seasonal_mann_kendall(x: &[f64], seasons: &[usize]) -> SeasonalMk {
 }
 
 /// Seasonal Sen line `(slope, intercept)`: slope the median over same-season pairs of
-/// (d_j − d_i)/(t_j − t_i), intercept median(d) − slope · median(t); `None` without a
-/// same-season pair.
-pub fn seasonal_sen(t: &[f64], d: &[f64], seasons: &[usize]) -> Option<(f64, f64)> {
-    let n = t.len().min(d.len()).min(seasons.len());
+/// (x_j − x_i)/(t_j − t_i) (the season's index cancels, and the difference of two
+/// values is exact where that of two deseasonalised values is rounded twice),
+/// intercept median(d) − slope · median(t); `None` without a same-season pair.
+pub fn seasonal_sen(t: &[f64], x: &[f64], d: &[f64], seasons: &[usize]) -> Option<(f64, f64)> {
+    let n = t.len().min(x.len()).min(d.len()).min(seasons.len());
     let mut slopes = Vec::new();
     for i in 0..n {
         for j in i + 1..n {
             if seasons[i] == seasons[j] && t[j] != t[i] {
-                slopes.push((d[j] - d[i]) / (t[j] - t[i]));
+                slopes.push((x[j] - x[i]) / (t[j] - t[i]));
             }
         }
     }

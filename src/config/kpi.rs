@@ -10,7 +10,9 @@ use super::raw::{RawKpi, RawStep, Section};
 use super::{check_max_lag, check_tolerance, parse_seasonal, parse_transform, Source};
 use crate::error::Result;
 use crate::ingest::dates::parse_date_text;
-use crate::model::kpi::{name_key, Direction, KpiDef, KpiRole, TargetStep, Transform};
+use crate::model::kpi::{
+    name_key, Direction, KpiDef, KpiRole, SeasonalMode, TargetStep, Transform,
+};
 use crate::model::period::Calendar;
 
 /// A config error: the key at fault (to find its line) and the message.
@@ -91,9 +93,14 @@ pub(super) fn kpi_def(k: RawKpi, calendar: &Calendar) -> Result<KpiDef, KeyError
     let rebase = rebases(&k.rebase, calendar, &at)?;
     let role = role(k.role.as_deref(), &at)?;
     counts(&k, &at)?;
-    let mut def = assemble(k, name, role, transform, targets, rebase);
-    def.seasonal = seasonal;
-    Ok(def)
+    Ok(assemble(
+        k,
+        name,
+        role,
+        (transform, seasonal),
+        targets,
+        rebase,
+    ))
 }
 
 /// The definition from a checked block.
@@ -101,7 +108,7 @@ fn assemble(
     k: RawKpi,
     name: String,
     role: Option<KpiRole>,
-    transform: Option<Transform>,
+    (transform, seasonal): (Option<Transform>, Option<SeasonalMode>),
     targets: Vec<TargetStep>,
     rebase: Vec<NaiveDate>,
 ) -> KpiDef {
@@ -126,7 +133,7 @@ fn assemble(
         max_lag: k.max_lag,
         transform,
         min_pairs: k.min_pairs,
-        seasonal: None,
+        seasonal,
         perspective: k.perspective,
         description: k.description,
     }

@@ -59,7 +59,9 @@ pub(super) fn read(
             let names = pick_sheets(wb.sheets_metadata(), file, opts, findings);
             read_ranges(&mut wb, names, file, false)
         }
-        Format::Text | Format::Html => Err(Error::Internal("excel::read on text".into())),
+        Format::Text | Format::Html | Format::Parquet => Err(Error::Internal(
+            "excel::read on a file that is no workbook".into(),
+        )),
     }
 }
 

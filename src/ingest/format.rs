@@ -17,6 +17,7 @@ pub enum Format {
     Xlsb,
     Ods,
     Xls,
+    Parquet,
 }
 
 impl Format {
@@ -28,6 +29,7 @@ impl Format {
             Format::Xlsb => "an xlsb workbook",
             Format::Ods => "an OpenDocument spreadsheet",
             Format::Xls => "an xls workbook",
+            Format::Parquet => "a Parquet file",
         }
     }
     pub(super) fn from_extension(ext: &str) -> Option<Format> {
@@ -38,6 +40,7 @@ impl Format {
             "ods" => Some(Format::Ods),
             "xls" => Some(Format::Xls),
             "htm" | "html" => Some(Format::Html),
+            "parquet" => Some(Format::Parquet),
             _ => None,
         }
     }
@@ -45,6 +48,9 @@ impl Format {
 
 /// Sniff the format from the first bytes.
 pub fn sniff(bytes: &[u8], path: &Path) -> Result<Format> {
+    if super::parquet::is_parquet(bytes) {
+        return Ok(Format::Parquet);
+    }
     if bytes.starts_with(b"PK\x03\x04") {
         return guards::zip_format(bytes, path);
     }
@@ -71,7 +77,7 @@ pub fn sniff(bytes: &[u8], path: &Path) -> Result<Format> {
     }
     Err(Error::read(
         path.display(),
-        "the content is not a supported format (CSV/TSV text, xlsx, xlsm, xls, xlsb, ods)",
+        "the content is not a supported format (CSV/TSV text, xlsx, xlsm, xls, xlsb, ods, Parquet)",
     ))
 }
 

@@ -15,6 +15,7 @@ mod headers;
 mod html;
 pub mod layout;
 pub mod numbers;
+mod parquet;
 pub mod previous;
 mod rows;
 pub mod special;
@@ -78,7 +79,9 @@ pub struct InputOverride {
     pub target: Option<String>,
 }
 
-const EXTENSIONS: &[&str] = &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "xlsb", "ods"];
+const EXTENSIONS: &[&str] = &[
+    "csv", "tsv", "txt", "xlsx", "xlsm", "xls", "xlsb", "ods", "parquet",
+];
 
 /// Expand folders into their supported files (sorted by name); files are kept as given.
 pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
@@ -406,6 +409,7 @@ fn read_tables(path: &Path, opts: &ReadOptions) -> Result<FileTables> {
             (vec![first], Some(rest))
         }
         Format::Html => (html::read(bytes, &display, opts, &mut findings)?, None),
+        Format::Parquet => (parquet::read(bytes, &display)?, None),
         Format::Xlsx | Format::Xlsb | Format::Ods | Format::Xls => (
             excel::read(bytes, format, &display, opts, &mut findings)?,
             None,

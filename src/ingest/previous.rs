@@ -22,9 +22,29 @@ use crate::model::previous::{
 /// What to do when the file is not what `--previous` needs.
 const FIX: &str = "give --previous the JSON file an earlier `kpilens report --json` wrote";
 
+/// Largest results file read: a run of thousands of KPIs writes tens of megabytes, and
+/// the parsed tree takes several times the file's size.
+const MAX_BYTES: u64 = 256 * 1024 * 1024;
+
 /// Read and check the earlier results file.
 pub fn read(path: &Path) -> Result<PreviousRun> {
     let shown = path.display().to_string();
+    // Only a regular file of a sane size: not a folder, a device or a pipe.
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() {
+            return Err(Error::read(&shown, format!("not a regular file; {FIX}")));
+        }
+        if meta.len() > MAX_BYTES {
+            return Err(Error::read(
+                &shown,
+                format!(
+                    "{} MB is more than a kpilens results file holds (at most {} MB read); {FIX}",
+                    meta.len() / (1024 * 1024),
+                    MAX_BYTES / (1024 * 1024)
+                ),
+            ));
+        }
+    }
     let bytes = std::fs::read(path).map_err(|e| {
         let reason = if e.kind() == std::io::ErrorKind::NotFound {
             format!("no such file; {FIX}, or leave --previous out for the first report")

@@ -9,6 +9,7 @@ mod delivery;
 mod forged;
 mod hostile;
 mod layouts;
+mod parquet;
 mod previous;
 mod robustness;
 mod sample;

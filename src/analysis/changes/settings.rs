@@ -82,14 +82,15 @@ fn window_of(prev: &PreviousRun) -> Option<usize> {
 
 /// KPIs in both runs at another grain (`--period`, or the data's own grain).
 fn grains(r: &Results, prev: &PreviousRun) -> Option<SettingDiff> {
+    let mut by_key = std::collections::HashMap::new();
+    for p in prev.kpis.iter().rev() {
+        by_key.insert(name_key(&p.name), p);
+    }
     let moved: Vec<String> = r
         .kpis
         .iter()
         .filter_map(|k| {
-            let p = prev
-                .kpis
-                .iter()
-                .find(|p| name_key(&p.name) == name_key(&k.def.name))?;
+            let p = by_key.get(&name_key(&k.def.name))?;
             let was = grain_of(p.grain.as_deref())?;
             (was != k.grain)
                 .then(|| format!("{} {} → {}", k.def.name, was.as_str(), k.grain.as_str()))

@@ -153,3 +153,13 @@ fn an_older_file_is_read_for_the_fields_it_has() {
         }])
     );
 }
+
+#[test]
+fn a_folder_or_device_is_refused_without_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = read(dir.path()).expect_err("a folder");
+    assert_eq!(err.exit_code(), 4);
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+    let err = read(std::path::Path::new("/dev/zero")).expect_err("a device");
+    assert_eq!(err.exit_code(), 4);
+}

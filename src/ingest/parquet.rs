@@ -1,0 +1,160 @@
+/*!
+Parquet input (warehouse and Spark exports), read with polars' eager Parquet reader into
+the same grid of typed cells every other format gives, so the layouts (long, wide,
+periods across) are detected as for a CSV: the column names are the header row.
+
+A Parquet file describes itself in a footer the reader trusts: row counts, column
+chunk sizes, page offsets. Before polars sees the file its footer is checked against
+the file (the footer length, the declared rows × columns against the cell budget), and
+the read runs behind a panic guard, so a damaged or forged file is a clear "could not
+read" naming it rather than an abort.
+*/
+use std::io::Cursor;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use chrono::NaiveDate;
+use polars_core::prelude::{AnyValue, DataFrame, TimeUnit};
+use polars_io::prelude::{ParquetReader, SerReader};
+
+use super::{Cell, Table};
+
+/// Most cells a Parquet file may hold (rows × columns): the whole file is held as cells
+/// while its layout is read (about 32 bytes each), so this keeps it within about 2 GB.
+/// A long export of 10 million rows in five columns fits.
+pub(super) const PARQUET_CELL_BUDGET: u64 = 50_000_000;
+use crate::error::{Error, Result};
+
+/// The magic bytes a Parquet file starts and ends with.
+pub(super) const MAGIC: &[u8; 4] = b"PAR1";
+
+/// Is this a Parquet file (magic at both ends)?
+pub(super) fn is_parquet(bytes: &[u8]) -> bool {
+    bytes.len() >= 12 && bytes.starts_with(MAGIC) && bytes.ends_with(MAGIC)
+}
+
+/// Why a Parquet file was not read.
+enum Refusal {
+    Damaged(String),
+    TooBig { rows: usize, columns: usize },
+}
+
+/// Read the file's single table: column names as the header row, one row per record.
+pub(super) fn read(bytes: Vec<u8>, display: &str) -> Result<Vec<Table>> {
+    let damaged = |why: String| Error::read(display, format!("damaged Parquet file ({why})"));
+    check_footer(&bytes).map_err(damaged)?;
+    let outcome = catch_unwind(AssertUnwindSafe(
+        move || -> std::result::Result<DataFrame, Refusal> {
+            let failed = |e: polars_core::error::PolarsError| Refusal::Damaged(e.to_string());
+            let mut reader = ParquetReader::new(Cursor::new(bytes));
+            let rows = reader.num_rows().map_err(failed)?;
+            let columns = reader.schema().map_err(failed)?.len();
+            if (rows as u64).saturating_mul(columns.max(1) as u64) > PARQUET_CELL_BUDGET {
+                return Err(Refusal::TooBig { rows, columns });
+            }
+            reader.finish().map_err(failed)
+        },
+    ));
+    let frame = match outcome {
+        Ok(Ok(df)) => df,
+        Ok(Err(Refusal::Damaged(why))) => return Err(damaged(why)),
+        Ok(Err(Refusal::TooBig { rows, columns })) => {
+            return Err(Error::read(
+                display,
+                format!(
+                    "{rows} rows × {columns} columns is over the budget of {PARQUET_CELL_BUDGET} cells for one Parquet file; aggregate it to one row per KPI per day, or split it, first"
+                ),
+            ))
+        }
+        Err(_) => return Err(damaged("its metadata does not match its data".into())),
+    };
+    Ok(vec![table_of(&frame, display)])
+}
+
+/// The footer: a little-endian length and the magic; the length must fit in the file.
+fn check_footer(bytes: &[u8]) -> std::result::Result<(), String> {
+    let n = bytes.len();
+    if n < 12 {
+        return Err("too short".into());
+    }
+    let len_bytes: [u8; 4] = bytes[n - 8..n - 4]
+        .try_into()
+        .map_err(|_| "no footer length".to_string())?;
+    let footer = u32::from_le_bytes(len_bytes) as usize;
+    if footer == 0 || footer > n - 12 {
+        return Err(format!(
+            "its footer claims {footer} bytes in a file of {n} bytes"
+        ));
+    }
+    Ok(())
+}
+
+/// The frame as a table of cells.
+fn table_of(df: &DataFrame, display: &str) -> Table {
+    let columns = df.columns();
+    let mut cells: Vec<Vec<Cell>> = Vec::with_capacity(df.height() + 1);
+    cells.push(
+        columns
+            .iter()
+            .map(|c| Cell::Text(c.name().as_str().into()))
+            .collect(),
+    );
+    let width = columns.len();
+    cells.extend((0..df.height()).map(|_| Vec::with_capacity(width)));
+    for column in columns {
+        let series = column.as_materialized_series();
+        for (i, value) in series.iter().enumerate() {
+            if let Some(row) = cells.get_mut(i + 1) {
+                row.push(cell_of(&value));
+            }
+        }
+    }
+    Table {
+        file: display.to_string(),
+        sheet: None,
+        cells,
+        first_row: 0,
+        from_text: false,
+        is_1904: false,
+        decimal_comma: false,
+    }
+}
+
+/// 1970-01-01, the day Parquet dates count from.
+fn epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+/// One value as a cell: numbers as numbers, text as text (parsed later like a CSV's),
+/// dates and date-times as the calendar date they name.
+fn cell_of(value: &AnyValue) -> Cell {
+    let days = |d: i64| {
+        epoch()
+            .checked_add_signed(chrono::Duration::try_days(d).unwrap_or_default())
+            .map_or_else(|| Cell::BadDate(d.to_string()), Cell::Date)
+    };
+    match value {
+        AnyValue::Null => Cell::Empty,
+        AnyValue::Boolean(b) => Cell::Bool(*b),
+        AnyValue::String(s) => Cell::Text((*s).into()),
+        AnyValue::StringOwned(s) => Cell::Text(s.as_str().into()),
+        AnyValue::Date(d) => days(i64::from(*d)),
+        AnyValue::Datetime(v, unit, _) | AnyValue::DatetimeOwned(v, unit, _) => {
+            let per_day: i64 = match unit {
+                TimeUnit::Nanoseconds => 86_400_000_000_000,
+                TimeUnit::Microseconds => 86_400_000_000,
+                TimeUnit::Milliseconds => 86_400_000,
+            };
+            days(v.div_euclid(per_day))
+        }
+        other => match other.extract::<f64>() {
+            Some(v) => Cell::Number {
+                value: v,
+                percent: false,
+            },
+            None => Cell::Text(other.to_string().into()),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;

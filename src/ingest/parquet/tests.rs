@@ -1,0 +1,80 @@
+use polars_core::prelude::{Column, DataFrame, NamedFrom, Series};
+use polars_io::prelude::ParquetWriter;
+
+use super::*;
+
+/// A long table written as Parquet by polars itself.
+fn parquet_bytes() -> Vec<u8> {
+    let dates = Series::new("date".into(), &[19_723i32, 19_754, 19_783])
+        .cast(&polars_core::prelude::DataType::Date)
+        .expect("dates");
+    let mut df = DataFrame::new_infer_height(vec![
+        Column::from(dates),
+        Column::new("kpi".into(), &["Revenue", "Revenue", "Revenue"]),
+        Column::new("value".into(), &[Some(1.5f64), None, Some(3.25)]),
+    ])
+    .expect("frame");
+    let mut out = Vec::new();
+    ParquetWriter::new(&mut out)
+        .finish(&mut df)
+        .expect("parquet");
+    out
+}
+
+#[test]
+fn a_parquet_file_becomes_a_table_of_cells() {
+    let bytes = parquet_bytes();
+    assert!(is_parquet(&bytes));
+    let tables = read(bytes, "k.parquet").expect("read");
+    let t = &tables[0];
+    assert_eq!(
+        t.row(0),
+        [
+            Cell::Text("date".into()),
+            Cell::Text("kpi".into()),
+            Cell::Text("value".into())
+        ]
+    );
+    // 19 723 days after 1970-01-01 is 2024-01-01.
+    assert_eq!(
+        t.row(1)[0],
+        Cell::Date(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap())
+    );
+    assert_eq!(
+        t.row(1)[2],
+        Cell::Number {
+            value: 1.5,
+            percent: false
+        }
+    );
+    assert_eq!(t.row(2)[2], Cell::Empty);
+    assert_eq!(t.row(3)[1], Cell::Text("Revenue".into()));
+}
+
+#[test]
+fn a_damaged_footer_is_refused_naming_the_file() {
+    let mut bytes = parquet_bytes();
+    let n = bytes.len();
+    // The footer length claims more than the file holds.
+    bytes[n - 8..n - 4].copy_from_slice(&u32::MAX.to_le_bytes());
+    let err = read(bytes, "k.parquet").expect_err("damaged");
+    assert_eq!(err.exit_code(), 4);
+    assert!(err.to_string().contains("k.parquet"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("damaged Parquet file (its footer claims"),
+        "{err}"
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+    /// Any byte of a Parquet file changed: a table or a clear error, never a panic.
+    #[test]
+    fn a_forged_byte_never_panics(at in 0usize..10_000, byte in 0u8..=255) {
+        let mut bytes = parquet_bytes();
+        let i = at % bytes.len();
+        bytes[i] = byte;
+        let _ = read(bytes, "k.parquet");
+    }
+}
