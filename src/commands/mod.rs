@@ -90,21 +90,8 @@ pub(crate) fn report(args: &ReportArgs) -> Result<u8> {
         terminal::words_count(results.kpis.len(), "KPI"),
         terminal::words_count(results.correlations.len(), "lead-lag pair")
     ));
-    progress.step(&format!(
-        "writing the workbook ({})",
-        terminal::words_count(results.kpis.len(), "KPI sheet")
-    ));
     let created = created(results.as_of);
-    report::write_workbook(&results, &cfg.report, &args.output, created)?;
-    progress.ended(&format!("wrote {}", args.output.display()));
-    if has_extras {
-        progress.step("writing the other outputs");
-    }
-    let mut written = vec![args.output.clone()];
-    written.extend(write_extras(args, &cfg, &results, created)?);
-    if has_extras {
-        progress.ended("wrote the other outputs");
-    }
+    let written = write_outputs(args, &cfg, &results, created, has_extras, &mut progress)?;
     let sent = match &mailer {
         Some(mailer) => Some(deliver(
             args,
@@ -122,6 +109,45 @@ pub(crate) fn report(args: &ReportArgs) -> Result<u8> {
         to_stderr(&sent.as_ref().map(terminal::sent_line).unwrap_or_default());
     }
     Ok(0)
+}
+
+/// The workbook, then the other outputs; the JSON text is made on the side while the
+/// workbook is written (both only read the results) and saved after it, in the usual
+/// order. Returns every file written.
+fn write_outputs(
+    args: &ReportArgs,
+    cfg: &RunConfig,
+    results: &Results,
+    created: NaiveDateTime,
+    has_extras: bool,
+    progress: &mut Progress,
+) -> Result<Vec<PathBuf>> {
+    progress.step(&format!(
+        "writing the workbook ({})",
+        terminal::words_count(results.kpis.len(), "KPI sheet")
+    ));
+    let (book, json) = rayon::join(
+        || report::write_workbook(results, &cfg.report, &args.output, created),
+        || {
+            args.analysis
+                .json
+                .as_ref()
+                .map(|_| report::json::json_text(results))
+                .transpose()
+        },
+    );
+    book?;
+    let json = json?;
+    progress.ended(&format!("wrote {}", args.output.display()));
+    if has_extras {
+        progress.step("writing the other outputs");
+    }
+    let mut written = vec![args.output.clone()];
+    written.extend(write_extras(args, cfg, results, json.as_deref(), created)?);
+    if has_extras {
+        progress.ended("wrote the other outputs");
+    }
+    Ok(written)
 }
 
 /// `--send`: the `--eml` message, delivered (or, with `--dry-run`, only rehearsed)
@@ -226,12 +252,13 @@ fn write_extras(
     args: &ReportArgs,
     cfg: &RunConfig,
     results: &Results,
+    json_text: Option<&str>,
     created: NaiveDateTime,
 ) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
-    if let Some(json) = &args.analysis.json {
+    if let (Some(json), Some(text)) = (&args.analysis.json, json_text) {
         let dest = json_file(Some(json));
-        report::json::write_json(results, dest)?;
+        report::json::write_json_text(text, dest)?;
         written.extend(dest.map(Path::to_path_buf));
     }
     if let Some(path) = &args.suggest_targets {

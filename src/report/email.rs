@@ -142,7 +142,7 @@ pub fn markdown(r: &Results, title: &str) -> String {
         }
     }
     s.push_str(
-        "\nThe attached workbook has the details; every coloured cell carries a note saying why.\n",
+        "\nThe attached workbook has the details; every judgement has its reason beside it, in the Why columns.\n",
     );
     let _ = write!(s, "\n{SUMMARY_MARK} {}\n", crate::VERSION);
     s
@@ -181,7 +181,7 @@ pub fn html(r: &Results, title: &str) -> String {
         }
         s.push_str("</ul>\n");
     }
-    s.push_str("<p>The attached workbook has the details; every coloured cell carries a note saying why.</p>\n");
+    s.push_str("<p>The attached workbook has the details; every judgement has its reason beside it, in the Why columns.</p>\n");
     let _ = write!(
         s,
         "<p style=\"color:#595959;font-size:smaller\">{SUMMARY_MARK} {}</p>\n</body></html>\n",

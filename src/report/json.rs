@@ -12,6 +12,7 @@ use std::io::Write;
 use std::path::Path;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 
 use crate::analysis::attainment::Summary;
@@ -27,27 +28,81 @@ mod changes;
 
 /// The whole results object.
 pub fn to_json(results: &Results) -> Value {
+    // Each KPI's object on its own, in parallel, in the KPIs' order.
+    top(results, results.kpis.par_iter().map(kpi).collect())
+}
+
+/// The results object around the given KPI objects.
+fn top(results: &Results, kpis: Vec<Value>) -> Value {
     let mut top = json!({
         "tool": {"name": "kpilens", "version": crate::VERSION},
         "as_of": date(Some(results.as_of)),
         "rules": rules(results),
         "inputs": results.inputs.iter().map(input).collect::<Vec<_>>(),
-        "kpis": results.kpis.iter().map(kpi).collect::<Vec<_>>(),
+        "kpis": [],
         "correlations": results.correlations.iter().map(correlation).collect::<Vec<_>>(),
         "findings": results.findings.iter().map(finding).collect::<Vec<_>>(),
     });
-    if let (Some(c), Value::Object(o)) = (&results.changes, &mut top) {
-        o.insert("changes".into(), changes::changes(c));
+    if let Value::Object(o) = &mut top {
+        o.insert("kpis".into(), Value::Array(kpis));
+        if let Some(c) = &results.changes {
+            o.insert("changes".into(), changes::changes(c));
+        }
     }
     top
+}
+
+/// The JSON text, pretty-printed, ending in a newline: the text of
+/// `serde_json::to_string_pretty(&to_json(results))`, made without holding the whole
+/// tree at once — each KPI's object is printed on its own (in parallel), indented to
+/// its place in the `kpis` array, and set into the rest of the object, which is
+/// printed with an empty array there. Strings in JSON text hold no raw line breaks, so
+/// the `kpis` line of the outer object is found exactly.
+pub fn json_text(results: &Results) -> Result<String> {
+    const EMPTY: &str = "\n  \"kpis\": [],\n";
+    let failed =
+        |e: serde_json::Error| Error::Internal(format!("serialising the JSON results: {e}"));
+    let kpis: Vec<String> = results
+        .kpis
+        .par_iter()
+        .map(|k| serde_json::to_string_pretty(&kpi(k)).map(|t| indent(&t)))
+        .collect::<std::result::Result<_, _>>()
+        .map_err(failed)?;
+    let mut text = serde_json::to_string_pretty(&top(results, Vec::new())).map_err(failed)?;
+    if let (false, Some(at)) = (kpis.is_empty(), text.find(EMPTY)) {
+        let size = kpis.iter().map(|k| k.len() + 2).sum::<usize>() + 32;
+        let mut array = String::with_capacity(size);
+        array.push_str("\n  \"kpis\": [\n");
+        array.push_str(&kpis.join(",\n"));
+        array.push_str("\n  ],\n");
+        text.replace_range(at..at + EMPTY.len(), &array);
+    }
+    text.push('\n');
+    Ok(text)
+}
+
+/// A KPI object printed at the top level, moved to its depth in the array (two levels,
+/// four spaces).
+fn indent(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str("    ");
+        out.push_str(line);
+    }
+    out
 }
 
 /// Write the JSON to `dest` atomically (missing folders created), or to standard
 /// output when `dest` is `None` or `-`.
 pub fn write_json(results: &Results, dest: Option<&Path>) -> Result<()> {
-    let mut text = serde_json::to_string_pretty(&to_json(results))
-        .map_err(|e| Error::Internal(format!("serialising the JSON results: {e}")))?;
-    text.push('\n');
+    write_json_text(&json_text(results)?, dest)
+}
+
+/// Write JSON text made by [`json_text`] as [`write_json`] does.
+pub fn write_json_text(text: &str, dest: Option<&Path>) -> Result<()> {
     match dest.filter(|p| p.as_os_str() != "-") {
         None => {
             let mut out = std::io::stdout().lock();

@@ -341,3 +341,15 @@ fn changes_appear_only_with_previous_under_the_interface_names() {
                 "significant": true, "previous_best_lag": null, "best_lag": 2}])
     );
 }
+
+#[test]
+fn the_text_is_the_pretty_printed_object() {
+    // With KPIs, without, and with the changes block after them.
+    let mut r = sample();
+    let whole = |r: &Results| serde_json::to_string_pretty(&to_json(r)).unwrap() + "\n";
+    assert_eq!(json_text(&r).unwrap(), whole(&r));
+    r.kpis.truncate(1);
+    assert_eq!(json_text(&r).unwrap(), whole(&r));
+    r.kpis.clear();
+    assert_eq!(json_text(&r).unwrap(), whole(&r));
+}
