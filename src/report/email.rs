@@ -205,9 +205,10 @@ pub fn write_summary(r: &Results, title: &str, path: &Path) -> Result<()> {
 }
 
 pub(super) fn mailbox(s: &str, what: &str) -> Result<Mailbox> {
+    // A config value, so a config error (exit 3), naming the key.
     s.parse::<Mailbox>().map_err(|e| {
-        Error::Usage(format!(
-            "[email] {what} = \"{s}\" is not an e-mail address ({e})"
+        Error::Data(format!(
+            "[email] {what} = \"{s}\" is not an e-mail address ({e}); correct it in the config file"
         ))
     })
 }

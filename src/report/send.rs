@@ -169,7 +169,7 @@ impl Mailer {
         }
         let recipients = to.iter().map(ToString::to_string).collect();
         let envelope = Envelope::new(Some(from), to)
-            .map_err(|e| Error::Usage(format!("[email] to: {e}; add at least one address")))?;
+            .map_err(|e| Error::Data(format!("[email] to: {e}; add at least one address")))?;
         let tls = match d.security {
             Security::None => Tls::None,
             Security::StartTls => Tls::Required(tls_parameters(&d.host, d.ca.as_ref())?),

@@ -73,11 +73,11 @@ fn every_to_and_cc_once_in_the_envelope() {
 }
 
 #[test]
-fn a_bad_address_is_a_usage_error_naming_its_key() {
+fn a_bad_address_is_a_config_error_naming_its_key() {
     let err = Mailer::new(&delivery(&["a@example.com"], &["not an address"]))
         .err()
         .unwrap();
-    assert_eq!(err.exit_code(), 2);
+    assert_eq!(err.exit_code(), 3);
     assert!(
         err.to_string()
             .starts_with("[email] cc = \"not an address\" is not an e-mail address"),
