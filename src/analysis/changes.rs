@@ -224,14 +224,19 @@ pub fn compare(r: &Results, prev: &PreviousRun) -> (Changes, Vec<Finding>) {
         // The first of two KPIs with one name wins, as in the report.
         by_key.insert(name_key(&k.name), k);
     }
-    let mut kpis = Vec::new();
+    // KPIs in both runs, each with its index in this run's report.
+    let mut matched: Vec<(usize, &KpiResult, &PreviousKpi)> = Vec::new();
     let mut new_kpis = Vec::new();
     for (i, k) in r.kpis.iter().enumerate() {
         match by_key.get(&name_key(&k.def.name)) {
-            Some(p) => kpis.push(kpi_change(i, k, p)),
+            Some(p) => matched.push((i, k, p)),
             None => new_kpis.push(k.def.name.clone()),
         }
     }
+    let kpis: Vec<KpiChange> = matched
+        .iter()
+        .map(|&(i, k, p)| kpi_change(i, k, p))
+        .collect();
     let current: std::collections::HashSet<String> =
         r.kpis.iter().map(|k| name_key(&k.def.name)).collect();
     let dropped_kpis = prev
@@ -240,7 +245,7 @@ pub fn compare(r: &Results, prev: &PreviousRun) -> (Changes, Vec<Finding>) {
         .filter(|p| !current.contains(&name_key(&p.name)))
         .map(|p| p.name.clone())
         .collect();
-    let settings_differ = settings::differ(r, prev);
+    let settings_differ = settings::differ(r, prev, &matched);
     let mut findings = Vec::new();
     findings.extend(after_as_of(r, prev));
     findings.extend(settings::finding(&settings_differ, prev));

@@ -110,13 +110,7 @@ pub fn trend(t: &[f64], y: &[f64], direction: Direction) -> Trend {
     let (ols_slope, ols_intercept, r2, ols_p) = ols(t, y);
     let (sen_slope, sen_intercept) = theil_sen(t, y);
     let mk = mann_kendall(y);
-    let moving = if mk.p < ALPHA && mk.s > 0.0 {
-        TrendDirection::Up
-    } else if mk.p < ALPHA && mk.s < 0.0 {
-        TrendDirection::Down
-    } else {
-        TrendDirection::Flat
-    };
+    let moving = moving(mk.s, mk.p);
     Trend {
         window_start: None,
         n,
@@ -161,13 +155,7 @@ pub fn seasonal_trend(
     let (ols_slope, ols_intercept, r2, ols_p) = ols(&t[..n], &d[..n]);
     let mk = seasonal_mann_kendall(&x[..n], &seasons[..n]);
     let sen = seasonal_sen(&t[..n], &x[..n], &d[..n], &seasons[..n]);
-    let moving = if mk.p < ALPHA && mk.s > 0.0 {
-        TrendDirection::Up
-    } else if mk.p < ALPHA && mk.s < 0.0 {
-        TrendDirection::Down
-    } else {
-        TrendDirection::Flat
-    };
+    let moving = moving(mk.s, mk.p);
     Trend {
         window_start: None,
         n,
@@ -220,15 +208,7 @@ pub fn seasonal_mann_kendall(x: &[f64], seasons: &[usize]) -> SeasonalMk {
         var_s += r.var_s;
         pairs += m * (m - 1.0) / 2.0;
     }
-    let z = if var_s <= 0.0 {
-        0.0
-    } else if s > 0.0 {
-        (s - 1.0) / var_s.sqrt()
-    } else if s < 0.0 {
-        (s + 1.0) / var_s.sqrt()
-    } else {
-        0.0
-    };
+    let z = continuity_z(s, var_s);
     SeasonalMk {
         s,
         var_s,
@@ -261,6 +241,29 @@ pub fn seasonal_sen(t: &[f64], x: &[f64], d: &[f64], seasons: &[usize]) -> Optio
     }
     let slope = median(&slopes);
     Some((slope, median(&d[..n]) - slope * median(&t[..n])))
+}
+
+/// Which way the Mann–Kendall test (classic or seasonal) says the series moves: up or
+/// down when p < α, by the sign of S.
+fn moving(s: f64, p: f64) -> TrendDirection {
+    if p < ALPHA && s > 0.0 {
+        TrendDirection::Up
+    } else if p < ALPHA && s < 0.0 {
+        TrendDirection::Down
+    } else {
+        TrendDirection::Flat
+    }
+}
+
+/// z of a Mann–Kendall S with the continuity correction; 0 when S or its variance is 0.
+fn continuity_z(s: f64, var_s: f64) -> f64 {
+    if var_s <= 0.0 || s == 0.0 {
+        0.0
+    } else if s > 0.0 {
+        (s - 1.0) / var_s.sqrt()
+    } else {
+        (s + 1.0) / var_s.sqrt()
+    }
 }
 
 /// Good news or bad: up is improving for higher-is-better, down for lower-is-better;
@@ -382,13 +385,7 @@ pub fn mann_kendall(y: &[f64]) -> MkResult {
     let nn = n as i64;
     let var_s = (nn * (nn - 1) * (2 * nn + 5) - ties) as f64 / 18.0;
     let s = s as f64;
-    let z = if s > 0.0 {
-        (s - 1.0) / var_s.sqrt()
-    } else if s < 0.0 {
-        (s + 1.0) / var_s.sqrt()
-    } else {
-        0.0
-    };
+    let z = continuity_z(s, var_s);
     let pairs = (nn * (nn - 1)) as f64 / 2.0;
     let tau = if pairs > 0.0 { s / pairs } else { 0.0 };
     MkResult {

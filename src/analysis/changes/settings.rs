@@ -10,9 +10,8 @@ file does not show is not compared. Differences make one info finding,
 use chrono::{Datelike, NaiveDate};
 
 use super::{grain_of, report_of};
-use crate::analysis::{Finding, Results};
+use crate::analysis::{Finding, KpiResult, Results};
 use crate::model::finding::FindingCode;
-use crate::model::kpi::name_key;
 use crate::model::period::Grain;
 use crate::model::previous::{PreviousKpi, PreviousRun};
 
@@ -48,7 +47,12 @@ pub struct SettingDiff {
 const NAMED_KPIS: usize = 3;
 
 /// Every setting that differs, in the order of [`Setting`].
-pub(super) fn differ(r: &Results, prev: &PreviousRun) -> Vec<SettingDiff> {
+/// `matched` are the KPIs in both runs (index in this run, this run's, the earlier's).
+pub(super) fn differ(
+    r: &Results,
+    prev: &PreviousRun,
+    matched: &[(usize, &KpiResult, &PreviousKpi)],
+) -> Vec<SettingDiff> {
     let mut out = Vec::new();
     if let Some(was) = prev.rules.as_deref().filter(|w| *w != r.rules.as_str()) {
         out.push(SettingDiff {
@@ -62,7 +66,7 @@ pub(super) fn differ(r: &Results, prev: &PreviousRun) -> Vec<SettingDiff> {
             detail: format!("{was} → {} periods", r.window),
         });
     }
-    out.extend(grains(r, prev));
+    out.extend(grains(matched));
     out.extend(fiscal_year(r, prev));
     out
 }
@@ -81,16 +85,10 @@ fn window_of(prev: &PreviousRun) -> Option<usize> {
 }
 
 /// KPIs in both runs at another grain (`--period`, or the data's own grain).
-fn grains(r: &Results, prev: &PreviousRun) -> Option<SettingDiff> {
-    let mut by_key = std::collections::HashMap::new();
-    for p in prev.kpis.iter().rev() {
-        by_key.insert(name_key(&p.name), p);
-    }
-    let moved: Vec<String> = r
-        .kpis
+fn grains(matched: &[(usize, &KpiResult, &PreviousKpi)]) -> Option<SettingDiff> {
+    let moved: Vec<String> = matched
         .iter()
-        .filter_map(|k| {
-            let p = by_key.get(&name_key(&k.def.name))?;
+        .filter_map(|(_, k, p)| {
             let was = grain_of(p.grain.as_deref())?;
             (was != k.grain)
                 .then(|| format!("{} {} → {}", k.def.name, was.as_str(), k.grain.as_str()))
