@@ -246,10 +246,7 @@ fn seasonal_limits(
     index: f64,
     (lo, hi): (Option<f64>, Option<f64>),
 ) -> SeasonalLimits {
-    let clamp = |v: f64| {
-        let v = lo.map_or(v, |l| v.max(l));
-        hi.map_or(v, |h| v.min(h))
-    };
+    let clamp = |v: f64| spc::clamp_to_bounds(v, lo, hi);
     SeasonalLimits {
         index,
         cl: seg.cl.map(|c| c + index),

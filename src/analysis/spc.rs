@@ -348,6 +348,12 @@ fn segment_bounds(n: usize, starts: &[usize]) -> Vec<(usize, usize)> {
     bounds
 }
 
+/// `v` within a KPI's natural bounds (either may be absent).
+pub fn clamp_to_bounds(v: f64, lo: Option<f64>, hi: Option<f64>) -> f64 {
+    let v = lo.map_or(v, |l| v.max(l));
+    hi.map_or(v, |h| v.min(h))
+}
+
 /// Limits from a baseline, or `None` when it is too short.
 fn limits(baseline: &[f64], settings: &SpcSettings) -> Option<Limits> {
     if baseline.len() < MIN_BASELINE {
@@ -364,10 +370,7 @@ fn limits(baseline: &[f64], settings: &SpcSettings) -> Option<Limits> {
             mr_bar = mean(&kept);
         }
     }
-    let clamp = |v: f64| {
-        let v = settings.lower_bound.map_or(v, |lb| v.max(lb));
-        settings.upper_bound.map_or(v, |ub| v.min(ub))
-    };
+    let clamp = |v: f64| clamp_to_bounds(v, settings.lower_bound, settings.upper_bound);
     Some(Limits {
         cl,
         mr_bar,

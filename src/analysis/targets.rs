@@ -8,7 +8,7 @@ sentence saying which rule produced it.
 use chrono::NaiveDate;
 use std::fmt::Write as _;
 
-use super::spc::Assurance;
+use super::spc::{clamp_to_bounds as clamp, Assurance};
 use super::trend::{mean, quantile, Assessment, TrendDirection};
 use super::Judged;
 use crate::model::kpi::Direction;
@@ -90,11 +90,6 @@ impl Default for Suggestions {
             reasons: SuggestionReasons::default(),
         }
     }
-}
-
-fn clamp(v: f64, lo: Option<f64>, hi: Option<f64>) -> f64 {
-    let v = lo.map_or(v, |l| v.max(l));
-    hi.map_or(v, |h| v.min(h))
 }
 
 /// Forecast of the period after the latest observation.
