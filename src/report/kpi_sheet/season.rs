@@ -96,10 +96,7 @@ pub(super) fn write(
     let Some(indices) = s.indices.as_ref() else {
         return Ok(());
     };
-    for c in 0..=last_col {
-        ws.write_blank(top, c, &st.group)?;
-    }
-    write_text(ws, top, 0, "Seasonality", &st.group)?;
+    super::heading(ws, st, top, "Seasonality", (0, last_col))?;
     ws.merge_range(top + 1, 0, top + 1, last_col, "", &st.wrap)?;
     write_text(ws, top + 1, 0, &text, &st.wrap)?;
     let width: usize = (0..=last_col).map(|c| cols.width(usize::from(c)) + 2).sum();
