@@ -126,24 +126,26 @@ fn write_outputs(
         "writing the workbook ({})",
         terminal::words_count(results.kpis.len(), "KPI sheet")
     ));
-    let (book, json) = rayon::join(
-        || report::write_workbook(results, &cfg.report, &args.output, created),
-        || {
+    // The JSON is made while the workbook is packed, which keeps only one core busy.
+    let (book, json) =
+        report::write_workbook_alongside(results, &cfg.report, &args.output, created, || {
             args.analysis
                 .json
-                .as_ref()
-                .map(|_| report::json::json_text(results))
+                .as_deref()
+                .map(|dest| match json_file(Some(dest)) {
+                    Some(path) => report::json::stage_json(results, path).map(Json::Staged),
+                    None => report::json::json_text(results).map(Json::Text),
+                })
                 .transpose()
-        },
-    );
+        });
     book?;
-    let json = json?;
+    let json = json.transpose()?.flatten();
     progress.ended(&format!("wrote {}", args.output.display()));
     if has_extras {
         progress.step("writing the other outputs");
     }
     let mut written = vec![args.output.clone()];
-    written.extend(write_extras(args, cfg, results, json.as_deref(), created)?);
+    written.extend(write_extras(args, cfg, results, json, created)?);
     if has_extras {
         progress.ended("wrote the other outputs");
     }
@@ -247,19 +249,29 @@ fn guard_outputs(args: &ReportArgs) -> Result<()> {
     output::distinct(&outputs)
 }
 
+/// The JSON results, made beside the workbook: a file staged beside its destination,
+/// or the text for standard output.
+enum Json {
+    Staged(report::Staged),
+    Text(String),
+}
+
 /// The outputs beside the workbook, in order; returns the files written.
 fn write_extras(
     args: &ReportArgs,
     cfg: &RunConfig,
     results: &Results,
-    json_text: Option<&str>,
+    json: Option<Json>,
     created: NaiveDateTime,
 ) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
-    if let (Some(json), Some(text)) = (&args.analysis.json, json_text) {
-        let dest = json_file(Some(json));
-        report::json::write_json_text(text, dest)?;
-        written.extend(dest.map(Path::to_path_buf));
+    match json {
+        Some(Json::Staged(file)) => {
+            file.commit()?;
+            written.extend(json_file(args.analysis.json.as_deref()).map(Path::to_path_buf));
+        }
+        Some(Json::Text(text)) => report::json::write_json_text(&text, None)?,
+        None => {}
     }
     if let Some(path) = &args.suggest_targets {
         report::suggest::write(results, path)?;

@@ -52,33 +52,50 @@ fn top(results: &Results, kpis: Vec<Value>) -> Value {
     top
 }
 
-/// The JSON text, pretty-printed, ending in a newline: the text of
-/// `serde_json::to_string_pretty(&to_json(results))`, made without holding the whole
-/// tree at once — each KPI's object is printed on its own (in parallel), indented to
-/// its place in the `kpis` array, and set into the rest of the object, which is
-/// printed with an empty array there. Strings in JSON text hold no raw line breaks, so
-/// the `kpis` line of the outer object is found exactly.
+/// The JSON text, pretty-printed, ending in a newline (see [`write_json_to`]).
 pub fn json_text(results: &Results) -> Result<String> {
+    let mut text = Vec::new();
+    write_json_to(results, &mut text)
+        .map_err(|e| Error::Internal(format!("serialising the JSON results: {e}")))?;
+    String::from_utf8(text)
+        .map_err(|e| Error::Internal(format!("serialising the JSON results: {e}")))
+}
+
+/// KPI objects printed at once (in parallel) before they are written out: enough to
+/// keep both cores busy, few enough that the text never sits in memory whole.
+const KPIS_AT_ONCE: usize = 64;
+
+/// Write the JSON text to `out`: the bytes of
+/// `serde_json::to_string_pretty(&to_json(results))` and a newline, made without
+/// holding the whole tree or text at once. Each KPI's object is printed on its own,
+/// indented to its place in the `kpis` array, between the two halves of the rest of
+/// the object, which is printed with an empty array there. Strings in JSON text hold
+/// no raw line breaks, so the `kpis` line of the outer object is found exactly.
+pub fn write_json_to(results: &Results, out: &mut dyn Write) -> std::io::Result<()> {
     const EMPTY: &str = "\n  \"kpis\": [],\n";
-    let failed =
-        |e: serde_json::Error| Error::Internal(format!("serialising the JSON results: {e}"));
-    let kpis: Vec<String> = results
-        .kpis
-        .par_iter()
-        .map(|k| serde_json::to_string_pretty(&kpi(k)).map(|t| indent(&t)))
-        .collect::<std::result::Result<_, _>>()
-        .map_err(failed)?;
-    let mut text = serde_json::to_string_pretty(&top(results, Vec::new())).map_err(failed)?;
-    if let (false, Some(at)) = (kpis.is_empty(), text.find(EMPTY)) {
-        let size = kpis.iter().map(|k| k.len() + 2).sum::<usize>() + 32;
-        let mut array = String::with_capacity(size);
-        array.push_str("\n  \"kpis\": [\n");
-        array.push_str(&kpis.join(",\n"));
-        array.push_str("\n  ],\n");
-        text.replace_range(at..at + EMPTY.len(), &array);
+    let outer = serde_json::to_string_pretty(&top(results, Vec::new()))?;
+    match outer.find(EMPTY).filter(|_| !results.kpis.is_empty()) {
+        None => out.write_all(outer.as_bytes())?,
+        Some(at) => {
+            out.write_all(&outer.as_bytes()[..at])?;
+            out.write_all(b"\n  \"kpis\": [\n")?;
+            for (i, chunk) in results.kpis.chunks(KPIS_AT_ONCE).enumerate() {
+                let texts: Vec<String> = chunk
+                    .par_iter()
+                    .map(|k| serde_json::to_string_pretty(&kpi(k)).map(|t| indent(&t)))
+                    .collect::<std::result::Result<_, _>>()?;
+                for (j, text) in texts.iter().enumerate() {
+                    if i + j > 0 {
+                        out.write_all(b",\n")?;
+                    }
+                    out.write_all(text.as_bytes())?;
+                }
+            }
+            out.write_all(b"\n  ],\n")?;
+            out.write_all(&outer.as_bytes()[at + EMPTY.len()..])?;
+        }
     }
-    text.push('\n');
-    Ok(text)
+    out.write_all(b"\n")
 }
 
 /// A KPI object printed at the top level, moved to its depth in the array (two levels,
@@ -98,7 +115,18 @@ fn indent(text: &str) -> String {
 /// Write the JSON to `dest` atomically (missing folders created), or to standard
 /// output when `dest` is `None` or `-`.
 pub fn write_json(results: &Results, dest: Option<&Path>) -> Result<()> {
-    write_json_text(&json_text(results)?, dest)
+    match dest.filter(|p| p.as_os_str() != "-") {
+        None => write_json_text(&json_text(results)?, None),
+        Some(path) => stage_json(results, path)?.commit(),
+    }
+}
+
+/// The JSON file at `path`, written and synced beside it, to be put in place by
+/// [`super::Staged::commit`].
+pub fn stage_json(results: &Results, path: &Path) -> Result<super::Staged> {
+    super::stage(path, |out| {
+        write_json_to(results, out).map_err(|e| super::write_error(path, &e))
+    })
 }
 
 /// Write JSON text made by [`json_text`] as [`write_json`] does.

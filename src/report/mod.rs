@@ -94,29 +94,63 @@ pub fn write_workbook(
     path: &Path,
     created: NaiveDateTime,
 ) -> Result<()> {
+    write_workbook_alongside(results, settings, path, created, || ()).0
+}
+
+/// [`write_workbook`], running `alongside` on the other core while the finished
+/// sheets are packed into the file, the part of the save that leaves a core idle
+/// (rust_xlsxwriter deflates the parts one after another). `alongside`'s result is
+/// `None` when the workbook failed before that point; it then never runs.
+pub fn write_workbook_alongside<R: Send>(
+    results: &Results,
+    settings: &Settings,
+    path: &Path,
+    created: NaiveDateTime,
+    alongside: impl FnOnce() -> R + Send,
+) -> (Result<()>, Option<R>) {
+    let mut side = None;
+    let staged = guarded(path, || {
+        let mut wb = prepare_workbook(results, settings, created)
+            .map_err(|e| Error::write(path.display(), e))?;
+        let (staged, r) = rayon::join(
+            || {
+                stage(path, |out| {
+                    wb.save_to_writer(out)
+                        .map_err(|e| Error::write(path.display(), e))
+                })
+            },
+            alongside,
+        );
+        side = Some(r);
+        // A thousand sheets take a while to free; nothing waits for it.
+        rayon::spawn(move || drop(wb));
+        staged
+    });
+    (staged.and_then(Staged::commit), side)
+}
+
+/// What `build` returns, a panic of rust_xlsxwriter's XML writer becoming an
+/// `Error::Write` naming `path`.
+fn guarded<T>(path: &Path, build: impl FnOnce() -> Result<T>) -> Result<T> {
     // rust_xlsxwriter writes the sheets' XML to temporary files and panics, rather
     // than returning an error, when such a write fails (a full disk, a file-size
     // limit): that is "cannot write the output", not a bug.
-    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        build_workbook(results, settings, created)
-    }));
-    let bytes = match built {
-        Ok(result) => result.map_err(|e| Error::write(path.display(), e))?,
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(build)) {
+        Ok(result) => result,
         Err(panic) => {
             let what = panic_text(panic.as_ref());
             if !what.starts_with(XML_WRITE_ERROR) {
                 std::panic::resume_unwind(panic);
             }
-            return Err(Error::write(
+            Err(Error::write(
                 path.display(),
                 format!(
                     "{} while writing the workbook's sheets to temporary files; {KEPT}",
                     io_message(&what)
                 ),
-            ));
+            ))
         }
-    };
-    save_atomically(path, &bytes)
+    }
 }
 
 /// How rust_xlsxwriter's writer panics when a write fails.
@@ -156,14 +190,22 @@ pub fn build_workbook(
     settings: &Settings,
     created: NaiveDateTime,
 ) -> Result<Vec<u8>, XlsxError> {
+    prepare_workbook(results, settings, created)?.save_to_buffer()
+}
+
+/// The workbook with every sheet, ready to save.
+fn prepare_workbook(
+    results: &Results,
+    settings: &Settings,
+    created: NaiveDateTime,
+) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&properties(results, &settings.title, created));
     // Deflate is most of the time a large workbook takes to save; level 2 saves it
     // about a third faster than the default 6 for a file about a seventh larger.
     wb.set_zip_compression_level(2);
-    let st = Styles::new();
-    add_sheets(&mut wb, results, settings, &st)?;
-    wb.save_to_buffer()
+    add_sheets(&mut wb, results, settings, &Styles::new())?;
+    Ok(wb)
 }
 
 /// Every sheet, in the order docs/report.md describes.
@@ -235,6 +277,43 @@ fn properties(r: &Results, title: &str, created: NaiveDateTime) -> DocProperties
 /// Write `bytes` to a temporary file beside `path`, then rename it into place. Missing
 /// parent folders are created; every failure is `Error::Write` naming `path`.
 pub(crate) fn save_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    stage(path, |out| {
+        out.write_all(bytes).map_err(|e| write_error(path, &e))
+    })?
+    .commit()
+}
+
+/// A failed write to `path` as `Error::Write`, in [`write_reason`]'s words.
+pub(crate) fn write_error(path: &Path, e: &std::io::Error) -> Error {
+    Error::write(path.display(), write_reason(e))
+}
+
+/// A file written in full and synced to a temporary file beside its destination, not
+/// yet in place: [`Staged::commit`] renames it there, and dropping it instead deletes
+/// it, so the previous file at the destination is only ever replaced whole.
+#[derive(Debug)]
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    path: std::path::PathBuf,
+}
+
+impl Staged {
+    /// Put the file in place. A failure is `Error::Write` naming the destination.
+    pub fn commit(self) -> Result<()> {
+        let path = self.path;
+        self.tmp
+            .persist(&path)
+            .map_err(|e| Error::write(path.display(), e.error))?;
+        Ok(())
+    }
+}
+
+/// The file `write` produces, staged beside `path` (see [`Staged`]). Missing parent
+/// folders are created; every failure is `Error::Write` naming `path`.
+pub(crate) fn stage(
+    path: &Path,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> Result<()>,
+) -> Result<Staged> {
     let fail = |e: &dyn std::fmt::Display| Error::write(path.display(), e);
     if path.is_dir() {
         return Err(fail(&"it is a folder"));
@@ -250,17 +329,21 @@ pub(crate) fn save_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     // 0666 and let the umask decide, as any newly created file would.
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut tmp = builder
+    let tmp = builder
         .tempfile_in(dir)
         .map_err(|e| fail(&write_reason(&e)))?;
-    // On any failure `tmp` is dropped, which deletes it; the previous file at `path`
-    // is only ever replaced by the rename.
-    tmp.write_all(bytes).map_err(|e| fail(&write_reason(&e)))?;
+    // On any failure `tmp` is dropped, which deletes it.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file());
+    write(&mut out)?;
+    out.flush().map_err(|e| write_error(path, &e))?;
+    drop(out);
     tmp.as_file()
         .sync_all()
         .map_err(|e| fail(&write_reason(&e)))?;
-    tmp.persist(path).map_err(|e| fail(&e.error))?;
-    Ok(())
+    Ok(Staged {
+        tmp,
+        path: path.to_path_buf(),
+    })
 }
 
 /// What a failed write leaves behind.
