@@ -1,5 +1,5 @@
 //! Pipeline benchmark: the three scale cases of the README's "Speed and memory" table,
-//! each timed and measured for read + analyse and for the workbook.
+//! each timed and measured for read + analyse and for writing the workbook and JSON.
 //!
 //! Run with `cargo bench --bench pipeline` (a release build). It writes its inputs,
 //! seeded, to a temporary folder, as long CSVs `date,kpi,value,target`:
@@ -10,8 +10,10 @@
 //!   `--period month`. Set `KPILENS_BENCH_SMALL=1` to leave this one out.
 //!
 //! Each case prints the wall time and the peak resident memory of the process (VmHWM,
-//! reset before each phase) of read + analyse and of building the workbook. `scripts/make_scale_data.py` writes the same kind of files for running
-//! the binary itself under `/usr/bin/time -v`. Nothing here asserts a time (speed goals
+//! reset before each phase) of read + analyse and of writing the outputs (the workbook
+//! and the JSON, as `kpilens report -o r.xlsx --json r.json` writes them).
+//! `scripts/make_scale_data.py` writes the same kind of files for running the binary
+//! itself under `/usr/bin/time -v`. Nothing here asserts a time (speed goals
 //! live in benchmarks, not in timed tests).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 use std::io::Write as _;
@@ -111,7 +113,7 @@ fn main() {
     let small = std::env::var_os("KPILENS_BENCH_SMALL").is_some();
     let me = std::env::current_exe().unwrap();
     println!(
-        "case                 rows   KPIs | read+analyse   peak RSS | workbook       peak RSS"
+        "case                 rows   KPIs | read+analyse   peak RSS | workbook+JSON  peak RSS"
     );
     for (name, kpis, periods, daily, _) in CASES {
         if small && name == "daily_10m" {
@@ -141,12 +143,27 @@ fn run_case(name: &str, path: &Path) {
     let inputs = vec![path.to_path_buf()];
     let (results, secs, peak) = measure(|| kpilens::analyse(&inputs, &cfg).unwrap());
     let created = results.as_of.and_hms_opt(0, 0, 0).unwrap();
-    let (book, wsecs, wpeak) =
-        measure(|| kpilens::report::build_workbook(&results, &cfg.report, created).unwrap());
+    // As `kpilens report -o r.xlsx --json r.json` writes them: the JSON made while the
+    // workbook is packed, both staged and then put in place.
+    let out = tempfile::tempdir().unwrap();
+    let (book, json) = (out.path().join("r.xlsx"), out.path().join("r.json"));
+    let ((), wsecs, wpeak) = measure(|| {
+        let (written, staged) = kpilens::report::write_workbook_alongside(
+            &results,
+            &cfg.report,
+            &book,
+            created,
+            || kpilens::report::json::stage_json(&results, &json),
+        );
+        written.unwrap();
+        staged.unwrap().unwrap().commit().unwrap();
+    });
+    let size = |p: &Path| std::fs::metadata(p).unwrap().len() as f64 / 1e6;
     println!(
-        "{name:<14} {:>10} {:>6} | {secs:>7.2} s {peak:>7.0} MB | {wsecs:>7.2} s {wpeak:>7.0} MB  ({:.1} MB written)",
+        "{name:<14} {:>10} {:>6} | {secs:>7.2} s {peak:>7.0} MB | {wsecs:>7.2} s {wpeak:>7.0} MB  ({:.1} MB workbook, {:.1} MB JSON)",
         kpis * periods,
         results.kpis.len(),
-        book.len() as f64 / 1e6
+        size(&book),
+        size(&json)
     );
 }

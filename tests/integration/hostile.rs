@@ -144,6 +144,55 @@ fn a_full_disk_is_exit_5_and_the_previous_outputs_stay() {
 }
 
 #[test]
+fn when_the_workbook_fails_the_json_written_beside_it_is_not_put_in_place() {
+    // The JSON is written while the workbook is saved; it must not replace the old
+    // one unless the workbook made it too. Last month's outputs come from other data.
+    let old = monthly("Revenue", 36, |i| format!("{}", 100 + (i * 7) % 13));
+    let new = monthly("Revenue", 30, |i| format!("{}", 200 + (i * 5) % 11));
+    let args = "report data.csv -o out.xlsx --json out.json --quiet";
+    let outputs = |data: &str| {
+        let (o, dir) = Run::new()
+            .file("data.csv", data)
+            .args(args.split(' ').collect::<Vec<_>>())
+            .run();
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let read = |n: &str| std::fs::read(dir.path().join(n)).unwrap();
+        (read("out.xlsx"), read("out.json"))
+    };
+    let (old_xlsx, old_json) = outputs(&old);
+    let (new_xlsx, new_json) = outputs(&new);
+    assert_ne!(old_json, new_json);
+    // A file-size limit between this month's JSON and its workbook.
+    let kib = new_json.len() as u64 / 1024 + 1;
+    assert!(
+        (kib * 1024) < new_xlsx.len() as u64,
+        "the limit must stop the workbook only: {kib} KiB, workbook {} bytes",
+        new_xlsx.len()
+    );
+    let run = Run::new()
+        .file("data.csv", &new)
+        .file("out.xlsx", &old_xlsx)
+        .file("out.json", &old_json);
+    let (o, _d) = limited(run, kib, args);
+    assert_eq!(o.code, 5, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("could not write out.xlsx: the file-size limit was reached"),
+        "{}",
+        o.stderr
+    );
+    assert!(std::fs::read(o.dir.join("out.json")).unwrap() == old_json);
+    assert!(std::fs::read(o.dir.join("out.xlsx")).unwrap() == old_xlsx);
+    let leftovers: Vec<String> = std::fs::read_dir(&o.dir)
+        .unwrap()
+        .filter_map(std::result::Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".kpilens-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
+}
+
+#[test]
 fn a_json_larger_than_the_limit_is_exit_5_naming_it() {
     // 40 KPIs: every ordered pair is tested for lead-lag, and the JSON carries all
     // 1,560 of them with their lags, which the workbook holds compressed.
