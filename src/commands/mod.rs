@@ -75,7 +75,10 @@ pub(crate) fn report(args: &ReportArgs) -> Result<u8> {
         "reading {}",
         terminal::words_count(args.input.inputs.len(), "input")
     ));
-    let dataset = crate::ingest::read_inputs(&args.input.inputs, &cfg.read)?;
+    let rows = std::sync::atomic::AtomicU64::new(0);
+    let dataset = progress.counting(&rows, "row", || {
+        crate::ingest::read_inputs_counting(&args.input.inputs, &cfg.read, &rows)
+    })?;
     progress.ended(&terminal::read_counts(&dataset));
     progress.step(&format!(
         "analysing {}",

@@ -6,6 +6,8 @@ output", never a panic).
 */
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
 
 use crate::analysis::{Results, Severity};
 use crate::error::{Error, Result};
@@ -45,6 +47,21 @@ pub(super) fn read_counts(d: &crate::model::dataset::Dataset) -> String {
         words_count(d.kpi_count(), "KPI"),
         words_count(d.inputs.len(), "file")
     )
+}
+
+/// How often a growing count is redrawn.
+const TICK: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// A stage with its count so far: "reading 1 input: 2,400,000 rows".
+fn counted(stage: &str, n: u64, unit: &str) -> String {
+    if n == 0 {
+        stage.to_string()
+    } else {
+        format!(
+            "{stage}: {}",
+            words_count(usize::try_from(n).unwrap_or(usize::MAX), unit)
+        )
+    }
 }
 
 const PROGRESS_TEMPLATE: &str = "{spinner} [{bar:20}] {pos}/{len} {msg} ({elapsed})";
@@ -87,6 +104,27 @@ impl Progress {
             bar.set_message(what.to_string());
         }
         self.started = std::time::Instant::now();
+    }
+
+    /// Run `work`, the current stage, showing `count` beside the stage's name as it
+    /// grows ("reading 1 input: 2,400,000 rows") while the bar is shown.
+    pub(super) fn counting<T>(&self, count: &AtomicU64, unit: &str, work: impl FnOnce() -> T) -> T {
+        let Some(bar) = &self.bar else {
+            return work();
+        };
+        let stage = bar.message();
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        std::thread::scope(|s| {
+            let stage = &stage;
+            s.spawn(move || {
+                while let Err(RecvTimeoutError::Timeout) = wait.recv_timeout(TICK) {
+                    bar.set_message(counted(stage, count.load(Ordering::Relaxed), unit));
+                }
+            });
+            let out = work();
+            drop(done);
+            out
+        })
     }
 
     /// The stage that just ended, in counts: printed with its time under `--verbose`.

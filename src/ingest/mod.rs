@@ -25,6 +25,7 @@ mod text;
 use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use format::{sniff, Format};
 pub(crate) use table::format_number;
@@ -130,6 +131,17 @@ fn io_reason(e: &std::io::Error) -> String {
 /// Read every input. Files that cannot be read become `unreadable_file` findings when
 /// something else is usable; if nothing is usable the first such problem is the error.
 pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
+    read_inputs_counting(inputs, opts, &AtomicU64::new(0))
+}
+
+/// [`read_inputs`], adding to `rows` the rows of every table as they are read (a text
+/// file a chunk at a time, header rows included), for a progress display to show
+/// while the reading goes on.
+pub fn read_inputs_counting(
+    inputs: &[PathBuf],
+    opts: &ReadOptions,
+    rows: &AtomicU64,
+) -> Result<Dataset> {
     let files = expand_inputs(inputs)?;
     let mut out = Dataset::default();
     let mut read_errors: Vec<Error> = Vec::new();
@@ -169,8 +181,8 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
         for table in &tables {
             sheets.extend(table.sheet.clone());
             let result = match rest.take() {
-                Some(rest) => read_streamed(table, rest, opts, &mut out),
-                None => read_table(table, opts, &mut out),
+                Some(rest) => read_streamed(table, rest, opts, &mut out, rows),
+                None => read_table(table, opts, &mut out, rows),
             };
             match result {
                 Ok(()) => {}
@@ -229,13 +241,16 @@ fn read_streamed(
     rest: text::Rest,
     opts: &ReadOptions,
     out: &mut Dataset,
+    rows: &AtomicU64,
 ) -> Result<()> {
     let at = out.findings.len();
+    count(rows, first);
     let (result, late) = std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Table>(1);
         let reader = s.spawn(move || {
             let mut rest = rest;
             while let Some(chunk) = rest.next_chunk() {
+                count(rows, &chunk);
                 if tx.send(chunk).is_err() {
                     break;
                 }
@@ -254,9 +269,20 @@ fn read_streamed(
     result
 }
 
+/// Add a table's (or chunk's) rows to the count of rows read.
+fn count(rows: &AtomicU64, table: &Table) {
+    rows.fetch_add(table.cells.len() as u64, Ordering::Relaxed);
+}
+
 /// Read one table's layout into `out`; a data table without values is a `no_values`
 /// finding naming it.
-fn read_table(table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Result<()> {
+fn read_table(
+    table: &Table,
+    opts: &ReadOptions,
+    out: &mut Dataset,
+    rows: &AtomicU64,
+) -> Result<()> {
+    count(rows, table);
     read_chunks(table, &mut std::iter::empty(), opts, out)
 }
 
@@ -421,3 +447,6 @@ fn read_tables(path: &Path, opts: &ReadOptions) -> Result<FileTables> {
         findings,
     })
 }
+
+#[cfg(test)]
+mod tests;
