@@ -130,7 +130,7 @@ fn main() {
     }
 }
 
-/// One case: read + analyse, then the workbook, each timed with its peak memory.
+/// One case: read + analyse, then the workbook and JSON, each timed with its peak memory.
 fn run_case(name: &str, path: &Path) {
     let Some(&(_, kpis, periods, _, period)) = CASES.iter().find(|c| c.0 == name) else {
         panic!("no case {name}");
@@ -144,7 +144,7 @@ fn run_case(name: &str, path: &Path) {
     let (results, secs, peak) = measure(|| kpilens::analyse(&inputs, &cfg).unwrap());
     let created = results.as_of.and_hms_opt(0, 0, 0).unwrap();
     // As `kpilens report -o r.xlsx --json r.json` writes them: the JSON made while the
-    // workbook is packed, both staged and then put in place.
+    // workbook is saved, both staged and then put in place.
     let out = tempfile::tempdir().unwrap();
     let (book, json) = (out.path().join("r.xlsx"), out.path().join("r.json"));
     let ((), wsecs, wpeak) = measure(|| {
@@ -153,10 +153,10 @@ fn run_case(name: &str, path: &Path) {
             &cfg.report,
             &book,
             created,
-            || kpilens::report::json::stage_json(&results, &json),
+            || kpilens::report::json::prepare(&results, Some(&json)),
         );
         written.unwrap();
-        staged.unwrap().unwrap().commit().unwrap();
+        staged.unwrap().unwrap().finish().unwrap();
     });
     let size = |p: &Path| std::fs::metadata(p).unwrap().len() as f64 / 1e6;
     println!(

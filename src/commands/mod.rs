@@ -114,9 +114,9 @@ pub(crate) fn report(args: &ReportArgs) -> Result<u8> {
     Ok(0)
 }
 
-/// The workbook, then the other outputs; the JSON text is made on the side while the
-/// workbook is written (both only read the results) and saved after it, in the usual
-/// order. Returns every file written.
+/// The workbook, then the other outputs, in that order. The JSON is made while the
+/// workbook is saved (both only read the results), into a temporary file put in place
+/// after the workbook. Returns every file written.
 fn write_outputs(
     args: &ReportArgs,
     cfg: &RunConfig,
@@ -129,20 +129,17 @@ fn write_outputs(
         "writing the workbook ({})",
         terminal::words_count(results.kpis.len(), "KPI sheet")
     ));
-    // The JSON is made while the workbook is packed, which keeps only one core busy.
     let (book, json) =
         report::write_workbook_alongside(results, &cfg.report, &args.output, created, || {
             args.analysis
                 .json
                 .as_deref()
-                .map(|dest| match json_file(Some(dest)) {
-                    Some(path) => report::json::stage_json(results, path).map(Json::Staged),
-                    None => report::json::json_text(results).map(Json::Text),
-                })
+                .map(|dest| report::json::prepare(results, Some(dest)))
                 .transpose()
         });
     book?;
-    let json = json.transpose()?.flatten();
+    // The workbook was saved, so the JSON was made (or failed).
+    let json = json.unwrap_or(Ok(None))?;
     progress.ended(&format!("wrote {}", args.output.display()));
     if has_extras {
         progress.step("writing the other outputs");
@@ -252,29 +249,17 @@ fn guard_outputs(args: &ReportArgs) -> Result<()> {
     output::distinct(&outputs)
 }
 
-/// The JSON results, made beside the workbook: a file staged beside its destination,
-/// or the text for standard output.
-enum Json {
-    Staged(report::Staged),
-    Text(String),
-}
-
 /// The outputs beside the workbook, in order; returns the files written.
 fn write_extras(
     args: &ReportArgs,
     cfg: &RunConfig,
     results: &Results,
-    json: Option<Json>,
+    json: Option<report::json::Prepared>,
     created: NaiveDateTime,
 ) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
-    match json {
-        Some(Json::Staged(file)) => {
-            file.commit()?;
-            written.extend(json_file(args.analysis.json.as_deref()).map(Path::to_path_buf));
-        }
-        Some(Json::Text(text)) => report::json::write_json_text(&text, None)?,
-        None => {}
+    if let Some(json) = json {
+        written.extend(json.finish()?);
     }
     if let Some(path) = &args.suggest_targets {
         report::suggest::write(results, path)?;

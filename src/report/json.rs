@@ -54,11 +54,11 @@ fn top(results: &Results, kpis: Vec<Value>) -> Value {
 
 /// The JSON text, pretty-printed, ending in a newline (see [`write_json_to`]).
 pub fn json_text(results: &Results) -> Result<String> {
+    let failed =
+        |e: &dyn std::fmt::Display| Error::Internal(format!("serialising the JSON results: {e}"));
     let mut text = Vec::new();
-    write_json_to(results, &mut text)
-        .map_err(|e| Error::Internal(format!("serialising the JSON results: {e}")))?;
-    String::from_utf8(text)
-        .map_err(|e| Error::Internal(format!("serialising the JSON results: {e}")))
+    write_json_to(results, &mut text).map_err(|e| failed(&e))?;
+    String::from_utf8(text).map_err(|e| failed(&e))
 }
 
 /// KPI objects printed at once (in parallel) before they are written out: enough to
@@ -115,30 +115,46 @@ fn indent(text: &str) -> String {
 /// Write the JSON to `dest` atomically (missing folders created), or to standard
 /// output when `dest` is `None` or `-`.
 pub fn write_json(results: &Results, dest: Option<&Path>) -> Result<()> {
+    prepare(results, dest)?.finish().map(|_| ())
+}
+
+/// The JSON results made for where they go, not there yet: a file written and synced
+/// beside its destination, or the text for standard output.
+#[derive(Debug)]
+pub enum Prepared {
+    File(super::Staged),
+    Text(String),
+}
+
+/// The JSON for `dest` (standard output when `None` or `-`), made but not yet put in
+/// place or printed: see [`Prepared::finish`].
+pub fn prepare(results: &Results, dest: Option<&Path>) -> Result<Prepared> {
     match dest.filter(|p| p.as_os_str() != "-") {
-        None => write_json_text(&json_text(results)?, None),
-        Some(path) => stage_json(results, path)?.commit(),
+        None => json_text(results).map(Prepared::Text),
+        Some(path) => super::stage(path, |out| {
+            write_json_to(results, out).map_err(|e| super::write_error(path, &e))
+        })
+        .map(Prepared::File),
     }
 }
 
-/// The JSON file at `path`, written and synced beside it, to be put in place by
-/// [`super::Staged::commit`].
-pub fn stage_json(results: &Results, path: &Path) -> Result<super::Staged> {
-    super::stage(path, |out| {
-        write_json_to(results, out).map_err(|e| super::write_error(path, &e))
-    })
-}
-
-/// Write JSON text made by [`json_text`] as [`write_json`] does.
-pub fn write_json_text(text: &str, dest: Option<&Path>) -> Result<()> {
-    match dest.filter(|p| p.as_os_str() != "-") {
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .and_then(|()| out.flush())
-                .map_err(|e| Error::write("standard output", e))
+impl Prepared {
+    /// Put the file in place, or print the text; returns the file written, if any.
+    pub fn finish(self) -> Result<Option<std::path::PathBuf>> {
+        match self {
+            Prepared::File(file) => {
+                let path = file.path().to_path_buf();
+                file.commit()?;
+                Ok(Some(path))
+            }
+            Prepared::Text(text) => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(text.as_bytes())
+                    .and_then(|()| out.flush())
+                    .map_err(|e| Error::write("standard output", e))?;
+                Ok(None)
+            }
         }
-        Some(path) => super::save_atomically(path, text.as_bytes()),
     }
 }
 

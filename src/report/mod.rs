@@ -4,10 +4,10 @@ JSON results. Sheets take every number from `Results` — nothing is computed he
 wording and layout — and every format from `styles`, and write cells only through
 `cells`, which keeps input text literal and numbers finite.
 
-The workbook is built in memory and written to a temporary file beside the target that
-is then renamed into place, so a failed run never leaves a half-written report and the
-previous one stays intact. Document times come from the caller, so identical inputs
-give byte-identical files; a custom document property marks the file as ours, so a
+The workbook's sheets are built in memory and saved straight into a temporary file
+beside the target that is then renamed into place, so a failed run never leaves a
+half-written report and the previous one stays intact. Document times come from the
+caller, so identical inputs give byte-identical files; a custom document property marks the file as ours, so a
 later run may replace it without `--force`.
 */
 mod cells;
@@ -98,9 +98,10 @@ pub fn write_workbook(
 }
 
 /// [`write_workbook`], running `alongside` on the other core while the finished
-/// sheets are packed into the file, the part of the save that leaves a core idle
-/// (rust_xlsxwriter deflates the parts one after another). `alongside`'s result is
-/// `None` when the workbook failed before that point; it then never runs.
+/// sheets are saved: rust_xlsxwriter then assembles each sheet's XML on a thread of
+/// its own and deflates the parts one after another, which leaves a core mostly idle.
+/// `alongside`'s result is `None` when the workbook failed before the save (it then
+/// never runs) or when the save panicked (its result is then dropped).
 pub fn write_workbook_alongside<R: Send>(
     results: &Results,
     settings: &Settings,
@@ -115,18 +116,29 @@ pub fn write_workbook_alongside<R: Send>(
         let (staged, r) = rayon::join(
             || {
                 stage(path, |out| {
-                    wb.save_to_writer(out)
-                        .map_err(|e| Error::write(path.display(), e))
+                    wb.save_to_writer(out).map_err(|e| xlsx_error(path, e))
                 })
             },
             alongside,
         );
         side = Some(r);
-        // A thousand sheets take a while to free; nothing waits for it.
+        // A thousand sheets take a while to free; nothing waits for it (an `--eml`
+        // written next may briefly hold the file's bytes beside them).
         rayon::spawn(move || drop(wb));
         staged
     });
     (staged.and_then(Staged::commit), side)
+}
+
+/// A failed save of the workbook to `path` as `Error::Write`; a failed write of the
+/// file itself (a full disk, a file-size limit) in [`write_reason`]'s words.
+fn xlsx_error(path: &Path, e: XlsxError) -> Error {
+    match e {
+        XlsxError::IoError(io) | XlsxError::ZipError(zip::result::ZipError::Io(io)) => {
+            write_error(path, &io)
+        }
+        other => Error::write(path.display(), other),
+    }
 }
 
 /// What `build` returns, a panic of rust_xlsxwriter's XML writer becoming an
@@ -298,6 +310,11 @@ pub struct Staged {
 }
 
 impl Staged {
+    /// Where the file goes.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Put the file in place. A failure is `Error::Write` naming the destination.
     pub fn commit(self) -> Result<()> {
         let path = self.path;

@@ -193,6 +193,54 @@ fn when_the_workbook_fails_the_json_written_beside_it_is_not_put_in_place() {
 }
 
 #[test]
+fn a_limit_reached_while_a_large_workbook_is_saved_is_said_in_words() {
+    // 60 KPIs: a workbook of several hundred KiB, far more than is buffered before the
+    // first write to its file, so the limit is met in the middle of the save.
+    let mut data = String::from("Date,KPI,Value\n");
+    for k in 0..60 {
+        for i in 0..8 {
+            let _ = writeln!(
+                data,
+                "2024-{:02}-01,K{k:02},{}",
+                i + 1,
+                10 + (k * 7 + i * 13) % 89
+            );
+        }
+    }
+    let args = "report d.csv -o d.xlsx --quiet";
+    let (o, dir) = Run::new()
+        .file("d.csv", &data)
+        .args(args.split(' ').collect::<Vec<_>>())
+        .run();
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let old = std::fs::read(dir.path().join("d.xlsx")).unwrap();
+    // Above every sheet's XML (the Data sheet streams through a temporary file of it)
+    // and the 64 KiB write buffer, below the workbook.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&old)).unwrap();
+    let largest_part = (0..zip.len())
+        .map(|i| zip.by_index(i).unwrap().size())
+        .max()
+        .unwrap();
+    let kib = largest_part.max(64 * 1024) / 1024 + 16;
+    assert!(
+        kib * 1024 < old.len() as u64,
+        "{kib} KiB, workbook {}",
+        old.len()
+    );
+    let run = Run::new().file("d.csv", &data).file("d.xlsx", &old);
+    let (o, _d) = limited(run, kib, args);
+    assert_eq!(o.code, 5, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(
+            "could not write d.xlsx: the file-size limit was reached; the previous file, if any, is untouched"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert!(std::fs::read(o.dir.join("d.xlsx")).unwrap() == old);
+}
+
+#[test]
 fn a_json_larger_than_the_limit_is_exit_5_naming_it() {
     // 40 KPIs: every ordered pair is tested for lead-lag, and the JSON carries all
     // 1,560 of them with their lags, which the workbook holds compressed.

@@ -353,3 +353,25 @@ fn the_text_is_the_pretty_printed_object() {
     r.kpis.clear();
     assert_eq!(json_text(&r).unwrap(), whole(&r));
 }
+
+#[test]
+fn the_text_is_the_same_across_the_batches_kpis_are_printed_in() {
+    // One KPI past a batch, and one past two, so the separators between batches show.
+    let one = sample().kpis.remove(0);
+    for n in [KPIS_AT_ONCE + 1, 2 * KPIS_AT_ONCE + 1] {
+        let mut r = sample();
+        r.kpis = (0..n)
+            .map(|i| {
+                let mut k = one.clone();
+                k.def.name = format!("KPI {i}");
+                k
+            })
+            .collect();
+        let text = json_text(&r).unwrap();
+        assert_eq!(
+            text,
+            serde_json::to_string_pretty(&to_json(&r)).unwrap() + "\n"
+        );
+        assert_eq!(text.matches("\"name\": \"KPI ").count(), n);
+    }
+}
