@@ -143,6 +143,7 @@ fn run_case(name: &str, path: &Path) {
     let inputs = vec![path.to_path_buf()];
     let (results, secs, peak) = measure(|| kpilens::analyse(&inputs, &cfg).unwrap());
     let created = results.as_of.and_hms_opt(0, 0, 0).unwrap();
+    kpilens::memory::release_freed();
     // As `kpilens report -o r.xlsx --json r.json` writes them: the JSON made while the
     // workbook is saved, both staged and then put in place.
     let out = tempfile::tempdir().unwrap();

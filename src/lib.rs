@@ -20,6 +20,7 @@ mod commands;
 pub mod config;
 pub mod error;
 pub mod ingest;
+pub mod memory;
 pub mod model;
 mod output;
 pub mod report;

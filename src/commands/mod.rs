@@ -93,6 +93,8 @@ pub(crate) fn report(args: &ReportArgs) -> Result<u8> {
         terminal::words_count(results.kpis.len(), "KPI"),
         terminal::words_count(results.correlations.len(), "lead-lag pair")
     ));
+    // What the reading freed is no use to the workbook's threads: give it back.
+    crate::memory::release_freed();
     let created = created(results.as_of);
     let written = write_outputs(args, &cfg, &results, created, has_extras, &mut progress)?;
     let sent = match &mailer {
