@@ -77,6 +77,17 @@ fn limited(run: Run, kib: u64, args: &str) -> (crate::support::Outcome, tempfile
     .run()
 }
 
+/// No `.kpilens-*` temporary file is left in `dir`.
+fn no_temp_files_in(dir: &std::path::Path) {
+    let left: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(std::result::Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".kpilens-"))
+        .collect();
+    assert!(left.is_empty(), "temp files left: {left:?}");
+}
+
 #[test]
 fn a_full_disk_is_exit_5_and_the_previous_outputs_stay() {
     let data = monthly("Revenue", 36, |i| format!("{}", 100 + (i * 7) % 13));
@@ -101,13 +112,7 @@ fn a_full_disk_is_exit_5_and_the_previous_outputs_stay() {
             let now = std::fs::read(o.dir.join(name)).unwrap();
             assert!(&now == bytes, "{name} changed");
         }
-        let leftovers: Vec<String> = std::fs::read_dir(&o.dir)
-            .unwrap()
-            .filter_map(std::result::Result::ok)
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with(".kpilens-"))
-            .collect();
-        assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
+        no_temp_files_in(&o.dir);
     };
     // The workbook cannot be written: exit 5 naming it, every old output intact.
     let run = Run::new().file("data.csv", &data).file("kpis.toml", cfg);
@@ -183,13 +188,7 @@ fn when_the_workbook_fails_the_json_written_beside_it_is_not_put_in_place() {
     );
     assert!(std::fs::read(o.dir.join("out.json")).unwrap() == old_json);
     assert!(std::fs::read(o.dir.join("out.xlsx")).unwrap() == old_xlsx);
-    let leftovers: Vec<String> = std::fs::read_dir(&o.dir)
-        .unwrap()
-        .filter_map(std::result::Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".kpilens-"))
-        .collect();
-    assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
+    no_temp_files_in(&o.dir);
 }
 
 #[test]
@@ -614,13 +613,7 @@ fn a_full_disk_under_the_summary_or_the_target_fragment_is_exit_5() {
             std::fs::read_to_string(o.dir.join(&target)).unwrap(),
             marker
         );
-        let left: Vec<String> = std::fs::read_dir(o.dir.join("full"))
-            .unwrap()
-            .filter_map(std::result::Result::ok)
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with(".kpilens-"))
-            .collect();
-        assert!(left.is_empty(), "{left:?}");
+        no_temp_files_in(&o.dir.join("full"));
     }
 }
 
