@@ -15,6 +15,7 @@ use crate::analysis::{Results, Severity};
 use crate::cli::{CheckArgs, InitArgs, ReportArgs};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
+use crate::report::json::file as json_file;
 use crate::{config, output, report};
 use terminal::{to_stderr, to_stdout, Progress};
 
@@ -33,11 +34,6 @@ fn protected_paths(inputs: &[PathBuf], config: Option<&Path>) -> Vec<PathBuf> {
     let mut paths = inputs.to_vec();
     paths.extend(config.map(Path::to_path_buf));
     paths
-}
-
-/// The JSON destination, unless it is standard output (`-`).
-fn json_file(json: Option<&Path>) -> Option<&Path> {
-    json.filter(|p| p.as_os_str() != "-")
 }
 
 /// `kpilens report`.

@@ -126,10 +126,15 @@ pub enum Prepared {
     Text(String),
 }
 
+/// The file the JSON goes to: `None` for standard output (no destination, or `-`).
+pub fn file(dest: Option<&Path>) -> Option<&Path> {
+    dest.filter(|p| p.as_os_str() != "-")
+}
+
 /// The JSON for `dest` (standard output when `None` or `-`), made but not yet put in
 /// place or printed: see [`Prepared::finish`].
 pub fn prepare(results: &Results, dest: Option<&Path>) -> Result<Prepared> {
-    match dest.filter(|p| p.as_os_str() != "-") {
+    match file(dest) {
         None => json_text(results).map(Prepared::Text),
         Some(path) => super::stage(path, |out| {
             write_json_to(results, out).map_err(|e| super::write_error(path, &e))
