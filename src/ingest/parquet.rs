@@ -13,8 +13,11 @@ use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use chrono::NaiveDate;
+use polars_buffer::Buffer;
 use polars_core::prelude::{AnyValue, DataFrame, TimeUnit};
 use polars_io::prelude::{ParquetReader, SerReader};
+use polars_parquet::parquet::page::{CompressedPage, DataPageHeader};
+use polars_parquet::parquet::read::{get_page_iterator, read_metadata};
 
 use super::{Cell, Table};
 
@@ -42,8 +45,10 @@ enum Refusal {
 pub(super) fn read(bytes: Vec<u8>, display: &str) -> Result<Vec<Table>> {
     let damaged = |why: String| Error::read(display, format!("damaged Parquet file ({why})"));
     check_footer(&bytes).map_err(damaged)?;
+    let bytes = Buffer::from(bytes);
     let outcome = catch_unwind(AssertUnwindSafe(
         move || -> std::result::Result<DataFrame, Refusal> {
+            check_pages(&bytes).map_err(Refusal::Damaged)?;
             let failed = |e: polars_core::error::PolarsError| Refusal::Damaged(e.to_string());
             let mut reader = ParquetReader::new(Cursor::new(bytes));
             let rows = reader.num_rows().map_err(failed)?;
@@ -86,6 +91,59 @@ fn check_footer(bytes: &[u8]) -> std::result::Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Largest page polars may be asked to read or inflate (the reader's own default limit).
+const MAX_PAGE_BYTES: usize = 1 << 30;
+
+/// Every data page header of every column chunk, checked against its chunk before any
+/// page is decoded: the page's value count within the chunk's (a negative count, read
+/// as an unsigned one, would have polars reserve exabytes and abort), and no page over
+/// [`MAX_PAGE_BYTES`] compressed or inflated.
+fn check_pages(bytes: &Buffer<u8>) -> std::result::Result<(), String> {
+    let mut cursor = Cursor::new(bytes.clone());
+    let metadata = read_metadata(&mut cursor).map_err(|e| e.to_string())?;
+    for group in &metadata.row_groups {
+        for chunk in group.parquet_columns() {
+            let values = usize::try_from(chunk.num_values())
+                .map_err(|_| format!("a column claims {} values", chunk.num_values()))?;
+            let pages = get_page_iterator(
+                chunk,
+                Cursor::new(bytes.clone()),
+                Vec::new(),
+                MAX_PAGE_BYTES,
+            )
+            .map_err(|e| e.to_string())?;
+            for page in pages {
+                // A dictionary page's count and size are polars' own to check (they
+                // are not public, and a negative count is already refused).
+                let CompressedPage::Data(page) = page.map_err(|e| e.to_string())? else {
+                    continue;
+                };
+                let count = page_values(page.header());
+                if usize::try_from(count).map_or(true, |n| n > values) {
+                    return Err(format!(
+                        "a page claims {count} values in a column of {values}"
+                    ));
+                }
+                if page.uncompressed_size() > MAX_PAGE_BYTES {
+                    return Err(format!(
+                        "a page claims {} bytes once inflated",
+                        page.uncompressed_size()
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A data page header's value count, as written (it may be negative in a forged file).
+fn page_values(header: &DataPageHeader) -> i64 {
+    match header {
+        DataPageHeader::V1(h) => i64::from(h.num_values),
+        DataPageHeader::V2(h) => i64::from(h.num_values),
+    }
 }
 
 /// The frame as a table of cells.

@@ -78,3 +78,35 @@ proptest::proptest! {
         let _ = read(bytes, "k.parquet");
     }
 }
+
+#[test]
+fn a_page_with_a_negative_value_count_is_refused_before_it_is_decoded() {
+    // Byte 46 is in the first data page's header: set to 1 it makes the page's value
+    // count negative, which polars would read as an exabyte reservation and abort.
+    let mut bytes = parquet_bytes();
+    bytes[46] = 1;
+    let err = read(bytes, "k.parquet").unwrap_err().to_string();
+    assert!(
+        err.starts_with("could not read k.parquet: damaged Parquet file (a page claims -"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_byte_forged_to_a_few_values_is_a_table_or_a_clear_error() {
+    // Exhaustive over positions (the proptest above samples them): an abort here kills
+    // the whole test run, which is how the case above was found.
+    let base = parquet_bytes();
+    for i in 0..base.len() {
+        for byte in [0u8, 1, 0x3f, 0x40, 0x7f, 0x80, 0xc0, 0xfe, 0xff] {
+            let mut bytes = base.clone();
+            bytes[i] = byte;
+            if let Err(e) = read(bytes, "k.parquet") {
+                assert!(
+                    e.to_string().starts_with("could not read k.parquet: "),
+                    "{e}"
+                );
+            }
+        }
+    }
+}
