@@ -264,6 +264,9 @@ impl<'a> RowReader<'a> {
                 }
             }
         }
+        // Only a new text can be order-sensitive: one seen in an earlier chunk either
+        // settled the order or, left open, already stopped the read.
+        let sensitive = new.iter().any(|s| dates::is_order_sensitive(s));
         match (dates::infer_order(new), self.st.order) {
             (Ok(Some(o)), Some(decided)) if o != decided => Err(Error::Data(format!(
                 "{}, {what}: the dates read {} in the rows before row {} and {} from there; fix the column or give --date-format",
@@ -277,6 +280,8 @@ impl<'a> RowReader<'a> {
                 Ok(Some(o))
             }
             (Ok(None), Some(decided)) => Ok(Some(decided)),
+            // Nothing in this chunk could be read either way (ISO dates, labels).
+            (Ok(None), None) if !sensitive => Ok(None),
             // Unsettled, or mixed within the chunk: the column's own error, if any.
             _ => cells::column_order(t, cells, self.opts, what),
         }

@@ -240,3 +240,58 @@ fn chunks_read_like_the_whole_table() {
         assert_eq!(got.layouts, expected.layouts, "{}", case.name);
     }
 }
+
+/// `cells` read as a long text file is: the header and first row, then one row per
+/// chunk.
+fn read_in_chunks(cells: &[&[&str]]) -> crate::error::Result<Dataset> {
+    use crate::ingest::layout::read_chunks;
+    let whole = table("data.csv", cells);
+    let first = Table {
+        cells: whole.cells[..2].to_vec(),
+        ..whole.clone()
+    };
+    let mut rest = (2..whole.cells.len()).map(|r| Table {
+        cells: vec![whole.cells[r].clone()],
+        first_row: r,
+        ..whole.clone()
+    });
+    let mut got = Dataset::default();
+    read_chunks(&first, &mut rest, &ReadOptions::default(), &mut got).map(|()| got)
+}
+
+/// ISO dates settle no day/month order; a later chunk's `03/04/2024` still stops the
+/// read, naming its row, as it would in the first chunk.
+#[test]
+fn an_ambiguous_date_after_chunks_of_iso_dates_stops_the_read() {
+    let cells: &[&[&str]] = &[
+        &["Date", "KPI", "Value"],
+        &["2024-01-31", "Revenue", "10"],
+        &["2024-02-29", "Revenue", "11"],
+        &["03/04/2024", "Revenue", "12"],
+    ];
+    let err = read_in_chunks(cells).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "data.csv, the date column (column A, from row 4): dates like '03/04/2024' could be \
+         day/month or month/day and no value settles it; give the order with --date-format \
+         '%d/%m/%Y' or --date-format '%m/%d/%Y'"
+    );
+}
+
+/// A later chunk that settles the order (13/04 is day-first) is read in that order.
+#[test]
+fn a_later_chunk_settles_the_day_month_order() {
+    let cells: &[&[&str]] = &[
+        &["Date", "KPI", "Value"],
+        &["2024-01-31", "Revenue", "10"],
+        &["2024-02-29", "Revenue", "11"],
+        &["13/04/2024", "Revenue", "12"],
+        &["03/05/2024", "Revenue", "13"],
+    ];
+    let ds = read_in_chunks(cells).unwrap();
+    let dates: Vec<String> = ds.observations.iter().map(|o| o.date.to_string()).collect();
+    assert_eq!(
+        dates,
+        ["2024-01-31", "2024-02-29", "2024-04-13", "2024-05-03"]
+    );
+}
