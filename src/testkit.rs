@@ -33,7 +33,7 @@ pub(crate) fn month(i: usize) -> NaiveDate {
 /// A table as a CSV file reads: every non-empty cell text (numbers and dates still to be
 /// parsed), an empty string an empty cell.
 pub(crate) fn table(file: &str, rows: &[&[&str]]) -> Table {
-    let cells = rows
+    let cells: Vec<Vec<Cell>> = rows
         .iter()
         .map(|row| {
             row.iter()
@@ -50,7 +50,7 @@ pub(crate) fn table(file: &str, rows: &[&[&str]]) -> Table {
     Table {
         file: file.to_string(),
         sheet: None,
-        cells,
+        cells: cells.into(),
         first_row: 0,
         from_text: true,
         is_1904: false,

@@ -335,7 +335,7 @@ impl<'a> Sparse<'a> {
         Table {
             file: self.file.to_string(),
             sheet: Some(self.sheet.to_string()),
-            cells: grid,
+            cells: grid.into(),
             first_row: 0,
             from_text: false,
             is_1904,

@@ -53,7 +53,7 @@ pub(super) fn read(
     Ok(vec![Table {
         file: file.to_string(),
         sheet: None,
-        cells: rows,
+        cells: rows.into(),
         first_row: 0,
         from_text: true,
         is_1904: false,

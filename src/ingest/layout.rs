@@ -63,7 +63,7 @@ pub fn read_chunks(
             whole
                 .get_or_insert_with(|| table.clone())
                 .cells
-                .extend(chunk.cells);
+                .append(chunk.cells);
         }
         if let Some(whole) = whole {
             return read_rows_of(&whole, &mut std::iter::empty(), header, &shape, opts, out);

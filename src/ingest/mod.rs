@@ -29,7 +29,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use format::{sniff, Format};
 pub(crate) use table::format_number;
-pub use table::{Cell, Table};
+pub use table::{Cell, Rows, Table};
 
 use crate::error::{Error, Result};
 use crate::model::dataset::{Dataset, InputInfo, Layout, LayoutInfo};

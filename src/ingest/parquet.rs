@@ -169,7 +169,7 @@ fn table_of(df: &DataFrame, display: &str) -> Table {
     Table {
         file: display.to_string(),
         sheet: None,
-        cells,
+        cells: cells.into(),
         first_row: 0,
         from_text: false,
         is_1904: false,

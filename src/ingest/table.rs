@@ -71,15 +71,93 @@ pub(crate) fn format_number(v: f64) -> String {
     }
 }
 
-/// One sheet (or one text file) as a grid of cells, or one chunk of its rows: `cells[i]`
-/// is 0-based sheet row `first_row + i`; rows may be shorter than others. Readers
-/// address cells by sheet row ([`Table::get`], [`Table::row`]), so a chunk of a long
-/// text file reads like the whole file.
+/// Rows of cells, each as long as it was read, stored one after another: one allocation
+/// for a whole chunk of a text file rather than one per row (ten million rows were ten
+/// million allocations, each freed again on another thread).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rows {
+    cells: Vec<Cell>,
+    /// `ends[i]` is one past row `i`'s last cell in `cells`.
+    ends: Vec<usize>,
+}
+
+impl Rows {
+    /// Room for `rows` rows of `cells` cells in all.
+    pub fn with_capacity(rows: usize, cells: usize) -> Rows {
+        Rows {
+            cells: Vec::with_capacity(cells),
+            ends: Vec::with_capacity(rows),
+        }
+    }
+
+    /// Add a row.
+    pub fn push(&mut self, row: impl IntoIterator<Item = Cell>) {
+        self.cells.extend(row);
+        self.ends.push(self.cells.len());
+    }
+
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Row `i`'s cells.
+    pub fn get(&self, i: usize) -> Option<&[Cell]> {
+        let end = *self.ends.get(i)?;
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p]);
+        self.cells.get(start..end)
+    }
+
+    /// The rows in order.
+    pub fn iter(&self) -> impl Iterator<Item = &[Cell]> + Clone {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// Add `other`'s rows after these.
+    pub fn append(&mut self, other: Rows) {
+        let base = self.cells.len();
+        self.cells.extend(other.cells);
+        self.ends.extend(other.ends.into_iter().map(|e| base + e));
+    }
+}
+
+impl std::ops::Index<usize> for Rows {
+    type Output = [Cell];
+
+    fn index(&self, i: usize) -> &[Cell] {
+        self.get(i).unwrap_or(&[])
+    }
+}
+
+impl FromIterator<Vec<Cell>> for Rows {
+    fn from_iter<I: IntoIterator<Item = Vec<Cell>>>(rows: I) -> Rows {
+        let mut out = Rows::default();
+        for row in rows {
+            out.push(row);
+        }
+        out
+    }
+}
+
+impl From<Vec<Vec<Cell>>> for Rows {
+    fn from(rows: Vec<Vec<Cell>>) -> Rows {
+        rows.into_iter().collect()
+    }
+}
+
+/// One sheet (or one text file) as a grid of cells, or one chunk of its rows: row `i`
+/// of `cells` is 0-based sheet row `first_row + i`; rows may be shorter than others.
+/// Readers address cells by sheet row ([`Table::get`], [`Table::row`]), so a chunk of
+/// a long text file reads like the whole file.
 #[derive(Debug, Clone)]
 pub struct Table {
     pub file: String,
     pub sheet: Option<String>,
-    pub cells: Vec<Vec<Cell>>,
+    pub cells: Rows,
     /// The sheet row of `cells[0]`: 0 for a whole table.
     pub first_row: usize,
     /// Text input: numbers and dates are still text to be parsed.
@@ -105,7 +183,7 @@ impl Table {
     pub fn row(&self, r: usize) -> &[Cell] {
         r.checked_sub(self.first_row)
             .and_then(|i| self.cells.get(i))
-            .map_or(&[], Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     pub fn get(&self, r: usize, c: usize) -> &Cell {

@@ -6,7 +6,7 @@ stay text; layout detection parses numbers and dates per column.
 */
 use encoding_rs::{UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 
-use super::{numbers, Cell, Encoding, ReadOptions, Table};
+use super::{numbers, Cell, Encoding, ReadOptions, Rows, Table};
 use crate::error::{Error, Result};
 use crate::model::finding::{Finding, FindingCode};
 
@@ -122,7 +122,14 @@ impl Rest {
     /// row, a record with embedded newlines one row.
     fn chunk(&mut self) -> Table {
         let first_row = self.row;
-        let mut cells: Vec<Vec<Cell>> = Vec::new();
+        // Every cell takes at least a byte of the text (its delimiter or line end).
+        let left = self
+            .reader
+            .get_ref()
+            .get_ref()
+            .len()
+            .saturating_sub(self.after);
+        let mut cells = Rows::with_capacity(self.chunk_rows, self.chunk_cells.min(left + 1));
         let mut n_cells = 0usize;
         while cells.len() < self.chunk_rows || n_cells < self.chunk_cells {
             match self.reader.read_record(&mut self.record) {
@@ -142,7 +149,7 @@ impl Rest {
                         .row(line as u32),
                     );
                     // The line is still a row of the sheet, an empty one.
-                    cells.push(Vec::new());
+                    cells.push([]);
                     self.after =
                         usize::try_from(self.reader.position().byte()).unwrap_or(usize::MAX);
                     continue;
@@ -150,15 +157,11 @@ impl Rest {
             }
             let text = self.reader.get_ref().get_ref();
             for _ in 0..blank_lines(text, self.after) {
-                cells.push(Vec::new());
+                cells.push([]);
             }
-            let row: Vec<Cell> = self
-                .record
-                .iter()
-                .map(|f| field(f, &mut self.truncated))
-                .collect();
-            n_cells += row.len().max(1);
-            cells.push(row);
+            let truncated = &mut self.truncated;
+            cells.push(self.record.iter().map(|f| field(f, truncated)));
+            n_cells += self.record.len().max(1);
             self.after = usize::try_from(self.reader.position().byte()).unwrap_or(usize::MAX);
         }
         self.row += cells.len();
@@ -234,7 +237,7 @@ fn field(f: &str, truncated: &mut usize) -> Cell {
 /// numbers may use it; a ';' file whose numbers all look like dot-grouped thousands
 /// gets a warning instead of a guess.
 fn decimal_comma(
-    cells: &[Vec<Cell>],
+    cells: &Rows,
     delimiter: u8,
     opts: &ReadOptions,
     file: &str,

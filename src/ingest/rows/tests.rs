@@ -224,11 +224,11 @@ fn chunks_read_like_the_whole_table() {
         // The header and one row first, then one row per chunk.
         let split = (case.header_row as usize + 1).min(whole.cells.len());
         let first = Table {
-            cells: whole.cells[..split].to_vec(),
+            cells: whole.cells.iter().take(split).map(<[_]>::to_vec).collect(),
             ..whole.clone()
         };
         let mut rest = (split..whole.cells.len()).map(|r| Table {
-            cells: vec![whole.cells[r].clone()],
+            cells: std::iter::once(whole.cells[r].to_vec()).collect(),
             first_row: r,
             ..whole.clone()
         });
@@ -247,11 +247,11 @@ fn read_in_chunks(cells: &[&[&str]]) -> crate::error::Result<Dataset> {
     use crate::ingest::layout::read_chunks;
     let whole = table("data.csv", cells);
     let first = Table {
-        cells: whole.cells[..2].to_vec(),
+        cells: whole.cells.iter().take(2).map(<[_]>::to_vec).collect(),
         ..whole.clone()
     };
     let mut rest = (2..whole.cells.len()).map(|r| Table {
-        cells: vec![whole.cells[r].clone()],
+        cells: std::iter::once(whole.cells[r].to_vec()).collect(),
         first_row: r,
         ..whole.clone()
     });
