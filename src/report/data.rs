@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use rust_xlsxwriter::{Format, Table, TableColumn, TableStyle, Workbook, XlsxError};
 
-use super::cells::{print_setup, row_index, Cell, Columns};
+use super::cells::{most_common, print_setup, row_index, Cell, Columns};
 use super::{value_format, Styles};
 use crate::analysis::{KpiResult, Point, Results};
 use crate::model::period::Calendar;
@@ -83,6 +83,29 @@ pub(super) fn write_split(
         .zip(&formats)
         .flat_map(|(k, vf)| k.series.iter().map(move |p| (k, *vf, p)))
         .collect();
+    // The formats the columns carry; the KPIs of another grain or number format keep
+    // their own on their cells.
+    let date = most_common(r.kpis.iter().map(|k| (st.date(k.grain), k.series.len())));
+    let value = most_common(
+        formats
+            .iter()
+            .zip(&r.kpis)
+            .map(|(f, k)| (*f, k.series.len())),
+    );
+    let mut column_formats = vec![
+        Some(&st.text),
+        date,
+        value,
+        value,
+        Some(&st.text),
+        Some(&st.text),
+        Some(&st.reference),
+        Some(&st.integer),
+        Some(&st.text),
+    ];
+    if banded {
+        column_formats.extend([value, value]);
+    }
     let chunks: Vec<&[(&KpiResult, &Format, &Point)]> = if rows.is_empty() {
         vec![&[]]
     } else {
@@ -95,6 +118,7 @@ pub(super) fn write_split(
         let ws = wb.add_worksheet_with_low_memory()?;
         ws.set_name(sheet_name(i))?;
         let mut cols = Columns::new(&spec);
+        cols.set_formats(ws, column_formats.iter().copied())?;
         let columns: Vec<TableColumn> = cols
             .headers()
             .iter()

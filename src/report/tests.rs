@@ -333,6 +333,25 @@ fn data_rows_trace_back_to_their_sources() {
     assert_eq!(data.get_value((6, 3)), Some(&Data::Float(0.35)));
 }
 
+/// Each KPI's values keep its number format on the Data sheet: the format most rows
+/// share is the Value column's own, the others stay on their cells.
+#[test]
+fn data_values_keep_each_kpis_number_format() {
+    let (_dir, path) = written(&sample());
+    let xml = sheet_part(&path, "Data");
+    let styles = part(&path, "xl/styles.xml");
+    let format_of = |cell: &str| num_format(&styles, xf_of(&xml, &styles, cell).expect(cell));
+    // Tickets (rows 2-4) counts whole tickets; =SUM(A1) (rows 5-7) is a percent.
+    assert_eq!(format_of("C2"), "#,##0");
+    assert_eq!(format_of("C5"), "0.0%");
+    assert_eq!(format_of("D7"), "0.0%");
+    assert_eq!(format_of("B2"), "mmm yyyy");
+    // Tickets' missing February has no cell; its column shows it as a count.
+    assert!(!xml.contains("<c r=\"C3\""));
+    let column = column_xf(&xml, &styles, 3).expect("the Value column's format");
+    assert_eq!(num_format(&styles, column), "#,##0");
+}
+
 /// Past five rows behind a value the Row column names the first five and "…"; the
 /// Rows column has the count.
 #[test]
@@ -552,6 +571,46 @@ fn fill_of(sheet_xml: &str, styles_xml: &str, cell: &str) -> Option<String> {
     let fill_xml = fills.split("<fill>").nth(fill + 1)?;
     let colour = fill_xml.find("<fgColor ")?;
     attribute(&fill_xml[colour..], "rgb").map(str::to_string)
+}
+
+/// The number format code of a `<xf …>` tag of the styles part (`numFmtId` followed to
+/// `numFmts`; the built-in 0 is "General").
+fn num_format(styles_xml: &str, xf_tag: &str) -> String {
+    let tag = format!(" {xf_tag}");
+    let id = attribute(&tag, "numFmtId").unwrap_or("0");
+    if id == "0" {
+        return "General".into();
+    }
+    let key = format!("<numFmt numFmtId=\"{id}\" ");
+    let at = styles_xml.find(&key).expect("numFmt");
+    let tag = &styles_xml[at..at + styles_xml[at..].find("/>").expect("tag end")];
+    attribute(tag, "formatCode")
+        .expect("formatCode")
+        .replace("&quot;", "\"")
+}
+
+/// The `<xf>` tag a column carries (`<col … style="N">` covering 1-based column `col`).
+fn column_xf<'a>(sheet_xml: &str, styles_xml: &'a str, col: usize) -> Option<&'a str> {
+    let cols = section(sheet_xml, "<cols>", "</cols>");
+    let tag = cols.split("<col ").skip(1).find(|t| {
+        let bound = |name| attribute(&format!(" {t}"), name).and_then(|v| v.parse().ok());
+        bound("min").is_some_and(|min: usize| min <= col)
+            && bound("max").is_some_and(|max: usize| col <= max)
+    })?;
+    let xf: usize = attribute(&format!(" {tag}"), "style")?.parse().ok()?;
+    let xfs = section(styles_xml, "<cellXfs", "</cellXfs>");
+    xfs.split("<xf ").nth(xf + 1)
+}
+
+/// The worksheet part of sheet `name`, as text.
+fn sheet_part(path: &Path, name: &str) -> String {
+    let wb = open_workbook_auto(path).expect("readable workbook");
+    let index = wb
+        .sheet_names()
+        .iter()
+        .position(|n| n == name)
+        .expect("sheet");
+    part(path, &format!("xl/worksheets/sheet{}.xml", index + 1))
 }
 
 #[test]

@@ -80,6 +80,21 @@ impl Col {
         }
     }
 
+    /// The format every cell of the column has, which the column then carries: a
+    /// number format, or text without fill or border (the Status column's colours
+    /// differ from row to row).
+    fn format<'a>(self, k: &KpiResult, st: &'a Styles, vf: &'a Format) -> Option<&'a Format> {
+        match self {
+            Col::Period => Some(st.date(k.grain)),
+            Col::Label => Some(&st.text),
+            Col::Status => None,
+            Col::Signals => Some(&st.text_indent),
+            Col::Detail => Some(&st.wrap),
+            // Every number of the table is in the KPI's value format.
+            _ => Some(vf),
+        }
+    }
+
     fn is_number(self) -> bool {
         !matches!(
             self,
@@ -199,15 +214,18 @@ impl Table {
     }
 
     /// Write the header and one row per period; return the column widths seen.
-    pub(super) fn write(
+    pub(super) fn write<'s>(
         &self,
         ws: &mut Worksheet,
         k: &KpiResult,
-        st: &Styles,
+        st: &'s Styles,
         cal: &Calendar,
-    ) -> Result<Columns, XlsxError> {
+    ) -> Result<Columns<'s>, XlsxError> {
         let spec: Vec<(&'static str, usize)> = self.cols.iter().map(|c| c.spec()).collect();
         let mut cols = Columns::new(&spec);
+        // One number format for the whole table (it looks at every value).
+        let vf = value_format(st, k);
+        cols.set_formats(ws, self.cols.iter().map(|c| c.format(k, st, vf)))?;
         cols.write_headers(ws, self.header_row, &st.header)?;
         for (c, col) in self.cols.iter().enumerate() {
             let Ok(c) = u16::try_from(c) else { continue };
@@ -229,8 +247,6 @@ impl Table {
                 .cloned()
                 .unwrap_or_else(|| format!("{}: flagged here", rule_list(&p.rules)))
         };
-        // One number format for the whole table (it looks at every value).
-        let vf = value_format(st, k);
         for (i, p) in k.series.iter().enumerate() {
             let row = self.first_row() + row_index(i);
             let cells: Vec<Cell> = self

@@ -7,7 +7,10 @@ use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, DataType, Reader};
 
-use super::{created, kpi, part, point, row_of, s, sample, sheet, written};
+use super::{
+    column_xf, created, fill_of, kpi, num_format, part, point, row_of, s, sample, sheet,
+    sheet_part, written, xf_of,
+};
 use crate::analysis::process::{Segment, Signal, Spc};
 use crate::analysis::spc::{Rule, Side};
 use crate::analysis::targets::Forecast;
@@ -378,4 +381,32 @@ fn the_forecast_follows_the_window_on_the_table_and_the_chart() {
     );
     assert!(chart.contains(r#"<c:symbol val="diamond"/>"#));
     assert!(chart.contains(r#"<c:symbol val="dash"/>"#));
+}
+
+/// The table's cells take their formats from their columns (the Status column's
+/// colours stay on its cells), and an empty cell of such a column is left out, the
+/// column showing it the same way.
+#[test]
+fn table_cells_take_their_columns_formats() {
+    let (_dir, path) = written(&with_shifted());
+    let ws = sheet(&path, "Defects (per 1k)");
+    let header = row_of(&ws, "Period");
+    let xml = sheet_part(&path, "Defects (per 1k)");
+    let styles = part(&path, "xl/styles.xml");
+    let format_of = |cell: &str| num_format(&styles, xf_of(&xml, &styles, cell).expect(cell));
+    // Excel rows are 1-based: the first data row, July, and the forecast row.
+    let (first, july, forecast) = (header + 2, header + 8, header + 14);
+    assert_eq!(format_of(&format!("A{first}")), "mmm yyyy");
+    assert_eq!(format_of(&format!("B{july}")), "#,##0.00");
+    assert_eq!(format_of(&format!("F{july}")), "#,##0.00");
+    assert_eq!(
+        fill_of(&xml, &styles, &format!("E{july}")).as_deref(),
+        Some("FFFFC7CE")
+    );
+    // The forecast row has no value: no cell, and its column shows it as a number.
+    assert!(!xml.contains(&format!("<c r=\"B{forecast}\"")));
+    let value_column = column_xf(&xml, &styles, 2).expect("the Value column's format");
+    assert_eq!(num_format(&styles, value_column), "#,##0.00");
+    // The Status column carries no format of its own.
+    assert!(column_xf(&xml, &styles, 5).is_none());
 }
