@@ -59,6 +59,9 @@ pub(in crate::ingest) struct State {
     origin_table: u32,
     /// KPI names as written → the store's KPI index (a lookup without allocating).
     ids: FxHashMap<String, usize>,
+    /// The KPI of the row before, and its index: an export sorted by KPI names the
+    /// same KPI row after row, and a comparison is cheaper than a lookup.
+    last_kpi: (String, Option<usize>),
     /// The KPIs this table gave values for, in order of first appearance.
     kpis: Vec<usize>,
     seen: FxHashSet<usize>,
@@ -70,6 +73,9 @@ pub(in crate::ingest) struct State {
     /// Dates already parsed, by their text: a long export repeats each date once per
     /// KPI, and parsing is the costly part of reading a row.
     dates: FxHashMap<CompactString, ParsedDate>,
+    /// The date text of the row before and its date: an export sorted by date repeats
+    /// it row after row.
+    last_date: Option<(CompactString, ParsedDate)>,
     /// The date order decided for the date column (from the first chunk that settles
     /// it), once the first chunk has been looked at.
     order: Option<DateOrder>,
@@ -113,12 +119,14 @@ impl<'a> RowReader<'a> {
         let st = State {
             origin_table,
             ids: FxHashMap::default(),
+            last_kpi: (String::new(), None),
             kpis: Vec::new(),
             seen: FxHashSet::default(),
             values: 0,
             shown: Vec::new(),
             defs: HashMap::new(),
             dates: FxHashMap::default(),
+            last_date: None,
             order: None,
             order_read: false,
             order_texts: FxHashSet::default(),
@@ -214,6 +222,22 @@ impl<'a> RowReader<'a> {
         r: usize,
         value: Option<f64>,
     ) -> Obs {
+        let id = match self.st.last_kpi {
+            (ref name, Some(id)) if name == kpi => id,
+            _ => self.kpi_id(kpi),
+        };
+        self.st.values += usize::from(value.is_some());
+        let origin = Origin {
+            table: self.st.origin_table,
+            row: r as u32 + 1,
+        };
+        let i = self.obs.push(id, date.date, date.grain, value, origin);
+        Obs { kpi: id, i }
+    }
+
+    /// The store's index of KPI `kpi`, added to the store and to this table's KPIs the
+    /// first time; remembered as the row's KPI.
+    fn kpi_id(&mut self, kpi: &str) -> usize {
         let id = if let Some(&id) = self.st.ids.get(kpi) {
             id
         } else {
@@ -227,13 +251,11 @@ impl<'a> RowReader<'a> {
                 self.st.shown.push(kpi.to_string());
             }
         }
-        self.st.values += usize::from(value.is_some());
-        let origin = Origin {
-            table: self.st.origin_table,
-            row: r as u32 + 1,
-        };
-        let i = self.obs.push(id, date.date, date.grain, value, origin);
-        Obs { kpi: id, i }
+        let last = &mut self.st.last_kpi;
+        last.0.clear();
+        last.0.push_str(kpi);
+        last.1 = Some(id);
+        id
     }
 
     /// The day/month order of date column `col` (docs/methods.md §1, "Dates"): decided
@@ -257,11 +279,13 @@ impl<'a> RowReader<'a> {
             seen.clear();
         }
         let mut new: Vec<&str> = Vec::new();
+        let mut before: Option<&str> = None;
         for (_, _, c) in cells.clone() {
             if let Cell::Text(s) = c {
-                if seen.insert(s.clone()) {
+                if before != Some(s.as_str()) && seen.insert(s.clone()) {
                     new.push(s.as_str());
                 }
+                before = Some(s.as_str());
             }
         }
         // Only a new text can be order-sensitive: one seen in an earlier chunk either
@@ -294,14 +318,21 @@ impl<'a> RowReader<'a> {
         let Cell::Text(text) = cell else {
             return cells::date_of(cell, order, self.opts, self.table.is_1904);
         };
-        if let Some(&d) = self.st.dates.get(text.as_str()) {
-            return Ok(d);
+        match &self.st.last_date {
+            Some((last, d)) if last == text => return Ok(*d),
+            _ => {}
         }
-        let d = cells::date_of(cell, order, self.opts, self.table.is_1904)?;
-        if self.st.dates.len() >= CACHED {
-            self.st.dates.clear();
-        }
-        self.st.dates.insert(text.clone(), d);
+        let d = if let Some(&d) = self.st.dates.get(text.as_str()) {
+            d
+        } else {
+            let d = cells::date_of(cell, order, self.opts, self.table.is_1904)?;
+            if self.st.dates.len() >= CACHED {
+                self.st.dates.clear();
+            }
+            self.st.dates.insert(text.clone(), d);
+            d
+        };
+        self.st.last_date = Some((text.clone(), d));
         Ok(d)
     }
 

@@ -295,3 +295,54 @@ fn a_later_chunk_settles_the_day_month_order() {
         ["2024-01-31", "2024-02-29", "2024-04-13", "2024-05-03"]
     );
 }
+
+/// The same long rows sorted by KPI and sorted by date give the same observations and
+/// KPIs (a reader remembers the row before's KPI and date to skip lookups).
+#[test]
+fn long_rows_read_alike_in_any_order() {
+    let by_kpi: &[&[&str]] = &[
+        &["Date", "KPI", "Value"],
+        &["2024-01-31", "Revenue", "10"],
+        &["2024-02-29", "Revenue", "11"],
+        &["2024-03-31", "Revenue", "12"],
+        &["2024-01-31", "revenue ", "13"],
+        &["2024-01-31", "Cost", "4"],
+        &["2024-02-29", "Cost", "5"],
+        &["2024-03-31", "Cost", "6"],
+    ];
+    let by_date: &[&[&str]] = &[
+        &["Date", "KPI", "Value"],
+        &["2024-01-31", "Cost", "4"],
+        &["2024-01-31", "Revenue", "10"],
+        &["2024-01-31", "revenue ", "13"],
+        &["2024-02-29", "Cost", "5"],
+        &["2024-02-29", "Revenue", "11"],
+        &["2024-03-31", "Cost", "6"],
+        &["2024-03-31", "Revenue", "12"],
+    ];
+    let read = |cells: &[&[&str]]| {
+        let ds = read_in_chunks(cells).unwrap();
+        let mut obs: Vec<(String, String, Option<f64>)> = ds
+            .observations
+            .iter()
+            .map(|o| (o.kpi.clone(), o.date.to_string(), o.value))
+            .collect();
+        obs.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let mut kpis: Vec<String> = ds
+            .observations
+            .kpis()
+            .iter()
+            .map(|k| k.name.clone())
+            .collect();
+        kpis.sort();
+        (obs, kpis)
+    };
+    let (obs, kpis) = read(by_kpi);
+    assert_eq!((obs.clone(), kpis.clone()), read(by_date));
+    assert_eq!(kpis, ["Cost", "Revenue"]);
+    assert_eq!(
+        obs.iter().filter(|o| o.0 == "Revenue").count(),
+        4,
+        "'revenue ' is Revenue"
+    );
+}
