@@ -122,7 +122,9 @@ pub(super) fn write_split(
         let columns: Vec<TableColumn> = cols
             .headers()
             .iter()
-            .map(|h| TableColumn::new().set_header(*h))
+            // The header row in the workbook's text style: written without a format,
+            // it would take the format its column carries.
+            .map(|h| TableColumn::new().set_header(*h).set_header_format(&st.text))
             .collect();
         let table = Table::new()
             .set_columns(&columns)
