@@ -35,14 +35,16 @@ pub fn is_special_sheet(name: &str) -> bool {
 
 /// Read one whole table into `out`.
 pub fn read_table(table: &Table, opts: &ReadOptions, out: &mut Dataset) -> Result<()> {
-    read_chunks(table, &mut std::iter::empty(), opts, out)
+    read_chunks(table, &mut std::iter::empty(), &mut drop, opts, out)
 }
 
 /// Read one table into `out`: its first chunk of rows, and the chunks after it when it
-/// is a long text file (the layout is detected in the first).
+/// is a long text file (the layout is detected in the first). Each later chunk goes to
+/// `done` once its rows are read, so its memory can hold a chunk still to come.
 pub fn read_chunks(
     table: &Table,
     more: &mut dyn Iterator<Item = Table>,
+    done: &mut dyn FnMut(Table),
     opts: &ReadOptions,
     out: &mut Dataset,
 ) -> Result<()> {
@@ -66,18 +68,25 @@ pub fn read_chunks(
                 .append(chunk.cells);
         }
         if let Some(whole) = whole {
-            return read_rows_of(&whole, &mut std::iter::empty(), header, &shape, opts, out);
+            return read_rows_of(
+                &whole,
+                &mut std::iter::empty(),
+                done,
+                (header, &shape),
+                opts,
+                out,
+            );
         }
     }
-    read_rows_of(table, more, header, &shape, opts, out)
+    read_rows_of(table, more, done, (header, &shape), opts, out)
 }
 
 /// The rows below the header, chunk by chunk, with one reader's state carried through.
 fn read_rows_of(
     table: &Table,
     more: &mut dyn Iterator<Item = Table>,
-    header: usize,
-    shape: &Shape,
+    done: &mut dyn FnMut(Table),
+    (header, shape): (usize, &Shape),
     opts: &ReadOptions,
     out: &mut Dataset,
 ) -> Result<()> {
@@ -88,9 +97,7 @@ fn read_rows_of(
         let mut reader = RowReader::resume(&chunk, opts, &mut out.observations, state);
         read_rows(&mut reader, header, shape)?;
         state = reader.pause();
-        // Freeing a chunk's cells is work too: done off this thread, which is the
-        // busier one.
-        rayon::spawn(move || drop(chunk));
+        done(chunk);
     }
     RowReader::resume(table, opts, &mut out.observations, state)
         .finish(header, layout)

@@ -247,9 +247,13 @@ fn read_streamed(
     count(rows, first);
     let (result, late) = std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Table>(1);
+        // Chunks whose rows are read come back to hold later ones: a few chunks' memory
+        // serves the whole file, written over rather than freed and faulted in again,
+        // and clearing it (freeing the odd long text) is the reading thread's work.
+        let (back, spare) = std::sync::mpsc::channel::<Rows>();
         let reader = s.spawn(move || {
             let mut rest = rest;
-            while let Some(chunk) = rest.next_chunk() {
+            while let Some(chunk) = rest.next_chunk_in(spare.try_recv().unwrap_or_default()) {
                 count(rows, &chunk);
                 if tx.send(chunk).is_err() {
                     break;
@@ -257,7 +261,11 @@ fn read_streamed(
             }
             rest.finish()
         });
-        let result = read_chunks(first, &mut rx.iter(), opts, out);
+        let mut done = |chunk: Table| {
+            // The reader may have ended: the chunk is then simply freed.
+            let _ = back.send(chunk.cells);
+        };
+        let result = read_chunks(first, &mut rx.iter(), &mut done, opts, out);
         // Stop the reader if the table was abandoned (an error) before its end.
         drop(rx);
         (result, reader.join())
@@ -283,18 +291,19 @@ fn read_table(
     rows: &AtomicU64,
 ) -> Result<()> {
     count(rows, table);
-    read_chunks(table, &mut std::iter::empty(), opts, out)
+    read_chunks(table, &mut std::iter::empty(), &mut drop, opts, out)
 }
 
 /// Read a table given as its first chunk of rows and the chunks after it.
 fn read_chunks(
     table: &Table,
     more: &mut dyn Iterator<Item = Table>,
+    done: &mut dyn FnMut(Table),
     opts: &ReadOptions,
     out: &mut Dataset,
 ) -> Result<()> {
     let before = out.layouts.len();
-    let result = layout::read_chunks(table, more, opts, out);
+    let result = layout::read_chunks(table, more, done, opts, out);
     let empty: Vec<Finding> = out.layouts[before..]
         .iter()
         .filter(|l| l.layout.holds_values() && l.values == 0)

@@ -82,12 +82,16 @@ pub struct Rows {
 }
 
 impl Rows {
-    /// Room for `rows` rows of `cells` cells in all.
-    pub fn with_capacity(rows: usize, cells: usize) -> Rows {
-        Rows {
-            cells: Vec::with_capacity(cells),
-            ends: Vec::with_capacity(rows),
-        }
+    /// No rows, the memory kept for the next ones.
+    pub fn clear(&mut self) {
+        self.cells.clear();
+        self.ends.clear();
+    }
+
+    /// Room for `rows` more rows of `cells` more cells in all.
+    pub fn reserve(&mut self, rows: usize, cells: usize) {
+        self.cells.reserve(cells);
+        self.ends.reserve(rows);
     }
 
     /// Add a row.

@@ -33,7 +33,7 @@ pub(super) fn read(
         None => sniff_delimiter(&text, file)?,
     };
     let mut rest = Rest::new(text.into_bytes(), delimiter, file);
-    let mut first = rest.chunk();
+    let mut first = rest.chunk(Rows::default());
     findings.append(&mut rest.findings);
     if rest.done {
         findings.extend(rest.truncated_finding());
@@ -90,9 +90,10 @@ impl Rest {
         !self.done
     }
 
-    /// The next chunk of rows, or `None` at the end of the file.
-    pub(super) fn next_chunk(&mut self) -> Option<Table> {
-        (!self.done).then(|| self.chunk())
+    /// The next chunk of rows in the memory of `spare` (the rows of a chunk read
+    /// before), or `None` at the end of the file.
+    pub(super) fn next_chunk_in(&mut self, spare: Rows) -> Option<Table> {
+        (!self.done).then(|| self.chunk(spare))
     }
 
     /// The findings about the rows read since the first chunk: lines that could not be
@@ -120,8 +121,9 @@ impl Rest {
     /// characters dropped, overlong fields cut, and lines that cannot be split named
     /// in error findings. A row is what a spreadsheet shows: a blank line is an empty
     /// row, a record with embedded newlines one row.
-    fn chunk(&mut self) -> Table {
+    fn chunk(&mut self, mut cells: Rows) -> Table {
         let first_row = self.row;
+        cells.clear();
         // Every cell takes at least a byte of the text (its delimiter or line end).
         let left = self
             .reader
@@ -129,7 +131,7 @@ impl Rest {
             .get_ref()
             .len()
             .saturating_sub(self.after);
-        let mut cells = Rows::with_capacity(self.chunk_rows, self.chunk_cells.min(left + 1));
+        cells.reserve(self.chunk_rows, self.chunk_cells.min(left + 1));
         let mut n_cells = 0usize;
         while cells.len() < self.chunk_rows || n_cells < self.chunk_cells {
             match self.reader.read_record(&mut self.record) {

@@ -233,7 +233,14 @@ fn chunks_read_like_the_whole_table() {
             ..whole.clone()
         });
         let mut got = Dataset::default();
-        read_chunks(&first, &mut rest, &ReadOptions::default(), &mut got).unwrap();
+        read_chunks(
+            &first,
+            &mut rest,
+            &mut drop,
+            &ReadOptions::default(),
+            &mut got,
+        )
+        .unwrap();
         let obs = |d: &Dataset| d.observations.iter().collect::<Vec<_>>();
         assert_eq!(obs(&got), obs(&expected), "{}", case.name);
         assert_eq!(got.findings, expected.findings, "{}", case.name);
@@ -256,7 +263,14 @@ fn read_in_chunks(cells: &[&[&str]]) -> crate::error::Result<Dataset> {
         ..whole.clone()
     });
     let mut got = Dataset::default();
-    read_chunks(&first, &mut rest, &ReadOptions::default(), &mut got).map(|()| got)
+    read_chunks(
+        &first,
+        &mut rest,
+        &mut drop,
+        &ReadOptions::default(),
+        &mut got,
+    )
+    .map(|()| got)
 }
 
 /// ISO dates settle no day/month order; a later chunk's `03/04/2024` still stops the

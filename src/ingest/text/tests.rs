@@ -91,27 +91,35 @@ fn chunks_number_rows_as_the_whole_file_does() {
     )
     .unwrap();
     assert_eq!((first.first_row, first.cells.len()), (0, 5));
-    assert!(rest.next_chunk().is_none());
-    // The same file in chunks of two rows.
-    let mut rest = Rest::new(text.as_bytes().to_vec(), b',', "f");
-    rest.chunk_rows = 2;
-    rest.chunk_cells = 1;
-    let mut got = Vec::new();
-    while let Some(t) = rest.next_chunk() {
-        let firsts: Vec<String> = t
-            .cells
-            .iter()
-            .map(|r| r.first().map(Cell::text).unwrap_or_default())
-            .collect();
-        got.push((t.first_row, firsts));
+    assert!(rest.next_chunk_in(Rows::default()).is_none());
+    // The same file in chunks of two rows, each chunk in fresh memory or in the memory
+    // of the chunk before (as the reading thread gets it back).
+    for reuse in [false, true] {
+        let mut rest = Rest::new(text.as_bytes().to_vec(), b',', "f");
+        rest.chunk_rows = 2;
+        rest.chunk_cells = 1;
+        let mut got = Vec::new();
+        let mut spare = Rows::default();
+        while let Some(t) = rest.next_chunk_in(std::mem::take(&mut spare)) {
+            let firsts: Vec<String> = t
+                .cells
+                .iter()
+                .map(|r| r.first().map(Cell::text).unwrap_or_default())
+                .collect();
+            got.push((t.first_row, firsts));
+            if reuse {
+                spare = t.cells;
+            }
+        }
+        let s = |v: &[&str]| v.iter().map(|x| (*x).to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            got,
+            [
+                (0, s(&["date", "2024-01-01"])),
+                (2, s(&["", "2024-01-02"])),
+                (4, s(&["2024-01-03"])),
+            ],
+            "reuse: {reuse}"
+        );
     }
-    let s = |v: &[&str]| v.iter().map(|x| (*x).to_string()).collect::<Vec<_>>();
-    assert_eq!(
-        got,
-        [
-            (0, s(&["date", "2024-01-01"])),
-            (2, s(&["", "2024-01-02"])),
-            (4, s(&["2024-01-03"])),
-        ]
-    );
 }
