@@ -184,13 +184,17 @@ pub(super) fn column_order<'a>(
     if opts.date_format.is_some() {
         return Ok(None);
     }
-    let texts = cells.clone().filter_map(|(_, _, c)| match c {
+    // The first cell whose text reads either way, if any: looked for only where the
+    // answer is needed (most columns hold ISO dates or labels, which never do).
+    let look = cells.clone();
+    let first_sensitive = move || {
+        look.clone().find_map(|(r, c, cell)| match cell {
+            Cell::Text(s) if dates::is_order_sensitive(s) => Some((r, c, s.clone())),
+            _ => None,
+        })
+    };
+    let texts = cells.filter_map(|(_, _, c)| match c {
         Cell::Text(s) => Some(s.as_str()),
-        _ => None,
-    });
-    let mut cells = cells;
-    let first_sensitive = cells.find_map(|(r, c, cell)| match cell {
-        Cell::Text(s) if dates::is_order_sensitive(s) => Some((r, c, s.clone())),
         _ => None,
     });
     let place = |r: usize, c: usize| {
@@ -206,7 +210,7 @@ pub(super) fn column_order<'a>(
     };
     match dates::infer_order(texts) {
         Ok(Some(o)) => Ok(Some(o)),
-        Ok(None) => match first_sensitive {
+        Ok(None) => match first_sensitive() {
             Some((r, c, s)) => {
                 // Suggest formats with the column's own separator and year width.
                 let sep = s
@@ -227,7 +231,7 @@ pub(super) fn column_order<'a>(
             None => Ok(None),
         },
         Err(e) => {
-            let (r, c) = first_sensitive.map_or((0, 0), |(r, c, _)| (r, c));
+            let (r, c) = first_sensitive().map_or((0, 0), |(r, c, _)| (r, c));
             Err(Error::Data(format!(
                 "{}: the dates mix day-first and month-first forms ({e}); fix the column or give --date-format",
                 place(r, c)

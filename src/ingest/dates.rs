@@ -174,7 +174,12 @@ fn numeric_parts(s: &str) -> Option<(Vec<&str>, char)> {
 /// The first two fields of a `dd/mm/yyyy`-shaped date (either order), if it is one.
 fn day_month_fields(text: &str) -> Option<(u32, u32)> {
     let t = text.trim();
-    if t.len() > MAX_LEN {
+    // The shape needs a first field of one or two digits and then its separator: most
+    // texts (ISO dates, labels) fail that before anything is copied or split.
+    let b = t.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let sep = |i: usize| b.get(i).is_some_and(|c| matches!(c, b'-' | b'/' | b'.'));
+    if t.len() > MAX_LEN || !(digit(0) && (sep(1) || (digit(1) && sep(2)))) {
         return None;
     }
     let lower = t.to_ascii_lowercase();

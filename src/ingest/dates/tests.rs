@@ -212,6 +212,10 @@ fn order_inference_per_column() {
         "01-02-2024",
         "13/01/2024",
         "01/02/2024 10:00",
+        " 1/2/2024 ",
+        "1/12/24",
+        "12.1.2024",
+        "01/02/2024T10:00",
     ] {
         assert!(is_order_sensitive(yes), "{yes}");
     }
@@ -223,6 +227,10 @@ fn order_inference_per_column() {
         "1/2/3",
         "1.5",
         "",
+        "/01/02/2024",
+        "123/01/2024",
+        "1x/02/2024",
+        "Q1/02/2024",
         &long,
     ] {
         assert!(!is_order_sensitive(no), "{no}");
