@@ -100,6 +100,13 @@ fn fill(background: u32, font: u32) -> Format {
         .set_align(FormatAlign::Center)
 }
 
+/// Text set in from the left edge, so it does not touch a number right-aligned in the
+/// column before it. An indent needs left alignment: Excel and LibreOffice ignore it
+/// on text aligned the default way.
+fn indented(format: Format) -> Format {
+    format.set_align(FormatAlign::Left).set_indent(1)
+}
+
 fn date(num_format: &str) -> Format {
     base()
         .set_num_format(num_format)
@@ -129,17 +136,18 @@ impl Styles {
                 .set_text_wrap()
                 .set_border_bottom(FormatBorder::Thin)
                 .set_align(FormatAlign::Right),
-            header_indent: base()
-                .set_bold()
-                .set_font_color(Color::White)
-                .set_background_color(Color::RGB(ACCENT))
-                .set_text_wrap()
-                .set_border_bottom(FormatBorder::Thin)
-                .set_indent(1),
-            text_indent: base().set_indent(1),
+            header_indent: indented(
+                base()
+                    .set_bold()
+                    .set_font_color(Color::White)
+                    .set_background_color(Color::RGB(ACCENT))
+                    .set_text_wrap()
+                    .set_border_bottom(FormatBorder::Thin),
+            ),
+            text_indent: indented(base()),
             label: base().set_bold().set_font_color(Color::RGB(MUTED)),
             wrap: base().set_text_wrap(),
-            wrap_indent: base().set_text_wrap().set_indent(1),
+            wrap_indent: indented(base().set_text_wrap()),
             link: base()
                 .set_font_color(Color::RGB(0x0563C1))
                 .set_underline(FormatUnderline::Single),
@@ -163,10 +171,7 @@ impl Styles {
             p: base().set_num_format("0.0000"),
             mdc_orange: fill(0xF8CBAD, 0x843C0C),
             mdc_grey: fill(0xE7E6E6, MUTED),
-            forecast: base()
-                .set_italic()
-                .set_font_color(Color::RGB(MUTED))
-                .set_indent(1),
+            forecast: indented(base().set_italic().set_font_color(Color::RGB(MUTED))),
         }
     }
 

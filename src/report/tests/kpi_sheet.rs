@@ -407,6 +407,15 @@ fn table_cells_take_their_columns_formats() {
     assert!(!xml.contains(&format!("<c r=\"B{forecast}\"")));
     let value_column = column_xf(&xml, &styles, 2).expect("the Value column's format");
     assert_eq!(num_format(&styles, value_column), "#,##0.00");
-    // The Status column carries no format of its own.
+    // The Status column carries no format of its own; its header and the forecast's
+    // word are set in from the left, clear of the Gap numbers before them (an indent
+    // shows only on left-aligned text).
     assert!(column_xf(&xml, &styles, 5).is_none());
+    for cell in [format!("E{}", header + 1), format!("E{forecast}")] {
+        let xf = xf_of(&xml, &styles, &cell).expect("styled");
+        assert!(
+            xf.contains(r#"horizontal="left""#) && xf.contains(r#"indent="1""#),
+            "{cell}: {xf}"
+        );
+    }
 }
