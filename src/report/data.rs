@@ -83,29 +83,7 @@ pub(super) fn write_split(
         .zip(&formats)
         .flat_map(|(k, vf)| k.series.iter().map(move |p| (k, *vf, p)))
         .collect();
-    // The formats the columns carry; the KPIs of another grain or number format keep
-    // their own on their cells.
-    let date = most_common(r.kpis.iter().map(|k| (st.date(k.grain), k.series.len())));
-    let value = most_common(
-        formats
-            .iter()
-            .zip(&r.kpis)
-            .map(|(f, k)| (*f, k.series.len())),
-    );
-    let mut column_formats = vec![
-        Some(&st.text),
-        date,
-        value,
-        value,
-        Some(&st.text),
-        Some(&st.text),
-        Some(&st.reference),
-        Some(&st.integer),
-        Some(&st.text),
-    ];
-    if banded {
-        column_formats.extend([value, value]);
-    }
+    let column_formats = column_formats(r, st, &formats, banded);
     let chunks: Vec<&[(&KpiResult, &Format, &Point)]> = if rows.is_empty() {
         vec![&[]]
     } else {
@@ -118,13 +96,14 @@ pub(super) fn write_split(
         let ws = wb.add_worksheet_with_low_memory()?;
         ws.set_name(sheet_name(i))?;
         let mut cols = Columns::new(&spec);
-        cols.set_formats(ws, column_formats.iter().copied())?;
+        cols.set_formats(ws, column_formats.iter().map(|(f, _)| *f))?;
+        // Each header with its own format: written without one, it would take the
+        // format its column carries.
         let columns: Vec<TableColumn> = cols
             .headers()
             .iter()
-            // The header row in the workbook's text style: written without a format,
-            // it would take the format its column carries.
-            .map(|h| TableColumn::new().set_header(*h).set_header_format(&st.text))
+            .zip(&column_formats)
+            .map(|(h, (_, header))| TableColumn::new().set_header(*h).set_header_format(*header))
             .collect();
         let table = Table::new()
             .set_columns(&columns)
@@ -143,6 +122,41 @@ pub(super) fn write_split(
         print_setup(ws, super::cells::repeat_header(r, 0))?;
     }
     Ok(())
+}
+
+/// How each Data column is set out, in order: the format the column carries and its
+/// header's. Names as text, the source file and period label indented (each follows a
+/// number column), dates and values in the format most rows have (a KPI of another
+/// grain or number format keeps its own on its cells), the source rows and their count
+/// as numbers; headers aligned like their columns.
+fn column_formats<'a>(
+    r: &Results,
+    st: &'a Styles,
+    value_formats: &[&'a Format],
+    banded: bool,
+) -> Vec<(Option<&'a Format>, &'a Format)> {
+    let date = most_common(r.kpis.iter().map(|k| (st.date(k.grain), k.series.len())));
+    let value = most_common(
+        value_formats
+            .iter()
+            .zip(&r.kpis)
+            .map(|(f, k)| (*f, k.series.len())),
+    );
+    let mut formats = vec![
+        (Some(&st.text), &st.text),
+        (date, &st.text),
+        (value, &st.text_right),
+        (value, &st.text_right),
+        (Some(&st.text_indent), &st.text_indent),
+        (Some(&st.text), &st.text),
+        (Some(&st.reference), &st.reference),
+        (Some(&st.integer), &st.text_right),
+        (Some(&st.text_indent), &st.text_indent),
+    ];
+    if banded {
+        formats.extend([(value, &st.text_right), (value, &st.text_right)]);
+    }
+    formats
 }
 
 /// "Data", then "Data (2)", "Data (3)", …
@@ -166,7 +180,10 @@ fn point_cells<'a>(
         Cell::Date(Some(p.period), st.date(k.grain)),
         Cell::Num(p.value, vf),
         Cell::Num(p.target, vf),
-        Cell::text(unique(p.sources.tables.iter().map(|(f, _)| &**f)), &st.text),
+        Cell::text(
+            unique(p.sources.tables.iter().map(|(f, _)| &**f)),
+            &st.text_indent,
+        ),
         Cell::text(
             unique(p.sources.tables.iter().filter_map(|(_, s)| s.as_deref())),
             &st.text,
@@ -177,7 +194,7 @@ fn point_cells<'a>(
             (p.sources.count > 0).then(|| f64::from(p.sources.count)),
             &st.integer,
         ),
-        Cell::text(cal.label(p.period, k.grain), &st.text),
+        Cell::text(cal.label(p.period, k.grain), &st.text_indent),
     ]
 }
 

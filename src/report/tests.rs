@@ -346,6 +346,13 @@ fn data_values_keep_each_kpis_number_format() {
     assert_eq!(format_of("C5"), "0.0%");
     assert_eq!(format_of("D7"), "0.0%");
     assert_eq!(format_of("B2"), "mmm yyyy");
+    // Headers sit like their columns: right over numbers; the source file is set in
+    // from the Target numbers before it.
+    assert!(xf_of(&xml, &styles, "C1")
+        .unwrap()
+        .contains(r#"horizontal="right""#));
+    let source = xf_of(&xml, &styles, "E2").unwrap();
+    assert!(source.contains(r#"horizontal="left""#) && source.contains(r#"indent="1""#));
     // Tickets' missing February has no cell; its column shows it as a count.
     assert!(!xml.contains("<c r=\"C3\""));
     let column = column_xf(&xml, &styles, 3).expect("the Value column's format");
