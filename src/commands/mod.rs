@@ -109,6 +109,9 @@ pub(crate) fn report(args: &ReportArgs) -> Result<u8> {
         to_stderr(&terminal::summary(&results, &written));
         to_stderr(&sent.as_ref().map(terminal::sent_line).unwrap_or_default());
     }
+    // Freeing a thousand KPIs' results takes a while and nothing waits for it: done on
+    // another thread, which the end of the process may cut short.
+    rayon::spawn(move || drop(results));
     Ok(0)
 }
 
