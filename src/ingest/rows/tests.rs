@@ -216,31 +216,13 @@ fn a_table_with_no_header_is_skipped_with_a_finding() {
 /// the same observations, findings and description.
 #[test]
 fn chunks_read_like_the_whole_table() {
-    use crate::ingest::layout::read_chunks;
     for case in CASES {
         let whole = table("data.csv", case.cells);
         let mut expected = Dataset::default();
         read_table(&whole, &ReadOptions::default(), &mut expected).unwrap();
         // The header and one row first, then one row per chunk.
         let split = (case.header_row as usize + 1).min(whole.cells.len());
-        let first = Table {
-            cells: whole.cells.iter().take(split).map(<[_]>::to_vec).collect(),
-            ..whole.clone()
-        };
-        let mut rest = (split..whole.cells.len()).map(|r| Table {
-            cells: std::iter::once(whole.cells[r].to_vec()).collect(),
-            first_row: r,
-            ..whole.clone()
-        });
-        let mut got = Dataset::default();
-        read_chunks(
-            &first,
-            &mut rest,
-            &mut drop,
-            &ReadOptions::default(),
-            &mut got,
-        )
-        .unwrap();
+        let got = read_in_chunks(&whole, split).unwrap();
         let obs = |d: &Dataset| d.observations.iter().collect::<Vec<_>>();
         assert_eq!(obs(&got), obs(&expected), "{}", case.name);
         assert_eq!(got.findings, expected.findings, "{}", case.name);
@@ -248,16 +230,14 @@ fn chunks_read_like_the_whole_table() {
     }
 }
 
-/// `cells` read as a long text file is: the header and first row, then one row per
-/// chunk.
-fn read_in_chunks(cells: &[&[&str]]) -> crate::error::Result<Dataset> {
+/// `whole` read as a long text file is: its first `split` rows, then one row per chunk.
+fn read_in_chunks(whole: &Table, split: usize) -> crate::error::Result<Dataset> {
     use crate::ingest::layout::read_chunks;
-    let whole = table("data.csv", cells);
     let first = Table {
-        cells: whole.cells.iter().take(2).map(<[_]>::to_vec).collect(),
+        cells: whole.cells.iter().take(split).map(<[_]>::to_vec).collect(),
         ..whole.clone()
     };
-    let mut rest = (2..whole.cells.len()).map(|r| Table {
+    let mut rest = (split..whole.cells.len()).map(|r| Table {
         cells: std::iter::once(whole.cells[r].to_vec()).collect(),
         first_row: r,
         ..whole.clone()
@@ -283,7 +263,9 @@ fn an_ambiguous_date_after_chunks_of_iso_dates_stops_the_read() {
         &["2024-02-29", "Revenue", "11"],
         &["03/04/2024", "Revenue", "12"],
     ];
-    let err = read_in_chunks(cells).unwrap_err().to_string();
+    let err = read_in_chunks(&table("data.csv", cells), 2)
+        .unwrap_err()
+        .to_string();
     assert_eq!(
         err,
         "data.csv, the date column (column A, from row 4): dates like '03/04/2024' could be \
@@ -302,7 +284,7 @@ fn a_later_chunk_settles_the_day_month_order() {
         &["13/04/2024", "Revenue", "12"],
         &["03/05/2024", "Revenue", "13"],
     ];
-    let ds = read_in_chunks(cells).unwrap();
+    let ds = read_in_chunks(&table("data.csv", cells), 2).unwrap();
     let dates: Vec<String> = ds.observations.iter().map(|o| o.date.to_string()).collect();
     assert_eq!(
         dates,
@@ -335,7 +317,7 @@ fn long_rows_read_alike_in_any_order() {
         &["2024-03-31", "Revenue", "12"],
     ];
     let read = |cells: &[&[&str]]| {
-        let ds = read_in_chunks(cells).unwrap();
+        let ds = read_in_chunks(&table("data.csv", cells), 2).unwrap();
         let mut obs: Vec<(String, String, Option<f64>)> = ds
             .observations
             .iter()
