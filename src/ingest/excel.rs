@@ -9,7 +9,7 @@ use std::io::Cursor;
 
 use calamine::{Data, DataRef, Ods, Reader, SheetVisible, Xls, Xlsb, Xlsx};
 
-use super::{dates, Cell, Format, ReadOptions, Table, CELL_BUDGET};
+use super::{dates, Cell, Format, ReadOptions, Rows, Table, CELL_BUDGET};
 use crate::error::{Error, Result};
 use crate::model::finding::{Finding, FindingCode};
 
@@ -320,22 +320,33 @@ impl<'a> Sparse<'a> {
         Ok(())
     }
 
-    fn into_table(self, is_1904: bool) -> Table {
-        let mut grid: Vec<Vec<Cell>> = Vec::new();
-        if !self.cells.is_empty() {
-            grid.resize_with(self.max_row as usize + 1, Vec::new);
-        }
-        for (r, c, cell) in self.cells {
-            let row = &mut grid[r as usize];
-            if row.len() <= c as usize {
-                row.resize(c as usize + 1, Cell::Empty);
+    fn into_table(mut self, is_1904: bool) -> Table {
+        // Row by row, each as long as its last cell, gaps empty; a cell given twice
+        // keeps its later value (the sort is stable).
+        self.cells.sort_by_key(|&(r, c, _)| (r, c));
+        let rows = if self.cells.is_empty() {
+            0
+        } else {
+            self.max_row as usize + 1
+        };
+        let mut grid = Rows::default();
+        grid.reserve(rows, self.cells.len());
+        let mut cells = self.cells.into_iter().peekable();
+        let mut row: Vec<Cell> = Vec::new();
+        for r in 0..rows {
+            row.clear();
+            while let Some((_, c, cell)) = cells.next_if(|&(q, _, _)| q as usize == r) {
+                if row.len() <= c as usize {
+                    row.resize(c as usize + 1, Cell::Empty);
+                }
+                row[c as usize] = cell;
             }
-            row[c as usize] = cell;
+            grid.push(row.drain(..));
         }
         Table {
             file: self.file.to_string(),
             sheet: Some(self.sheet.to_string()),
-            cells: grid.into(),
+            cells: grid,
             first_row: 0,
             from_text: false,
             is_1904,

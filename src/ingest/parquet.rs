@@ -19,7 +19,7 @@ use polars_io::prelude::{ParquetReader, SerReader};
 use polars_parquet::parquet::page::{CompressedPage, DataPageHeader};
 use polars_parquet::parquet::read::{get_page_iterator, read_metadata};
 
-use super::{Cell, Table};
+use super::{Cell, Rows, Table};
 
 /// Most cells a Parquet file may hold (rows × columns): the whole file is held as cells
 /// while its layout is read (about 32 bytes each), so this keeps it within about 2 GB.
@@ -149,27 +149,26 @@ fn page_values(header: &DataPageHeader) -> i64 {
 /// The frame as a table of cells.
 fn table_of(df: &DataFrame, display: &str) -> Table {
     let columns = df.columns();
-    let mut cells: Vec<Vec<Cell>> = Vec::with_capacity(df.height() + 1);
-    cells.push(
-        columns
-            .iter()
-            .map(|c| Cell::Text(c.name().as_str().into()))
-            .collect(),
-    );
-    let width = columns.len();
-    cells.extend((0..df.height()).map(|_| Vec::with_capacity(width)));
-    for column in columns {
-        let series = column.as_materialized_series();
-        for (i, value) in series.iter().enumerate() {
-            if let Some(row) = cells.get_mut(i + 1) {
-                row.push(cell_of(&value));
-            }
-        }
+    let mut cells = Rows::default();
+    cells.reserve(df.height() + 1, (df.height() + 1) * columns.len());
+    cells.push(columns.iter().map(|c| Cell::Text(c.name().as_str().into())));
+    // Row by row, the columns read side by side: no second copy of the cells.
+    let mut values: Vec<_> = columns
+        .iter()
+        .map(|c| c.as_materialized_series().iter())
+        .collect();
+    for _ in 0..df.height() {
+        cells.push(
+            values
+                .iter_mut()
+                .filter_map(Iterator::next)
+                .map(|v| cell_of(&v)),
+        );
     }
     Table {
         file: display.to_string(),
         sheet: None,
-        cells: cells.into(),
+        cells,
         first_row: 0,
         from_text: false,
         is_1904: false,

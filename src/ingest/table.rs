@@ -149,7 +149,12 @@ impl FromIterator<Vec<Cell>> for Rows {
 
 impl From<Vec<Vec<Cell>>> for Rows {
     fn from(rows: Vec<Vec<Cell>>) -> Rows {
-        rows.into_iter().collect()
+        let mut out = Rows::default();
+        out.reserve(rows.len(), rows.iter().map(Vec::len).sum());
+        for row in rows {
+            out.push(row);
+        }
+        out
     }
 }
 

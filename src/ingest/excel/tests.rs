@@ -125,3 +125,33 @@ fn excel_errors_and_out_of_range_serials_become_findable_cells() {
         assert_eq!(convert(data.clone(), false, false), want, "{data:?}");
     }
 }
+
+/// The cells read become rows as the sheet shows them, whatever order they came in:
+/// each row as long as its last cell, gaps and empty rows empty, a cell given twice
+/// its later value.
+#[test]
+fn sparse_cells_become_rows_in_sheet_order() {
+    let mut sparse = Sparse::new("f.xlsx", "S");
+    let text = |s: &str| Cell::Text(s.into());
+    for (r, c, cell) in [
+        (2, 1, text("c")),
+        (0, 0, text("a")),
+        (2, 0, text("b")),
+        (0, 2, text("x")),
+        (0, 2, text("y")),
+        (3, 0, Cell::Empty),
+    ] {
+        sparse.push(r, c, cell).unwrap();
+    }
+    let t = sparse.into_table(false);
+    let rows: Vec<Vec<Cell>> = t.cells.iter().map(<[Cell]>::to_vec).collect();
+    assert_eq!(
+        rows,
+        [
+            vec![text("a"), Cell::Empty, text("y")],
+            vec![],
+            vec![text("b"), text("c")],
+        ]
+    );
+    assert_eq!(Sparse::new("f.xlsx", "S").into_table(false).cells.len(), 0);
+}
