@@ -137,16 +137,6 @@ impl std::ops::Index<usize> for Rows {
     }
 }
 
-impl FromIterator<Vec<Cell>> for Rows {
-    fn from_iter<I: IntoIterator<Item = Vec<Cell>>>(rows: I) -> Rows {
-        let mut out = Rows::default();
-        for row in rows {
-            out.push(row);
-        }
-        out
-    }
-}
-
 impl From<Vec<Vec<Cell>>> for Rows {
     fn from(rows: Vec<Vec<Cell>>) -> Rows {
         let mut out = Rows::default();

@@ -234,11 +234,17 @@ fn chunks_read_like_the_whole_table() {
 fn read_in_chunks(whole: &Table, split: usize) -> crate::error::Result<Dataset> {
     use crate::ingest::layout::read_chunks;
     let first = Table {
-        cells: whole.cells.iter().take(split).map(<[_]>::to_vec).collect(),
+        cells: whole
+            .cells
+            .iter()
+            .take(split)
+            .map(<[_]>::to_vec)
+            .collect::<Vec<_>>()
+            .into(),
         ..whole.clone()
     };
     let mut rest = (split..whole.cells.len()).map(|r| Table {
-        cells: std::iter::once(whole.cells[r].to_vec()).collect(),
+        cells: vec![whole.cells[r].to_vec()].into(),
         first_row: r,
         ..whole.clone()
     });
