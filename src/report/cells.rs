@@ -52,6 +52,27 @@ pub fn write_text(
     put_text(ws, row, col, text, Fmt::Own(fmt))
 }
 
+/// Write text across the merged cells `first..=last` of a row, as [`write_text`] does
+/// into one cell. The text goes in with the merge, so its first cell is written once.
+pub(super) fn merge_text(
+    ws: &mut Worksheet,
+    row: u32,
+    (first, last): (u16, u16),
+    text: &str,
+    fmt: &Format,
+) -> Result<(), XlsxError> {
+    if first == last {
+        return write_text(ws, row, first, text, fmt);
+    }
+    let text = cut_utf16(text, MAX_CELL_TEXT);
+    if looks_like_formula(text) {
+        ws.merge_range(row, first, row, last, text, &fmt.clone().set_quote_prefix())?;
+    } else {
+        ws.merge_range(row, first, row, last, text, fmt)?;
+    }
+    Ok(())
+}
+
 /// Write a number, or a blank for a missing or non-finite value.
 pub fn write_num(
     ws: &mut Worksheet,

@@ -21,7 +21,7 @@ mod table;
 use rayon::prelude::*;
 use rust_xlsxwriter::{Url, Worksheet, XlsxError};
 
-use super::cells::{wrapped_height, write_date, write_num, write_text, Columns};
+use super::cells::{merge_text, wrapped_height, write_date, write_num, write_text, Columns};
 use super::{words, Styles};
 use crate::analysis::{KpiResult, Results};
 use crate::model::period::Calendar;
@@ -315,10 +315,7 @@ fn write_item(
     let mut height = None;
     match &it.value {
         Value::Text(text) => {
-            if span.last > span.first {
-                ws.merge_range(row, span.first, row, span.last, "", &st.wrap)?;
-            }
-            write_text(ws, row, span.first, text, &st.wrap)?;
+            merge_text(ws, row, (span.first, span.last), text, &st.wrap)?;
             // Column widths count digits; text in a proportional font fits about a
             // tenth more characters.
             let width: usize = (span.first..=span.last)
@@ -327,8 +324,7 @@ fn write_item(
             height = wrapped_height(text, width * 11 / 10);
         }
         Value::Badge(text, fmt) => {
-            ws.merge_range(row, span.first, row, span.first + 1, "", fmt)?;
-            write_text(ws, row, span.first, text, fmt)?;
+            merge_text(ws, row, (span.first, span.first + 1), text, fmt)?;
         }
         Value::Num(v, fmt) => write_num(ws, row, span.first, *v, fmt)?,
         Value::Date(d, fmt) => write_date(ws, row, span.first, *d, fmt)?,

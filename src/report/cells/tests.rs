@@ -69,3 +69,61 @@ fn most_common_counts_by_address() {
     let tied = [(&st.r, 2), (&st.number, 2)];
     assert!(std::ptr::eq(most_common(tied).unwrap(), &raw const st.r));
 }
+
+/// The parts of a one-sheet workbook, saved to memory: (sheet XML, styles XML, shared
+/// strings XML).
+fn saved_parts(wb: &mut rust_xlsxwriter::Workbook) -> (String, String, String) {
+    use std::io::Read as _;
+    let bytes = wb.save_to_buffer().unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    (
+        read("xl/worksheets/sheet1.xml"),
+        read("xl/styles.xml"),
+        read("xl/sharedStrings.xml"),
+    )
+}
+
+#[test]
+fn merged_text_fills_the_merge_and_stays_literal() {
+    let st = Styles::new();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    merge_text(ws, 0, (1, 3), "Plain words", &st.wrap).unwrap();
+    merge_text(ws, 1, (1, 2), "=SUM(A1)", &st.wrap).unwrap();
+    // One column: no merge, just the cell.
+    merge_text(ws, 2, (4, 4), "alone", &st.wrap).unwrap();
+    merge_text(ws, 3, (0, 1), &"x".repeat(MAX_CELL_TEXT + 10), &st.wrap).unwrap();
+    let (sheet, styles, strings) = saved_parts(&mut wb);
+
+    assert!(sheet.contains(r#"<mergeCells count="3"><mergeCell ref="B1:D1"/><mergeCell ref="B2:C2"/><mergeCell ref="A4:B4"/></mergeCells>"#), "{sheet}");
+    // The text in the first cell, the rest of the merge blank.
+    assert!(
+        sheet.contains(r#"<c r="B1" s="1" t="s"><v>0</v></c><c r="C1" s="1"/><c r="D1" s="1"/>"#),
+        "{sheet}"
+    );
+    // Formula-like text keeps Excel's quote prefix, in the cell and across the merge.
+    let cell_xfs = &styles[styles.find("<cellXfs").unwrap()..styles.find("</cellXfs>").unwrap()];
+    let xfs: Vec<&str> = cell_xfs.split("<xf ").skip(1).collect();
+    let quoted = |cell: &str| {
+        let open = format!(r#"<c r="{cell}" s=""#);
+        let at = sheet.find(&open).unwrap() + open.len();
+        let xf: usize = sheet[at..at + sheet[at..].find('"').unwrap()]
+            .parse()
+            .unwrap();
+        xfs[xf].contains(r#"quotePrefix="1""#)
+    };
+    assert!(quoted("B2") && quoted("C2") && !quoted("B1"));
+    assert!(strings.contains("<t>=SUM(A1)</t>"), "{strings}");
+    assert!(sheet.contains(r#"<c r="E3" s="1" t="s">"#), "{sheet}");
+    // Text over Excel's limit is cut to it.
+    let long = format!("<t>{}</t>", "x".repeat(MAX_CELL_TEXT));
+    assert!(strings.contains(&long));
+}
