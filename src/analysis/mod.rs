@@ -116,7 +116,8 @@ pub struct KpiResult {
     pub latest: Latest,
     /// Every period of the analysis window, in order; missing periods have no value.
     pub series: Vec<Point>,
-    /// All periods up to as-of (before the window too): YTD, YoY and lead-lag use them.
+    /// Every period up to as-of that has a value (before the window too), in order:
+    /// YTD, YoY, seasonality and lead-lag use them.
     pub history: Vec<Point>,
     pub change: change::Change,
     pub attainment: attainment::Summary,

@@ -139,15 +139,18 @@ impl Seasonality {
     }
 }
 
-/// Detection on a KPI's whole history (every period up to as-of, missing ones without a
-/// value; the position in the history is the period ordinal t). `None` for grains
-/// without seasons. `adjusted` is decided from `mode`: `On` adjusts whenever there are
-/// indices, `Auto` only a significant pattern.
+/// Detection on a KPI's whole history (its periods with a value up to as-of, in order;
+/// t is the period ordinal from the first). `None` for grains without seasons.
+/// `adjusted` is decided from `mode`: `On` adjusts whenever there are indices, `Auto`
+/// only a significant pattern.
 pub fn detect(history: &[Point], seasons: Seasons, mode: SeasonalMode) -> Seasonality {
+    let first = history.first().map(|p| p.period);
     let obs: Vec<(f64, usize, f64)> = history
         .iter()
-        .enumerate()
-        .filter_map(|(i, p)| p.value.map(|v| (i as f64, seasons.season(p.period), v)))
+        .filter_map(|p| {
+            let t = seasons.calendar.ordinal(first?, p.period, seasons.grain);
+            p.value.map(|v| (t as f64, seasons.season(p.period), v))
+        })
         .collect();
     let length = seasons.length();
     let mut out = Seasonality {

@@ -2,8 +2,8 @@
 From observations to one regular series per KPI (docs/methods.md §1, §3 and the §9 rulings):
 definitions merged by precedence, as-of applied, grain inferred, duplicates combined at
 the KPI's own grain (with a finding), periods aggregated to the report grain, targets
-decided per period (data column, else Targets sheet, else config), the history filled
-with missing periods, and the window cut. The grouping passes are in `combine`. Each
+decided per period (data column, else Targets sheet, else config), and the window cut
+and filled with its missing periods. The grouping passes are in `combine`. Each
 KPI is built on its own, so the KPIs are built in parallel (in order, whatever the
 number of threads).
 */
@@ -43,23 +43,25 @@ pub struct KpiSeries {
     pub first_period: Option<NaiveDate>,
     pub last_period: Option<NaiveDate>,
     pub latest: Latest,
-    /// The last `window` periods of the history.
+    /// The window: every period of the last `window` up to the latest value, missing
+    /// ones included.
     pub series: Vec<Point>,
+    /// Every period up to as-of that has a value, in order (missing periods are only
+    /// in the window).
     pub history: Vec<Point>,
 }
 
 impl KpiSeries {
-    /// `history` up to as-of, its last `window` periods as the series, and the latest
-    /// observed period compared with its target (`tolerance` decides amber vs red).
-    pub fn new(
+    /// A KPI's `history` up to as-of (its periods with a value) and `series`, its
+    /// window (every period, missing ones included), with the latest observed period
+    /// compared with its target (`tolerance` decides amber vs red).
+    pub fn of(
         def: KpiDef,
         grain: Grain,
         history: Vec<Point>,
-        window: usize,
+        series: Vec<Point>,
         tolerance: f64,
     ) -> KpiSeries {
-        let start = history.len().saturating_sub(window);
-        let series = history[start..].to_vec();
         let latest = series
             .iter()
             .rev()
@@ -67,7 +69,7 @@ impl KpiSeries {
             .map(|p| latest_of(p, def.direction(), tolerance))
             .unwrap_or_default();
         KpiSeries {
-            n: history.iter().filter(|p| p.value.is_some()).count(),
+            n: history.len(),
             first_period: history.first().map(|p| p.period),
             last_period: history.last().map(|p| p.period),
             def,
@@ -76,6 +78,21 @@ impl KpiSeries {
             series,
             history,
         }
+    }
+
+    /// From every period of a history, missing ones included (as tests write them): the
+    /// last `window` periods are the series.
+    #[cfg(test)]
+    pub fn new(
+        def: KpiDef,
+        grain: Grain,
+        periods: Vec<Point>,
+        window: usize,
+        tolerance: f64,
+    ) -> KpiSeries {
+        let series = periods[periods.len().saturating_sub(window)..].to_vec();
+        let history = periods.into_iter().filter(|p| p.value.is_some()).collect();
+        KpiSeries::of(def, grain, history, series, tolerance)
     }
 }
 
@@ -426,13 +443,13 @@ fn build_one(
         .map(|d| duplicate_finding(&o.name, d, &cal.label(d.period, g.own), aggregation))
         .collect();
     let sheet = sheet_targets(ds, &key, g.report, &cal, aggregation);
-    let history = fill_history(periods, g.report, &cal, &def, &sheet, cfg);
+    let (history, series) = periods_of(periods, g.report, &cal, &def, &sheet, cfg);
     // The effective tolerance is recorded on the definition so every reader of the
     // result (notes, JSON, later rules) uses the same number.
     let tolerance = def.tolerance.unwrap_or(cfg.defaults.tolerance);
     def.tolerance = Some(tolerance);
     OneKpi {
-        series: KpiSeries::new(def, g.report, history, cfg.window, tolerance),
+        series: KpiSeries::of(def, g.report, history, series, tolerance),
         grain_findings,
         duplicates,
     }
@@ -483,35 +500,83 @@ fn step_at(steps: impl IntoIterator<Item = (NaiveDate, f64)>, p: NaiveDate) -> O
         .map(|s| s.1)
 }
 
-/// Every period from the first to the last with a value, at the report grain, with its
-/// targets decided (data column, else Targets sheet, else config) and compared.
-fn fill_history(
+/// A KPI's periods at the report grain with their targets decided (data column, else
+/// Targets sheet, else config) and compared: its history, the periods that have a value,
+/// and its window, every period of the last `window` up to the latest value, missing
+/// ones included. Only the window is filled with missing periods: the history may span
+/// centuries (a mistyped year), and what reads it needs only the values.
+fn periods_of(
     periods: Vec<combine::Period>,
     grain: Grain,
     cal: &Calendar,
     def: &KpiDef,
     sheet: &SheetTargets,
     cfg: &Settings,
-) -> Vec<Point> {
-    let observed: Vec<NaiveDate> = periods
-        .iter()
-        .filter(|p| p.columns[0].is_some())
-        .map(|p| p.start)
-        .collect();
-    let (Some(&first), Some(&last)) = (observed.first(), observed.last()) else {
-        return Vec::new();
+) -> (Vec<Point>, Vec<Point>) {
+    let observed = |p: &combine::Period| p.columns[0].is_some();
+    let (Some(first), Some(last)) = (
+        periods.iter().find(|p| observed(p)).map(|p| p.start),
+        periods.iter().rfind(|p| observed(p)).map(|p| p.start),
+    ) else {
+        return (Vec::new(), Vec::new());
     };
-    let mut by_period: HashMap<NaiveDate, ([Option<f64>; 4], Provenance)> = periods
-        .into_iter()
-        .map(|p| (p.start, (p.columns, p.sources)))
-        .collect();
-    let direction = def.direction();
-    let tolerance = def.tolerance.unwrap_or(cfg.defaults.tolerance);
-    let n = cal.ordinal(first, last, grain);
-    let mut points = Vec::with_capacity(n as usize + 1);
+    let back = i64::try_from(cfg.window.saturating_sub(1)).unwrap_or(i64::MAX);
+    let window_start = if cal.ordinal(first, last, grain) <= back {
+        first
+    } else {
+        cal.step(last, grain, -back)
+    };
+    let point = Pointer {
+        grain,
+        cal,
+        def,
+        sheet,
+        direction: def.direction(),
+        tolerance: def.tolerance.unwrap_or(cfg.defaults.tolerance),
+    };
+    let mut history = Vec::with_capacity(periods.iter().filter(|p| observed(p)).count());
+    let mut unobserved: HashMap<NaiveDate, ([Option<f64>; 4], Provenance)> = HashMap::new();
+    for p in periods {
+        if observed(&p) {
+            history.push(point.at(p.start, p.columns, p.sources));
+        } else if (window_start..=last).contains(&p.start) {
+            unobserved.insert(p.start, (p.columns, p.sources));
+        }
+    }
+    let n = cal.ordinal(window_start, last, grain);
+    let mut at = history.partition_point(|h| h.period < window_start);
+    let mut series = Vec::with_capacity(usize::try_from(n).unwrap_or(0) + 1);
     for i in 0..=n {
-        let p = cal.step(first, grain, i);
-        let (vals, sources) = by_period.remove(&p).unwrap_or_default();
+        let p = cal.step(window_start, grain, i);
+        match history.get(at) {
+            Some(h) if h.period == p => {
+                series.push(h.clone());
+                at += 1;
+            }
+            _ => {
+                let (vals, sources) = unobserved.remove(&p).unwrap_or_default();
+                series.push(point.at(p, vals, sources));
+            }
+        }
+    }
+    (history, series)
+}
+
+/// What a period's point is made from besides its own columns.
+struct Pointer<'a> {
+    grain: Grain,
+    cal: &'a Calendar,
+    def: &'a KpiDef,
+    sheet: &'a SheetTargets,
+    direction: Direction,
+    tolerance: f64,
+}
+
+impl Pointer<'_> {
+    /// Period `p` with its value and data targets (`vals`: value, target, target_min,
+    /// target_max), the target decided and the value compared with it.
+    fn at(&self, p: NaiveDate, vals: [Option<f64>; 4], sources: Provenance) -> Point {
+        let (cal, grain, def, sheet) = (self.cal, self.grain, self.def, self.sheet);
         let config_target = step_at(
             def.targets
                 .iter()
@@ -527,15 +592,15 @@ fn fill_history(
         let target_max = vals[3].or(def.target_max);
         let cmp = match (
             vals[0],
-            Target::of(direction, target, target_min, target_max),
+            Target::of(self.direction, target, target_min, target_max),
         ) {
-            (Some(v), Some(t)) => attainment::compare(v, t, direction, tolerance),
+            (Some(v), Some(t)) => attainment::compare(v, t, self.direction, self.tolerance),
             _ => attainment::Comparison::default(),
         };
-        points.push(Point {
+        Point {
             period: p,
             value: vals[0],
-            target: if direction == Direction::Range {
+            target: if self.direction == Direction::Range {
                 None
             } else {
                 target
@@ -549,9 +614,8 @@ fn fill_history(
             rules: Vec::new(),
             seasonal: None,
             sources,
-        });
+        }
     }
-    points
 }
 
 #[cfg(test)]

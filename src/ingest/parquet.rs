@@ -12,7 +12,7 @@ read" naming it rather than an abort.
 use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use polars_buffer::Buffer;
 use polars_core::prelude::{AnyValue, DataFrame, TimeUnit};
 use polars_io::prelude::{ParquetReader, SerReader};
@@ -182,13 +182,19 @@ fn epoch() -> NaiveDate {
 }
 
 /// One value as a cell: numbers as numbers, text as text (parsed later like a CSV's),
-/// dates and date-times as the calendar date they name.
+/// dates and date-times as the calendar date they name — within the years 1 to 9999
+/// that text and Excel dates can name, else a bad date showing it.
 fn cell_of(value: &AnyValue) -> Cell {
-    let days = |d: i64| {
-        epoch()
-            .checked_add_signed(chrono::Duration::try_days(d).unwrap_or_default())
-            .map_or_else(|| Cell::BadDate(d.to_string()), Cell::Date)
-    };
+    let days =
+        |d: i64| match chrono::Duration::try_days(d).and_then(|d| epoch().checked_add_signed(d)) {
+            Some(date) if (1..=9999).contains(&date.year()) => Cell::Date(date),
+            Some(date) => Cell::BadDate(format!(
+                "date {date} is outside the years 1 to 9999 a date may have"
+            )),
+            None => Cell::BadDate(format!(
+                "date {d} days after 1970-01-01 is beyond any calendar"
+            )),
+        };
     match value {
         AnyValue::Null => Cell::Empty,
         AnyValue::Boolean(b) => Cell::Bool(*b),

@@ -1,5 +1,6 @@
 //! The bad inputs of reliability.md: each gives a clear error naming the file (and
 //! sheet, row, column where it applies) or a finding — never a panic, hang or abort.
+use std::fmt::Write as _;
 use std::io::Write;
 
 use rust_xlsxwriter::{Format, Workbook};
@@ -406,4 +407,29 @@ fn a_row_of_formulas_without_results_is_named_not_skipped_as_a_note() {
         .unwrap()
         .starts_with("2 formula cell(s)"));
     assert!(!codes(&json).contains(&"footer_rows_skipped".to_string()));
+}
+
+#[test]
+fn years_mistyped_far_apart_cost_their_values_not_every_day_between() {
+    // Daily values of 2024 with one dated in year 1 and one in 9999: the report is
+    // made as for any data (the span of 3.65 million days is never filled in).
+    let mut csv = String::from("Date,KPI,Value\n0001-01-01,Calls,7\n");
+    for d in 1..=28 {
+        writeln!(csv, "2024-02-{d:02},Calls,{d}").unwrap();
+    }
+    csv.push_str("9999-12-31,Calls,5\n");
+    let (json, _, _) = Run::new()
+        .file("calls.csv", csv)
+        .report_json(&["calls.csv"], &["--period", "day"]);
+    let k = kpi(&json, "Calls");
+    assert_eq!(k["n"], 30);
+    assert_eq!(k["first_period"], "0001-01-01");
+    assert_eq!(k["last_period"], "9999-12-31");
+    let series = k["series"].as_array().unwrap();
+    assert_eq!(series.len(), 24);
+    assert_eq!(series[0]["period"], "9999-12-08");
+    let observed: Vec<&serde_json::Value> =
+        series.iter().filter(|p| !p["value"].is_null()).collect();
+    assert_eq!(observed.len(), 1);
+    assert_eq!(json["as_of"], "9999-12-31");
 }

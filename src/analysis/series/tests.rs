@@ -1,5 +1,5 @@
 //! The series builder, table-driven: each case is a handful of observations and
-//! settings, the history one KPI gets (period, value, target) and the finding codes
+//! settings, the window one KPI gets (period, value, target) and the finding codes
 //! the run raises. Expected values are worked out by hand from docs/methods.md §1.
 use super::*;
 use crate::model::kpi::TargetStep;
@@ -32,8 +32,9 @@ struct Case {
     sheet_targets: &'static [(&'static str, &'static str, f64)],
     kpi: &'static str,
     grain: Grain,
-    /// The KPI's history: period (ISO date), value, target.
-    history: &'static [(&'static str, Option<f64>, Option<f64>)],
+    /// The KPI's window, every period of it: period (ISO date), value, target. (The
+    /// cases are shorter than the default window of 24.)
+    window: &'static [(&'static str, Option<f64>, Option<f64>)],
     findings: &'static [FindingCode],
 }
 
@@ -57,7 +58,7 @@ const CASES: &[Case] = &[
         sheet_targets: &[],
         kpi: "Calls",
         grain: Grain::Day,
-        history: &[
+        window: &[
             ("2024-01-01", Some(1.0), None),
             ("2024-01-02", Some(2.0), None),
             ("2024-01-03", None, None),
@@ -77,7 +78,7 @@ const CASES: &[Case] = &[
         sheet_targets: &[],
         kpi: "Calls",
         grain: Grain::Month,
-        history: &[
+        window: &[
             ("2024-01-01", Some(1.5), None),
             ("2024-02-01", Some(8.0), None),
         ],
@@ -99,7 +100,7 @@ const CASES: &[Case] = &[
         sheet_targets: &[],
         kpi: "Stock",
         grain: Grain::Month,
-        history: &[
+        window: &[
             ("2024-01-01", Some(6.0), None),
             ("2024-02-01", Some(9.0), None),
         ],
@@ -116,7 +117,7 @@ const CASES: &[Case] = &[
         sheet_targets: &[],
         kpi: "Revenue",
         grain: Grain::Month,
-        history: &[
+        window: &[
             ("2024-01-01", Some(15.0), None),
             ("2024-02-01", Some(7.0), None),
         ],
@@ -134,7 +135,7 @@ const CASES: &[Case] = &[
         sheet_targets: &[],
         kpi: "Revenue",
         grain: Grain::Month,
-        history: &[
+        window: &[
             ("2024-01-01", Some(1.0), None),
             ("2024-02-01", Some(2.0), None),
         ],
@@ -160,7 +161,7 @@ const CASES: &[Case] = &[
         sheet_targets: &[("NPS", "2024-02", 7.0), ("NPS", "2024-01", 99.0)],
         kpi: "NPS",
         grain: Grain::Month,
-        history: &[
+        window: &[
             ("2024-01-01", Some(1.0), Some(5.0)),
             ("2024-02-01", Some(2.0), Some(7.0)),
             ("2024-03-01", Some(3.0), Some(9.0)),
@@ -179,7 +180,7 @@ const CASES: &[Case] = &[
         sheet_targets: &[],
         kpi: "Tickets",
         grain: Grain::Week,
-        history: &[
+        window: &[
             ("2024-01-01", Some(3.0), None),
             ("2024-01-08", Some(4.0), None),
             ("2024-01-15", Some(5.0), None),
@@ -196,7 +197,7 @@ const CASES: &[Case] = &[
         sheet_targets: &[],
         kpi: "Churn",
         grain: Grain::Quarter,
-        history: &[
+        window: &[
             ("2024-01-01", Some(0.1), None),
             ("2024-04-01", Some(0.2), None),
         ],
@@ -214,7 +215,7 @@ const CASES: &[Case] = &[
         sheet_targets: &[],
         kpi: "Audit",
         grain: Grain::Month,
-        history: &[
+        window: &[
             ("2024-01-01", Some(2.0), None),
             ("2024-02-01", Some(4.0), None),
         ],
@@ -235,7 +236,7 @@ const CASES: &[Case] = &[
         sheet_targets: &[],
         kpi: "Sales",
         grain: Grain::Month,
-        history: &[
+        window: &[
             ("2024-01-01", Some(1.0), None),
             ("2024-02-01", Some(2.0), None),
             ("2024-03-01", Some(3.0), None),
@@ -252,7 +253,7 @@ const CASES: &[Case] = &[
         sheet_targets: &[],
         kpi: "Revenue",
         grain: Grain::Month,
-        history: &[
+        window: &[
             ("2024-01-01", Some(1.0), None),
             ("2024-02-01", Some(2.0), None),
         ],
@@ -296,16 +297,24 @@ fn series_cases() {
             .unwrap_or_else(|| panic!("{}: no KPI {}", case.name, case.kpi));
         assert_eq!(k.grain, case.grain, "{}", case.name);
         let got: Vec<(String, Option<f64>, Option<f64>)> = k
-            .history
+            .series
             .iter()
             .map(|p| (p.period.to_string(), p.value, p.target))
             .collect();
         let want: Vec<(String, Option<f64>, Option<f64>)> = case
-            .history
+            .window
             .iter()
             .map(|(p, v, t)| ((*p).to_string(), *v, *t))
             .collect();
         assert_eq!(got, want, "{}", case.name);
+        // The history is the window's periods that have a value, the window being all.
+        let observed: Vec<&Point> = k.series.iter().filter(|p| p.value.is_some()).collect();
+        assert_eq!(
+            k.history.iter().collect::<Vec<_>>(),
+            observed,
+            "{}",
+            case.name
+        );
         let mut codes: Vec<FindingCode> = built.findings.iter().map(|f| f.code).collect();
         let mut expected = case.findings.to_vec();
         codes.sort_by_key(ToString::to_string);
@@ -377,4 +386,34 @@ fn an_as_of_before_every_value_names_the_first() {
         err.to_string(),
         "nothing usable in data.csv: no value is dated on or before the as-of date 2023-01-01 (the first is 2024-05-01); give a later --as-of"
     );
+}
+
+#[test]
+fn a_mistyped_year_far_ahead_costs_its_value_not_every_day_between() {
+    // Sixty daily values of 2024 and one dated 9999 (a slip of the keyboard): the
+    // history holds the 61 values, the window the last 24 days up to the far one.
+    let mut ds = Dataset::default();
+    let day = |i: i64| ym(2024, 1) + chrono::Duration::days(i);
+    for i in 0..60 {
+        ds.observations
+            .push_one(&obs("Calls", day(i), Some(i as f64), i as u32 + 2));
+    }
+    let far = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+    ds.observations.push_one(&obs("Calls", far, Some(5.0), 62));
+    let built = build(&ds, &Settings::default()).unwrap();
+    let k = &built.kpis[0];
+    assert_eq!(k.grain, Grain::Day);
+    assert_eq!((k.n, k.history.len()), (61, 61));
+    assert_eq!(k.first_period, Some(day(0)));
+    assert_eq!(k.last_period, Some(far));
+    assert_eq!(k.series.len(), 24);
+    assert_eq!(k.series[0].period, far - chrono::Duration::days(23));
+    let observed: Vec<NaiveDate> = k
+        .series
+        .iter()
+        .filter(|p| p.value.is_some())
+        .map(|p| p.period)
+        .collect();
+    assert_eq!(observed, [far]);
+    assert_eq!(built.as_of, far);
 }

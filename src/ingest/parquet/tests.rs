@@ -110,3 +110,33 @@ fn every_byte_forged_to_a_few_values_is_a_table_or_a_clear_error() {
         }
     }
 }
+
+#[test]
+fn dates_beyond_the_years_1_to_9999_are_bad_dates_showing_what_they_name() {
+    let cell = |days: i32| cell_of(&AnyValue::Date(days));
+    assert_eq!(
+        cell(2_932_896),
+        Cell::Date(NaiveDate::from_ymd_opt(9999, 12, 31).unwrap())
+    );
+    assert_eq!(
+        cell(2_932_897),
+        Cell::BadDate("date +10000-01-01 is outside the years 1 to 9999 a date may have".into())
+    );
+    assert_eq!(
+        cell(-719_162),
+        Cell::Date(NaiveDate::from_ymd_opt(1, 1, 1).unwrap())
+    );
+    assert_eq!(
+        cell(-719_163),
+        Cell::BadDate("date 0000-12-31 is outside the years 1 to 9999 a date may have".into())
+    );
+    // Beyond what a calendar date can hold at all: the count itself.
+    let far = AnyValue::Datetime(i64::MAX, TimeUnit::Milliseconds, None);
+    assert_eq!(
+        cell_of(&far),
+        Cell::BadDate(format!(
+            "date {} days after 1970-01-01 is beyond any calendar",
+            i64::MAX / 86_400_000
+        ))
+    );
+}
