@@ -22,7 +22,7 @@ use crate::model::dataset::Dataset;
 use crate::model::finding::FindingCode;
 use crate::model::kpi::{name_key, Aggregation, Direction, KpiDef};
 use crate::model::period::{Calendar, Grain};
-use crate::model::series::{KpiObservations, Provenance};
+use crate::model::series::{KpiObservations, Provenance, TargetRow};
 
 /// Series-building output: each KPI's series, the as-of date and findings.
 pub struct Built {
@@ -387,14 +387,17 @@ struct OneKpi {
 /// combine duplicates at each KPI's own grain, roll up to the report grain, then
 /// assemble each KPI's history with its targets.
 pub fn build(ds: &Dataset, cfg: &Settings) -> Result<Built> {
-    let defs = merged_defs(ds, cfg);
+    let by_kpi = ByKpi {
+        defs: merged_defs(ds, cfg),
+        targets: targets_by_kpi(ds),
+    };
     let mut findings = unknown_kpis(ds, cfg);
     let as_of = as_of(ds, cfg)?;
     let built: Vec<OneKpi> = ds
         .observations
         .kpis()
         .par_iter()
-        .map(|o| build_one(o, ds, cfg, &defs, as_of))
+        .map(|o| build_one(o, ds, cfg, &by_kpi, as_of))
         .collect();
     let mut kpis = Vec::with_capacity(built.len());
     let mut duplicates = Vec::new();
@@ -411,18 +414,37 @@ pub fn build(ds: &Dataset, cfg: &Settings) -> Result<Built> {
     })
 }
 
+/// What a KPI's series takes from beyond its own observations, found by its name key
+/// once for every KPI (a Targets sheet may hold a row per KPI and period).
+struct ByKpi<'a> {
+    /// Merged definitions (config, then definitions sheet, then data columns).
+    defs: HashMap<String, KpiDef>,
+    /// Targets sheet rows, in input order.
+    targets: HashMap<String, Vec<&'a TargetRow>>,
+}
+
+/// The Targets sheet rows of each KPI, by name key.
+fn targets_by_kpi(ds: &Dataset) -> HashMap<String, Vec<&TargetRow>> {
+    let mut by_key: HashMap<String, Vec<&TargetRow>> = HashMap::new();
+    for t in &ds.targets {
+        by_key.entry(name_key(&t.kpi)).or_default().push(t);
+    }
+    by_key
+}
+
 fn build_one(
     o: &KpiObservations,
     ds: &Dataset,
     cfg: &Settings,
-    defs: &HashMap<String, KpiDef>,
+    by_kpi: &ByKpi,
     as_of: NaiveDate,
 ) -> OneKpi {
     let cal = cfg.calendar;
     let mut grain_findings = Vec::new();
     let g = own_grain(o, ds, as_of, cfg.period, &mut grain_findings);
     let key = name_key(&o.name);
-    let mut def = defs
+    let mut def = by_kpi
+        .defs
         .get(&key)
         .cloned()
         .unwrap_or_else(|| KpiDef::new(&o.name));
@@ -442,7 +464,8 @@ fn build_one(
         .iter()
         .map(|d| duplicate_finding(&o.name, d, &cal.label(d.period, g.own), aggregation))
         .collect();
-    let sheet = sheet_targets(ds, &key, g.report, &cal, aggregation);
+    let rows = by_kpi.targets.get(&key).map_or(&[][..], Vec::as_slice);
+    let sheet = sheet_targets(rows, g.report, &cal, aggregation);
     let (history, series) = periods_of(periods, g.report, &cal, &def, &sheet, cfg);
     // The effective tolerance is recorded on the definition so every reader of the
     // result (notes, JSON, later rules) uses the same number.
@@ -463,15 +486,14 @@ struct SheetTargets {
 }
 
 fn sheet_targets(
-    ing: &Dataset,
-    key: &str,
+    rows: &[&TargetRow],
     grain: Grain,
     cal: &Calendar,
     agg: Aggregation,
 ) -> SheetTargets {
     let mut grouped: BTreeMap<NaiveDate, Vec<(NaiveDate, f64)>> = BTreeMap::new();
     let mut steps = Vec::new();
-    for t in ing.targets.iter().filter(|t| name_key(&t.kpi) == key) {
+    for t in rows {
         let p = cal.period_start(t.period, grain);
         if t.is_step {
             steps.push((p, t.target));

@@ -25,11 +25,11 @@ pub(super) fn definitions(
     src: &Source,
 ) -> Result<Vec<KpiDef>> {
     let mut kpis: Vec<KpiDef> = Vec::with_capacity(raw.len());
+    let mut seen = std::collections::HashSet::with_capacity(raw.len());
     for (i, k) in raw.into_iter().enumerate() {
         let def = kpi_def(k, calendar)
             .map_err(|(key, message)| src.err(Section::Kpi(i), key, message))?;
-        let key = name_key(&def.name);
-        if kpis.iter().any(|o| name_key(&o.name) == key) {
+        if !seen.insert(name_key(&def.name)) {
             return Err(src.err(
                 Section::Kpi(i),
                 "name",
