@@ -19,7 +19,7 @@ use super::Settings;
 use super::{Finding, Latest, Point, Status};
 use crate::error::{Error, Result};
 use crate::model::dataset::Dataset;
-use crate::model::finding::FindingCode;
+use crate::model::finding::{FindingCode, Listing};
 use crate::model::kpi::{name_key, Aggregation, Direction, KpiDef};
 use crate::model::period::{Calendar, Grain};
 use crate::model::series::{KpiObservations, Provenance, TargetRow};
@@ -460,10 +460,12 @@ fn build_one(
         cal: &cal,
     }
     .run();
-    let duplicates = dups
-        .iter()
-        .map(|d| duplicate_finding(&o.name, d, &cal.label(d.period, g.own), aggregation))
-        .collect();
+    // An export read twice makes every period a duplicate: a hundred are listed.
+    let duplicates = Listing::list(
+        dups.iter()
+            .map(|d| duplicate_finding(&o.name, d, &cal.label(d.period, g.own), aggregation))
+            .collect(),
+    );
     let rows = by_kpi.targets.get(&key).map_or(&[][..], Vec::as_slice);
     let sheet = sheet_targets(rows, g.report, &cal, aggregation);
     let (history, series) = periods_of(periods, g.report, &cal, &def, &sheet, cfg);

@@ -11,7 +11,7 @@ use super::headers::{header_role, norm, Role};
 use super::{Cell, ReadOptions, Table};
 use crate::error::Result;
 use crate::model::dataset::{Dataset, Layout, LayoutInfo};
-use crate::model::finding::{Finding, FindingCode};
+use crate::model::finding::{Finding, FindingCode, Listing};
 use crate::model::kpi::{Aggregation, Direction, KpiDef, KpiRole, Transform, MAX_LAG};
 use crate::model::series::{SourceRef, TargetRow};
 
@@ -76,6 +76,7 @@ pub fn read(kind: Kind, table: &Table, opts: &ReadOptions, out: &mut Dataset) ->
         return Ok(());
     };
     let targets_before = out.targets.len();
+    let findings_before = out.findings.len();
     let count = match kind {
         Kind::Definitions => read_definitions(table, header, name_col, &head, out),
         Kind::Targets => {
@@ -97,6 +98,9 @@ pub fn read(kind: Kind, table: &Table, opts: &ReadOptions, out: &mut Dataset) ->
             }
         }
     };
+    // Each row may give a finding: a sheet of bad rows lists a hundred of each kind.
+    let rows_findings = out.findings.split_off(findings_before);
+    out.findings.extend(Listing::list(rows_findings));
     out.layouts.push(LayoutInfo {
         file: table.file.clone(),
         sheet: table.sheet.clone(),

@@ -4,6 +4,9 @@ place it refers to. Ingestion emits most of them, analysis and reporting some; t
 Quality sheet, `check` and the JSON list them. Codes are stable snake_case identifiers
 (docs/interface.md lists them).
 */
+mod listing;
+
+pub use listing::Listing;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {

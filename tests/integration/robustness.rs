@@ -433,3 +433,97 @@ fn years_mistyped_far_apart_cost_their_values_not_every_day_between() {
     assert_eq!(observed.len(), 1);
     assert_eq!(json["as_of"], "9999-12-31");
 }
+
+/// The findings of `code` in a results JSON.
+fn findings_of<'a>(json: &'a serde_json::Value, code: &str) -> Vec<&'a serde_json::Value> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == code)
+        .collect()
+}
+
+#[test]
+fn a_column_of_bad_values_lists_a_hundred_and_counts_the_rest() {
+    // 24 good months, then 250 rows whose value is text.
+    let mut csv = String::from("Date,KPI,Value\n");
+    for m in 0..24 {
+        writeln!(
+            csv,
+            "{}-{:02}-01,Sales,{}",
+            2023 + m / 12,
+            m % 12 + 1,
+            10 + m
+        )
+        .unwrap();
+    }
+    for i in 0..250 {
+        writeln!(csv, "2024-12-01,Sales,n/a{i}").unwrap();
+    }
+    let (json, _, _) = Run::new()
+        .file("sales.csv", &csv)
+        .report_json(&["sales.csv"], &[]);
+    let bad = findings_of(&json, "bad_value");
+    assert_eq!(bad.len(), 101);
+    assert_eq!(bad[0]["row"], 26);
+    assert_eq!(
+        bad[0]["message"],
+        "'n/a0' is not a number; the cell was read as missing"
+    );
+    let closing = bad[100];
+    assert_eq!(
+        closing["message"],
+        "150 more like the 100 above in column C (rows 126 to 275), not listed one by one"
+    );
+    assert_eq!(
+        (
+            &closing["severity"],
+            &closing["row"],
+            &closing["column"],
+            &closing["kpi"]
+        ),
+        (&"error".into(), &126.into(), &"C".into(), &"Sales".into())
+    );
+    // `check` judges the file as before: error findings, exit 3.
+    let (o, _d) = Run::new()
+        .file("sales.csv", &csv)
+        .args(["check", "sales.csv"])
+        .run();
+    assert_eq!(o.code, 3);
+    assert!(
+        o.stdout.contains("150 more like the 100 above"),
+        "{}",
+        o.stdout
+    );
+}
+
+#[test]
+fn an_export_read_twice_lists_a_hundred_duplicates_per_kpi() {
+    // 150 months of two KPIs, the same file twice in the input folder.
+    let mut csv = String::from("Date,KPI,Value\n");
+    for m in 0..150 {
+        for k in ["A", "B"] {
+            writeln!(csv, "{}-{:02}-01,{k},{m}", 2010 + m / 12, m % 12 + 1).unwrap();
+        }
+    }
+    let (json, _, _) = Run::new()
+        .file("in/jan.csv", &csv)
+        .file("in/jan-copy.csv", &csv)
+        .report_json(&["in"], &[]);
+    let dups = findings_of(&json, "duplicate_observation");
+    assert_eq!(dups.len(), 2 * 101);
+    let closing: Vec<_> = dups
+        .iter()
+        .filter(|f| f["message"].as_str().unwrap().contains("not listed"))
+        .collect();
+    assert_eq!(closing.len(), 2);
+    assert_eq!(closing[0]["kpi"], "A");
+    assert_eq!(
+        closing[0]["message"],
+        "50 more like the 100 above, not listed one by one"
+    );
+    assert_eq!(closing[0]["severity"], "warning");
+    // The values themselves are combined as before (the mean of two equal values).
+    assert_eq!(kpi(&json, "A")["latest"]["value"], 149.0);
+}

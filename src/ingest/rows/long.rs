@@ -46,7 +46,7 @@ impl RowReader<'_> {
                     FindingCode::BadValue,
                     "the KPI name is empty; the row was skipped",
                 );
-                self.st.findings.push(t.at(f, r, Some(cols.kpi)));
+                self.cell_finding(f, r, Some(cols.kpi));
                 continue;
             }
             let value = self.value(r, cols.value, &kpi);

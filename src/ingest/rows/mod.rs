@@ -25,7 +25,7 @@ use super::layout::first_text;
 use super::{Cell, ReadOptions, Table};
 use crate::error::{Error, Result};
 use crate::model::dataset::{Dataset, Layout, LayoutInfo};
-use crate::model::finding::{Finding, FindingCode};
+use crate::model::finding::{Finding, FindingCode, Listing};
 use crate::model::kpi::{name_key, KpiDef};
 use crate::model::series::{Observations, Origin};
 
@@ -85,6 +85,8 @@ pub(in crate::ingest) struct State {
     /// A wide table's KPI columns, decided from the header in the first chunk.
     wide: Option<Vec<wide::WideColumn>>,
     findings: Vec<Finding>,
+    /// Which findings about cells are listed, and how many more there are.
+    listing: Listing,
     excel_errors: Places<(usize, usize, String)>,
     /// Value cells holding a formula with no saved result.
     no_results: Places<(usize, usize)>,
@@ -132,6 +134,7 @@ impl<'a> RowReader<'a> {
             order_texts: FxHashSet::default(),
             wide: None,
             findings: Vec::new(),
+            listing: Listing::default(),
             excel_errors: Places::default(),
             no_results: Places::default(),
             footer_rows: Places::default(),
@@ -209,7 +212,7 @@ impl<'a> RowReader<'a> {
                     format!("{why}; the cell was read as missing"),
                 )
                 .kpi(kpi);
-                self.st.findings.push(self.table.at(f, r, Some(c)));
+                self.cell_finding(f, r, Some(c));
                 None
             }
         }
@@ -356,7 +359,15 @@ impl<'a> RowReader<'a> {
 
     fn bad_date(&mut self, r: usize, c: usize, why: &str) {
         let f = Finding::error(FindingCode::BadDate, format!("{why}; the row was skipped"));
-        self.st.findings.push(self.table.at(f, r, Some(c)));
+        self.cell_finding(f, r, Some(c));
+    }
+
+    /// A finding about cell `c` of row `r` (or the row, without `c`): listed, or only
+    /// counted once its kind has been listed often enough (see [`Listing`]).
+    fn cell_finding(&mut self, f: Finding, r: usize, c: Option<usize>) {
+        if let Some(f) = self.st.listing.admit(self.table.at(f, r, c)) {
+            self.st.findings.push(f);
+        }
     }
 
     fn is_blank_row(&self, r: usize) -> bool {
@@ -397,7 +408,7 @@ impl<'a> RowReader<'a> {
             ),
         )
         .kpi(kpi);
-        self.st.findings.push(self.table.at(f, r, col));
+        self.cell_finding(f, r, col);
     }
 
     /// Count this chunk's rows below the header that hold anything, and (in text) those
@@ -450,6 +461,8 @@ impl<'a> RowReader<'a> {
     /// gave; the observations are in the store already.
     pub(in crate::ingest) fn finish(mut self, header: usize, layout: Layout) -> Finished {
         let t = self.table;
+        let unlisted = std::mem::take(&mut self.st.listing).closing();
+        self.st.findings.extend(unlisted);
         self.ragged_finding();
         if let Some(&(r, c, _)) = self.st.excel_errors.first.first() {
             let places = self
