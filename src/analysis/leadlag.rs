@@ -9,6 +9,7 @@ Uses the whole history up to as-of, not only the window.
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use super::trend::mean;
 use super::Defaults;
@@ -155,7 +156,11 @@ pub fn pearson_p(r: f64, n: usize) -> f64 {
 /// Ranks with ties averaged (1-based); values are compared as rounded to 12
 /// significant digits (docs/methods.md §9).
 pub fn ranks(v: &[f64]) -> Vec<f64> {
-    let v = &super::ties::tie_values(v);
+    ranks_of_tied(&super::ties::tie_values(v))
+}
+
+/// Ranks with ties averaged (1-based) of values already rounded for comparison.
+fn ranks_of_tied(v: &[f64]) -> Vec<f64> {
     let mut idx: Vec<usize> = (0..v.len()).collect();
     idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
     let mut out = vec![0.0; v.len()];
@@ -220,7 +225,27 @@ fn settings(lead: &KpiResult, grain: Grain, d: &Defaults) -> PairSettings {
     }
 }
 
-/// The best lag so far: lag, r, n and the paired values (for Spearman).
+/// A KPI's series as its pairs use it: aligned to the pair's grain and transformed, in
+/// period order, each value with its period's ordinal (so lag k pairs ordinal t with
+/// t + k) and its twin rounded for comparison (Spearman's ties, §9) — rounded once for
+/// all the pairs and lags it takes part in.
+type Prepared = Vec<(i64, f64, f64)>;
+
+/// Which preparation of a KPI a pair needs: the KPI, the pair's grain, the transform.
+type PrepKey = (usize, Grain, Transform);
+
+fn prepared(k: &KpiResult, grain: Grain, how: Transform, cal: &Calendar) -> Prepared {
+    // Any fixed day serves as the origin of the ordinals: periods of one grain are
+    // whole periods apart. (1970-01-05 is a Monday, as weeks start.)
+    let origin = NaiveDate::from_ymd_opt(1970, 1, 5).unwrap_or_default();
+    transform(&aligned(k, grain, cal), how, grain, cal)
+        .into_iter()
+        .map(|(p, v)| (cal.ordinal(origin, p, grain), v, super::ties::tie_value(v)))
+        .collect()
+}
+
+/// The best lag so far: lag, r, n and the paired values rounded for comparison (for
+/// Spearman).
 struct Best {
     lag: u32,
     r: f64,
@@ -229,21 +254,30 @@ struct Best {
     y: Vec<f64>,
 }
 
-/// One pair, before the q-values.
-fn pair(lead: &KpiResult, lag: &KpiResult, cal: &Calendar, d: &Defaults) -> Correlation {
-    let grain = lead.grain.max(lag.grain);
-    let s = settings(lead, grain, d);
-    let a = transform(&aligned(lead, grain, cal), s.transform, grain, cal);
-    let b = transform(&aligned(lag, grain, cal), s.transform, grain, cal);
+/// One pair, before the q-values: `a` and `b` are the leading and lagging KPIs' series
+/// prepared at `grain` with the pair's transform.
+fn pair(
+    (lead, lag): (&KpiResult, &KpiResult),
+    (a, b): (&Prepared, &Prepared),
+    grain: Grain,
+    s: &PairSettings,
+) -> Correlation {
     let mut r_by_lag = Vec::new();
     let mut best: Option<Best> = None;
     let mut evaluated = 0usize;
     for k in 0..=s.max_lag {
         let (mut x, mut y) = (Vec::new(), Vec::new());
-        for (p, v) in &a {
-            if let Some(w) = b.get(&cal.step(*p, grain, i64::from(k))) {
-                x.push(*v);
-                y.push(*w);
+        let (mut x_tied, mut y_tied) = (Vec::new(), Vec::new());
+        // Both in period order: walk them together.
+        let mut later = b.iter().peekable();
+        for &(t, v, v_tied) in a {
+            let want = t + i64::from(k);
+            while later.next_if(|w| w.0 < want).is_some() {}
+            if let Some(&&(_, w, w_tied)) = later.peek().filter(|w| w.0 == want) {
+                x.push(v);
+                y.push(w);
+                x_tied.push(v_tied);
+                y_tied.push(w_tied);
             }
         }
         let n = x.len();
@@ -261,7 +295,13 @@ fn pair(lead: &KpiResult, lag: &KpiResult, cal: &Calendar, d: &Defaults) -> Corr
                 .as_ref()
                 .is_none_or(|b| r.abs() > b.r.abs() * (1.0 + TIE))
             {
-                best = Some(Best { lag: k, r, n, x, y });
+                best = Some(Best {
+                    lag: k,
+                    r,
+                    n,
+                    x: x_tied,
+                    y: y_tied,
+                });
             }
         }
     }
@@ -291,7 +331,7 @@ fn pair(lead: &KpiResult, lag: &KpiResult, cal: &Calendar, d: &Defaults) -> Corr
             c.n = Some(n);
             c.p = Some(p);
             c.p_lag_adj = Some((p * evaluated as f64).min(1.0));
-            c.spearman = spearman(&x, &y);
+            c.spearman = pearson(&ranks_of_tied(&x), &ranks_of_tied(&y));
             c.strength = Some(strength(r));
         }
         None => {
@@ -311,6 +351,35 @@ pub fn analyse(
     d: &Defaults,
 ) -> (Vec<Correlation>, Vec<Finding>) {
     let mut findings = Vec::new();
+    let pairs = pairs_to_test(kpis, &mut findings);
+    let mut out = correlate(kpis, pairs, cal, d);
+    let family: Vec<usize> = (0..out.len())
+        .filter(|&i| out[i].p_lag_adj.is_some())
+        .collect();
+    let p: Vec<f64> = family.iter().filter_map(|&i| out[i].p_lag_adj).collect();
+    for (&i, q) in family.iter().zip(bh(&p)) {
+        out[i].q = Some(q);
+        out[i].significant = q < ALPHA;
+    }
+    for c in &mut out {
+        if c.declared && c.best_lag == Some(0) {
+            c.note = Some("moves together, does not lead".into());
+        }
+    }
+    // Most convincing first.
+    out.sort_by(|a, b| {
+        a.q.unwrap_or(f64::INFINITY)
+            .total_cmp(&b.q.unwrap_or(f64::INFINITY))
+            .then_with(|| a.leading.cmp(&b.leading))
+            .then_with(|| a.lagging.cmp(&b.lagging))
+    });
+    (out, findings)
+}
+
+/// The pairs to test, as (leading, lagging, declared) indices into `kpis`: the declared
+/// ones when any KPI declares `leads`, else every ordered pair of up to
+/// [`MAX_ALL_PAIRS_KPIS`] KPIs.
+fn pairs_to_test(kpis: &[KpiResult], findings: &mut Vec<Finding>) -> Vec<(usize, usize, bool)> {
     let index: HashMap<String, usize> = kpis
         .iter()
         .enumerate()
@@ -348,35 +417,45 @@ pub fn analyse(
             ),
         ));
     }
-    let mut out: Vec<Correlation> = pairs
-        .iter()
-        .map(|&(i, j, decl)| {
-            let mut c = pair(&kpis[i], &kpis[j], cal, d);
-            c.declared = decl;
-            c
+    pairs
+}
+
+/// Each pair's correlations, in the order of `pairs`. Each KPI is prepared once per
+/// grain and transform its pairs need (40 daily KPIs make 1,560 pairs of 40 series),
+/// then the pairs run in parallel.
+fn correlate(
+    kpis: &[KpiResult],
+    pairs: Vec<(usize, usize, bool)>,
+    cal: &Calendar,
+    d: &Defaults,
+) -> Vec<Correlation> {
+    let planned: Vec<(usize, usize, bool, Grain, PairSettings)> = pairs
+        .into_iter()
+        .map(|(i, j, decl)| {
+            let grain = kpis[i].grain.max(kpis[j].grain);
+            (i, j, decl, grain, settings(&kpis[i], grain, d))
         })
         .collect();
-    let family: Vec<usize> = (0..out.len())
-        .filter(|&i| out[i].p_lag_adj.is_some())
+    let mut keys: Vec<PrepKey> = planned
+        .iter()
+        .flat_map(|(i, j, _, g, s)| [(*i, *g, s.transform), (*j, *g, s.transform)])
         .collect();
-    let p: Vec<f64> = family.iter().filter_map(|&i| out[i].p_lag_adj).collect();
-    for (&i, q) in family.iter().zip(bh(&p)) {
-        out[i].q = Some(q);
-        out[i].significant = q < ALPHA;
-    }
-    for c in &mut out {
-        if c.declared && c.best_lag == Some(0) {
-            c.note = Some("moves together, does not lead".into());
-        }
-    }
-    // Most convincing first.
-    out.sort_by(|a, b| {
-        a.q.unwrap_or(f64::INFINITY)
-            .total_cmp(&b.q.unwrap_or(f64::INFINITY))
-            .then_with(|| a.leading.cmp(&b.leading))
-            .then_with(|| a.lagging.cmp(&b.lagging))
-    });
-    (out, findings)
+    keys.sort_unstable();
+    keys.dedup();
+    let series: HashMap<PrepKey, Prepared> = keys
+        .into_par_iter()
+        .map(|key @ (i, g, t)| (key, prepared(&kpis[i], g, t, cal)))
+        .collect();
+    let empty = Prepared::new();
+    planned
+        .par_iter()
+        .map(|(i, j, decl, g, s)| {
+            let of = |k: usize| series.get(&(k, *g, s.transform)).unwrap_or(&empty);
+            let mut c = pair((&kpis[*i], &kpis[*j]), (of(*i), of(*j)), *g, s);
+            c.declared = *decl;
+            c
+        })
+        .collect()
 }
 
 /// Per leading KPI: does any of its pairs (as the leader) come out significant?

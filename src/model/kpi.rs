@@ -128,7 +128,7 @@ fn exact_sum(v: &[f64]) -> f64 {
 }
 
 /// How lead-lag transforms both series before correlating them (docs/methods.md §7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Transform {
     /// Period-to-period changes.
     #[default]
