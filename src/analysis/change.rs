@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::Point;
+use super::Observed;
 use crate::model::kpi::{Aggregation, Direction};
 use crate::model::period::{Calendar, Grain};
 
@@ -36,20 +36,18 @@ fn delta(latest: f64, base: Option<f64>) -> (Option<f64>, Option<f64>) {
 }
 
 pub fn change(
-    history: &[Point],
+    history: &[Observed],
     grain: Grain,
     cal: &Calendar,
     aggregation: Aggregation,
     direction: Direction,
 ) -> Change {
-    let Some(latest) = history.iter().rev().find(|p| p.value.is_some()) else {
+    let Some(latest) = history.last() else {
         return Change::default();
     };
-    let Some(value) = latest.value else {
-        return Change::default();
-    };
-    let by_period: HashMap<NaiveDate, &Point> = history.iter().map(|p| (p.period, p)).collect();
-    let value_at = |p: NaiveDate| by_period.get(&p).and_then(|pt| pt.value);
+    let value = latest.value;
+    let by_period: HashMap<NaiveDate, f64> = history.iter().map(|p| (p.period, p.value)).collect();
+    let value_at = |p: NaiveDate| by_period.get(&p).copied();
 
     let prev_value = value_at(cal.step(latest.period, grain, -1));
     let (pop_abs, pop_pct) = delta(value, prev_value);
@@ -60,11 +58,11 @@ pub fn change(
         (Some(value), latest.target)
     } else {
         let fy_start = cal.fiscal_year_start_of(latest.period);
-        let ytd: Vec<&Point> = history
+        let ytd: Vec<&Observed> = history
             .iter()
-            .filter(|p| p.period >= fy_start && p.period <= latest.period && p.value.is_some())
+            .filter(|p| p.period >= fy_start && p.period <= latest.period)
             .collect();
-        let values: Vec<f64> = ytd.iter().filter_map(|p| p.value).collect();
+        let values: Vec<f64> = ytd.iter().map(|p| p.value).collect();
         let targets: Vec<f64> = ytd.iter().filter_map(|p| p.target).collect();
         (aggregation.apply(&values), aggregation.apply(&targets))
     };

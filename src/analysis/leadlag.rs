@@ -54,12 +54,10 @@ pub struct Correlation {
 fn aligned(k: &KpiResult, g: Grain, cal: &Calendar) -> BTreeMap<NaiveDate, f64> {
     let mut groups: BTreeMap<NaiveDate, Vec<f64>> = BTreeMap::new();
     for p in &k.history {
-        if let Some(v) = p.value {
-            groups
-                .entry(cal.period_start(p.period, g))
-                .or_default()
-                .push(v);
-        }
+        groups
+            .entry(cal.period_start(p.period, g))
+            .or_default()
+            .push(p.value);
     }
     let agg: Aggregation = k.def.aggregation();
     groups

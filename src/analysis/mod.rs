@@ -69,6 +69,28 @@ pub struct Point {
     pub sources: Provenance,
 }
 
+/// A period of a KPI's history that has a value, with the target it was judged
+/// against (YTD compares like with like): all YTD, year-over-year, seasonality and
+/// lead-lag read of the history, in an eighth of a [`Point`]'s size — a daily KPI over
+/// thirty years has 10,000 of them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Observed {
+    pub period: NaiveDate,
+    pub value: f64,
+    pub target: Option<f64>,
+}
+
+impl Observed {
+    /// The observed part of a series point, if it has a value.
+    pub fn of(p: &Point) -> Option<Observed> {
+        p.value.map(|value| Observed {
+            period: p.period,
+            value,
+            target: p.target,
+        })
+    }
+}
+
 /// An adjusted KPI's point against its season: the season's index and the segment's
 /// limits plus that index (the bounds clamping the natural process limits); the limits
 /// are `None` where the segment has none.
@@ -118,7 +140,7 @@ pub struct KpiResult {
     pub series: Vec<Point>,
     /// Every period up to as-of that has a value (before the window too), in order:
     /// YTD, YoY, seasonality and lead-lag use them.
-    pub history: Vec<Point>,
+    pub history: Vec<Observed>,
     pub change: change::Change,
     pub attainment: attainment::Summary,
     pub trend: trend::Trend,

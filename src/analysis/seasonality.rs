@@ -16,7 +16,7 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::ties::tie_values;
 use super::trend::{mean, ols};
-use super::{Finding, Point};
+use super::{Finding, Observed};
 use crate::model::finding::FindingCode;
 use crate::model::kpi::SeasonalMode;
 use crate::model::period::{Calendar, Grain};
@@ -143,13 +143,13 @@ impl Seasonality {
 /// t is the period ordinal from the first). `None` for grains without seasons.
 /// `adjusted` is decided from `mode`: `On` adjusts whenever there are indices, `Auto`
 /// only a significant pattern.
-pub fn detect(history: &[Point], seasons: Seasons, mode: SeasonalMode) -> Seasonality {
-    let first = history.first().map(|p| p.period);
+pub fn detect(history: &[Observed], seasons: Seasons, mode: SeasonalMode) -> Seasonality {
+    let first = history.first().map_or(NaiveDate::MIN, |p| p.period);
     let obs: Vec<(f64, usize, f64)> = history
         .iter()
-        .filter_map(|p| {
-            let t = seasons.calendar.ordinal(first?, p.period, seasons.grain);
-            p.value.map(|v| (t as f64, seasons.season(p.period), v))
+        .map(|p| {
+            let t = seasons.calendar.ordinal(first, p.period, seasons.grain);
+            (t as f64, seasons.season(p.period), p.value)
         })
         .collect();
     let length = seasons.length();

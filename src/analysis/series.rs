@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use super::attainment::{self, Target};
 use super::Settings;
-use super::{Finding, Latest, Point, Status};
+use super::{Finding, Latest, Observed, Point, Status};
 use crate::error::{Error, Result};
 use crate::model::dataset::Dataset;
 use crate::model::finding::{FindingCode, Listing};
@@ -48,7 +48,7 @@ pub struct KpiSeries {
     pub series: Vec<Point>,
     /// Every period up to as-of that has a value, in order (missing periods are only
     /// in the window).
-    pub history: Vec<Point>,
+    pub history: Vec<Observed>,
 }
 
 impl KpiSeries {
@@ -58,7 +58,7 @@ impl KpiSeries {
     pub fn of(
         def: KpiDef,
         grain: Grain,
-        history: Vec<Point>,
+        history: Vec<Observed>,
         series: Vec<Point>,
         tolerance: f64,
     ) -> KpiSeries {
@@ -86,12 +86,12 @@ impl KpiSeries {
     pub fn new(
         def: KpiDef,
         grain: Grain,
-        periods: Vec<Point>,
+        mut periods: Vec<Point>,
         window: usize,
         tolerance: f64,
     ) -> KpiSeries {
-        let series = periods[periods.len().saturating_sub(window)..].to_vec();
-        let history = periods.into_iter().filter(|p| p.value.is_some()).collect();
+        let history = periods.iter().filter_map(Observed::of).collect();
+        let series = periods.split_off(periods.len().saturating_sub(window));
         KpiSeries::of(def, grain, history, series, tolerance)
     }
 }
@@ -536,7 +536,7 @@ fn periods_of(
     def: &KpiDef,
     sheet: &SheetTargets,
     cfg: &Settings,
-) -> (Vec<Point>, Vec<Point>) {
+) -> (Vec<Observed>, Vec<Point>) {
     let observed = |p: &combine::Period| p.columns[0].is_some();
     let (Some(first), Some(last)) = (
         periods.iter().find(|p| observed(p)).map(|p| p.start),
@@ -559,30 +559,29 @@ fn periods_of(
         tolerance: def.tolerance.unwrap_or(cfg.defaults.tolerance),
     };
     let mut history = Vec::with_capacity(periods.iter().filter(|p| observed(p)).count());
-    let mut unobserved: HashMap<NaiveDate, ([Option<f64>; 4], Provenance)> = HashMap::new();
+    let mut in_window: HashMap<NaiveDate, Point> = HashMap::new();
     for p in periods {
-        if observed(&p) {
-            history.push(point.at(p.start, p.columns, p.sources));
-        } else if (window_start..=last).contains(&p.start) {
-            unobserved.insert(p.start, (p.columns, p.sources));
+        if (window_start..=last).contains(&p.start) {
+            let pt = point.at(p.start, p.columns, p.sources);
+            history.extend(Observed::of(&pt));
+            in_window.insert(p.start, pt);
+        } else if let Some(value) = p.columns[0] {
+            history.push(Observed {
+                period: p.start,
+                value,
+                target: point.targets(p.start, p.columns).0,
+            });
         }
     }
     let n = cal.ordinal(window_start, last, grain);
-    let mut at = history.partition_point(|h| h.period < window_start);
-    let mut series = Vec::with_capacity(usize::try_from(n).unwrap_or(0) + 1);
-    for i in 0..=n {
-        let p = cal.step(window_start, grain, i);
-        match history.get(at) {
-            Some(h) if h.period == p => {
-                series.push(h.clone());
-                at += 1;
-            }
-            _ => {
-                let (vals, sources) = unobserved.remove(&p).unwrap_or_default();
-                series.push(point.at(p, vals, sources));
-            }
-        }
-    }
+    let series = (0..=n)
+        .map(|i| {
+            let p = cal.step(window_start, grain, i);
+            in_window
+                .remove(&p)
+                .unwrap_or_else(|| point.at(p, [None; 4], Provenance::default()))
+        })
+        .collect();
     (history, series)
 }
 
@@ -597,9 +596,14 @@ struct Pointer<'a> {
 }
 
 impl Pointer<'_> {
-    /// Period `p` with its value and data targets (`vals`: value, target, target_min,
-    /// target_max), the target decided and the value compared with it.
-    fn at(&self, p: NaiveDate, vals: [Option<f64>; 4], sources: Provenance) -> Point {
+    /// The targets of period `p` given its data columns (`vals`: value, target,
+    /// target_min, target_max): the data's, else the Targets sheet's, else the
+    /// config's — as (target, target_min, target_max), the target `None` for a range.
+    fn targets(
+        &self,
+        p: NaiveDate,
+        vals: [Option<f64>; 4],
+    ) -> (Option<f64>, Option<f64>, Option<f64>) {
         let (cal, grain, def, sheet) = (self.cal, self.grain, self.def, self.sheet);
         let config_target = step_at(
             def.targets
@@ -612,8 +616,22 @@ impl Pointer<'_> {
             .or_else(|| sheet.per_period.get(&p).copied())
             .or_else(|| step_at(sheet.steps.iter().copied(), p))
             .or(config_target);
-        let target_min = vals[2].or(def.target_min);
-        let target_max = vals[3].or(def.target_max);
+        let target = if self.direction == Direction::Range {
+            None
+        } else {
+            target
+        };
+        (
+            target,
+            vals[2].or(def.target_min),
+            vals[3].or(def.target_max),
+        )
+    }
+
+    /// Period `p` with its value and data targets (`vals`: value, target, target_min,
+    /// target_max), the target decided and the value compared with it.
+    fn at(&self, p: NaiveDate, vals: [Option<f64>; 4], sources: Provenance) -> Point {
+        let (target, target_min, target_max) = self.targets(p, vals);
         let cmp = match (
             vals[0],
             Target::of(self.direction, target, target_min, target_max),
@@ -624,11 +642,7 @@ impl Pointer<'_> {
         Point {
             period: p,
             value: vals[0],
-            target: if self.direction == Direction::Range {
-                None
-            } else {
-                target
-            },
+            target,
             target_min,
             target_max,
             gap: cmp.gap,

@@ -24,8 +24,7 @@ fn rounded(v: f64, k: &KpiResult) -> f64 {
     let decimals = k
         .history
         .iter()
-        .filter_map(|p| p.value)
-        .map(decimals_of)
+        .map(|p| decimals_of(p.value))
         .max()
         .unwrap_or(1)
         .min(6)

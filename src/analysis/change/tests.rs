@@ -1,5 +1,11 @@
 use super::*;
+use crate::analysis::Point;
 use crate::testkit::{point, ym};
+
+/// The periods of `points` that have a value, as the history holds them.
+fn observed(points: &[Point]) -> Vec<Observed> {
+    points.iter().filter_map(Observed::of).collect()
+}
 
 fn pt(y: i32, m: u32, value: Option<f64>, target: Option<f64>) -> Point {
     Point {
@@ -20,7 +26,13 @@ fn monthly_change_yoy_and_fiscal_ytd() {
     let cal = Calendar {
         fiscal_year_start: 4,
     };
-    let c = change(&h, Grain::Month, &cal, Aggregation::Sum, Direction::Higher);
+    let c = change(
+        &observed(&h),
+        Grain::Month,
+        &cal,
+        Aggregation::Sum,
+        Direction::Higher,
+    );
     assert_eq!(c.prev_value, Some(13.0));
     assert_eq!(c.pop_abs, Some(1.0));
     assert_eq!(c.pop_pct, Some(1.0 / 13.0));
@@ -40,7 +52,7 @@ fn missing_previous_is_not_skipped_and_zero_base_has_no_pct() {
         pt(2024, 3, Some(4.0), None),
     ];
     let c = change(
-        &h,
+        &observed(&h),
         Grain::Month,
         &Calendar::default(),
         Aggregation::Mean,
@@ -50,7 +62,7 @@ fn missing_previous_is_not_skipped_and_zero_base_has_no_pct() {
     assert_eq!(c.pop_abs, None);
     let h2 = vec![pt(2024, 2, Some(0.0), None), pt(2024, 3, Some(4.0), None)];
     let c2 = change(
-        &h2,
+        &observed(&h2),
         Grain::Month,
         &Calendar::default(),
         Aggregation::Mean,

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::*;
 use crate::model::kpi::Direction;
-use crate::testkit::{def, defaults, kpi, point};
+use crate::testkit::{def, defaults, kpi};
 
 fn cases() -> Value {
     serde_json::from_str(include_str!(
@@ -153,7 +153,7 @@ fn constant_and_short_series_are_skipped() {
 
 #[test]
 fn weekly_lead_is_aligned_to_a_monthly_lag() {
-    use crate::analysis::Point;
+    use crate::analysis::Observed;
     let cal = Calendar::default();
     // Weekly lead: each week's value is its month number (mean per month = the month).
     let mut weekly = kpi(&[Some(1.0)], def("W", Direction::Higher), None);
@@ -163,9 +163,10 @@ fn weekly_lead_is_aligned_to_a_monthly_lag() {
         .map(|w| {
             let period = start + chrono::Duration::weeks(w);
             let m = cal.ordinal(start, cal.period_start(period, Grain::Month), Grain::Month) as f64;
-            Point {
-                value: Some((m * 7.0) % 5.0 + m),
-                ..point(period)
+            Observed {
+                period,
+                value: (m * 7.0) % 5.0 + m,
+                target: None,
             }
         })
         .collect();

@@ -1,4 +1,5 @@
 use super::*;
+use crate::analysis::Point;
 use crate::testkit::{point, ym};
 
 fn history(values: &[f64]) -> Vec<Point> {
@@ -10,6 +11,11 @@ fn history(values: &[f64]) -> Vec<Point> {
             ..point(Calendar::default().step(ym(2020, 1), Grain::Month, i as i64))
         })
         .collect()
+}
+
+/// `values` as the history holds them.
+fn observed(values: &[f64]) -> Vec<Observed> {
+    history(values).iter().filter_map(Observed::of).collect()
 }
 
 fn monthly() -> Seasons {
@@ -65,8 +71,8 @@ fn indices_sum_to_zero_and_ignore_a_linear_trend() {
         .enumerate()
         .map(|(i, v)| v + 7.0 + 2.5 * i as f64)
         .collect();
-    let a = detect(&history(&flat), monthly(), SeasonalMode::Auto);
-    let b = detect(&history(&trending), monthly(), SeasonalMode::Auto);
+    let a = detect(&observed(&flat), monthly(), SeasonalMode::Auto);
+    let b = detect(&observed(&trending), monthly(), SeasonalMode::Auto);
     let ia = a.indices.clone().expect("indices");
     let ib = b.indices.clone().expect("indices");
     assert!(ia.iter().sum::<f64>().abs() < 1e-9);
@@ -89,7 +95,7 @@ fn indices_sum_to_zero_and_ignore_a_linear_trend() {
 
 #[test]
 fn too_little_history_gives_only_length_and_n() {
-    let x = detect(&history(&[1.0; 35]), monthly(), SeasonalMode::On);
+    let x = detect(&observed(&[1.0; 35]), monthly(), SeasonalMode::On);
     assert_eq!((x.length(), x.n), (12, 35));
     assert_eq!(
         (x.kw_p, x.indices.clone(), x.seasonal, x.adjusted),
@@ -106,7 +112,7 @@ fn too_little_history_gives_only_length_and_n() {
 
 #[test]
 fn a_constant_kpi_has_zero_indices_and_no_test() {
-    let x = detect(&history(&[5.0; 36]), monthly(), SeasonalMode::Auto);
+    let x = detect(&observed(&[5.0; 36]), monthly(), SeasonalMode::Auto);
     assert_eq!(
         (x.kw_h, x.kw_p, x.seasonal, x.adjusted),
         (None, None, Some(false), false)
@@ -144,8 +150,8 @@ proptest::proptest! {
     ) {
         let base: Vec<f64> = noise.iter().enumerate().map(|(i, e)| 500.0 + 80.0 * ((i % 12) as f64).sin() + e).collect();
         let shifted: Vec<f64> = base.iter().enumerate().map(|(i, v)| v + a + b * i as f64).collect();
-        let x = detect(&history(&base), monthly(), SeasonalMode::Auto);
-        let y = detect(&history(&shifted), monthly(), SeasonalMode::Auto);
+        let x = detect(&observed(&base), monthly(), SeasonalMode::Auto);
+        let y = detect(&observed(&shifted), monthly(), SeasonalMode::Auto);
         let (ix, iy) = (x.indices.unwrap_or_default(), y.indices.unwrap_or_default());
         proptest::prop_assert_eq!(ix.len(), 12);
         for (p, q) in ix.iter().zip(&iy) {

@@ -308,13 +308,8 @@ fn series_cases() {
             .collect();
         assert_eq!(got, want, "{}", case.name);
         // The history is the window's periods that have a value, the window being all.
-        let observed: Vec<&Point> = k.series.iter().filter(|p| p.value.is_some()).collect();
-        assert_eq!(
-            k.history.iter().collect::<Vec<_>>(),
-            observed,
-            "{}",
-            case.name
-        );
+        let observed: Vec<Observed> = k.series.iter().filter_map(Observed::of).collect();
+        assert_eq!(k.history, observed, "{}", case.name);
         let mut codes: Vec<FindingCode> = built.findings.iter().map(|f| f.code).collect();
         let mut expected = case.findings.to_vec();
         codes.sort_by_key(ToString::to_string);
@@ -355,7 +350,7 @@ fn a_gap_against_a_band_is_the_distance_to_the_nearer_edge() {
         d.target_max = Some(10.0);
     });
     let built = build(&ds, &settings).unwrap();
-    let gaps: Vec<Option<f64>> = built.kpis[0].history.iter().map(|p| p.gap).collect();
+    let gaps: Vec<Option<f64>> = built.kpis[0].series.iter().map(|p| p.gap).collect();
     assert_eq!(gaps, [Some(-1.0), Some(0.0), Some(2.0)]);
 }
 

@@ -74,7 +74,7 @@ pub(in crate::report) fn sentence(k: &KpiResult) -> Option<String> {
 /// The mean of the history's values when all are positive (so a percentage reads
 /// naturally), else `None`.
 fn mean_level(k: &KpiResult) -> Option<f64> {
-    let v: Vec<f64> = k.history.iter().filter_map(|p| p.value).collect();
+    let v: Vec<f64> = k.history.iter().map(|p| p.value).collect();
     (!v.is_empty() && v.iter().all(|x| *x > 0.0))
         .then(|| crate::analysis::trend::mean(&v))
         .filter(|m| m.is_finite() && *m > 0.0)

@@ -10,7 +10,11 @@ fn with_pattern(adjusted: bool, kw_p: Option<f64>) -> KpiResult {
         def("Revenue", crate::model::kpi::Direction::Higher),
         None,
     );
-    k.history = k.series.clone();
+    k.history = k
+        .series
+        .iter()
+        .filter_map(crate::analysis::Observed::of)
+        .collect();
     let mut indices = vec![0.0; 12];
     indices[11] = 18.0;
     indices[1] = -12.0;
