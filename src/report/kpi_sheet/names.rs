@@ -4,6 +4,8 @@ of `[]:*?/\`, no apostrophe at either end, not the reserved "History", and names
 be unique ignoring case — KPI names from exports break every one of these rules. The
 names are decided once, here, so the Summary's links and the sheets themselves agree.
 */
+use std::collections::{HashMap, HashSet};
+
 use crate::analysis::Results;
 use crate::report::cells::cut_utf16;
 
@@ -25,16 +27,20 @@ pub(super) const FIXED_SHEETS: [&str; 7] = [
 /// rules, unique ignoring case and distinct from the fixed sheets (and the Data
 /// sheet's continuations). Clashes get " (2)", " (3)", … within the length limit.
 pub fn sheet_names(results: &Results) -> Vec<String> {
-    let mut taken: Vec<String> = FIXED_SHEETS.iter().map(|s| s.to_lowercase()).collect();
-    taken.push("history".into());
+    let mut taken: HashSet<String> = FIXED_SHEETS.iter().map(|s| s.to_lowercase()).collect();
+    taken.insert("history".into());
     if results.changes.is_some() {
-        taken.push("changes".into());
+        taken.insert("changes".into());
     }
-    let reserved = taken.len();
+    let reserved = taken.clone();
+    // Per base name, the next " (n)" to try: the ones below it are taken already, so
+    // KPIs sharing their first 31 characters ("Customer satisfaction score - Region
+    // 001", "… 002", …) do not each try every number again.
+    let mut next: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::with_capacity(results.kpis.len());
     for k in &results.kpis {
         let mut base = clean(&k.def.name);
-        if is_reserved(&taken[..reserved], &base) {
+        if is_reserved(&reserved, &base) {
             // "Summary (KPI)" reads better than "Summary (2)", and "Data (2)" would
             // be a continuation of the Data sheet.
             let suffix = " (KPI)";
@@ -44,26 +50,21 @@ pub fn sheet_names(results: &Results) -> Vec<String> {
             );
         }
         let mut name = base.clone();
-        let mut n = 2;
-        while is_taken(&taken, &name) {
+        let n = next.entry(base.clone()).or_insert(2);
+        while taken.contains(&name.to_lowercase()) {
             let suffix = format!(" ({n})");
             let room = MAX_NAME.saturating_sub(suffix.len());
             name = format!("{}{suffix}", trim_edges(cut_utf16(&base, room)));
-            n += 1;
+            *n += 1;
         }
-        taken.push(name.to_lowercase());
+        taken.insert(name.to_lowercase());
         out.push(name);
     }
     out
 }
 
-/// Is `name` taken (ignoring case) by a sheet named so far?
-fn is_taken(taken: &[String], name: &str) -> bool {
-    taken.contains(&name.to_lowercase())
-}
-
 /// Is `name` one of the workbook's own sheet names (`fixed` holds them in lower case)?
-fn is_reserved(fixed: &[String], name: &str) -> bool {
+fn is_reserved(fixed: &HashSet<String>, name: &str) -> bool {
     let lower = name.to_lowercase();
     fixed.contains(&lower) || is_data_continuation(&lower)
 }

@@ -14,3 +14,43 @@ fn formula_like_names_lose_their_formula_start() {
     // Inside the name the characters stay: only a formula start is one.
     assert_eq!(clean("Net = gross - returns"), "Net = gross - returns");
 }
+
+#[test]
+fn clashing_names_are_numbered_in_order_whatever_took_a_number() {
+    let mut r = crate::report::tests::sample();
+    let names = [
+        "Customer satisfaction score - Region 001",
+        "Customer satisfaction score - Region 002",
+        "Customer satisfaction score - Region 003",
+        "Summary",
+        "Sales",
+        "SALES",
+        "Sales (2)",
+        "Customer satisfaction score (4)",
+        "Customer satisfaction score - Region 004",
+    ];
+    let template = r.kpis[0].clone();
+    r.kpis = names
+        .iter()
+        .map(|n| {
+            let mut k = template.clone();
+            k.def.name = (*n).to_string();
+            k
+        })
+        .collect();
+    assert_eq!(
+        super::sheet_names(&r),
+        [
+            "Customer satisfaction score - R",
+            "Customer satisfaction score (2)",
+            "Customer satisfaction score (3)",
+            "Summary (KPI)",
+            "Sales",
+            "SALES (2)",
+            "Sales (2) (2)",
+            "Customer satisfaction score (4)",
+            // (4) was taken by a KPI of that name: the next free number.
+            "Customer satisfaction score (5)",
+        ]
+    );
+}
