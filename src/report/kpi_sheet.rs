@@ -26,7 +26,7 @@ use super::{words, Styles};
 use crate::analysis::{KpiResult, Results};
 use crate::model::period::Calendar;
 use blocks::{Item, Value};
-pub use names::sheet_names;
+pub use names::{sheet_names, MAX_KPI_SHEETS};
 pub(super) use table::column_guide;
 use table::Table;
 

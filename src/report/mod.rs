@@ -40,7 +40,7 @@ use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
 use crate::analysis::{KpiResult, Results};
 use crate::error::{Error, Result};
 pub use cells::{write_date, write_num, write_text, MAX_CELL_TEXT};
-pub use kpi_sheet::sheet_names;
+pub use kpi_sheet::{sheet_names, MAX_KPI_SHEETS};
 pub use styles::Styles;
 pub use summary::{counts_line, findings_line};
 

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use rust_xlsxwriter::{Sparkline, SparklineType, Url, Worksheet, XlsxError};
 
 use super::cells::{print_setup, write_text, Cell, Columns};
-use super::{data, plans, reasons, value_format, words, Styles};
+use super::{data, plans, reasons, value_format, words, Styles, MAX_KPI_SHEETS};
 use crate::analysis::changes::{Changes, StatusChange};
 use crate::analysis::spc::{Rules, Variation};
 use crate::analysis::{KpiResult, Results, Severity, Status};
@@ -179,12 +179,20 @@ fn title_block(r: &Results, max_charts: usize) -> Vec<String> {
     ];
     lines.extend(r.changes.as_ref().map(super::since::sentence));
     lines.push(counts_line(r));
-    if r.kpis.len() > max_charts {
+    if r.kpis.len() > MAX_KPI_SHEETS {
         lines.push(format!(
-            "Charts are drawn for the first {} of {} (--max-charts {max_charts}); the other {} have their tables only.",
-            words::plural(max_charts, "KPI", "KPIs"),
+            "KPI sheets are written for the first {} of {}; the other {} are on this sheet, Targets, Re-evaluation and Data, and in the JSON.",
+            words::plural(MAX_KPI_SHEETS, "KPI", "KPIs"),
             r.kpis.len(),
-            words::plural(r.kpis.len() - max_charts, "KPI sheet", "KPI sheets"),
+            r.kpis.len() - MAX_KPI_SHEETS,
+        ));
+    }
+    let sheets = r.kpis.len().min(MAX_KPI_SHEETS);
+    if sheets > max_charts {
+        lines.push(format!(
+            "Charts are drawn for the first {} of {sheets} (--max-charts {max_charts}); the other {} have their tables only.",
+            words::plural(max_charts, "KPI", "KPIs"),
+            words::plural(sheets - max_charts, "KPI sheet", "KPI sheets"),
         ));
     }
     lines
@@ -366,4 +374,23 @@ fn action_reason(k: &KpiResult) -> Option<String> {
         plans::action_words(k.health.action),
         flags.join("; ")
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_title_block_says_which_kpis_have_sheets_and_charts() {
+        let mut r = crate::report::tests::sample();
+        let template = r.kpis[0].clone();
+        r.kpis = vec![template; MAX_KPI_SHEETS + 5];
+        let lines = title_block(&r, 200);
+        assert!(lines.contains(&"KPI sheets are written for the first 10000 KPIs of 10005; the other 5 are on this sheet, Targets, Re-evaluation and Data, and in the JSON.".to_string()), "{lines:?}");
+        assert!(lines.contains(&"Charts are drawn for the first 200 KPIs of 10000 (--max-charts 200); the other 9800 KPI sheets have their tables only.".to_string()), "{lines:?}");
+        r.kpis.truncate(300);
+        let lines = title_block(&r, 200);
+        assert!(!lines.iter().any(|l| l.starts_with("KPI sheets are")));
+        assert!(lines.contains(&"Charts are drawn for the first 200 KPIs of 300 (--max-charts 200); the other 100 KPI sheets have their tables only.".to_string()), "{lines:?}");
+    }
 }

@@ -12,6 +12,12 @@ use crate::report::cells::cut_utf16;
 /// Excel's limit on a sheet name, in UTF-16 code units.
 const MAX_NAME: usize = 31;
 
+/// KPIs that get a sheet of their own, in order; the others are on Summary, Targets,
+/// Re-evaluation and Data and in the JSON. A sheet takes about 150 KB of memory while
+/// the workbook is built, so a wide export of 200,000 columns would otherwise need
+/// 30 GB; 10,000 sheets take about 1.5 GB.
+pub const MAX_KPI_SHEETS: usize = 10_000;
+
 /// The workbook's fixed sheets (docs/report.md), which KPI sheets must not take.
 pub(super) const FIXED_SHEETS: [&str; 7] = [
     "Summary",
@@ -23,9 +29,10 @@ pub(super) const FIXED_SHEETS: [&str; 7] = [
     "Method",
 ];
 
-/// The sheet name of each KPI of `results`, in the same order: cleaned to Excel's
-/// rules, unique ignoring case and distinct from the fixed sheets (and the Data
-/// sheet's continuations). Clashes get " (2)", " (3)", … within the length limit.
+/// The sheet name of each KPI of `results` that gets a sheet (the first
+/// [`MAX_KPI_SHEETS`]), in the same order: cleaned to Excel's rules, unique ignoring
+/// case and distinct from the fixed sheets (and the Data sheet's continuations).
+/// Clashes get " (2)", " (3)", … within the length limit.
 pub fn sheet_names(results: &Results) -> Vec<String> {
     let mut taken: HashSet<String> = FIXED_SHEETS.iter().map(|s| s.to_lowercase()).collect();
     taken.insert("history".into());
@@ -37,8 +44,8 @@ pub fn sheet_names(results: &Results) -> Vec<String> {
     // KPIs sharing their first 31 characters ("Customer satisfaction score - Region
     // 001", "… 002", …) do not each try every number again.
     let mut next: HashMap<String, usize> = HashMap::new();
-    let mut out = Vec::with_capacity(results.kpis.len());
-    for k in &results.kpis {
+    let mut out = Vec::with_capacity(results.kpis.len().min(MAX_KPI_SHEETS));
+    for k in results.kpis.iter().take(MAX_KPI_SHEETS) {
         let mut base = clean(&k.def.name);
         if is_reserved(&reserved, &base) {
             // "Summary (KPI)" reads better than "Summary (2)", and "Data (2)" would
