@@ -14,13 +14,18 @@ use crate::error::{Error, Result};
 use crate::model::dataset::Layout;
 use crate::report;
 
-/// Print what the user asked for on standard output.
+/// Print what the user asked for on standard output. A reader that stops early
+/// (`kpilens check … | head`) is no failure: the rest is not printed, and the exit
+/// code still says what `check` found.
 pub(super) fn to_stdout(text: &str) -> Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|e| Error::write("standard output", e))
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::write("standard output", e))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Progress notes and summaries on standard error, best effort: the outputs are

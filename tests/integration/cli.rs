@@ -466,3 +466,29 @@ fn a_large_results_file_of_an_earlier_run_is_replaced_without_force() {
         String::from_utf8_lossy(&again.stderr)
     );
 }
+
+#[test]
+fn check_piped_into_a_reader_that_stops_early_is_quiet_and_keeps_its_exit_code() {
+    // 3,000 KPIs with a bad value each: far more than a pipe's buffer of findings.
+    let mut csv = String::from("Date,KPI,Value\n");
+    for k in 0..3000 {
+        writeln!(csv, "2024-01-01,KPI {k},1\n2024-02-01,KPI {k},x").unwrap();
+    }
+    let run = Run::new().file("a.csv", csv);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kpilens"))
+        .current_dir(run.dir.path())
+        .args(["check", "a.csv"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read the first line, as `| head -1` would, then stop reading.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 8];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    assert_eq!(&first, b"Layouts:");
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
