@@ -6,6 +6,7 @@ status. Each status cell is filled red/amber/green/grey; the Why column says why
 why the action when there is more to do than keep the KPI.
 */
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use rust_xlsxwriter::{Sparkline, SparklineType, Url, Worksheet, XlsxError};
 
@@ -98,13 +99,8 @@ pub(super) fn write(
             cols.write_row(ws, row, &cells)?;
             row += 1;
         }
-        for k in kpis {
+        for (index, k) in kpis {
             written.push((row, k));
-            let index = r
-                .kpis
-                .iter()
-                .position(|x| std::ptr::eq(x, k))
-                .unwrap_or(usize::MAX);
             let mut cells = kpi_cells(k, st, &cal);
             if let Some(c) = &r.changes {
                 cells.insert(SINCE_AT, since_cell(c, index, st));
@@ -245,15 +241,20 @@ pub fn findings_line(r: &Results) -> String {
     )
 }
 
+/// A perspective (or none) and its KPIs, each with its index in the results.
+type Group<'a> = (Option<&'a str>, Vec<(usize, &'a KpiResult)>);
+
 /// KPIs grouped by perspective in order of first appearance; those without one last.
-fn by_perspective(r: &Results) -> Vec<(Option<&str>, Vec<&KpiResult>)> {
-    let mut groups: Vec<(Option<&str>, Vec<&KpiResult>)> = Vec::new();
-    for k in &r.kpis {
+fn by_perspective(r: &Results) -> Vec<Group<'_>> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut at: HashMap<Option<&str>, usize> = HashMap::new();
+    for (i, k) in r.kpis.iter().enumerate() {
         let p = k.def.perspective.as_deref();
-        match groups.iter_mut().find(|(g, _)| *g == p) {
-            Some((_, members)) => members.push(k),
-            None => groups.push((p, vec![k])),
-        }
+        let g = *at.entry(p).or_insert_with(|| {
+            groups.push((p, Vec::new()));
+            groups.len() - 1
+        });
+        groups[g].1.push((i, k));
     }
     // Stable: the named perspectives keep their order.
     groups.sort_by_key(|(g, _)| g.is_none());
