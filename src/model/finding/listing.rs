@@ -4,21 +4,22 @@ How many findings of one kind are listed one by one.
 A column of a million bad values, or an export read twice (every period of every KPI a
 duplicate), would otherwise be a million findings: a JSON of hundreds of megabytes, a
 Data Quality sheet no one reads to the end and gigabytes of memory to write them. Of
-each code, a table (or a KPI) lists its first [`Listing::LISTED`] findings; the rest
-are counted into one closing finding that says how many more there are, in which rows
-and columns, with the severity they have, so `check` and the counts judge the data the
-same.
+each code and severity, a table (or a KPI) lists its first [`Listing::LISTED`]
+findings; the rest are counted into one closing finding that says how many more there
+are, in which rows and columns, with the severity they have, so `check` and the counts
+judge the data the same.
 */
 use std::collections::HashMap;
 
-use super::{Finding, FindingCode};
+use super::{Finding, FindingCode, Severity};
 
 /// The findings of one table (or one KPI) as they are made: which to list, and how
 /// many of each code went unlisted.
 #[derive(Debug, Default)]
 pub struct Listing {
-    /// Per code: how many were made, and its entry in `unlisted` once over the limit.
-    codes: HashMap<FindingCode, (usize, Option<usize>)>,
+    /// Per code and severity (one code may be an error for a value and a warning for
+    /// a name): how many were made, and its entry in `unlisted` once over the limit.
+    codes: HashMap<(FindingCode, Severity), (usize, Option<usize>)>,
     unlisted: Vec<Unlisted>,
 }
 
@@ -45,7 +46,7 @@ impl Listing {
 
     /// `f` when it is to be listed; otherwise it is counted and `None`.
     pub fn admit(&mut self, f: Finding) -> Option<Finding> {
-        let (made, at) = self.codes.entry(f.code).or_insert((0, None));
+        let (made, at) = self.codes.entry((f.code, f.severity)).or_insert((0, None));
         *made += 1;
         if *made <= Self::LISTED {
             return Some(f);
@@ -208,6 +209,24 @@ mod tests {
             l.closing()[0].message,
             "10 more like the 100 above: 1 in column CW, 1 in column CX, 1 in column CY, 1 in column CZ, 1 in column DA, 5 more columns; not listed one by one"
         );
+    }
+
+    #[test]
+    fn errors_are_not_counted_among_warnings_of_the_same_code() {
+        // 100 rows without a KPI name (warnings), then 5 text values (errors).
+        let mut l = Listing::default();
+        let mut listed = 0;
+        for r in 0..100 {
+            let w = Finding::warning(FindingCode::BadValue, "no name")
+                .row(r)
+                .col(1);
+            listed += usize::from(l.admit(w).is_some());
+        }
+        for r in 100..105 {
+            listed += usize::from(l.admit(bad(r, 2, "A")).is_some());
+        }
+        assert_eq!(listed, 105);
+        assert!(l.closing().is_empty());
     }
 
     #[test]
