@@ -151,13 +151,8 @@ pub fn pearson_p(r: f64, n: usize) -> f64 {
     super::trend::t_two_sided_p(t, df)
 }
 
-/// Ranks with ties averaged (1-based); values are compared as rounded to 12
-/// significant digits (docs/methods.md §9).
-pub fn ranks(v: &[f64]) -> Vec<f64> {
-    ranks_of_tied(&super::ties::tie_values(v))
-}
-
-/// Ranks with ties averaged (1-based) of values already rounded for comparison.
+/// Ranks with ties averaged (1-based) of values already rounded for comparison (to 12
+/// significant digits, docs/methods.md §9).
 fn ranks_of_tied(v: &[f64]) -> Vec<f64> {
     let mut idx: Vec<usize> = (0..v.len()).collect();
     idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
@@ -175,10 +170,6 @@ fn ranks_of_tied(v: &[f64]) -> Vec<f64> {
         i = j + 1;
     }
     out
-}
-
-pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
-    pearson(&ranks(x), &ranks(y))
 }
 
 /// Benjamini–Hochberg q-values (statsmodels `fdr_bh`), in the input order.
