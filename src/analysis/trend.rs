@@ -352,7 +352,7 @@ pub fn theil_sen(t: &[f64], y: &[f64]) -> (f64, f64) {
     if slopes.is_empty() {
         return (0.0, median(y));
     }
-    let slope = median(&slopes);
+    let slope = quantile_in_place(&mut slopes, 0.5);
     (slope, median(y) - slope * median(t))
 }
 
@@ -423,24 +423,32 @@ pub fn median(v: &[f64]) -> f64 {
 /// (numpy's default, Hyndman–Fan type 7). The input need not be sorted; NaN for no
 /// values.
 pub fn quantile(v: &[f64], q: f64) -> f64 {
-    if v.is_empty() {
+    quantile_in_place(&mut v.to_vec(), q)
+}
+
+/// [`quantile`] of `s`, reordering it: the two order statistics it needs are selected
+/// rather than the whole slice sorted (Theil–Sen's median of 6.6 million slopes for a
+/// window of 3,650 days).
+fn quantile_in_place(s: &mut [f64], q: f64) -> f64 {
+    if s.is_empty() {
         return f64::NAN;
     }
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
     let last = s.len() - 1;
     let index = last as f64 * q;
+    let lowest = |s: &[f64]| s.iter().copied().min_by(f64::total_cmp).unwrap_or(f64::NAN);
     if index <= 0.0 {
-        return s[0];
+        return lowest(s);
     }
     if index >= last as f64 {
-        return s[last];
+        return s.iter().copied().max_by(f64::total_cmp).unwrap_or(f64::NAN);
     }
     let below = index.floor();
     let gamma = index - below;
-    // `below` is in [0, last): the checks above bound `index`.
+    // `below` is in [0, last): the checks above bound `index`. The next order
+    // statistic is the least of those after the selected one.
     let lo = below as usize;
-    let (a, b) = (s[lo], s[lo + 1]);
+    let (_, &mut a, above) = s.select_nth_unstable_by(lo, f64::total_cmp);
+    let b = lowest(above);
     if a == b {
         return a;
     }

@@ -181,3 +181,34 @@ proptest! {
         }
     }
 }
+
+/// Quantile as numpy defines it, from the whole slice sorted: what the selection in
+/// [`quantile`] must agree with to the bit.
+fn quantile_by_sorting(v: &[f64], q: f64) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let index = (s.len() - 1) as f64 * q;
+    let lo = index.floor() as usize;
+    let Some(&b) = s.get(lo + 1) else {
+        return s[lo];
+    };
+    let (a, gamma) = (s[lo], index - index.floor());
+    if gamma == 0.0 || a == b {
+        a
+    } else if gamma >= 0.5 {
+        b - (b - a) * (1.0 - gamma)
+    } else {
+        a + (b - a) * gamma
+    }
+}
+
+proptest! {
+    #[test]
+    fn selected_quantiles_are_the_sorted_ones(
+        v in prop::collection::vec(prop_oneof![-5i32..5, -1000i32..1000], 1..200),
+        q in prop_oneof![Just(0.0), Just(0.1), Just(0.25), Just(0.5), Just(0.75), Just(0.9), Just(1.0), 0.0f64..1.0],
+    ) {
+        let v: Vec<f64> = v.into_iter().map(|x| f64::from(x) / 8.0).collect();
+        prop_assert_eq!(quantile(&v, q).to_bits(), quantile_by_sorting(&v, q).to_bits());
+    }
+}
