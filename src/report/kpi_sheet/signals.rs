@@ -30,9 +30,10 @@ pub(super) fn notes(k: &KpiResult, cal: &Calendar) -> BTreeMap<NaiveDate, String
     let obs: Vec<usize> = (0..k.series.len())
         .filter(|&i| k.series[i].value.is_some())
         .collect();
+    // The window is in period order: a signal's observation is found by halving.
     let obs_of = |period: NaiveDate| {
-        obs.iter()
-            .position(|&i| k.series.get(i).is_some_and(|p| p.period == period))
+        obs.binary_search_by_key(&period, |&i| k.series[i].period)
+            .ok()
     };
     let segment_of = |j: usize| {
         let period = k.series[obs[j]].period;
