@@ -192,12 +192,22 @@ fn period(flags: &Flags, report: &RawReport, src: &Source) -> Result<Option<Grai
     }
 }
 
+/// The longest analysis window: 27 years of days. The trend's Theil–Sen slope weighs
+/// every pair of the window's values (50 million pairs at this length, 400 MB while a
+/// KPI's trend is computed), and each KPI sheet lists the window row by row.
+pub const MAX_WINDOW: usize = 10_000;
+
 fn window(flags: &Flags, report: &RawReport, src: &Source) -> Result<usize> {
+    let range = |what: &str| {
+        format!("{what} must be between 1 and {MAX_WINDOW} periods (27 years of days)")
+    };
     match flags.window {
-        Some(0) => Err(Error::Usage("--window must be at least 1".into())),
+        Some(w) if w == 0 || w > MAX_WINDOW => Err(Error::Usage(range("--window"))),
         Some(w) => Ok(w),
         None => match report.window {
-            Some(0) => Err(src.report_err("window", "[report] window must be at least 1".into())),
+            Some(w) if w == 0 || w > MAX_WINDOW => {
+                Err(src.report_err("window", range("[report] window")))
+            }
             Some(w) => Ok(w),
             None => Ok(24),
         },

@@ -180,6 +180,7 @@ fn own_output_is_replaced_and_bytes_are_identical() {
 fn flag_values_out_of_range_are_exit_2() {
     for args in [
         vec!["--window", "0"],
+        vec!["--window", "10001"],
         vec!["--fiscal-year-start", "13"],
         vec!["--as-of", "2024-02-30"],
     ] {
@@ -188,6 +189,40 @@ fn flag_values_out_of_range_are_exit_2() {
         let (o, _d) = Run::new().file("a.csv", GOOD).args(all).run();
         assert_eq!(o.code, 2, "{args:?}: {}", o.stderr);
     }
+}
+
+#[test]
+fn a_window_out_of_range_names_the_range() {
+    let (o, _d) = Run::new()
+        .file("a.csv", GOOD)
+        .args(["report", "a.csv", "--window", "10001"])
+        .run();
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr
+            .contains("--window must be between 1 and 10000 periods (27 years of days)"),
+        "{}",
+        o.stderr
+    );
+    let (o, _d) = Run::new()
+        .file("a.csv", GOOD)
+        .file("k.toml", "[report]\nwindow = 20000\n")
+        .args(["report", "a.csv", "-c", "k.toml"])
+        .run();
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("k.toml")
+            && o.stderr
+                .contains("[report] window must be between 1 and 10000 periods"),
+        "{}",
+        o.stderr
+    );
+    // The longest window is allowed.
+    let (o, _d) = Run::new()
+        .file("a.csv", GOOD)
+        .args(["report", "a.csv", "--window", "10000"])
+        .run();
+    assert_eq!(o.code, 0, "{}", o.stderr);
 }
 
 #[test]
