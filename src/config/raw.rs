@@ -114,11 +114,27 @@ pub(super) struct RawInput {
 
 /// Read and parse the config file; the text is kept to find the lines of keys later.
 pub(super) fn parse_file(path: &Path) -> Result<(RawConfig, String)> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         Error::read(
             path.display(),
             format!("{e} (the config file given with -c)"),
         )
+    })?;
+    // TOML is UTF-8 by definition; a file saved in another encoding is a config error
+    // at the line of its first foreign byte, like any other.
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        Error::Config {
+            path: path.to_path_buf(),
+            line: Some(
+                std::str::from_utf8(&bytes[..valid]).map_or(0, |t| t.matches('\n').count()) + 1,
+            ),
+            message: format!(
+                "byte 0x{:02X} is not UTF-8 text; save the file as UTF-8",
+                bytes.get(valid).copied().unwrap_or_default()
+            ),
+        }
     })?;
     let raw = parse_str(&text).map_err(|(line, message)| Error::Config {
         path: path.to_path_buf(),

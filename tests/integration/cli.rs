@@ -226,6 +226,23 @@ fn a_window_out_of_range_names_the_range() {
 }
 
 #[test]
+fn a_config_saved_in_windows_1252_names_its_line() {
+    let (o, _d) = Run::new()
+        .file("a.csv", GOOD)
+        .file("k.toml", b"[[kpi]]\nname = \"A\"\nunit = \"\x80\"\n")
+        .args(["check", "a.csv", "-c", "k.toml"])
+        .run();
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("k.toml, line 3")
+            && o.stderr
+                .contains("byte 0x80 is not UTF-8 text; save the file as UTF-8"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
 fn config_errors_name_key_and_line() {
     let (o, _d) = Run::new()
         .file("a.csv", GOOD)
