@@ -1,23 +1,24 @@
 #!/usr/bin/env bash
 # The pipeline runs one way: ingest → model → analysis → report (src/lib.rs). A lower
-# layer never imports a higher one; `model` and `error` import nothing else of the
-# crate; only `config` knows the command line (`cli`). This script fails, naming the
-# file and line, when a module reaches for a layer it may not use. Unit tests (a
-# module's child `tests.rs`, `tests/` folders) may use anything, the shared test kit
-# `src/testkit.rs` included, so they are not checked. `.ci/run` runs it.
+# layer never imports a higher one; `model`, `error` and `files` (what a path names)
+# import nothing else of the crate; only `config` knows the command line (`cli`). This
+# script fails, naming the file and line, when a module reaches for a layer it may not
+# use. Unit tests (a module's child `tests.rs`, `tests/` folders) may use anything, the
+# shared test kit `src/testkit.rs` included, so they are not checked. `.ci/run` runs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # layer: the crate modules it may use (besides itself).
 declare -A allowed=(
     [error]=""
+    [files]=""
     [model]=""
-    [output]="error"
+    [output]="error files"
     [cli]=""
-    [ingest]="error model"
+    [ingest]="error files model"
     [analysis]="error model"
-    [report]="error model analysis"
-    [config]="error model ingest analysis report cli"
+    [report]="error files model analysis"
+    [config]="error files model ingest analysis report cli"
 )
 
 status=0

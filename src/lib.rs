@@ -19,6 +19,7 @@ pub mod cli;
 mod commands;
 pub mod config;
 pub mod error;
+mod files;
 pub mod ingest;
 pub mod memory;
 pub mod model;

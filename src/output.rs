@@ -1,12 +1,14 @@
 /*!
 Output safety, decided before any work is done: the output must not be an input (paths
-compared after resolving symlinks and `..`), must not be a folder, and an existing file
-is replaced only with `--force` or when kpilens wrote it. Violations are exit 5 with
-nothing touched.
+compared after resolving symlinks and `..`), must not be a folder or a disk, and an
+existing file is replaced only with `--force` or when kpilens wrote it. A stream
+(`/dev/null`, `/dev/stdout`, a pipe) replaces nothing, so it needs no `--force`.
+Violations are exit 5 with nothing touched.
 */
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::files::{self, Kind};
 
 /// Resolve a path that may not exist yet: canonical parent + file name.
 pub(crate) fn resolve(path: &Path) -> PathBuf {
@@ -49,19 +51,18 @@ pub(crate) fn guard(
             ));
         }
     }
-    if target.is_dir() {
-        return Err(Error::write(
-            output.display(),
-            "it is a folder; give a file name such as kpi-report.xlsx",
-        ));
+    let refuse = |why: &str| Err(Error::write(output.display(), why));
+    match files::kind(&target) {
+        Kind::Folder => refuse("it is a folder; give a file name such as kpi-report.xlsx"),
+        Kind::OtherDevice => {
+            refuse("it is a device, not a file; give a file name such as kpi-report.xlsx")
+        }
+        Kind::File if !force && !ours(&target) => {
+            refuse("the file exists and was not written by kpilens; use --force to replace it")
+        }
+        // A stream (`/dev/null`, a pipe) is written into and replaces nothing.
+        _ => Ok(()),
     }
-    if target.exists() && !force && !ours(&target) {
-        return Err(Error::write(
-            output.display(),
-            "the file exists and was not written by kpilens; use --force to replace it",
-        ));
-    }
-    Ok(())
 }
 
 /// Would a file at this path be picked up as an input when its folder is read?

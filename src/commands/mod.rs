@@ -41,6 +41,14 @@ pub(crate) fn report(args: &ReportArgs) -> Result<u8> {
     let mut cfg = config::load(&config::flags(&args.input, Some(&args.analysis)))?;
     cfg.report.max_charts = args.max_charts;
     guard_outputs(args)?;
+    if (args.eml.is_some() || args.send)
+        && crate::files::kind(&output::resolve(&args.output)).is_stream()
+    {
+        return Err(Error::Usage(format!(
+            "--eml and --send attach the workbook, so -o must name a file, not {}",
+            args.output.display()
+        )));
+    }
     if args.eml.is_some() && cfg.report.email.to.is_empty() {
         return Err(Error::Usage(
             "--eml needs recipients: add `to = [\"someone@example.com\"]` under [email] in kpis.toml".into(),

@@ -157,7 +157,7 @@ pub fn delivery(cfg: &RunConfig) -> Result<Delivery> {
         None => None,
         Some(file) => Some((
             file.clone(),
-            std::fs::read(file).map_err(|e| {
+            crate::files::read(file).map_err(|e| {
                 Error::read(
                     file.display(),
                     format!("{e} (the CA certificate named by [email] ca_file in {}); fix the path, relative to the config file's folder", path.display()),

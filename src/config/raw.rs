@@ -114,7 +114,7 @@ pub(super) struct RawInput {
 
 /// Read and parse the config file; the text is kept to find the lines of keys later.
 pub(super) fn parse_file(path: &Path) -> Result<(RawConfig, String)> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = crate::files::read(path).map_err(|e| {
         Error::read(
             path.display(),
             format!("{e} (the config file given with -c)"),

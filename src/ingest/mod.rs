@@ -407,7 +407,7 @@ struct FileTables {
 /// Read one file into tables, with format findings.
 fn read_tables(path: &Path, opts: &ReadOptions) -> Result<FileTables> {
     let display = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Error::read(&display, io_reason(&e)))?;
+    let bytes = crate::files::read(path).map_err(|e| Error::read(&display, io_reason(&e)))?;
     let mut findings = Vec::new();
     let format = sniff(&bytes, path)?;
     if format == Format::Xls {

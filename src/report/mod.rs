@@ -302,11 +302,16 @@ pub(crate) fn write_error(path: &Path, e: &std::io::Error) -> Error {
 
 /// A file written in full and synced to a temporary file beside its destination, not
 /// yet in place: [`Staged::commit`] renames it there, and dropping it instead deletes
-/// it, so the previous file at the destination is only ever replaced whole.
+/// it, so the previous file at the destination is only ever replaced whole. A stream
+/// (`/dev/null`, `/dev/stdout`, a pipe) has no folder to stage in and must never be
+/// replaced by a file: it is written straight into, and committing it does nothing.
 #[derive(Debug)]
 pub struct Staged {
-    tmp: tempfile::NamedTempFile,
+    /// Where the file goes, as it was given.
     path: std::path::PathBuf,
+    /// The temporary file and the file it replaces (through any symlink); `None` for
+    /// a stream, already written.
+    file: Option<(tempfile::NamedTempFile, std::path::PathBuf)>,
 }
 
 impl Staged {
@@ -317,10 +322,10 @@ impl Staged {
 
     /// Put the file in place. A failure is `Error::Write` naming the destination.
     pub fn commit(self) -> Result<()> {
-        let path = self.path;
-        self.tmp
-            .persist(&path)
-            .map_err(|e| Error::write(path.display(), e.error))?;
+        if let Some((tmp, real)) = self.file {
+            tmp.persist(&real)
+                .map_err(|e| Error::write(self.path.display(), e.error))?;
+        }
         Ok(())
     }
 }
@@ -332,10 +337,24 @@ pub(crate) fn stage(
     write: impl FnOnce(&mut (dyn Write + Send)) -> Result<()>,
 ) -> Result<Staged> {
     let fail = |e: &dyn std::fmt::Display| Error::write(path.display(), e);
-    if path.is_dir() {
-        return Err(fail(&"it is a folder"));
+    match crate::files::kind(path) {
+        crate::files::Kind::Folder => return Err(fail(&"it is a folder")),
+        kind if kind.is_stream() => {
+            let stream = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| write_error(path, &e))?;
+            buffered(path, &stream, write)?;
+            return Ok(Staged {
+                path: path.to_path_buf(),
+                file: None,
+            });
+        }
+        _ => {}
     }
-    let dir = path
+    // An existing file is replaced where it is: through a symlink, not the link itself.
+    let real = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let dir = real
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
@@ -350,17 +369,25 @@ pub(crate) fn stage(
         .tempfile_in(dir)
         .map_err(|e| fail(&write_reason(&e)))?;
     // On any failure `tmp` is dropped, which deletes it.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file());
-    write(&mut out)?;
-    out.flush().map_err(|e| write_error(path, &e))?;
-    drop(out);
+    buffered(path, tmp.as_file(), write)?;
     tmp.as_file()
         .sync_all()
         .map_err(|e| fail(&write_reason(&e)))?;
     Ok(Staged {
-        tmp,
         path: path.to_path_buf(),
+        file: Some((tmp, real)),
     })
+}
+
+/// `write` into `file` through a buffer, flushed; failures name `path`.
+fn buffered(
+    path: &Path,
+    file: &std::fs::File,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> Result<()>,
+) -> Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+    write(&mut out)?;
+    out.flush().map_err(|e| write_error(path, &e))
 }
 
 /// What a failed write leaves behind.

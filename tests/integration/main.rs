@@ -10,6 +10,7 @@ mod forged;
 mod hostile;
 mod layouts;
 mod parquet;
+mod paths;
 mod previous;
 mod robustness;
 mod sample;

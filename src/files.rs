@@ -1,0 +1,91 @@
+/*!
+What a path the user gave names, for the few places that read or write one: inputs,
+the config and its CA file, and every output. A path is not always a file. `/dev/zero`
+and `/dev/urandom` never end, so reading one to its end would fill the memory; a pipe
+(`<(…)`, a named pipe, `/dev/stdin` fed by another program) ends when its writer
+does; `/dev/null`, `/dev/stdout` or a pipe as an output is a stream to write into,
+which has no folder to stage a temporary file in and must never be replaced by one;
+and a disk is neither read as an export nor written over with a report.
+*/
+use std::io::Read;
+use std::path::Path;
+
+/// What a path names, after following symlinks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Nothing there (or nothing this process may look at).
+    Missing,
+    File,
+    Folder,
+    /// A pipe: read to its end, or written in order.
+    Pipe,
+    /// A character device: `/dev/null`, a terminal, `/dev/zero`.
+    CharDevice,
+    /// A disk (block device) or a socket.
+    OtherDevice,
+}
+
+impl Kind {
+    /// Is this an output written straight into, rather than a file replaced whole?
+    pub(crate) fn is_stream(self) -> bool {
+        matches!(self, Kind::Pipe | Kind::CharDevice)
+    }
+}
+
+/// What `path` names.
+pub(crate) fn kind(path: &Path) -> Kind {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Kind::Missing;
+    };
+    let t = meta.file_type();
+    if t.is_file() {
+        return Kind::File;
+    }
+    if t.is_dir() {
+        return Kind::Folder;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Kind::Pipe;
+        }
+        if t.is_char_device() {
+            return Kind::CharDevice;
+        }
+    }
+    Kind::OtherDevice
+}
+
+/// The most read from a pipe: more than any export kpilens is meant for, and a bound
+/// on what a stream that never ends (`yes |`, say) can take.
+pub(crate) const MAX_PIPE_BYTES: u64 = 4 << 30;
+
+/// The whole of an input the user named: a file, or a pipe read to its end (at most
+/// [`MAX_PIPE_BYTES`]). A device is refused, in words that say why, as an
+/// `InvalidInput` error; so is a pipe that goes on past the limit.
+pub(crate) fn read(path: &Path) -> std::io::Result<Vec<u8>> {
+    let refuse = |why: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, why);
+    match kind(path) {
+        Kind::CharDevice | Kind::OtherDevice => Err(refuse(
+            "it is a device, not a file; give kpilens a file or a folder".into(),
+        )),
+        Kind::Pipe => {
+            let mut bytes = Vec::new();
+            std::fs::File::open(path)?
+                .take(MAX_PIPE_BYTES + 1)
+                .read_to_end(&mut bytes)?;
+            if bytes.len() as u64 > MAX_PIPE_BYTES {
+                return Err(refuse(format!(
+                    "more than {} GB came through the pipe; save the data to a file and give kpilens that",
+                    MAX_PIPE_BYTES >> 30
+                )));
+            }
+            Ok(bytes)
+        }
+        Kind::Missing | Kind::File | Kind::Folder => std::fs::read(path),
+    }
+}
+
+#[cfg(test)]
+mod tests;
