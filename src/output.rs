@@ -52,7 +52,13 @@ pub(crate) fn guard(
         }
     }
     let refuse = |why: &str| Err(Error::write(output.display(), why));
+    // `out/` names a folder even where none exists yet.
+    let folder = output
+        .as_os_str()
+        .to_string_lossy()
+        .ends_with(std::path::is_separator);
     match files::kind(&target) {
+        _ if folder => refuse("it names a folder; give a file name such as kpi-report.xlsx"),
         Kind::Folder => refuse("it is a folder; give a file name such as kpi-report.xlsx"),
         Kind::OtherDevice => {
             refuse("it is a device, not a file; give a file name such as kpi-report.xlsx")

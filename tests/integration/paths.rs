@@ -173,3 +173,17 @@ fn a_symlinked_report_is_updated_where_it_points() {
     assert_eq!(leftovers, ["report.xlsx"]);
     drop(keep);
 }
+
+#[test]
+fn an_output_ending_in_a_slash_names_a_folder_even_before_it_exists() {
+    let (o, _d) = Run::new()
+        .file("a.csv", GOOD)
+        .args(["report", "a.csv", "-o", "reports/", "-q"])
+        .run();
+    assert_eq!(o.code, 5, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        "kpilens: error: could not write reports/: it names a folder; give a file name such as kpi-report.xlsx\n"
+    );
+    assert!(!o.dir.join("reports").exists());
+}
