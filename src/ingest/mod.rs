@@ -180,7 +180,9 @@ pub fn read_inputs_counting(
         let mut sheets = Vec::new();
         for table in &tables {
             sheets.extend(table.sheet.clone());
-            let result = match rest.take() {
+            // A text file read whole in its first chunk needs no reading thread: its
+            // findings, the cut fields among them, are the file's already.
+            let result = match rest.take().filter(text::Rest::has_more) {
                 Some(rest) => read_streamed(table, rest, opts, &mut out, rows),
                 None => read_table(table, opts, &mut out, rows),
             };

@@ -123,3 +123,61 @@ fn chunks_number_rows_as_the_whole_file_does() {
         );
     }
 }
+
+/// The sample the delimiter is chosen from, split by the csv reader itself.
+fn sample_by_csv(text: &str, d: u8, n: usize) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(d)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| r.iter().any(|f| !f.trim().is_empty()))
+        .take(n)
+        .map(|r| r.iter().map(String::from).collect())
+        .collect()
+}
+
+fn sample(text: &str, d: u8, n: usize) -> Vec<Vec<String>> {
+    sample_records(text, d, n)
+        .iter()
+        .map(|r| r.iter().map(String::from).collect())
+        .collect()
+}
+
+#[test]
+fn the_sample_is_split_as_the_csv_reader_splits_it() {
+    let cases = [
+        "a,b;c\n1,2;3\r\n\r\n  \n4,5;6\r7,8;9\n,\n",
+        "x\ty|z\n\n\n1\t2|3",
+        // From the first quote on, the csv reader splits: quoted delimiters and a
+        // field over two lines.
+        "a,b\n1,2\n\"x,y\",3\n\"p\nq\",4\n5,6\n",
+        "",
+        "\n\r\n",
+    ];
+    for text in cases {
+        for d in [b',', b';', b'\t', b'|'] {
+            for n in [1, 2, 30] {
+                assert_eq!(
+                    sample(text, d, n),
+                    sample_by_csv(text, d, n),
+                    "{text:?} {d} {n}"
+                );
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn any_sample_is_split_as_the_csv_reader_splits_it(
+        text in "[a1 ,;\t|\"\r\n.-]{0,120}",
+        n in 1usize..8,
+    ) {
+        for d in [b',', b';', b'\t', b'|'] {
+            proptest::prop_assert_eq!(sample(&text, d, n), sample_by_csv(&text, d, n));
+        }
+    }
+}
