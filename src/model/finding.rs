@@ -62,6 +62,7 @@ pub enum FindingCode {
     TitleRowsSkipped,
     TooFewPointsForLimits,
     TooFewPointsForSeasonality,
+    TooManyKpis,
     TooManyKpisForPairs,
     UnreadableFile,
 }
@@ -102,6 +103,7 @@ impl FindingCode {
             FindingCode::TitleRowsSkipped => "title_rows_skipped",
             FindingCode::TooFewPointsForLimits => "too_few_points_for_limits",
             FindingCode::TooFewPointsForSeasonality => "too_few_points_for_seasonality",
+            FindingCode::TooManyKpis => "too_many_kpis",
             FindingCode::TooManyKpisForPairs => "too_many_kpis_for_pairs",
             FindingCode::UnreadableFile => "unreadable_file",
         }

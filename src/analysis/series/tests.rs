@@ -412,3 +412,29 @@ fn a_mistyped_year_far_ahead_costs_its_value_not_every_day_between() {
     assert_eq!(observed, [far]);
     assert_eq!(built.as_of, far);
 }
+
+#[test]
+fn kpis_beyond_the_limit_are_left_out_with_an_error_naming_them() {
+    let mut ds = Dataset::default();
+    for (i, kpi) in ["ORD-1", "ORD-2", "ORD-3", "ORD-4", "ORD-2"]
+        .iter()
+        .enumerate()
+    {
+        ds.observations
+            .push_one(&obs(kpi, ym(2024, 1), Some(i as f64), i as u32 + 2));
+    }
+    let all = ds.observations.kpis();
+    let (kept, over) = within_limit(all, 4);
+    assert_eq!(kept.len(), 4);
+    assert!(over.is_none());
+    let (kept, over) = within_limit(all, 2);
+    let names: Vec<&str> = kept.iter().map(|k| k.name.as_str()).collect();
+    assert_eq!(names, ["ORD-1", "ORD-2"]);
+    let f = over.unwrap();
+    assert_eq!(f.code, FindingCode::TooManyKpis);
+    assert_eq!(f.severity, crate::model::finding::Severity::Error);
+    assert_eq!(
+        f.message,
+        "4 KPIs were found, more than one report analyses (2): the first 2, in the order the inputs name them, are analysed and the other 2 ('ORD-3' to 'ORD-4') are left out. A column of order, customer or product IDs read as the KPI name makes every row a KPI: check which column names the KPI, or split the export"
+    );
+}
