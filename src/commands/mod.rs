@@ -41,9 +41,7 @@ pub(crate) fn report(args: &ReportArgs) -> Result<u8> {
     let mut cfg = config::load(&config::flags(&args.input, Some(&args.analysis)))?;
     cfg.report.max_charts = args.max_charts;
     guard_outputs(args)?;
-    if (args.eml.is_some() || args.send)
-        && crate::files::kind(&output::resolve(&args.output)).is_stream()
-    {
+    if (args.eml.is_some() || args.send) && crate::files::kind(&args.output).is_stream() {
         return Err(Error::Usage(format!(
             "--eml and --send attach the workbook, so -o must name a file, not {}",
             args.output.display()

@@ -394,9 +394,6 @@ fn sniff_delimiter(text: &str, file: &str) -> Result<u8> {
     }
 }
 
-/// The share of non-empty cells of `records` that read as a number or a date when the
-/// fields are split at `delimiter` (a comma decimal mark where the comma does not
-/// separate fields).
 /// The first `n` records of `text` under `delimiter` that hold more than blanks, as the
 /// csv reader splits them. Lines without a quote are simply split at the delimiter
 /// (blank lines hold nothing either way): building a csv reader costs more than
@@ -434,6 +431,9 @@ fn sample_records(text: &str, delimiter: u8, n: usize) -> Vec<csv::StringRecord>
         .collect()
 }
 
+/// The share of non-empty cells of `records` that read as a number or a date when the
+/// fields are split at `delimiter` (a comma decimal mark where the comma does not
+/// separate fields).
 fn typed_share(records: &[csv::StringRecord], delimiter: u8) -> f64 {
     let style = numbers::NumberStyle {
         decimal_comma: delimiter != b',',
