@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use calamine::{open_workbook_auto, Reader};
 
-use crate::support::{codes, finding, kpi, kpi_names, values, Run};
+use crate::support::{codes, finding, findings_of, kpi, kpi_names, values, Run};
 
 /// A monthly long CSV of `name` with `n` months of `value(i)` from Jan 2024.
 fn monthly(name: &str, n: usize, value: impl Fn(usize) -> String) -> String {
@@ -47,11 +47,9 @@ fn values_near_the_float_limit_are_bad_values_not_a_crash() {
         .file("in/good.csv", &good)
         .report_json(&["in"], &[]);
     assert_eq!(kpi(&json, "Good")["n"], 24);
-    let bad: Vec<&serde_json::Value> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "bad_value" && f["kpi"] == "Big")
+    let bad: Vec<&serde_json::Value> = findings_of(&json, "bad_value")
+        .into_iter()
+        .filter(|f| f["kpi"] == "Big")
         .collect();
     assert_eq!(bad.len(), 24);
     assert_eq!(bad[0]["severity"], "error");

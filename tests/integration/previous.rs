@@ -10,7 +10,7 @@ use std::process::Command;
 use calamine::{open_workbook_auto, Data, Reader};
 use serde_json::Value;
 
-use crate::support::kpi;
+use crate::support::{findings_of, kpi};
 
 /// Months from January 2023: Defects at about 10 for ten months, then at about 20.
 fn defects(months: usize) -> String {
@@ -174,12 +174,7 @@ fn the_same_command_every_month_compares_with_the_last_results() {
     assert_eq!(def["new_signals"], serde_json::json!([]));
     assert_eq!(def["status_change"], Value::Null);
 
-    let restated: Vec<&Value> = after["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "restated_history")
-        .collect();
+    let restated = findings_of(&after, "restated_history");
     assert_eq!(restated.len(), 1);
     assert_eq!(restated[0]["severity"], "warning");
     assert_eq!(restated[0]["kpi"], "Revenue");

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use rust_xlsxwriter::{Format, Workbook};
 
-use crate::support::{codes, finding, kpi, rezip, values, Run};
+use crate::support::{codes, finding, findings_of, kpi, rezip, values, Run};
 
 const GOOD: &str = "Date,KPI,Value\n2024-01-01,A,1\n2024-02-01,A,2\n";
 
@@ -123,12 +123,7 @@ fn absurd_serials_in_date_cells_are_bad_dates_naming_the_cell() {
         .file("serials.xlsx", wb.save_to_buffer().unwrap())
         .report_json(&["serials.xlsx"], &[]);
     assert_eq!(values(&json, "A").len(), 3);
-    let bad: Vec<&serde_json::Value> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "bad_date")
-        .collect();
+    let bad = findings_of(&json, "bad_date");
     assert_eq!(bad.len(), 3, "{bad:?}");
     assert_eq!(
         (
@@ -353,12 +348,7 @@ fn a_50_mb_field_is_cut_with_a_finding() {
         .report_json(&["big.csv"], &[]);
     assert_eq!(values(&json, "A").len(), 2);
     // Said once: a file read whole in its first chunk used to repeat it.
-    let cut: Vec<&serde_json::Value> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "text_truncated")
-        .collect();
+    let cut = findings_of(&json, "text_truncated");
     assert_eq!(cut.len(), 1, "{cut:?}");
     assert_eq!(
         cut[0]["message"],
@@ -444,16 +434,6 @@ fn years_mistyped_far_apart_cost_their_values_not_every_day_between() {
         series.iter().filter(|p| !p["value"].is_null()).collect();
     assert_eq!(observed.len(), 1);
     assert_eq!(json["as_of"], "9999-12-31");
-}
-
-/// The findings of `code` in a results JSON.
-fn findings_of<'a>(json: &'a serde_json::Value, code: &str) -> Vec<&'a serde_json::Value> {
-    json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == code)
-        .collect()
 }
 
 #[test]

@@ -170,6 +170,16 @@ pub(crate) fn codes(json: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The findings of `code` in a results JSON, in its order.
+pub(crate) fn findings_of<'a>(json: &'a Value, code: &str) -> Vec<&'a Value> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == code)
+        .collect()
+}
+
 pub(crate) fn finding<'a>(json: &'a Value, code: &str) -> &'a Value {
     json["findings"]
         .as_array()

@@ -2,7 +2,7 @@
 //! methods.md §1 (grain, duplicates, as-of, aggregation to a coarser period).
 use std::fmt::Write as _;
 
-use crate::support::{codes, finding, kpi, values, Run};
+use crate::support::{codes, finding, findings_of, kpi, values, Run};
 
 fn v(pairs: &[(&str, f64)]) -> Vec<(String, f64)> {
     pairs.iter().map(|(p, x)| (p.to_string(), *x)).collect()
@@ -25,12 +25,7 @@ fn number_styles_in_text() {
             ("2024-09-01", 0.0),
         ])
     );
-    let bad: Vec<&serde_json::Value> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "bad_value")
-        .collect();
+    let bad = findings_of(&json, "bad_value");
     assert_eq!(bad.len(), 2, "{bad:?}");
     assert_eq!(bad[0]["row"], 11);
     assert_eq!(bad[0]["column"], "C");
