@@ -297,7 +297,9 @@ pub(crate) fn save_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// A failed write to `path` as `Error::Write`, in [`write_reason`]'s words.
 pub(crate) fn write_error(path: &Path, e: &std::io::Error) -> Error {
-    Error::write(path.display(), write_reason(e))
+    // A stream (`/dev/full`, a pipe) is written into: it has no previous file to keep.
+    let kept = !crate::files::kind(path).is_stream();
+    Error::write(path.display(), write_reason(e, kept))
 }
 
 /// A file written in full and synced to a temporary file beside its destination, not
@@ -367,12 +369,12 @@ pub(crate) fn stage(
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let tmp = builder
         .tempfile_in(dir)
-        .map_err(|e| fail(&write_reason(&e)))?;
+        .map_err(|e| fail(&write_reason(&e, true)))?;
     // On any failure `tmp` is dropped, which deletes it.
     buffered(path, tmp.as_file(), write)?;
     tmp.as_file()
         .sync_all()
-        .map_err(|e| fail(&write_reason(&e)))?;
+        .map_err(|e| fail(&write_reason(&e, true)))?;
     Ok(Staged {
         path: path.to_path_buf(),
         file: Some((tmp, real)),
@@ -394,8 +396,8 @@ fn buffered(
 const KEPT: &str = "the previous file, if any, is untouched";
 
 /// An output write error in a user's words: a full disk or a file-size limit says so,
-/// and that the previous file was kept.
-fn write_reason(e: &std::io::Error) -> String {
+/// and, for a file replaced whole (`kept`), that the previous one was kept.
+fn write_reason(e: &std::io::Error, kept: bool) -> String {
     use std::io::ErrorKind;
     let what = match e.kind() {
         ErrorKind::StorageFull => "the disk is full",
@@ -403,7 +405,11 @@ fn write_reason(e: &std::io::Error) -> String {
         ErrorKind::QuotaExceeded => "the disk quota is exceeded",
         _ => return e.to_string(),
     };
-    format!("{what}; {KEPT}")
+    if kept {
+        format!("{what}; {KEPT}")
+    } else {
+        what.to_string()
+    }
 }
 
 /// Was the file at `path` written by kpilens? True when it is a zip whose
