@@ -8,7 +8,7 @@ which has no folder to stage a temporary file in and must never be replaced by o
 and a disk is neither read as an export nor written over with a report.
 */
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What a path names, after following symlinks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +57,20 @@ pub(crate) fn kind(path: &Path) -> Kind {
     Kind::OtherDevice
 }
 
+/// Where a file written at `path` goes: through any symlinks to the file itself, even
+/// when a link points at a file not written yet, so an output replaces what the link
+/// names and the link stays.
+pub(crate) fn destination(path: &Path) -> PathBuf {
+    if let Ok(real) = path.canonicalize() {
+        return real;
+    }
+    match std::fs::read_link(path) {
+        // Relative to the link's folder (an absolute target replaces it whole).
+        Ok(target) => path.parent().unwrap_or(Path::new("")).join(target),
+        Err(_) => path.to_path_buf(),
+    }
+}
+
 /// The most read from a pipe: more than any export kpilens is meant for, and a bound
 /// on what a stream that never ends (`yes |`, say) can take.
 pub(crate) const MAX_PIPE_BYTES: u64 = 4 << 30;
@@ -87,5 +101,6 @@ pub(crate) fn read(path: &Path) -> std::io::Result<Vec<u8>> {
     }
 }
 
-#[cfg(test)]
+// The tests make pipes and read devices: Unix only.
+#[cfg(all(test, unix))]
 mod tests;

@@ -48,3 +48,19 @@ fn a_pipe_is_read_to_its_end() {
     assert_eq!(read(&fifo).unwrap(), b"date,value\n2024-01-01,5\n");
     writer.join().unwrap();
 }
+
+#[test]
+fn a_symlinked_output_goes_where_the_link_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("report.xlsx");
+    std::fs::write(&real, "x").unwrap();
+    let link = dir.path().join("latest.xlsx");
+    std::os::unix::fs::symlink("report.xlsx", &link).unwrap();
+    assert_eq!(destination(&link), real.canonicalize().unwrap());
+    // Not written yet: where the link points, beside the link.
+    let dangling = dir.path().join("next.xlsx");
+    std::os::unix::fs::symlink("out/next.xlsx", &dangling).unwrap();
+    assert_eq!(destination(&dangling), dir.path().join("out/next.xlsx"));
+    let plain = dir.path().join("new.xlsx");
+    assert_eq!(destination(&plain), plain);
+}

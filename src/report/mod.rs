@@ -354,8 +354,8 @@ pub(crate) fn stage(
         }
         _ => {}
     }
-    // An existing file is replaced where it is: through a symlink, not the link itself.
-    let real = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    // A symlinked output is written where the link points; the link stays.
+    let real = crate::files::destination(path);
     let dir = real
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -170,6 +170,20 @@ fn a_symlinked_report_is_updated_where_it_points() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(leftovers, ["report.xlsx"]);
+    // A link to a report not written yet: the report goes where it points.
+    std::os::unix::fs::symlink("shared/next.xlsx", dir.join("next.xlsx")).unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_kpilens"))
+        .current_dir(&dir)
+        .args(["report", "a.csv", "-o", "next.xlsx", "-q"])
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let link = std::fs::symlink_metadata(dir.join("next.xlsx")).unwrap();
+    assert!(
+        link.file_type().is_symlink(),
+        "the link itself was replaced"
+    );
+    assert_eq!(std::fs::read(dir.join("shared/next.xlsx")).unwrap(), second);
     drop(keep);
 }
 
