@@ -56,7 +56,8 @@ pub enum EncodingArg {
 /// Flags that control how inputs are read; shared by every subcommand.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
-    /// Input files or folders (csv, tsv, txt, xlsx, xlsm, xls, xlsb, ods).
+    /// Input files or folders (csv, tsv, txt, xlsx, xlsm, xls, xlsb, ods, parquet), or - for
+    /// standard input.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Only read these sheets (repeatable).

@@ -75,30 +75,48 @@ pub(crate) fn destination(path: &Path) -> PathBuf {
 /// on what a stream that never ends (`yes |`, say) can take.
 pub(crate) const MAX_PIPE_BYTES: u64 = 4 << 30;
 
-/// The whole of an input the user named: a file, or a pipe read to its end (at most
-/// [`MAX_PIPE_BYTES`]). A device is refused, in words that say why, as an
-/// `InvalidInput` error; so is a pipe that goes on past the limit.
+/// The input path that names standard input, as `--json -` names standard output.
+pub(crate) const STDIN: &str = "-";
+
+/// The whole of an input the user named: a file, or a pipe or standard input ([`STDIN`])
+/// read to its end (at most [`MAX_PIPE_BYTES`]). A device, and standard input when it
+/// is a terminal, are refused in words that say why, as `InvalidInput` errors; so is
+/// a pipe that goes on past the limit.
 pub(crate) fn read(path: &Path) -> std::io::Result<Vec<u8>> {
-    let refuse = |why: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, why);
+    if path.as_os_str() == STDIN {
+        use std::io::IsTerminal;
+        let stdin = std::io::stdin();
+        if stdin.is_terminal() {
+            return Err(refuse(
+                "standard input is a terminal; pipe the export in (… | kpilens report -) or name a file",
+            ));
+        }
+        return read_to_limit(stdin.lock());
+    }
     match kind(path) {
         Kind::CharDevice | Kind::OtherDevice => Err(refuse(
-            "it is a device, not a file; give kpilens a file or a folder".into(),
+            "it is a device, not a file; give kpilens a file or a folder",
         )),
-        Kind::Pipe => {
-            let mut bytes = Vec::new();
-            std::fs::File::open(path)?
-                .take(MAX_PIPE_BYTES + 1)
-                .read_to_end(&mut bytes)?;
-            if bytes.len() as u64 > MAX_PIPE_BYTES {
-                return Err(refuse(format!(
-                    "more than {} GB came through the pipe; save the data to a file and give kpilens that",
-                    MAX_PIPE_BYTES >> 30
-                )));
-            }
-            Ok(bytes)
-        }
+        Kind::Pipe => read_to_limit(std::fs::File::open(path)?),
         Kind::Missing | Kind::File | Kind::Folder => std::fs::read(path),
     }
+}
+
+/// A stream read to its end, unless it goes on past [`MAX_PIPE_BYTES`].
+fn read_to_limit(stream: impl Read) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    stream.take(MAX_PIPE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_PIPE_BYTES {
+        return Err(refuse(&format!(
+            "more than {} GB came through the pipe; save the data to a file and give kpilens that",
+            MAX_PIPE_BYTES >> 30
+        )));
+    }
+    Ok(bytes)
+}
+
+fn refuse(why: &str) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidInput, why)
 }
 
 // The tests make pipes and read devices: Unix only.

@@ -84,10 +84,15 @@ const EXTENSIONS: &[&str] = &[
     "csv", "tsv", "txt", "xlsx", "xlsm", "xls", "xlsb", "ods", "parquet",
 ];
 
-/// Expand folders into their supported files (sorted by name); files are kept as given.
+/// Expand folders into their supported files (sorted by name); files, and `-` for
+/// standard input, are kept as given.
 pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for input in inputs {
+        if input.as_os_str() == crate::files::STDIN {
+            files.push(input.clone());
+            continue;
+        }
         let meta = std::fs::metadata(input).map_err(|e| {
             Error::read(
                 input.display(),

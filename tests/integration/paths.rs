@@ -200,3 +200,33 @@ fn an_output_ending_in_a_slash_names_a_folder_even_before_it_exists() {
     );
     assert!(!o.dir.join("reports").exists());
 }
+
+#[test]
+fn a_dash_reads_the_export_from_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kpilens"))
+        .current_dir(dir.path())
+        .args(["report", "-", "-o", "r.xlsx", "--json", "r.json", "-q"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(GOOD.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    let got: Vec<f64> = values(&json, "A").into_iter().map(|(_, v)| v).collect();
+    assert_eq!(got, [1.0, 2.0, 4.0]);
+    assert_eq!(json["inputs"][0]["path"], "-");
+}
