@@ -3,9 +3,9 @@ What a path the user gave names, for the few places that read or write one: inpu
 the config and its CA file, and every output. A path is not always a file. `/dev/zero`
 and `/dev/urandom` never end, so reading one to its end would fill the memory; a pipe
 (`<(…)`, a named pipe, `-` or `/dev/stdin` fed by another program) ends when its
-writer does; `/dev/null`, `/dev/stdout` or a pipe as an output is a stream to write into,
-which has no folder to stage a temporary file in and must never be replaced by one;
-and a disk is neither read as an export nor written over with a report.
+writer does; `/dev/null`, `/dev/stdout` or a pipe as an output is a stream to write
+into, which has no folder to stage a temporary file in and must never be replaced by
+one; and a disk is neither read as an export nor written over with a report.
 */
 use std::io::Read;
 use std::path::{Path, PathBuf};
