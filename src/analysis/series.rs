@@ -160,24 +160,25 @@ fn unknown_kpis(ds: &Dataset, cfg: &Settings) -> Vec<Finding> {
     findings
 }
 
-/// The dates that carry a value, over every KPI.
-fn valued_dates(ds: &Dataset) -> impl Iterator<Item = NaiveDate> + '_ {
-    ds.observations.kpis().iter().flat_map(|k| {
+/// The dates that carry a value, over the KPIs analysed.
+fn valued_dates(kpis: &[KpiObservations]) -> impl Iterator<Item = NaiveDate> + '_ {
+    kpis.iter().flat_map(|k| {
         (0..k.len())
             .filter(|&i| k.value(i).is_some())
             .map(|i| k.dates[i])
     })
 }
 
-/// The as-of date: the configured one, else the latest date with a value; nothing
-/// usable when no value is dated on or before it.
-fn as_of(ds: &Dataset, cfg: &Settings) -> Result<NaiveDate> {
+/// The as-of date: the configured one, else the latest date with a value among the
+/// KPIs analysed (those left out over the limit do not set it); nothing usable when
+/// no value is dated on or before it.
+fn as_of(ds: &Dataset, kpis: &[KpiObservations], cfg: &Settings) -> Result<NaiveDate> {
     let as_of = cfg
         .as_of
-        .or_else(|| valued_dates(ds).max())
+        .or_else(|| valued_dates(kpis).max())
         .ok_or_else(|| Error::Data("nothing usable: no KPI has any value".into()))?;
-    if !valued_dates(ds).any(|d| d <= as_of) {
-        let first = valued_dates(ds).min();
+    if !valued_dates(kpis).any(|d| d <= as_of) {
+        let first = valued_dates(kpis).min();
         let files: Vec<&str> = ds.inputs.iter().map(|i| i.path.as_str()).collect();
         return Err(Error::Data(format!(
             "nothing usable in {}: no value is dated on or before the as-of date {as_of}{}; give a later --as-of",
@@ -392,9 +393,9 @@ pub fn build(ds: &Dataset, cfg: &Settings) -> Result<Built> {
         targets: targets_by_kpi(ds),
     };
     let mut findings = unknown_kpis(ds, cfg);
-    let as_of = as_of(ds, cfg)?;
     let (analysed, over) = within_limit(ds.observations.kpis(), MAX_KPIS);
     findings.extend(over);
+    let as_of = as_of(ds, analysed, cfg)?;
     let built: Vec<OneKpi> = analysed
         .par_iter()
         .map(|o| build_one(o, ds, cfg, &by_kpi, as_of))

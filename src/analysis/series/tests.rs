@@ -430,6 +430,15 @@ fn kpis_beyond_the_limit_are_left_out_with_an_error_naming_them() {
     let (kept, over) = within_limit(all, 2);
     let names: Vec<&str> = kept.iter().map(|k| k.name.as_str()).collect();
     assert_eq!(names, ["ORD-1", "ORD-2"]);
+    // The KPIs left out do not set the as-of date: ORD-4's later month is not it.
+    ds.observations
+        .push_one(&obs("ORD-4", ym(2024, 6), Some(1.0), 7));
+    let (kept, _) = within_limit(ds.observations.kpis(), 2);
+    assert_eq!(as_of(&ds, kept, &Settings::default()).unwrap(), ym(2024, 1));
+    assert_eq!(
+        as_of(&ds, ds.observations.kpis(), &Settings::default()).unwrap(),
+        ym(2024, 6)
+    );
     let f = over.unwrap();
     assert_eq!(f.code, FindingCode::TooManyKpis);
     assert_eq!(f.severity, crate::model::finding::Severity::Error);
