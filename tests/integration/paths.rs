@@ -152,12 +152,16 @@ fn a_symlinked_report_is_updated_where_it_points() {
     std::os::unix::fs::symlink("shared/report.xlsx", dir.join("latest.xlsx")).unwrap();
     // New data, written through the link (ours, so no --force).
     std::fs::write(dir.join("a.csv"), format!("{GOOD}2024-04-01,A,8\n")).unwrap();
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_kpilens"))
-        .current_dir(&dir)
-        .args(["report", "a.csv", "-o", "latest.xlsx", "-q"])
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    // Later runs in the same folder, writing the report to `out`.
+    let report_to = |out: &str| {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_kpilens"))
+            .current_dir(&dir)
+            .args(["report", "a.csv", "-o", out, "-q"])
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(0), "report -o {out}");
+    };
+    report_to("latest.xlsx");
     let link = std::fs::symlink_metadata(dir.join("latest.xlsx")).unwrap();
     assert!(
         link.file_type().is_symlink(),
@@ -172,12 +176,7 @@ fn a_symlinked_report_is_updated_where_it_points() {
     assert_eq!(leftovers, ["report.xlsx"]);
     // A link to a report not written yet: the report goes where it points.
     std::os::unix::fs::symlink("shared/next.xlsx", dir.join("next.xlsx")).unwrap();
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_kpilens"))
-        .current_dir(&dir)
-        .args(["report", "a.csv", "-o", "next.xlsx", "-q"])
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    report_to("next.xlsx");
     let link = std::fs::symlink_metadata(dir.join("next.xlsx")).unwrap();
     assert!(
         link.file_type().is_symlink(),
