@@ -103,6 +103,8 @@ const CASES: [(&str, usize, usize, bool, Option<Grain>); 3] = [
 /// Generate the inputs and run each case in a process of its own (this program again,
 /// with `--case NAME FILE`), so each peak is that case's alone.
 fn main() {
+    // As the binary's `main` sets it up.
+    kpilens::memory::configure();
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--case") {
         let (Some(name), Some(file)) = (args.get(i + 1), args.get(i + 2)) else {

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    kpilens::memory::configure();
     let cli = kpilens::cli::Cli::parse();
     // Panics are caught where they happen (a reader at the file boundary, or here) and
     // reported once, in our words; the default hook would print a raw backtrace note.
