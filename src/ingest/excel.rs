@@ -9,7 +9,7 @@ use std::io::Cursor;
 
 use calamine::{Data, DataRef, Ods, Reader, SheetVisible, Xls, Xlsb, Xlsx};
 
-use super::{dates, Cell, Format, ReadOptions, Rows, Table, CELL_BUDGET};
+use super::{dates, Cell, Format, ReadOptions, Rows, Table, CELL_BUDGET, TEXT_BUDGET};
 use crate::error::{Error, Result};
 use crate::model::finding::{Finding, FindingCode};
 
@@ -35,17 +35,19 @@ pub(super) fn read(
         Format::Xlsx => {
             let mut wb: Xlsx<Rs> = Xlsx::new(rs).map_err(|e| open_err(&e))?;
             let names = pick_sheets(wb.sheets_metadata(), file, opts, findings);
+            let mut text = 0;
             names
                 .iter()
-                .map(|name| xlsx_sheet(&mut wb, name, file))
+                .map(|name| xlsx_sheet(&mut wb, name, file, &mut text))
                 .collect()
         }
         Format::Xlsb => {
             let mut wb: Xlsb<Rs> = Xlsb::new(rs).map_err(|e| open_err(&e))?;
             let names = pick_sheets(wb.sheets_metadata(), file, opts, findings);
+            let mut text = 0;
             names
                 .iter()
-                .map(|name| xlsb_sheet(&mut wb, name, file))
+                .map(|name| xlsb_sheet(&mut wb, name, file, &mut text))
                 .collect()
         }
         Format::Xls => {
@@ -65,15 +67,17 @@ pub(super) fn read(
     }
 }
 
-/// Stream one sheet's cells into a table, checking its real extent as they come:
-/// `next` gives each cell's position, value and whether it has a percent format.
+/// Stream one sheet's cells into a table, checking its real extent and the text read
+/// from the workbook so far (`text`, bytes) as they come: `next` gives each cell's
+/// position, value and whether it has a percent format.
 fn streamed<'a, E: std::fmt::Display>(
     file: &'a str,
     name: &'a str,
     mut next: impl FnMut() -> Result<Option<((u32, u32), Data, bool)>, E>,
     is_1904: bool,
+    text: u64,
 ) -> Result<Sparse<'a>> {
-    let mut sparse = Sparse::new(file, name);
+    let mut sparse = Sparse::new(file, name, text);
     while let Some(((r, c), value, percent)) =
         next().map_err(|e| Error::read(file, format!("sheet '{name}': {e}")))?
     {
@@ -84,7 +88,7 @@ fn streamed<'a, E: std::fmt::Display>(
 
 /// An xlsx sheet: values with their percent formats, then the formulas without a saved
 /// result.
-fn xlsx_sheet(wb: &mut Xlsx<Rs>, name: &str, file: &str) -> Result<Table> {
+fn xlsx_sheet(wb: &mut Xlsx<Rs>, name: &str, file: &str, text: &mut u64) -> Result<Table> {
     let is_1904 = wb.has_1904_epoch();
     let mut reader = wb
         .worksheet_cells_reader(name)
@@ -110,16 +114,18 @@ fn xlsx_sheet(wb: &mut Xlsx<Rs>, name: &str, file: &str) -> Result<Table> {
             )))
         },
         is_1904,
+        *text,
     )?;
     drop(reader);
     for (r, c) in formulas_without_value(wb, name, file)? {
         sparse.push(r, c, Cell::NoResult)?;
     }
+    *text = sparse.text;
     Ok(sparse.into_table(is_1904))
 }
 
 /// An xlsb sheet (calamine gives no styles for it).
-fn xlsb_sheet(wb: &mut Xlsb<Rs>, name: &str, file: &str) -> Result<Table> {
+fn xlsb_sheet(wb: &mut Xlsb<Rs>, name: &str, file: &str, text: &mut u64) -> Result<Table> {
     let is_1904 = wb.has_1904_epoch();
     let mut reader = wb
         .worksheet_cells_reader(name)
@@ -137,7 +143,9 @@ fn xlsb_sheet(wb: &mut Xlsb<Rs>, name: &str, file: &str) -> Result<Table> {
             }))
         },
         is_1904,
+        *text,
     )?;
+    *text = sparse.text;
     Ok(sparse.into_table(is_1904))
 }
 
@@ -174,12 +182,13 @@ where
     R::Error: std::fmt::Display,
 {
     let mut tables = Vec::new();
+    let mut text = 0;
     for name in names {
         let range = wb
             .worksheet_range(&name)
             .map_err(|e| Error::read(file, format!("sheet '{name}': {e}")))?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
-        let mut sparse = Sparse::new(file, &name);
+        let mut sparse = Sparse::new(file, &name, text);
         for (r, c, v) in range.used_cells() {
             sparse.push(
                 r0 + r as u32,
@@ -187,6 +196,7 @@ where
                 convert(v.clone(), false, is_1904),
             )?;
         }
+        text = sparse.text;
         tables.push(sparse.into_table(is_1904));
     }
     Ok(tables)
@@ -276,23 +286,28 @@ fn convert(v: Data, percent: bool, is_1904: bool) -> Cell {
     }
 }
 
-/// Collects streamed cells, checking the real extent against the cell budget.
+/// Collects streamed cells, checking the real extent against the cell budget and the
+/// workbook's text against the text budget.
 struct Sparse<'a> {
     file: &'a str,
     sheet: &'a str,
     cells: Vec<(u32, u32, Cell)>,
     max_row: u32,
     max_col: u32,
+    /// Bytes of text read from the workbook so far, this sheet's included.
+    text: u64,
 }
 
 impl<'a> Sparse<'a> {
-    fn new(file: &'a str, sheet: &'a str) -> Self {
+    /// A sheet of `file`, after `text` bytes of text read from its other sheets.
+    fn new(file: &'a str, sheet: &'a str, text: u64) -> Self {
         Sparse {
             file,
             sheet,
             cells: Vec::new(),
             max_row: 0,
             max_col: 0,
+            text,
         }
     }
 
@@ -315,6 +330,21 @@ impl<'a> Sparse<'a> {
                     r + 1
                 ),
             ));
+        }
+        if let Cell::Text(s) = &cell {
+            self.text = self.text.saturating_add(s.len() as u64);
+            if self.text > TEXT_BUDGET {
+                return Err(Error::read(
+                    self.file,
+                    format!(
+                        "its cells hold more than {} MB of text together (sheet '{}' passes it at {}{}), over the budget of a workbook; export only the data range, without long texts repeated in many cells",
+                        TEXT_BUDGET >> 20,
+                        self.sheet,
+                        crate::model::finding::column_letter(c),
+                        r + 1
+                    ),
+                ));
+            }
         }
         self.cells.push((r, c, cell));
         Ok(())

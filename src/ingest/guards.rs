@@ -9,7 +9,9 @@ damaged workbook (exit 4, or a finding when other inputs remain):
 - zipped workbooks (xlsx, xlsb, ods): the uncompressed sizes and ratio (zip bombs);
   the `uniqueCount` of `sharedStrings.xml`, which calamine reserves up front, against
   the part's size; the cells an ods `content.xml` expands to through its repeat
-  counts, against the cell budget (calamine expands every sheet at open);
+  counts, against the cell budget, and the text they then hold (a repeated cell's
+  text, a `<text:s text:c>` run of spaces), against the text budget: calamine
+  expands every sheet at open, a copy of the text in every cell;
 - OLE/CFB containers (xls): the sector size, the FAT and directory chains and the
   chains of the streams calamine reads, for loops and for sectors past the end of the
   file, exactly as calamine walks them (`cfb.rs` of calamine 0.38). A general CFB
@@ -22,7 +24,7 @@ use std::path::Path;
 
 use quick_xml::events::Event;
 
-use super::{Format, CELL_BUDGET};
+use super::{Format, TEXT_BUDGET};
 use crate::error::{Error, Result};
 
 /// Largest total uncompressed size of a zipped workbook.
@@ -36,8 +38,12 @@ const HEAD_BYTES: u64 = 64 * 1024;
 /// A sheet has at most this many rows and columns (calamine caps ods repeats there).
 const MAX_ROWS: u64 = 1_048_576;
 const MAX_COLUMNS: u64 = 16_384;
-/// All sheets of an ods are expanded together when it opens.
-const ODS_TOTAL_BUDGET: u64 = 2 * CELL_BUDGET;
+/// Most cells the sheets of an ods may expand to, together. calamine expands them all
+/// when it opens the file, each cell twice (its value and its formula) before a cell
+/// is read: 16 million cells took 2.6 GB. A quarter of the budget of the other formats
+/// keeps that under 1 GB, and an ods export of five million cells would be some
+/// 500 MB of XML, beyond what a spreadsheet program writes in reasonable time.
+const ODS_CELL_BUDGET: u64 = 5_000_000;
 
 fn damaged(path: &Path, why: impl std::fmt::Display) -> Error {
     Error::read(path.display(), format!("damaged workbook ({why})"))
@@ -142,7 +148,8 @@ fn shared_string_count<R: std::io::Read + std::io::Seek>(
 
 /// The cells calamine's ods reader would expand `content.xml` to, sheet by sheet,
 /// from its row and column repeat counts: the cells each row pushes (up to its last
-/// value) and the rectangle from the first to the last row and column with a value.
+/// value) and the rectangle from the first to the last row and column with a value;
+/// and the text those cells would hold, each repeat a copy.
 fn ods_extent<R: std::io::Read + std::io::Seek>(
     archive: &mut zip::ZipArchive<R>,
     path: &Path,
@@ -154,11 +161,16 @@ fn ods_extent<R: std::io::Read + std::io::Seek>(
     let mut buf = Vec::new();
     let mut sheet = OdsSheet::default();
     let mut total: u64 = 0;
+    // The text of the sheets before this one, and of the cell being read.
+    let mut text_before: u64 = 0;
+    let mut open: Option<OdsCell> = None;
+    let mut in_annotation = 0_u32;
     loop {
         let event = match reader.read_event_into(&mut buf) {
             Ok(Event::Eof) | Err(_) => break,
             Ok(e) => e,
         };
+        let empty = matches!(event, Event::Empty(_));
         match event {
             Event::Start(e) if e.name().as_ref() == "table:table" => {
                 sheet = OdsSheet {
@@ -167,13 +179,14 @@ fn ods_extent<R: std::io::Read + std::io::Seek>(
                 };
             }
             Event::End(e) if e.name().as_ref() == "table:table" => {
+                text_before = text_before.saturating_add(sheet.text);
                 let cells = sheet.cells();
                 total = total.saturating_add(cells);
                 sheet.check(cells, path)?;
-                if total > ODS_TOTAL_BUDGET {
+                if total > ODS_CELL_BUDGET {
                     return Err(Error::read(
                         path.display(),
-                        format!("its sheets expand to more than {ODS_TOTAL_BUDGET} cells together, over the budget; export only the data ranges"),
+                        format!("its sheets expand to more than {ODS_CELL_BUDGET} cells together, over the budget of an ods workbook; export only the data ranges"),
                     ));
                 }
             }
@@ -184,26 +197,66 @@ fn ods_extent<R: std::io::Read + std::io::Seek>(
                 sheet.start_row(repeats(&e, "table:number-rows-repeated"));
                 sheet.end_row();
             }
-            Event::End(e) if e.name().as_ref() == "table:table-row" => sheet.end_row(),
+            Event::End(e) if e.name().as_ref() == "table:table-row" => {
+                sheet.end_row();
+                if text_before.saturating_add(sheet.text) > TEXT_BUDGET {
+                    return Err(Error::read(
+                        path.display(),
+                        format!(
+                            "its cells would hold more than {} MB of text together through their repeat counts (sheet '{}' passes it), over the budget of a workbook; export only the data range, without long texts repeated in many cells",
+                            TEXT_BUDGET >> 20,
+                            sheet.name
+                        ),
+                    ));
+                }
+            }
             Event::Start(e) | Event::Empty(e)
                 if matches!(
                     e.name().as_ref(),
                     "table:table-cell" | "table:covered-table-cell"
                 ) =>
             {
-                let valued = e.attributes().flatten().any(|a| {
-                    matches!(
-                        a.key.as_ref(),
-                        "office:value"
-                            | "office:string-value"
-                            | "office:date-value"
-                            | "office:time-value"
-                            | "office:boolean-value"
-                            | "office:value-type"
-                            | "table:formula"
-                    )
-                });
-                sheet.cell(repeats(&e, "table:number-columns-repeated"), valued);
+                let cell = OdsCell::of(&e);
+                let repeats = sheet.cell(repeats(&e, "table:number-columns-repeated"), cell.valued);
+                if empty {
+                    sheet.add_text(cell.text, repeats);
+                } else {
+                    open = Some(OdsCell { repeats, ..cell });
+                }
+            }
+            Event::End(e)
+                if matches!(
+                    e.name().as_ref(),
+                    "table:table-cell" | "table:covered-table-cell"
+                ) =>
+            {
+                if let Some(cell) = open.take() {
+                    sheet.add_text(cell.text, cell.repeats);
+                }
+            }
+            // calamine leaves out a note's text, and reads a cell's own text only
+            // when its value is that text.
+            Event::Start(e) if e.name().as_ref() == "office:annotation" => in_annotation += 1,
+            Event::End(e) if e.name().as_ref() == "office:annotation" => {
+                in_annotation = in_annotation.saturating_sub(1);
+            }
+            Event::Text(t) if in_annotation == 0 => {
+                if let Some(cell) = open.as_mut().filter(|c| c.content) {
+                    cell.text = cell.text.saturating_add(t.len() as u64);
+                }
+            }
+            Event::Start(e) | Event::Empty(e) if in_annotation == 0 => {
+                if let Some(cell) = open.as_mut().filter(|c| c.content) {
+                    let added = match e.name().as_ref() {
+                        // A run of spaces: `text:c` of them, one by default.
+                        "text:s" => {
+                            attr(&e, "text:c").map_or(1, |c| c.trim().parse::<u64>().unwrap_or(0))
+                        }
+                        "text:p" | "text:tab" | "text:line-break" => 1,
+                        _ => 0,
+                    };
+                    cell.text = cell.text.saturating_add(added);
+                }
             }
             _ => {}
         }
@@ -225,6 +278,52 @@ fn repeats(e: &quick_xml::events::BytesStart, key: &str) -> u64 {
         .unwrap_or(1)
 }
 
+/// One ods cell element as calamine's reader reads it.
+#[derive(Default)]
+struct OdsCell {
+    /// Whether it holds a value (it is then pushed, with its repeats).
+    valued: bool,
+    /// Its text once read (bytes): value and formula attributes, then the content.
+    text: u64,
+    /// Whether its content is its value (a string cell without `office:string-value`).
+    content: bool,
+    /// How many times it is pushed (`table:number-columns-repeated`, capped).
+    repeats: u64,
+}
+
+impl OdsCell {
+    fn of(e: &quick_xml::events::BytesStart) -> Self {
+        let mut cell = OdsCell::default();
+        let mut string_type = false;
+        let mut string_value = false;
+        for a in e.attributes().flatten() {
+            let key = a.key.as_ref();
+            cell.valued |= matches!(
+                key,
+                "office:value"
+                    | "office:string-value"
+                    | "office:date-value"
+                    | "office:time-value"
+                    | "office:boolean-value"
+                    | "office:value-type"
+                    | "table:formula"
+            );
+            match key {
+                "office:string-value" | "table:formula" => {
+                    string_value |= key == "office:string-value";
+                    cell.text = cell.text.saturating_add(a.value.len() as u64);
+                }
+                "office:value-type" => string_type |= a.value.as_ref() == "string",
+                // An error cell's text is its content too.
+                "calcext:value-type" => string_type |= a.value.as_ref() == "error",
+                _ => {}
+            }
+        }
+        cell.content = string_type && !string_value;
+        cell
+    }
+}
+
 /// One ods sheet as calamine's reader will hold it.
 #[derive(Default)]
 struct OdsSheet {
@@ -243,6 +342,10 @@ struct OdsSheet {
     last_value_row_end: u64,
     col_min: u64,
     col_max: u64,
+    /// Text of the current row's cells (bytes, column repeats included), and of the
+    /// sheet's rows so far (row repeats included).
+    row_text: u64,
+    text: u64,
 }
 
 impl OdsSheet {
@@ -253,7 +356,8 @@ impl OdsSheet {
         self.first_value_col = None;
     }
 
-    fn cell(&mut self, repeats: u64, valued: bool) {
+    /// A cell repeated `repeats` times; how many times calamine keeps it.
+    fn cell(&mut self, repeats: u64, valued: bool) -> u64 {
         let room = |pushed: u64| MAX_COLUMNS.saturating_sub(pushed);
         self.pushed += self.pending_empty.min(room(self.pushed));
         self.pending_empty = 0;
@@ -264,9 +368,19 @@ impl OdsSheet {
         } else {
             self.pending_empty = repeats;
         }
+        repeats
+    }
+
+    /// A cell's text, kept `repeats` times in the row.
+    fn add_text(&mut self, text: u64, repeats: u64) {
+        self.row_text = self.row_text.saturating_add(text.saturating_mul(repeats));
     }
 
     fn end_row(&mut self) {
+        self.text = self
+            .text
+            .saturating_add(self.row_text.saturating_mul(self.row_repeats));
+        self.row_text = 0;
         self.row_cells = self.row_cells.saturating_add(self.pushed);
         if let Some(first) = self.first_value_col {
             if self.first_value_row.is_none() {
@@ -291,7 +405,7 @@ impl OdsSheet {
     }
 
     fn check(&self, cells: u64, path: &Path) -> Result<()> {
-        if cells <= CELL_BUDGET {
+        if cells <= ODS_CELL_BUDGET {
             return Ok(());
         }
         let rows = self
@@ -300,7 +414,7 @@ impl OdsSheet {
         Err(Error::read(
             path.display(),
             format!(
-                "sheet '{}' expands to {rows} rows × {} columns through its repeat counts, over the budget of {CELL_BUDGET} cells; delete the stray cells far from the data or export only the data range",
+                "sheet '{}' expands to {rows} rows × {} columns through its repeat counts, over the budget of {ODS_CELL_BUDGET} cells of an ods workbook; delete the stray cells far from the data or export only the data range",
                 self.name,
                 self.col_max + 1 - self.col_min.min(self.col_max + 1)
             ),

@@ -39,6 +39,11 @@ use crate::model::period::Calendar;
 /// Largest sheet (rows × columns of its real extent) we agree to read.
 pub const CELL_BUDGET: u64 = 20_000_000;
 
+/// Most text (bytes, once read) the cells of one workbook may hold together. A shared
+/// string, or an ods repeat count, lets a file of a few kilobytes put one long text in
+/// millions of cells, each read as a copy of its own; a KPI export holds far less.
+pub const TEXT_BUDGET: u64 = 256 << 20;
+
 /// How to read inputs (from flags and config).
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {

@@ -238,6 +238,69 @@ fn ods_repeat_counts_that_expand_past_the_budget_are_refused() {
     assert_eq!(kpi_names(&json), ["Revenue"]);
 }
 
+/// calamine copies a repeated cell's text into every cell it expands to, and a
+/// `<text:s text:c>` into that many spaces: a few kilobytes of ods could ask for
+/// gigabytes of text. The text they would hold is counted first, against a budget.
+#[test]
+fn ods_text_repeated_past_the_text_budget_is_refused() {
+    let header = format!(
+        "<table:table-row>{}{}{}</table:table-row>",
+        text_cell("Date"),
+        text_cell("KPI"),
+        text_cell("Value")
+    );
+    let refused = |xml: &str, want: &str| {
+        let (o, _d) = Run::new()
+            .file("t.ods", ods(&format!("{header}{xml}")))
+            .args(["report", "t.ods", "-o", "out.xlsx"])
+            .run();
+        assert_eq!(o.code, 4, "{}", o.stderr);
+        assert!(o.stderr.contains(want), "{}", o.stderr);
+    };
+    let text_budget = "t.ods: its cells would hold more than 256 MB of text together through their repeat counts (sheet 'Data' passes it), over the budget of a workbook; export only the data range, without long texts repeated in many cells";
+    // 300 characters in a row repeated a million times: 300 MB in a million cells.
+    let long = format!(
+        r#"<table:table-row table:number-rows-repeated="1000000">{}</table:table-row>"#,
+        text_cell(&"x".repeat(300))
+    );
+    refused(&long, text_budget);
+    // The same text in a cell repeated across 1,000 columns of 1,000 rows.
+    let wide = format!(
+        r#"<table:table-row table:number-rows-repeated="1000"><table:table-cell office:value-type="string" table:number-columns-repeated="1000"><text:p>{}</text:p></table:table-cell></table:table-row>"#,
+        "x".repeat(300)
+    );
+    refused(&wide, text_budget);
+    // Two billion spaces in one cell.
+    refused(
+        r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="2000000000"/>b</text:p></table:table-cell></table:table-row>"#,
+        text_budget,
+    );
+    // Six million numbers: over the cells an ods may expand to.
+    refused(
+        r#"<table:table-row table:number-rows-repeated="100000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="60"/></table:table-row>"#,
+        "sheet 'Data' expands to 100001 rows × 60 columns through its repeat counts, over the budget of 5000000 cells of an ods workbook",
+    );
+    // Spaces, a note and a repeated KPI name of an honest sheet are read.
+    let row = |d: &str, v: &str| {
+        format!(
+            r#"<table:table-row>{}<table:table-cell office:value-type="string"><office:annotation><text:p>{}</text:p></office:annotation><text:p>Net<text:s text:c="2"/>sales</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="{v}"/></table:table-row>"#,
+            text_cell(d),
+            "a note ".repeat(100)
+        )
+    };
+    let (json, _, _) = Run::new()
+        .file(
+            "ok.ods",
+            ods(&format!(
+                "{header}{}{}",
+                row("2024-01-01", "1"),
+                row("2024-02-01", "2")
+            )),
+        )
+        .report_json(&["ok.ods"], &[]);
+    assert_eq!(kpi_names(&json).len(), 1);
+}
+
 /// A repeat count: mostly small, sometimes a sheet's width, sometimes forged.
 fn repeat_count() -> impl Strategy<Value = u64> {
     prop_oneof![

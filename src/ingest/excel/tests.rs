@@ -131,7 +131,7 @@ fn excel_errors_and_out_of_range_serials_become_findable_cells() {
 /// its later value.
 #[test]
 fn sparse_cells_become_rows_in_sheet_order() {
-    let mut sparse = Sparse::new("f.xlsx", "S");
+    let mut sparse = Sparse::new("f.xlsx", "S", 0);
     let text = |s: &str| Cell::Text(s.into());
     for (r, c, cell) in [
         (2, 1, text("c")),
@@ -153,5 +153,33 @@ fn sparse_cells_become_rows_in_sheet_order() {
             vec![text("b"), text("c")],
         ]
     );
-    assert_eq!(Sparse::new("f.xlsx", "S").into_table(false).cells.len(), 0);
+    assert_eq!(
+        Sparse::new("f.xlsx", "S", 0).into_table(false).cells.len(),
+        0
+    );
+}
+
+/// The text of a workbook's cells is counted across its sheets and refused past the
+/// budget, naming the cell that passes it; numbers do not count.
+#[test]
+fn text_past_the_budget_is_refused_at_the_cell_that_passes_it() {
+    let mut sparse = Sparse::new("f.xlsx", "Data", TEXT_BUDGET - 10);
+    sparse.push(0, 0, Cell::Text("0123456789".into())).unwrap();
+    sparse
+        .push(
+            0,
+            1,
+            Cell::Number {
+                value: 1.0,
+                percent: false,
+            },
+        )
+        .unwrap();
+    assert_eq!(sparse.text, TEXT_BUDGET);
+    let err = sparse.push(6, 1, Cell::Text("x".into())).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "could not read f.xlsx: its cells hold more than 256 MB of text together (sheet 'Data' passes it at B7), over the budget of a workbook; export only the data range, without long texts repeated in many cells"
+    );
+    assert_eq!(err.exit_code(), 4);
 }
