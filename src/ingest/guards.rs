@@ -16,6 +16,9 @@ damaged workbook (exit 4, or a finding when other inputs remain):
   chains of the streams calamine reads, for loops and for sectors past the end of the
   file, exactly as calamine walks them (`cfb.rs` of calamine 0.38). A general CFB
   crate would judge the container by its own rules, not by what calamine will do.
+  Then what its records have calamine allocate (`biff`): the cells a sheet's
+  declared dimensions reserve, against the cell budget, and the text its cells would
+  hold, a copy of a shared string in each cell that names it, against the text budget.
 
 docs/reliability.md lists each trap with its guard.
 */
@@ -24,7 +27,9 @@ use std::path::Path;
 
 use quick_xml::events::Event;
 
-use super::{Format, TEXT_BUDGET};
+mod biff;
+
+use super::{Format, CELL_BUDGET, TEXT_BUDGET};
 use crate::error::{Error, Result};
 
 /// Largest total uncompressed size of a zipped workbook.
@@ -485,6 +490,32 @@ pub(super) fn cfb_chains(bytes: &[u8], path: &Path) -> Result<()> {
             walk(start, len, &fat, unit, cfb.max_id, &what).map_err(bad)?;
         }
     }
+    // A stream in the mini stream is under 4 KB: too small to name much text.
+    if let Some(&(_, start, len)) = entries
+        .iter()
+        .find(|(n, _, _)| n.eq_ignore_ascii_case("Workbook"))
+        .filter(|(_, _, len)| *len >= MINI_STREAM_CUTOFF)
+    {
+        let demands = biff::demands(&cfb.stream(&fat, start, len));
+        if demands.reserved_cells > CELL_BUDGET {
+            return Err(damaged(
+                path,
+                format!(
+                    "a sheet declares dimensions of {} cells, more than an xls sheet can hold",
+                    demands.reserved_cells
+                ),
+            ));
+        }
+        if demands.text > TEXT_BUDGET {
+            return Err(Error::read(
+                path.display(),
+                format!(
+                    "its cells would hold more than {} MB of text together (shared strings named by many cells), over the budget of a workbook; export only the data range, without long texts repeated in many cells",
+                    TEXT_BUDGET >> 20
+                ),
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -652,6 +683,22 @@ impl<'a> Container<'a> {
             ])
         };
         (String::from_utf16_lossy(&name), start, len)
+    }
+
+    /// The bytes of a stream of `len` bytes in the FAT's sectors, from `start` (a chain
+    /// already walked); short when the chain is.
+    fn stream(&self, fat: &[u32], start: u32, len: u64) -> Vec<u8> {
+        let len = usize::try_from(len)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        let mut out = Vec::with_capacity(len);
+        let mut id = start;
+        while id != END_OF_CHAIN && out.len() < len {
+            let Some(s) = self.sector(id) else { break };
+            out.extend_from_slice(&s[..s.len().min(len - out.len())]);
+            id = fat.get(id as usize).copied().unwrap_or(END_OF_CHAIN);
+        }
+        out
     }
 
     /// The mini FAT, to follow the small streams.

@@ -163,6 +163,171 @@ fn an_absurd_shared_string_count_is_refused_before_calamine_reserves_it() {
     assert_eq!(kpi_names(&json), ["Revenue"]);
 }
 
+/// A BIFF record: type, length, data.
+fn biff(kind: u16, data: &[u8]) -> Vec<u8> {
+    let mut r = kind.to_le_bytes().to_vec();
+    r.extend(
+        u16::try_from(data.len())
+            .expect("record length")
+            .to_le_bytes(),
+    );
+    r.extend(data);
+    r
+}
+
+/// A cell naming shared string `index` (LABELSST) or holding a number (NUMBER).
+fn label_sst(row: u16, col: u16, index: u32) -> Vec<u8> {
+    let mut d = [row.to_le_bytes(), col.to_le_bytes(), 15u16.to_le_bytes()].concat();
+    d.extend(index.to_le_bytes());
+    biff(0x00FD, &d)
+}
+fn number(row: u16, col: u16, v: f64) -> Vec<u8> {
+    let mut d = [row.to_le_bytes(), col.to_le_bytes(), 15u16.to_le_bytes()].concat();
+    d.extend(v.to_le_bytes());
+    biff(0x0203, &d)
+}
+
+/// An xls of one sheet, "Data", whose cells are the `cells` records, with the shared
+/// strings `strings` (one byte per character): BIFF8 in an OLE/CFB container of
+/// 512-byte sectors, the Workbook stream first, then the directory, then the FAT.
+fn xls_of(strings: &[String], cells: &[u8]) -> Vec<u8> {
+    let bof = |kind: u16| {
+        let mut d = [0x0600u16, kind, 0x0DBB, 0x07CC]
+            .map(u16::to_le_bytes)
+            .concat();
+        d.extend([0u32, 6].map(u32::to_le_bytes).concat());
+        biff(0x0809, &d)
+    };
+    let mut sst = [1_000_000u32, strings.len() as u32]
+        .map(u32::to_le_bytes)
+        .concat();
+    for s in strings {
+        sst.extend((s.len() as u16).to_le_bytes());
+        sst.push(0);
+        sst.extend(s.as_bytes());
+    }
+    // CODEPAGE 1200: BIFF8 text is Unicode.
+    let head = [bof(0x0005), biff(0x0042, &1200u16.to_le_bytes())].concat();
+    let tail = [biff(0x00FC, &sst), biff(0x000A, &[])].concat();
+    let name = b"Data";
+    // BOUNDSHEET: where the sheet's BOF is, visible worksheet, its name.
+    let sheet_at = head.len() + 4 + 8 + name.len() + tail.len();
+    let mut bound = (sheet_at as u32).to_le_bytes().to_vec();
+    bound.extend([0, 0, name.len() as u8, 0]);
+    bound.extend(name);
+    let dims = [0u32, 70_000].map(u32::to_le_bytes).concat();
+    let mut stream = [head, biff(0x0085, &bound), tail, bof(0x0010)].concat();
+    stream.extend(biff(0x0200, &[dims, vec![0, 0, 0, 1, 0, 0]].concat()));
+    stream.extend(cells);
+    stream.extend(biff(0x000A, &[]));
+    let size = stream.len() as u64;
+    stream.resize(stream.len().max(4096).div_ceil(512) * 512, 0);
+    let sectors = (stream.len() / 512) as u32;
+    let mut fats = 1u32;
+    while sectors + 1 + fats > fats * 128 {
+        fats += 1;
+    }
+    const END: u32 = 0xFFFF_FFFE;
+    let mut fat: Vec<u32> = (1..=sectors)
+        .map(|n| if n == sectors { END } else { n })
+        .collect();
+    fat.push(END); // the directory
+    fat.extend(std::iter::repeat_n(0xFFFF_FFFD, fats as usize));
+    fat.resize(fats as usize * 128, 0xFFFF_FFFF);
+    let entry = |name: &str, kind: u8, start: u32, size: u64, child: u32| {
+        let mut e: Vec<u8> = name
+            .encode_utf16()
+            .chain([0])
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let len = e.len() as u16;
+        e.resize(64, 0);
+        e.extend(len.to_le_bytes());
+        e.extend([kind, 1]);
+        e.extend(
+            [0xFFFF_FFFF, 0xFFFF_FFFF, child]
+                .map(u32::to_le_bytes)
+                .concat(),
+        );
+        e.extend([0; 36]);
+        e.extend(start.to_le_bytes());
+        e.extend(size.to_le_bytes());
+        e
+    };
+    let mut file = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    file.extend([0; 16]);
+    file.extend([0x3E, 3, 0xFFFE, 9, 6].map(u16::to_le_bytes).concat());
+    file.extend([0; 6]);
+    file.extend(
+        [0, fats, sectors, 0, 4096, END, 0, END, 0]
+            .map(u32::to_le_bytes)
+            .concat(),
+    );
+    let difat = (0..109).map(|i| {
+        if i < fats {
+            sectors + 1 + i
+        } else {
+            0xFFFF_FFFF
+        }
+    });
+    file.extend(difat.flat_map(u32::to_le_bytes));
+    file.extend(stream);
+    file.extend(entry("Root Entry", 5, END, 0, 1));
+    file.extend(entry("Workbook", 2, 0, size, 0xFFFF_FFFF));
+    file.extend([0; 256]);
+    file.extend(fat.into_iter().flat_map(u32::to_le_bytes));
+    file
+}
+
+/// calamine reserves room for the cells a sheet's DIMENSIONS record declares, and
+/// gives each xls cell that names a shared string its own copy of it, for every
+/// sheet, when it opens the file: half a megabyte of cells naming one 8,000-character
+/// string would ask for 320 MB (a 7 MB file, 5.8 GB and an abort). Both are read from
+/// the records first.
+#[test]
+fn xls_dimensions_and_shared_text_past_the_budgets_are_refused() {
+    let mut strings: Vec<String> = ["Month", "A"].map(String::from).to_vec();
+    strings.extend((1..=12).map(|m| format!("2024-{m:02}")));
+    strings.push("x".repeat(8000));
+    let mut cells = [label_sst(0, 0, 0), label_sst(0, 1, 1)].concat();
+    for m in 1..=12u16 {
+        cells.extend(label_sst(m, 0, u32::from(m) + 1));
+        cells.extend(number(m, 1, f64::from(m)));
+    }
+    let (json, _, _) = Run::new()
+        .file("ok.xls", xls_of(&strings, &cells))
+        .report_json(&["ok.xls"], &[]);
+    assert_eq!(kpi_names(&json), ["A"]);
+    assert_eq!(json["kpis"][0]["n"], 12);
+    // A DIMENSIONS record that declares 50 million rows has calamine reserve room
+    // for all of them (an abort): patched into the file above.
+    let mut declared = xls_of(&strings, &cells);
+    let at = declared
+        .windows(4)
+        .position(|w| w == [0x00, 0x02, 14, 0])
+        .expect("DIMENSIONS")
+        + 4;
+    declared[at + 4..at + 8].copy_from_slice(&50_000_000u32.to_le_bytes());
+    refused(
+        "declared.xls",
+        declared,
+        "a sheet declares dimensions of 12800000000 cells, more than an xls sheet can hold",
+    );
+    for row in 20..40_020u16 {
+        cells.extend(label_sst(row, 3, 14));
+    }
+    let (o, _d) = Run::new()
+        .file("amplified.xls", xls_of(&strings, &cells))
+        .args(["report", "amplified.xls", "-o", "out.xlsx"])
+        .run();
+    assert_eq!(o.code, 4, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("could not read amplified.xls: its cells would hold more than 256 MB of text together (shared strings named by many cells), over the budget of a workbook"),
+        "{}",
+        o.stderr
+    );
+}
+
 /// A minimal ods whose one sheet has `rows` of the given XML.
 fn ods(rows: &str) -> Vec<u8> {
     let content = format!(
