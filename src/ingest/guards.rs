@@ -163,6 +163,8 @@ fn ods_extent<R: std::io::Read + std::io::Seek>(
         return Ok(());
     };
     let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(entry));
+    // As calamine reads it: an end tag need not match its start.
+    reader.config_mut().check_end_names = false;
     let mut buf = Vec::new();
     let mut sheet = OdsSheet::default();
     let mut total: u64 = 0;
@@ -170,12 +172,31 @@ fn ods_extent<R: std::io::Read + std::io::Seek>(
     let mut text_before: u64 = 0;
     let mut open: Option<OdsCell> = None;
     let mut in_annotation = 0_u32;
+    // calamine reads a sheet until its end tag, and a row until its own, without
+    // stopping at the end of the file: one left open would never finish.
+    let (mut in_table, mut in_row) = (false, false);
     loop {
         let event = match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) if in_table || in_row => {
+                return Err(damaged(
+                    path,
+                    format!(
+                        "sheet '{}' of content.xml is not closed: the file ends inside it",
+                        sheet.name
+                    ),
+                ))
+            }
             Ok(Event::Eof) | Err(_) => break,
             Ok(e) => e,
         };
         let empty = matches!(event, Event::Empty(_));
+        match &event {
+            Event::Start(e) if e.name().as_ref() == "table:table" => in_table = true,
+            Event::End(e) if e.name().as_ref() == "table:table" => in_table = false,
+            Event::Start(e) if e.name().as_ref() == "table:table-row" => in_row = true,
+            Event::End(e) if e.name().as_ref() == "table:table-row" => in_row = false,
+            _ => {}
+        }
         match event {
             Event::Start(e) if e.name().as_ref() == "table:table" => {
                 sheet = OdsSheet {

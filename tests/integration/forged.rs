@@ -466,6 +466,33 @@ fn ods_text_repeated_past_the_text_budget_is_refused() {
     assert_eq!(kpi_names(&json).len(), 1);
 }
 
+/// calamine reads an ods sheet until its end tag and a row until its own, past the
+/// end of the file: an 800-byte file with a misspelled end tag never finished.
+#[test]
+fn an_ods_sheet_or_row_left_open_is_refused() {
+    for (name, rows) in [
+        ("sheet.ods", "</tabble>"),
+        (
+            "row.ods",
+            "<table:table-row><table:table-cell office:value-type=\"float\" office:value=\"1\"/>",
+        ),
+    ] {
+        // ods() closes the sheet after `rows`: cut that end tag from content.xml.
+        let forged = rezip(&ods(rows), |part, text| {
+            if part == "content.xml" {
+                text.replacen("</table:table>", "", 1)
+            } else {
+                text
+            }
+        });
+        refused(
+            name,
+            forged,
+            "sheet 'Data' of content.xml is not closed: the file ends inside it",
+        );
+    }
+}
+
 /// A repeat count: mostly small, sometimes a sheet's width, sometimes forged.
 fn repeat_count() -> impl Strategy<Value = u64> {
     prop_oneof![
