@@ -216,7 +216,20 @@ pub fn parse_date_text(
     if timed && parsed.grain.is_some() {
         return Err(DateError::NotADate);
     }
-    Ok(parsed)
+    within_years(parsed)
+}
+
+/// A date within the years 1 to 9999, the dates a spreadsheet (and the workbook's
+/// own properties) can hold; `0000-01-01` is a placeholder, not a date.
+fn within_years(parsed: ParsedDate) -> Result<ParsedDate, DateError> {
+    let year = parsed.date.year();
+    if (1..=9999).contains(&year) {
+        Ok(parsed)
+    } else {
+        Err(DateError::Impossible(format!(
+            "year {year} is outside the years 1 to 9999 a date may have"
+        )))
+    }
 }
 
 /// `2023/24` or `2023-24`: the fiscal year ending in 2024, when the second number
@@ -403,6 +416,10 @@ pub fn infer_order<'a>(
 /// Parse with an explicit chrono format (`--date-format`): a date, a datetime, or a
 /// format without a day (`%Y-%m`, `%b %Y`), which gives a month label.
 pub fn parse_with_format(text: &str, fmt: &str) -> Result<ParsedDate, DateError> {
+    parse_with_format_any_year(text, fmt).and_then(within_years)
+}
+
+fn parse_with_format_any_year(text: &str, fmt: &str) -> Result<ParsedDate, DateError> {
     let s = text.trim();
     let mut errors = Vec::new();
     match NaiveDate::parse_from_str(s, fmt) {

@@ -35,6 +35,27 @@ pub(super) fn cut_utf16(text: &str, limit: usize) -> &str {
     text
 }
 
+/// Is `c` a character XML 1.0 allows? Not the control characters other than tab,
+/// line feed and carriage return, nor U+FFFE and U+FFFF.
+pub(super) fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Text for a link's display: rust_xlsxwriter writes it into an XML attribute as it
+/// is (cells escape such characters, attributes do not), so the characters XML does
+/// not allow become U+FFFD, which shows where they were.
+pub(super) fn link_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let text = cut_utf16(text, 255);
+    if text.chars().all(is_xml_char) {
+        text.into()
+    } else {
+        text.chars()
+            .map(|c| if is_xml_char(c) { c } else { '\u{FFFD}' })
+            .collect::<String>()
+            .into()
+    }
+}
+
 /// Does Excel need a quote prefix to keep this text literal?
 pub(super) fn looks_like_formula(text: &str) -> bool {
     text.starts_with(FORMULA_START)

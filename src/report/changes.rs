@@ -167,13 +167,13 @@ fn link(
     st: &Styles,
 ) -> Result<(), XlsxError> {
     let target = format!("internal:'{}'!A1", sheet.replace('\'', "''"));
-    let text = super::cells::cut_utf16(name, 255);
-    let fmt = if super::cells::looks_like_formula(text) {
+    let text = super::cells::link_text(name);
+    let fmt = if super::cells::looks_like_formula(&text) {
         st.link.clone().set_quote_prefix()
     } else {
         st.link.clone()
     };
-    ws.write_url_with_format(row, 0, Url::new(target).set_text(text), &fmt)?;
+    ws.write_url_with_format(row, 0, Url::new(target).set_text(text.as_ref()), &fmt)?;
     Ok(())
 }
 

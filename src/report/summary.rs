@@ -109,14 +109,14 @@ pub(super) fn write(
             if let Some(name) = sheets.get(index) {
                 // The KPI name links to its sheet (quotes in sheet names are doubled).
                 let target = format!("internal:'{}'!A1", name.replace('\'', "''"));
-                let text = super::cells::cut_utf16(&k.def.name, 255);
+                let text = super::cells::link_text(&k.def.name);
                 // A name like '=SUM(A1)' keeps the quote prefix on its link too.
-                let link = if super::cells::looks_like_formula(text) {
+                let link = if super::cells::looks_like_formula(&text) {
                     st.link.clone().set_quote_prefix()
                 } else {
                     st.link.clone()
                 };
-                ws.write_url_with_format(row, 0, Url::new(target).set_text(text), &link)?;
+                ws.write_url_with_format(row, 0, Url::new(target).set_text(text.as_ref()), &link)?;
             }
             if let Some((first, last)) = data_rows.get(&k.def.name).copied() {
                 let spark = Sparkline::new()

@@ -626,3 +626,38 @@ fn rows_of_text_files_are_the_rows_a_spreadsheet_shows() {
         (Some(4), Some("C"))
     );
 }
+
+/// Characters XML does not allow (control characters, U+FFFE) in KPI names never reach
+/// the workbook's XML as they are: rust_xlsxwriter escapes them in cells but not in
+/// attributes (a sheet's name, a link's display text), and a file with one there is one
+/// Excel and openpyxl cannot open.
+#[test]
+fn kpi_names_with_characters_xml_forbids_give_a_well_formed_workbook() {
+    let csv = "Date,KPI,Value\n2024-01-01,Rev\u{1}nue,1\n2024-02-01,Rev\u{1}nue,2\n\
+               2024-01-01,Cost\u{FFFE}s,3\n2024-02-01,Cost\u{FFFE}s,4\n";
+    let (o, d) = Run::new()
+        .file("k.csv", csv)
+        .args(["report", "k.csv", "-o", "out.xlsx"])
+        .run();
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let file = std::fs::File::open(d.path().join("out.xlsx")).expect("workbook");
+    let mut zip = zip::ZipArchive::new(file).expect("zip");
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).expect("part");
+        let name = part.name().expect("part name").to_string();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut part, &mut xml).expect("UTF-8 part");
+        let bad: Vec<char> = xml
+            .chars()
+            .filter(|&c| {
+                !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+            })
+            .collect();
+        assert!(bad.is_empty(), "{name}: {bad:?}");
+    }
+    let mut wb = open_workbook_auto(d.path().join("out.xlsx")).expect("workbook opens");
+    let names = wb.sheet_names();
+    // The text reader drops control characters; U+FFFE stays in the KPI's name and
+    // is a space in its sheet's.
+    assert_eq!(names[1..3], ["Revnue", "Cost s"], "{names:?}");
+}

@@ -325,6 +325,17 @@ fn explicit_format() {
         ),
         ("x", "%d/%m/%Y", "not a date"),
         ("2024-03-15", "%d/%m/%Y", "not a date"),
+        (
+            "01/01/0000",
+            "%d/%m/%Y",
+            "impossible: year 0 is outside the years 1 to 9999",
+        ),
+        (
+            "0000-01",
+            "%Y-%m",
+            "impossible: year 0 is outside the years 1 to 9999",
+        ),
+        ("12/31/0001", "%m/%d/%Y", "0001-12-31"),
     ] {
         expect(
             &parse_with_format(text, fmt),
@@ -345,4 +356,18 @@ proptest::proptest! {
         let _ = parse_with_format(&s, "%d/%m/%Y %H:%M");
         let _ = (excel_serial_to_date(v, false), excel_serial_to_date(v, true));
     }
+}
+
+/// A spreadsheet's dates (and the workbook's own dates) run from year 1 to 9999: year
+/// 0000, a placeholder in some exports, is no date.
+#[test]
+fn year_zero_is_not_a_date() {
+    table(
+        "0000-01-01 | impossible: year 0 is outside the years 1 to 9999 a date may have
+         0000-01    | not a date
+         0001-01-01 | 0001-01-01
+         9999-12-31 | 9999-12-31",
+        None,
+        &Calendar::default(),
+    );
 }

@@ -7,7 +7,7 @@ names are decided once, here, so the Summary's links and the sheets themselves a
 use std::collections::{HashMap, HashSet};
 
 use crate::analysis::Results;
-use crate::report::cells::cut_utf16;
+use crate::report::cells::{cut_utf16, is_xml_char};
 
 /// Excel's limit on a sheet name, in UTF-16 code units.
 const MAX_NAME: usize = 31;
@@ -85,8 +85,8 @@ fn is_data_continuation(lower: &str) -> bool {
 }
 
 /// `name` within Excel's rules: brackets become parentheses, the other forbidden
-/// characters dashes (`?`, `*` and `|` are dropped), control characters and runs of
-/// whitespace one space; cut to 31 units; no apostrophe or space at either end. A
+/// characters dashes (`?`, `*` and `|` are dropped), control characters, characters
+/// XML does not allow (U+FFFE, U+FFFF) and runs of whitespace one space; cut to 31 units; no apostrophe or space at either end. A
 /// name that reads like a formula (`=HYPERLINK(…`, `+1`, `@x`) loses those leading
 /// characters: a sheet name, and the print-titles name that carries it, is never
 /// where such text belongs (the KPI's name in cells keeps it, quote-prefixed).
@@ -101,7 +101,7 @@ fn clean(name: &str) -> String {
             ']' => Some(')'),
             ':' | '/' | '\\' => Some('-'),
             '?' | '*' | '|' => None,
-            c if c.is_control() || c.is_whitespace() => Some(' '),
+            c if c.is_control() || c.is_whitespace() || !is_xml_char(c) => Some(' '),
             c => Some(c),
         };
         if let Some(c) = mapped {

@@ -11,6 +11,8 @@ fn formula_like_names_lose_their_formula_start() {
     assert_eq!(clean("\t\r-Returns"), "Returns");
     assert_eq!(clean("Cost | EMEA"), "Cost EMEA");
     assert_eq!(clean("=+-@"), "KPI");
+    // Characters XML does not allow, control characters among them, become spaces.
+    assert_eq!(clean("Rev\u{FFFE}nue\u{1}\u{FFFF}"), "Rev nue");
     // Inside the name the characters stay: only a formula start is one.
     assert_eq!(clean("Net = gross - returns"), "Net = gross - returns");
 }
