@@ -151,22 +151,34 @@ fn guarded<T>(path: &Path, build: impl FnOnce() -> Result<T>) -> Result<T> {
         Ok(result) => result,
         Err(panic) => {
             let what = panic_text(panic.as_ref());
-            if !what.starts_with(XML_WRITE_ERROR) {
-                std::panic::resume_unwind(panic);
+            if what.starts_with(XML_WRITE_ERROR) {
+                Err(Error::write(
+                    path.display(),
+                    format!(
+                        "{} while writing the workbook's sheets to temporary files; {KEPT}",
+                        io_message(&what)
+                    ),
+                ))
+            } else if what.starts_with(THREAD_START_ERROR) {
+                Err(Error::write(
+                    path.display(),
+                    format!(
+                        "the system would not start the threads that assemble the workbook's sheets (one per sheet, all at once): its limit on threads or on memory was reached ({}); raise it (ulimit -u, ulimit -v, a container's pids limit) or report fewer KPIs; {KEPT}",
+                        what.trim_start_matches(THREAD_START_ERROR).trim_start_matches(": ")
+                    ),
+                ))
+            } else {
+                std::panic::resume_unwind(panic)
             }
-            Err(Error::write(
-                path.display(),
-                format!(
-                    "{} while writing the workbook's sheets to temporary files; {KEPT}",
-                    io_message(&what)
-                ),
-            ))
         }
     }
 }
 
 /// How rust_xlsxwriter's writer panics when a write fails.
 const XML_WRITE_ERROR: &str = "Couldn't write to xml file";
+/// How the standard library panics when a scoped thread cannot start (rust_xlsxwriter
+/// starts one per sheet while it saves).
+const THREAD_START_ERROR: &str = "failed to spawn thread";
 
 /// The text of a panic payload.
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {

@@ -686,3 +686,25 @@ fn headers_repeat_on_printed_pages_until_the_workbook_is_large() {
     let names = part(&path, "xl/workbook.xml");
     assert!(!names.contains("_xlnm.Print_Titles"), "{names}");
 }
+
+/// rust_xlsxwriter starts a thread for each sheet while it saves; where the system's
+/// limit on threads or memory stops one (a container's pids limit, `ulimit -v`), the
+/// standard library panics. That is "cannot write the output", in words that say
+/// what to change, not an internal error; any other panic stays a panic.
+#[test]
+fn a_thread_that_cannot_start_while_saving_is_a_write_error() {
+    let path = Path::new("out/r.xlsx");
+    let err = guarded::<()>(path, || {
+        panic!(
+            "failed to spawn thread: Os {{ code: 11, kind: WouldBlock, message: \"Resource temporarily unavailable\" }}"
+        )
+    })
+    .unwrap_err();
+    assert_eq!(err.exit_code(), 5);
+    assert_eq!(
+        err.to_string(),
+        "could not write out/r.xlsx: the system would not start the threads that assemble the workbook's sheets (one per sheet, all at once): its limit on threads or on memory was reached (Os { code: 11, kind: WouldBlock, message: \"Resource temporarily unavailable\" }); raise it (ulimit -u, ulimit -v, a container's pids limit) or report fewer KPIs; the previous file, if any, is untouched"
+    );
+    let other = std::panic::catch_unwind(|| guarded::<()>(path, || panic!("index out of bounds")));
+    assert!(other.is_err());
+}
