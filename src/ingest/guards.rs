@@ -165,89 +165,131 @@ fn ods_extent<R: std::io::Read + std::io::Seek>(
     let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(entry));
     // As calamine reads it: an end tag need not match its start.
     reader.config_mut().check_end_names = false;
+    let mut scan = OdsScan {
+        path,
+        sheet: OdsSheet::default(),
+        total: 0,
+        text_before: 0,
+        open: None,
+        in_annotation: 0,
+        in_table: false,
+        in_row: false,
+    };
     let mut buf = Vec::new();
-    let mut sheet = OdsSheet::default();
-    let mut total: u64 = 0;
-    // The text of the sheets before this one, and of the cell being read.
-    let mut text_before: u64 = 0;
-    let mut open: Option<OdsCell> = None;
-    let mut in_annotation = 0_u32;
-    // calamine reads a sheet until its end tag, and a row until its own, without
-    // stopping at the end of the file: one left open would never finish.
-    let (mut in_table, mut in_row) = (false, false);
     loop {
         let event = match reader.read_event_into(&mut buf) {
-            Ok(Event::Eof) if in_table || in_row => {
+            // calamine reads a sheet until its end tag, and a row until its own,
+            // without stopping at the end of the file: one left open never finishes.
+            Ok(Event::Eof) if scan.in_table || scan.in_row => {
                 return Err(damaged(
                     path,
                     format!(
                         "sheet '{}' of content.xml is not closed: the file ends inside it",
-                        sheet.name
+                        scan.sheet.name
                     ),
                 ))
             }
-            Ok(Event::Eof) | Err(_) => break,
+            Ok(Event::Eof) | Err(_) => return Ok(()),
             Ok(e) => e,
         };
-        let empty = matches!(event, Event::Empty(_));
-        match &event {
-            Event::Start(e) if e.name().as_ref() == "table:table" => in_table = true,
-            Event::End(e) if e.name().as_ref() == "table:table" => in_table = false,
-            Event::Start(e) if e.name().as_ref() == "table:table-row" => in_row = true,
-            Event::End(e) if e.name().as_ref() == "table:table-row" => in_row = false,
-            _ => {}
+        if !scan.structure(&event)? {
+            scan.content(&event);
         }
-        match event {
-            Event::Start(e) if e.name().as_ref() == "table:table" => {
-                sheet = OdsSheet {
-                    name: attr(&e, "table:name").unwrap_or_default(),
+        buf.clear();
+    }
+}
+
+/// The ods pre-scan's state: the sheet being read, the cells and text of the sheets
+/// before it, the cell element open, and where in the document the reader is.
+struct OdsScan<'p> {
+    path: &'p Path,
+    sheet: OdsSheet,
+    total: u64,
+    text_before: u64,
+    open: Option<OdsCell>,
+    in_annotation: u32,
+    in_table: bool,
+    in_row: bool,
+}
+
+impl OdsScan<'_> {
+    /// A sheet's or a row's start or end (true), checked against the budgets as each
+    /// ends; false for any other event.
+    fn structure(&mut self, event: &Event) -> Result<bool> {
+        let (e, kind) = match event {
+            Event::Start(e) => (e.name(), 's'),
+            Event::Empty(e) => (e.name(), 'e'),
+            Event::End(e) => (e.name(), 'x'),
+            _ => return Ok(false),
+        };
+        match (e.as_ref(), kind, event) {
+            ("table:table", 's', Event::Start(start)) => {
+                self.in_table = true;
+                self.sheet = OdsSheet {
+                    name: attr(start, "table:name").unwrap_or_default(),
                     ..OdsSheet::default()
                 };
             }
-            Event::End(e) if e.name().as_ref() == "table:table" => {
-                text_before = text_before.saturating_add(sheet.text);
-                let cells = sheet.cells();
-                total = total.saturating_add(cells);
-                sheet.check(cells, path)?;
-                if total > ODS_CELL_BUDGET {
+            ("table:table", 'x', _) => {
+                self.in_table = false;
+                self.text_before = self.text_before.saturating_add(self.sheet.text);
+                let cells = self.sheet.cells();
+                self.total = self.total.saturating_add(cells);
+                self.sheet.check(cells, self.path)?;
+                if self.total > ODS_CELL_BUDGET {
                     return Err(Error::read(
-                        path.display(),
+                        self.path.display(),
                         format!("its sheets expand to more than {ODS_CELL_BUDGET} cells together, over the budget of an ods workbook; export only the data ranges"),
                     ));
                 }
             }
-            Event::Start(e) if e.name().as_ref() == "table:table-row" => {
-                sheet.start_row(repeats(&e, "table:number-rows-repeated"));
+            ("table:table-row", 's' | 'e', Event::Start(row) | Event::Empty(row)) => {
+                self.sheet
+                    .start_row(repeats(row, "table:number-rows-repeated"));
+                if kind == 's' {
+                    self.in_row = true;
+                } else {
+                    self.sheet.end_row();
+                }
             }
-            Event::Empty(e) if e.name().as_ref() == "table:table-row" => {
-                sheet.start_row(repeats(&e, "table:number-rows-repeated"));
-                sheet.end_row();
-            }
-            Event::End(e) if e.name().as_ref() == "table:table-row" => {
-                sheet.end_row();
-                if text_before.saturating_add(sheet.text) > TEXT_BUDGET {
+            ("table:table-row", 'x', _) => {
+                self.in_row = false;
+                self.sheet.end_row();
+                if self.text_before.saturating_add(self.sheet.text) > TEXT_BUDGET {
                     return Err(Error::read(
-                        path.display(),
+                        self.path.display(),
                         format!(
                             "its cells would hold more than {} MB of text together through their repeat counts (sheet '{}' passes it), over the budget of a workbook; export only the data range, without long texts repeated in many cells",
                             TEXT_BUDGET >> 20,
-                            sheet.name
+                            self.sheet.name
                         ),
                     ));
                 }
             }
-            Event::Start(e) | Event::Empty(e)
-                if matches!(
-                    e.name().as_ref(),
-                    "table:table-cell" | "table:covered-table-cell"
-                ) =>
-            {
-                let cell = OdsCell::of(&e);
-                let repeats = sheet.cell(repeats(&e, "table:number-columns-repeated"), cell.valued);
-                if empty {
-                    sheet.add_text(cell.text, repeats);
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Cells, and the text inside them. calamine leaves out a note's text, and reads
+    /// a cell's own text only when its value is that text.
+    fn content(&mut self, event: &Event) {
+        let is_cell = |e: &quick_xml::events::BytesStart| {
+            matches!(
+                e.name().as_ref(),
+                "table:table-cell" | "table:covered-table-cell"
+            )
+        };
+        match event {
+            Event::Start(e) | Event::Empty(e) if is_cell(e) => {
+                let cell = OdsCell::of(e);
+                let repeats = self
+                    .sheet
+                    .cell(repeats(e, "table:number-columns-repeated"), cell.valued);
+                if matches!(event, Event::Empty(_)) {
+                    self.sheet.add_text(cell.text, repeats);
                 } else {
-                    open = Some(OdsCell { repeats, ..cell });
+                    self.open = Some(OdsCell { repeats, ..cell });
                 }
             }
             Event::End(e)
@@ -256,27 +298,27 @@ fn ods_extent<R: std::io::Read + std::io::Seek>(
                     "table:table-cell" | "table:covered-table-cell"
                 ) =>
             {
-                if let Some(cell) = open.take() {
-                    sheet.add_text(cell.text, cell.repeats);
+                if let Some(cell) = self.open.take() {
+                    self.sheet.add_text(cell.text, cell.repeats);
                 }
             }
-            // calamine leaves out a note's text, and reads a cell's own text only
-            // when its value is that text.
-            Event::Start(e) if e.name().as_ref() == "office:annotation" => in_annotation += 1,
-            Event::End(e) if e.name().as_ref() == "office:annotation" => {
-                in_annotation = in_annotation.saturating_sub(1);
+            Event::Start(e) if e.name().as_ref() == "office:annotation" => {
+                self.in_annotation += 1;
             }
-            Event::Text(t) if in_annotation == 0 => {
-                if let Some(cell) = open.as_mut().filter(|c| c.content) {
+            Event::End(e) if e.name().as_ref() == "office:annotation" => {
+                self.in_annotation = self.in_annotation.saturating_sub(1);
+            }
+            Event::Text(t) if self.in_annotation == 0 => {
+                if let Some(cell) = self.open.as_mut().filter(|c| c.content) {
                     cell.text = cell.text.saturating_add(t.len() as u64);
                 }
             }
-            Event::Start(e) | Event::Empty(e) if in_annotation == 0 => {
-                if let Some(cell) = open.as_mut().filter(|c| c.content) {
+            Event::Start(e) | Event::Empty(e) if self.in_annotation == 0 => {
+                if let Some(cell) = self.open.as_mut().filter(|c| c.content) {
                     let added = match e.name().as_ref() {
                         // A run of spaces: `text:c` of them, one by default.
                         "text:s" => {
-                            attr(&e, "text:c").map_or(1, |c| c.trim().parse::<u64>().unwrap_or(0))
+                            attr(e, "text:c").map_or(1, |c| c.trim().parse::<u64>().unwrap_or(0))
                         }
                         "text:p" | "text:tab" | "text:line-break" => 1,
                         _ => 0,
@@ -286,9 +328,7 @@ fn ods_extent<R: std::io::Read + std::io::Seek>(
             }
             _ => {}
         }
-        buf.clear();
     }
-    Ok(())
 }
 
 fn attr(e: &quick_xml::events::BytesStart, key: &str) -> Option<String> {
@@ -511,13 +551,23 @@ pub(super) fn cfb_chains(bytes: &[u8], path: &Path) -> Result<()> {
             walk(start, len, &fat, unit, cfb.max_id, &what).map_err(bad)?;
         }
     }
-    // A stream in the mini stream is under 4 KB: too small to name much text.
-    if let Some(&(_, start, len)) = entries
-        .iter()
-        .find(|(n, _, _)| n.eq_ignore_ascii_case("Workbook"))
-        .filter(|(_, _, len)| *len >= MINI_STREAM_CUTOFF)
-    {
-        let demands = biff::demands(&cfb.stream(&fat, start, len));
+    // The stream calamine reads, "Workbook" or else "Book", from the FAT or, under
+    // 4 KB, from the mini stream.
+    let stream = ["Workbook", "Book"].iter().find_map(|name| {
+        entries
+            .iter()
+            .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
+    });
+    if let Some(&(_, start, len)) = stream {
+        let bytes = if len < MINI_STREAM_CUTOFF {
+            mini.as_ref().map_or_else(Vec::new, |(mini_fat, _)| {
+                let mini_stream = cfb.stream(&fat, root_start, root_len);
+                mini_chain(&mini_stream, mini_fat, start, len)
+            })
+        } else {
+            cfb.stream(&fat, start, len)
+        };
+        let demands = biff::demands(&bytes);
         if demands.reserved_cells > CELL_BUDGET {
             return Err(damaged(
                 path,
@@ -538,6 +588,31 @@ pub(super) fn cfb_chains(bytes: &[u8], path: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The bytes of a small stream of `len` bytes: its chain of 64-byte mini sectors in
+/// `mini_stream` (a chain already walked), from `start`.
+fn mini_chain(mini_stream: &[u8], mini_fat: &[u32], start: u32, len: u64) -> Vec<u8> {
+    let len = usize::try_from(len)
+        .unwrap_or(usize::MAX)
+        .min(mini_stream.len());
+    let mut out = Vec::with_capacity(len);
+    let mut id = start;
+    // The walk checked this many sectors for loops; never more.
+    let mut steps = len / 64 + 1;
+    while id != END_OF_CHAIN && out.len() < len && steps > 0 {
+        steps -= 1;
+        let at = id as usize * 64;
+        let Some(sector) = mini_stream.get(at..(at + 64).min(mini_stream.len())) else {
+            break;
+        };
+        if sector.is_empty() {
+            break;
+        }
+        out.extend_from_slice(&sector[..sector.len().min(len - out.len())]);
+        id = mini_fat.get(id as usize).copied().unwrap_or(END_OF_CHAIN);
+    }
+    out
 }
 
 /// An OLE/CFB container's header and sectors, read as calamine reads them.
@@ -714,7 +789,10 @@ impl<'a> Container<'a> {
             .min(self.bytes.len());
         let mut out = Vec::with_capacity(len);
         let mut id = start;
-        while id != END_OF_CHAIN && out.len() < len {
+        // The walk checked this many sectors for loops; never more.
+        let mut steps = len / self.sector_size + 1;
+        while id != END_OF_CHAIN && out.len() < len && steps > 0 {
+            steps -= 1;
             let Some(s) = self.sector(id) else { break };
             out.extend_from_slice(&s[..s.len().min(len - out.len())]);
             id = fat.get(id as usize).copied().unwrap_or(END_OF_CHAIN);

@@ -188,8 +188,7 @@ fn number(row: u16, col: u16, v: f64) -> Vec<u8> {
 }
 
 /// An xls of one sheet, "Data", whose cells are the `cells` records, with the shared
-/// strings `strings` (one byte per character): BIFF8 in an OLE/CFB container of
-/// 512-byte sectors, the Workbook stream first, then the directory, then the FAT.
+/// strings `strings` (one byte per character): BIFF8 in an OLE/CFB container.
 fn xls_of(strings: &[String], cells: &[u8]) -> Vec<u8> {
     let bof = |kind: u16| {
         let mut d = [0x0600u16, kind, 0x0DBB, 0x07CC]
@@ -220,6 +219,12 @@ fn xls_of(strings: &[String], cells: &[u8]) -> Vec<u8> {
     stream.extend(biff(0x0200, &[dims, vec![0, 0, 0, 1, 0, 0]].concat()));
     stream.extend(cells);
     stream.extend(biff(0x000A, &[]));
+    in_cfb(stream)
+}
+
+/// `stream` as the Workbook stream of an OLE/CFB container of 512-byte sectors: the
+/// stream first, then the directory, then the FAT.
+fn in_cfb(mut stream: Vec<u8>) -> Vec<u8> {
     let size = stream.len() as u64;
     stream.resize(stream.len().max(4096).div_ceil(512) * 512, 0);
     let sectors = (stream.len() / 512) as u32;

@@ -655,7 +655,7 @@ fn kpi_names_with_characters_xml_forbids_give_a_well_formed_workbook() {
             .collect();
         assert!(bad.is_empty(), "{name}: {bad:?}");
     }
-    let mut wb = open_workbook_auto(d.path().join("out.xlsx")).expect("workbook opens");
+    let wb = open_workbook_auto(d.path().join("out.xlsx")).expect("workbook opens");
     let names = wb.sheet_names();
     // The text reader drops control characters; U+FFFE stays in the KPI's name and
     // is a space in its sheet's.

@@ -15,6 +15,9 @@ Record layouts: MS-XLS 2.4.90 (Dimensions), 2.4.265 (SST), 2.5.293
 (XLUnicodeRichExtendedString), 2.4.149 (LabelSst), 2.4.58 (Continue).
 */
 
+const BOF: u16 = 0x0809;
+const EOF: u16 = 0x000A;
+const BOUND_SHEET: u16 = 0x0085;
 const DIMENSIONS: u16 = 0x0200;
 const SST: u16 = 0x00FC;
 const CONTINUE: u16 = 0x003C;
@@ -30,19 +33,20 @@ pub(super) struct Demands {
     pub(super) text: u64,
 }
 
-/// Read the records of a Workbook stream for what they demand. A shared-string table
-/// that cannot be read to the end counts its strings read so far: calamine refuses
-/// what is left.
+/// Read the records of a Workbook stream for what they demand, as calamine reads
+/// them: the globals from the start to their EOF (the sheets' offsets, the shared
+/// strings), then each sheet from its offset to its EOF, nested substreams (charts)
+/// skipped. A sheet named twice is read twice. A shared-string table that cannot be
+/// read to the end counts its strings read so far: calamine refuses what is left.
 pub(super) fn demands(stream: &[u8]) -> Demands {
-    let records = Records { rest: stream };
     let mut lengths: Vec<u64> = Vec::new();
-    let mut demands = Demands::default();
-    let mut records = records.peekable();
+    let mut sheets: Vec<usize> = Vec::new();
+    let mut records = Records { rest: stream }.peekable();
     while let Some((kind, data)) = records.next() {
         match kind {
-            DIMENSIONS => {
-                let cells = reserved(data).unwrap_or(0);
-                demands.reserved_cells = demands.reserved_cells.max(cells);
+            EOF => break,
+            BOUND_SHEET if data.len() >= 4 => {
+                sheets.push(u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as usize);
             }
             SST => {
                 let mut parts = vec![data];
@@ -51,12 +55,39 @@ pub(super) fn demands(stream: &[u8]) -> Demands {
                 }
                 lengths = string_lengths(&parts);
             }
-            LABEL_SST if data.len() >= 10 => {
-                let index = u32::from_le_bytes([data[6], data[7], data[8], data[9]]);
-                let length = lengths.get(index as usize).copied().unwrap_or(0);
-                demands.text = demands.text.saturating_add(length);
-            }
             _ => {}
+        }
+    }
+    let mut demands = Demands::default();
+    for at in sheets {
+        let Some(rest) = stream.get(at..) else {
+            continue;
+        };
+        let (mut seen_bof, mut nested) = (false, 0_u32);
+        for (kind, data) in (Records { rest }) {
+            if nested > 0 {
+                match kind {
+                    BOF => nested += 1,
+                    EOF => nested -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            match kind {
+                BOF if seen_bof => nested += 1,
+                BOF => seen_bof = true,
+                EOF => break,
+                DIMENSIONS => {
+                    let cells = reserved(data).unwrap_or(0);
+                    demands.reserved_cells = demands.reserved_cells.max(cells);
+                }
+                LABEL_SST if data.len() >= 10 => {
+                    let index = u32::from_le_bytes([data[6], data[7], data[8], data[9]]);
+                    let length = lengths.get(index as usize).copied().unwrap_or(0);
+                    demands.text = demands.text.saturating_add(length);
+                }
+                _ => {}
+            }
         }
     }
     demands
@@ -247,6 +278,35 @@ mod tests {
         d
     }
 
+    /// A Workbook stream: globals (a BOUNDSHEET per entry of `sheets`, naming the
+    /// sheet of that index, then `tables`, then EOF), then each sheet: BOF, its
+    /// records, EOF.
+    fn book(tables: &[u8], sheets: &[usize], bodies: &[&[u8]]) -> Vec<u8> {
+        let bof = record(BOF, &[0; 16]);
+        let globals_len = sheets.len() * 12 + tables.len() + 4;
+        let mut starts = Vec::new();
+        let mut at = globals_len;
+        for body in bodies {
+            starts.push(at);
+            at += bof.len() + body.len() + 4;
+        }
+        let mut stream = Vec::new();
+        for &index in sheets {
+            let mut d = (starts[index] as u32).to_le_bytes().to_vec();
+            d.extend([0, 0, 1, 0, b'S']);
+            d.truncate(8);
+            stream.extend(record(BOUND_SHEET, &d));
+        }
+        stream.extend(tables);
+        stream.extend(record(EOF, &[]));
+        for body in bodies {
+            stream.extend(&bof);
+            stream.extend(*body);
+            stream.extend(record(EOF, &[]));
+        }
+        stream
+    }
+
     #[test]
     fn cells_naming_shared_strings_count_a_copy_each() {
         let mut sst = vec![0, 0, 0, 0, 3, 0, 0, 0];
@@ -266,13 +326,24 @@ mod tests {
                 .encode_utf16()
                 .flat_map(u16::to_le_bytes),
         );
-        let mut stream = record(SST, &sst);
-        stream.extend(record(CONTINUE, &cont));
+        let tables = [record(SST, &sst), record(CONTINUE, &cont)].concat();
+        let mut cells = Vec::new();
         for (row, index) in [(0, 0), (1, 1), (2, 2), (3, 2), (4, 2), (5, 9)] {
-            stream.extend(label_sst(row, index));
+            cells.extend(label_sst(row, index));
         }
         // Month (5) + ab (2) + three copies of ten x's; an index past the table is 0.
+        let stream = book(&tables, &[0], &[&cells]);
         assert_eq!(demands(&stream).text, 5 + 2 + 30);
+        // A sheet named twice is read twice.
+        let twice = book(&tables, &[0, 0], &[&cells]);
+        assert_eq!(demands(&twice).text, 2 * 37);
+        // A table after the globals' EOF is not the one calamine reads, cells in the
+        // globals are no sheet's, and a chart inside a sheet is skipped.
+        let decoy = [record(SST, &[0; 8]), label_sst(9, 2)].concat();
+        let chart = [record(BOF, &[0; 16]), label_sst(9, 2), record(EOF, &[])].concat();
+        let body = [decoy.clone(), chart, cells.clone()].concat();
+        let stream = book(&[tables.clone(), label_sst(8, 2)].concat(), &[0], &[&body]);
+        assert_eq!(demands(&stream).text, 10 + 37);
     }
 
     #[test]
@@ -281,11 +352,15 @@ mod tests {
         let mut sst = vec![0; 8];
         sst.extend(narrow("abc"));
         sst.extend([200, 0, 0, b'x']);
-        let mut stream = record(SST, &sst);
-        stream.extend(label_sst(0, 0));
-        stream.extend(label_sst(1, 1));
-        // A record cut short ends the stream.
-        stream.extend(&label_sst(2, 0)[..8]);
+        let tables = record(SST, &sst);
+        // A record cut short ends the sheet.
+        let cells = [
+            label_sst(0, 0),
+            label_sst(1, 1),
+            label_sst(2, 0)[..8].to_vec(),
+        ]
+        .concat();
+        let stream = book(&tables, &[0], &[&cells]);
         assert_eq!(demands(&stream).text, 3);
     }
 
@@ -294,7 +369,8 @@ mod tests {
         let dims = |first_row: u32, last_row: u32, first_col: u16, last_col: u16| {
             let mut d = [first_row, last_row].map(u32::to_le_bytes).concat();
             d.extend([first_col, last_col, 0].map(u16::to_le_bytes).concat());
-            demands(&record(DIMENSIONS, &d)).reserved_cells
+            let body = record(DIMENSIONS, &d);
+            demands(&book(&[], &[0], &[&body])).reserved_cells
         };
         // Rows 0-110 and columns 0-5: the real extent.
         assert_eq!(dims(0, 111, 0, 6), 111 * 6);
@@ -306,7 +382,10 @@ mod tests {
         assert_eq!(dims(10, 5, 0, 1), (1 << 32) - 5);
         // The 10-byte form of older files, and a length calamine refuses.
         let short = [0u16, 20, 0, 3, 0].map(u16::to_le_bytes).concat();
-        assert_eq!(demands(&record(DIMENSIONS, &short)).reserved_cells, 20 * 3);
-        assert_eq!(demands(&record(DIMENSIONS, &[0; 12])).reserved_cells, 0);
+        let reserved = |body: Vec<u8>| demands(&book(&[], &[0], &[&body])).reserved_cells;
+        assert_eq!(reserved(record(DIMENSIONS, &short)), 20 * 3);
+        assert_eq!(reserved(record(DIMENSIONS, &[0; 12])), 0);
+        // Outside every sheet it reserves nothing.
+        assert_eq!(demands(&record(DIMENSIONS, &short)).reserved_cells, 0);
     }
 }
