@@ -10,7 +10,12 @@ KPI sheets grows the heaps some 30,000 times that way, while the other core wait
 the lock. A top pad of the heap's whole size makes each new heap usable at once (about
 1,000 calls, one per heap and thread stack). It costs address space already reserved,
 not memory: pages become resident only when written, as before, so the peak resident
-size does not change (README, "Speed and memory").
+size does not change (README, "Speed and memory"). Setting it has two side effects in
+glibc, both measured: the mmap threshold stops adapting (it stays at 128 KB, so every
+larger block is mapped and unmapped on its own), and a thread's heap keeps its free
+top instead of shrinking (only `release_freed` gives that back). Neither shows in the
+runs measured: mmap and munmap calls stayed near 1,050 each for 1,000 KPIs and for
+10 M rows, page faults fell by 2–4%, peaks were unchanged.
 
 **Freed memory back before the workbook.** glibc keeps freed memory in the arena of
 the thread that allocated it. The text reader's thread allocates every chunk it
@@ -33,8 +38,9 @@ const GLIBC_HEAP_SIZE: libc::c_int = 64 << 20;
 pub fn configure() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     #[allow(unsafe_code)]
-    // SAFETY: mallopt takes no pointers; called before any other thread exists, it
-    // only changes how much of a heap glibc makes usable at a time.
+    // SAFETY: mallopt takes no pointers and is called before any other thread
+    // exists; it changes how glibc grows, trims and maps its heaps, never what an
+    // allocation returns.
     unsafe {
         libc::mallopt(libc::M_TOP_PAD, GLIBC_HEAP_SIZE);
     }

@@ -171,16 +171,17 @@ fn ods_extent<R: std::io::Read + std::io::Seek>(
         total: 0,
         text_before: 0,
         open: None,
-        in_annotation: 0,
+        in_annotation: false,
         in_table: false,
         in_row: false,
     };
     let mut buf = Vec::new();
     loop {
         let event = match reader.read_event_into(&mut buf) {
-            // calamine reads a sheet until its end tag, and a row until its own,
-            // without stopping at the end of the file: one left open never finishes.
-            Ok(Event::Eof) if scan.in_table || scan.in_row => {
+            // calamine reads a sheet until its end tag, and a cell's note until its
+            // own, without stopping at the end of the file: one left open never
+            // finishes.
+            Ok(Event::Eof) if scan.in_table || scan.in_annotation => {
                 return Err(damaged(
                     path,
                     format!(
@@ -192,9 +193,7 @@ fn ods_extent<R: std::io::Read + std::io::Seek>(
             Ok(Event::Eof) | Err(_) => return Ok(()),
             Ok(e) => e,
         };
-        if !scan.structure(&event)? {
-            scan.content(&event);
-        }
+        scan.event(&event)?;
         buf.clear();
     }
 }
@@ -206,128 +205,136 @@ struct OdsScan<'p> {
     sheet: OdsSheet,
     total: u64,
     text_before: u64,
+    /// The string cell whose content is being read.
     open: Option<OdsCell>,
-    in_annotation: u32,
+    in_annotation: bool,
     in_table: bool,
     in_row: bool,
 }
 
+/// The name of a start, empty or end tag ("" for any other event).
+fn tag<'e>(event: &'e Event) -> &'e str {
+    match event {
+        Event::Start(e) | Event::Empty(e) => e.name().into_inner(),
+        Event::End(e) => e.name().into_inner(),
+        _ => "",
+    }
+}
+
 impl OdsScan<'_> {
-    /// A sheet's or a row's start or end (true), checked against the budgets as each
-    /// ends; false for any other event.
-    fn structure(&mut self, event: &Event) -> Result<bool> {
-        let (e, kind) = match event {
-            Event::Start(e) => (e.name(), 's'),
-            Event::Empty(e) => (e.name(), 'e'),
-            Event::End(e) => (e.name(), 'x'),
-            _ => return Ok(false),
-        };
-        match (e.as_ref(), kind, event) {
-            ("table:table", 's', Event::Start(start)) => {
+    /// One event, seen where calamine would see it: a sheet's rows inside a sheet, a
+    /// row's cells inside a row, a string cell's text inside the cell, and nothing
+    /// inside a note but its end.
+    fn event(&mut self, event: &Event) -> Result<()> {
+        let is_end = matches!(event, Event::End(_));
+        let tag = tag(event);
+        if self.in_annotation {
+            self.in_annotation = !(is_end && tag == "office:annotation");
+        } else if self.open.is_some() {
+            self.cell_content(event, tag, is_end);
+        } else if self.in_row {
+            match event {
+                Event::Start(e) | Event::Empty(e)
+                    if matches!(tag, "table:table-cell" | "table:covered-table-cell") =>
+                {
+                    let cell = OdsCell::of(e);
+                    let repeats = self
+                        .sheet
+                        .cell(repeats(e, "table:number-columns-repeated"), cell.valued);
+                    if cell.content && matches!(event, Event::Start(_)) {
+                        self.open = Some(OdsCell { repeats, ..cell });
+                    } else {
+                        self.sheet.add_text(cell.text, repeats);
+                    }
+                }
+                Event::End(_) if tag == "table:table-row" => self.end_row()?,
+                _ => {}
+            }
+        } else if self.in_table {
+            match event {
+                Event::Start(e) | Event::Empty(e) if tag == "table:table-row" => {
+                    self.sheet
+                        .start_row(repeats(e, "table:number-rows-repeated"));
+                    if matches!(event, Event::Start(_)) {
+                        self.in_row = true;
+                    } else {
+                        self.sheet.end_row();
+                    }
+                }
+                Event::End(_) if tag == "table:table" => self.end_sheet()?,
+                _ => {}
+            }
+        } else if let Event::Start(e) = event {
+            if tag == "table:table" {
                 self.in_table = true;
                 self.sheet = OdsSheet {
-                    name: attr(start, "table:name").unwrap_or_default(),
+                    name: attr(e, "table:name").unwrap_or_default(),
                     ..OdsSheet::default()
                 };
             }
-            ("table:table", 'x', _) => {
-                self.in_table = false;
-                self.text_before = self.text_before.saturating_add(self.sheet.text);
-                let cells = self.sheet.cells();
-                self.total = self.total.saturating_add(cells);
-                self.sheet.check(cells, self.path)?;
-                if self.total > ODS_CELL_BUDGET {
-                    return Err(Error::read(
-                        self.path.display(),
-                        format!("its sheets expand to more than {ODS_CELL_BUDGET} cells together, over the budget of an ods workbook; export only the data ranges"),
-                    ));
-                }
-            }
-            ("table:table-row", 's' | 'e', Event::Start(row) | Event::Empty(row)) => {
-                self.sheet
-                    .start_row(repeats(row, "table:number-rows-repeated"));
-                if kind == 's' {
-                    self.in_row = true;
-                } else {
-                    self.sheet.end_row();
-                }
-            }
-            ("table:table-row", 'x', _) => {
-                self.in_row = false;
-                self.sheet.end_row();
-                if self.text_before.saturating_add(self.sheet.text) > TEXT_BUDGET {
-                    return Err(Error::read(
-                        self.path.display(),
-                        format!(
-                            "its cells would hold more than {} MB of text together through their repeat counts (sheet '{}' passes it), over the budget of a workbook; export only the data range, without long texts repeated in many cells",
-                            TEXT_BUDGET >> 20,
-                            self.sheet.name
-                        ),
-                    ));
-                }
-            }
-            _ => return Ok(false),
         }
-        Ok(true)
+        Ok(())
     }
 
-    /// Cells, and the text inside them. calamine leaves out a note's text, and reads
-    /// a cell's own text only when its value is that text.
-    fn content(&mut self, event: &Event) {
-        let is_cell = |e: &quick_xml::events::BytesStart| {
-            matches!(
-                e.name().as_ref(),
-                "table:table-cell" | "table:covered-table-cell"
-            )
-        };
-        match event {
-            Event::Start(e) | Event::Empty(e) if is_cell(e) => {
-                let cell = OdsCell::of(e);
-                let repeats = self
-                    .sheet
-                    .cell(repeats(e, "table:number-columns-repeated"), cell.valued);
-                if matches!(event, Event::Empty(_)) {
-                    self.sheet.add_text(cell.text, repeats);
-                } else {
-                    self.open = Some(OdsCell { repeats, ..cell });
-                }
+    /// Inside a string cell: its text (a run of spaces is `text:c` of them, one by
+    /// default; an entity up to four bytes), a note skipped, until the cell's end.
+    fn cell_content(&mut self, event: &Event, tag: &str, is_end: bool) {
+        if is_end && matches!(tag, "table:table-cell" | "table:covered-table-cell") {
+            if let Some(cell) = self.open.take() {
+                self.sheet.add_text(cell.text, cell.repeats);
             }
-            Event::End(e)
-                if matches!(
-                    e.name().as_ref(),
-                    "table:table-cell" | "table:covered-table-cell"
-                ) =>
-            {
-                if let Some(cell) = self.open.take() {
-                    self.sheet.add_text(cell.text, cell.repeats);
-                }
-            }
-            Event::Start(e) if e.name().as_ref() == "office:annotation" => {
-                self.in_annotation += 1;
-            }
-            Event::End(e) if e.name().as_ref() == "office:annotation" => {
-                self.in_annotation = self.in_annotation.saturating_sub(1);
-            }
-            Event::Text(t) if self.in_annotation == 0 => {
-                if let Some(cell) = self.open.as_mut().filter(|c| c.content) {
-                    cell.text = cell.text.saturating_add(t.len() as u64);
-                }
-            }
-            Event::Start(e) | Event::Empty(e) if self.in_annotation == 0 => {
-                if let Some(cell) = self.open.as_mut().filter(|c| c.content) {
-                    let added = match e.name().as_ref() {
-                        // A run of spaces: `text:c` of them, one by default.
-                        "text:s" => {
-                            attr(e, "text:c").map_or(1, |c| c.trim().parse::<u64>().unwrap_or(0))
-                        }
-                        "text:p" | "text:tab" | "text:line-break" => 1,
-                        _ => 0,
-                    };
-                    cell.text = cell.text.saturating_add(added);
-                }
-            }
-            _ => {}
+            return;
         }
+        let added = match event {
+            Event::Start(_) if tag == "office:annotation" => {
+                self.in_annotation = true;
+                0
+            }
+            Event::Text(t) => t.len() as u64,
+            Event::GeneralRef(_) => 4,
+            Event::Start(e) | Event::Empty(e) => match tag {
+                "text:s" => attr(e, "text:c").map_or(1, |c| c.trim().parse::<u64>().unwrap_or(0)),
+                "text:p" | "text:tab" | "text:line-break" => 1,
+                _ => 0,
+            },
+            _ => 0,
+        };
+        if let Some(cell) = self.open.as_mut() {
+            cell.text = cell.text.saturating_add(added);
+        }
+    }
+
+    /// A row's end: its cells and text kept, the text checked against the budget.
+    fn end_row(&mut self) -> Result<()> {
+        self.in_row = false;
+        self.sheet.end_row();
+        if self.text_before.saturating_add(self.sheet.text) > TEXT_BUDGET {
+            return Err(Error::read(
+                self.path.display(),
+                format!(
+                    "its cells would hold more than {} MB of text together through their repeat counts (sheet '{}' passes it), over the budget of a workbook; export only the data range, without long texts repeated in many cells",
+                    TEXT_BUDGET >> 20,
+                    self.sheet.name
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A sheet's end: its cells checked against the budgets.
+    fn end_sheet(&mut self) -> Result<()> {
+        self.in_table = false;
+        self.text_before = self.text_before.saturating_add(self.sheet.text);
+        let cells = self.sheet.cells();
+        self.total = self.total.saturating_add(cells);
+        self.sheet.check(cells, self.path)?;
+        if self.total > ODS_CELL_BUDGET {
+            return Err(Error::read(
+                self.path.display(),
+                format!("its sheets expand to more than {ODS_CELL_BUDGET} cells together, over the budget of an ods workbook; export only the data ranges"),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -358,10 +365,13 @@ struct OdsCell {
 }
 
 impl OdsCell {
+    /// A cell element's attributes as calamine's `get_datatype` reads them: the first
+    /// value attribute is the value; the content is read when the cell is a string
+    /// without one, or an error whose string value is empty.
     fn of(e: &quick_xml::events::BytesStart) -> Self {
         let mut cell = OdsCell::default();
-        let mut string_type = false;
-        let mut string_value = false;
+        let (mut value_set, mut string_type, mut error, mut empty_string) =
+            (false, false, false, false);
         for a in e.attributes().flatten() {
             let key = a.key.as_ref();
             cell.valued |= matches!(
@@ -375,17 +385,19 @@ impl OdsCell {
                     | "table:formula"
             );
             match key {
-                "office:string-value" | "table:formula" => {
-                    string_value |= key == "office:string-value";
+                "office:value" | "office:boolean-value" => value_set = true,
+                "office:string-value" | "office:date-value" | "office:time-value" if !value_set => {
+                    value_set = true;
+                    empty_string = key == "office:string-value" && a.value.is_empty();
                     cell.text = cell.text.saturating_add(a.value.len() as u64);
                 }
-                "office:value-type" => string_type |= a.value.as_ref() == "string",
-                // An error cell's text is its content too.
-                "calcext:value-type" => string_type |= a.value.as_ref() == "error",
+                "table:formula" => cell.text = cell.text.saturating_add(a.value.len() as u64),
+                "office:value-type" if !value_set => string_type = a.value.as_ref() == "string",
+                "calcext:value-type" => error = a.value.as_ref() == "error",
                 _ => {}
             }
         }
-        cell.content = string_type && !string_value;
+        cell.content = (!value_set && string_type) || (error && empty_string);
         cell
     }
 }

@@ -445,6 +445,18 @@ fn ods_text_repeated_past_the_text_budget_is_refused() {
         r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="2000000000"/>b</text:p></table:table-cell></table:table-row>"#,
         text_budget,
     );
+    // A note left open in a number cell (calamine skips it) hides nothing after it.
+    refused(
+        &format!(
+            r#"<table:table-row><table:table-cell office:value-type="float" office:value="1"><office:annotation><text:p>note</text:p></table:table-cell></table:table-row>{long}"#
+        ),
+        text_budget,
+    );
+    // An error cell's content is its text (its string value is empty).
+    refused(
+        r#"<table:table-row><table:table-cell office:value-type="string" office:string-value="" calcext:value-type="error"><text:p><text:s text:c="300000000"/></text:p></table:table-cell></table:table-row>"#,
+        text_budget,
+    );
     // Six million numbers: over the cells an ods may expand to.
     refused(
         r#"<table:table-row table:number-rows-repeated="100000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="60"/></table:table-row>"#,
@@ -471,8 +483,9 @@ fn ods_text_repeated_past_the_text_budget_is_refused() {
     assert_eq!(kpi_names(&json).len(), 1);
 }
 
-/// calamine reads an ods sheet until its end tag and a row until its own, past the
-/// end of the file: an 800-byte file with a misspelled end tag never finished.
+/// calamine reads an ods sheet until its end tag, and a string cell's note until its
+/// own, past the end of the file: an 800-byte file with a misspelled end tag never
+/// finished.
 #[test]
 fn an_ods_sheet_or_row_left_open_is_refused() {
     for (name, rows) in [
@@ -481,14 +494,22 @@ fn an_ods_sheet_or_row_left_open_is_refused() {
             "row.ods",
             "<table:table-row><table:table-cell office:value-type=\"float\" office:value=\"1\"/>",
         ),
+        // A sheet's end tag inside a string cell or its note is none for calamine.
+        (
+            "in_cell.ods",
+            "<table:table-row><table:table-cell office:value-type=\"string\"><text:p>a</table:table>",
+        ),
+        (
+            "in_note.ods",
+            "<table:table-row><table:table-cell office:value-type=\"string\"><office:annotation><text:p>a</text:p></table:table>",
+        ),
     ] {
         // ods() closes the sheet after `rows`: cut that end tag from content.xml.
-        let forged = rezip(&ods(rows), |part, text| {
-            if part == "content.xml" {
-                text.replacen("</table:table>", "", 1)
-            } else {
-                text
+        let forged = rezip(&ods(rows), |part, text| match text.rfind("</table:table>") {
+            Some(at) if part == "content.xml" => {
+                format!("{}{}", &text[..at], &text[at + "</table:table>".len()..])
             }
+            _ => text,
         });
         refused(
             name,
