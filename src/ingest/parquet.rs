@@ -14,7 +14,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use chrono::{Datelike, NaiveDate};
 use polars_buffer::Buffer;
-use polars_core::prelude::{AnyValue, DataFrame, TimeUnit};
+use polars_core::prelude::{AnyValue, ArrowDataType, DataFrame, TimeUnit};
 use polars_io::prelude::{ParquetReader, SerReader};
 use polars_parquet::parquet::page::{CompressedPage, DataPageHeader};
 use polars_parquet::parquet::read::{get_page_iterator, read_metadata};
@@ -38,7 +38,12 @@ pub(super) fn is_parquet(bytes: &[u8]) -> bool {
 /// Why a Parquet file was not read.
 enum Refusal {
     Damaged(String),
-    TooBig { rows: usize, columns: usize },
+    TooBig {
+        rows: usize,
+        columns: usize,
+    },
+    /// Columns of types polars is built here without (each "'name' (type)").
+    Types(Vec<String>),
 }
 
 /// Read the file's single table: column names as the header row, one row per record.
@@ -52,7 +57,16 @@ pub(super) fn read(bytes: Vec<u8>, display: &str) -> Result<Vec<Table>> {
             let failed = |e: polars_core::error::PolarsError| Refusal::Damaged(e.to_string());
             let mut reader = ParquetReader::new(Cursor::new(bytes));
             let rows = reader.num_rows().map_err(failed)?;
-            let columns = reader.schema().map_err(failed)?.len();
+            let schema = reader.schema().map_err(failed)?;
+            let unread: Vec<String> = schema
+                .iter_values()
+                .filter(|f| !readable(&f.dtype))
+                .map(|f| format!("'{}' ({})", f.name, type_name(&f.dtype)))
+                .collect();
+            if !unread.is_empty() {
+                return Err(Refusal::Types(unread));
+            }
+            let columns = schema.len();
             if (rows as u64).saturating_mul(columns.max(1) as u64) > PARQUET_CELL_BUDGET {
                 return Err(Refusal::TooBig { rows, columns });
             }
@@ -70,9 +84,73 @@ pub(super) fn read(bytes: Vec<u8>, display: &str) -> Result<Vec<Table>> {
                 ),
             ))
         }
+        Ok(Err(Refusal::Types(columns))) => {
+            return Err(Error::read(
+                display,
+                format!(
+                    "its {} {} of a type kpilens does not read (decimal, 8- or 16-bit integer, half float, categorical or nested); export {} as double, integer, text or date columns",
+                    if columns.len() == 1 { "column" } else { "columns" },
+                    if columns.len() == 1 {
+                        format!("{} is", columns[0])
+                    } else {
+                        format!("{} are", columns.join(", "))
+                    },
+                    if columns.len() == 1 { "it" } else { "them" }
+                ),
+            ))
+        }
         Err(_) => return Err(damaged("its metadata does not match its data".into())),
     };
     Ok(vec![table_of(&frame, display)])
+}
+
+/// Can polars, built with the features kpilens uses, read a column of this type? The
+/// others (decimals, 8- and 16-bit integers, half floats, dictionaries, structs, maps)
+/// make it fail or panic.
+fn readable(dtype: &ArrowDataType) -> bool {
+    use ArrowDataType as A;
+    match dtype {
+        A::Null
+        | A::Boolean
+        | A::Int32
+        | A::Int64
+        | A::UInt32
+        | A::UInt64
+        | A::Float32
+        | A::Float64
+        | A::Timestamp(..)
+        | A::Date32
+        | A::Date64
+        | A::Time32(_)
+        | A::Time64(_)
+        | A::Duration(_)
+        | A::Binary
+        | A::LargeBinary
+        | A::BinaryView
+        | A::Utf8
+        | A::LargeUtf8
+        | A::Utf8View => true,
+        A::List(inner) | A::LargeList(inner) => readable(&inner.dtype),
+        _ => false,
+    }
+}
+
+/// A column type in a reader's words.
+fn type_name(dtype: &ArrowDataType) -> String {
+    use ArrowDataType as A;
+    match dtype {
+        A::Decimal(p, s) | A::Decimal256(p, s) => format!("decimal({p}, {s})"),
+        A::Int8 | A::UInt8 => "8-bit integer".into(),
+        A::Int16 | A::UInt16 => "16-bit integer".into(),
+        A::Float16 => "half float".into(),
+        A::Dictionary(..) => "categorical".into(),
+        A::Struct(_) => "struct".into(),
+        A::Map(..) => "map".into(),
+        A::List(inner) | A::LargeList(inner) | A::FixedSizeList(inner, _) => {
+            format!("list of {}", type_name(&inner.dtype))
+        }
+        other => format!("{other:?}").to_lowercase(),
+    }
 }
 
 /// The footer: a little-endian length and the magic; the length must fit in the file.

@@ -81,3 +81,32 @@ fn a_damaged_parquet_file_is_exit_4_naming_it() {
         o.stderr
     );
 }
+
+/// Columns of types polars is built here without (decimals, as warehouses write money;
+/// pandas categoricals) are named with their types and what to export instead, not
+/// called damaged (`scripts/parquet_fixtures.py` wrote the files with pyarrow).
+#[test]
+fn columns_of_types_not_read_are_named_with_what_to_export() {
+    for (file, want) in [
+        (
+            "decimal_value.parquet",
+            "could not read decimal_value.parquet: its column 'Value' (decimal(18, 2)) is of a type kpilens does not read (decimal, 8- or 16-bit integer, half float, categorical or nested); export it as double, integer, text or date columns",
+        ),
+        (
+            "categorical.parquet",
+            "could not read categorical.parquet: its columns 'Month' (categorical), 'KPI' (categorical) are of a type kpilens does not read (decimal, 8- or 16-bit integer, half float, categorical or nested); export them as double, integer, text or date columns",
+        ),
+    ] {
+        let bytes = std::fs::read(format!(
+            "{}/tests/fixtures/parquet/{file}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("fixture");
+        let (o, _d) = Run::new()
+            .file(file, bytes)
+            .args(["report", file, "-q"])
+            .run();
+        assert_eq!(o.code, 4, "{}", o.stderr);
+        assert!(o.stderr.contains(want), "{}", o.stderr);
+    }
+}
