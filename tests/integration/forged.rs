@@ -190,6 +190,11 @@ fn number(row: u16, col: u16, v: f64) -> Vec<u8> {
 /// An xls of one sheet, "Data", whose cells are the `cells` records, with the shared
 /// strings `strings` (one byte per character): BIFF8 in an OLE/CFB container.
 fn xls_of(strings: &[String], cells: &[u8]) -> Vec<u8> {
+    in_cfb(book_stream(strings, cells))
+}
+
+/// The Workbook stream of [`xls_of`]: globals, then the sheet.
+fn book_stream(strings: &[String], cells: &[u8]) -> Vec<u8> {
     let bof = |kind: u16| {
         let mut d = [0x0600u16, kind, 0x0DBB, 0x07CC]
             .map(u16::to_le_bytes)
@@ -219,23 +224,42 @@ fn xls_of(strings: &[String], cells: &[u8]) -> Vec<u8> {
     stream.extend(biff(0x0200, &[dims, vec![0, 0, 0, 1, 0, 0]].concat()));
     stream.extend(cells);
     stream.extend(biff(0x000A, &[]));
-    in_cfb(stream)
+    stream
 }
 
 /// `stream` as the Workbook stream of an OLE/CFB container of 512-byte sectors: the
-/// stream first, then the directory, then the FAT.
-fn in_cfb(mut stream: Vec<u8>) -> Vec<u8> {
+/// stream first (padded to 4 KB), then the directory, then the FAT.
+fn in_cfb(stream: Vec<u8>) -> Vec<u8> {
+    container(stream, false)
+}
+
+/// The same container, or (`small`, for a stream under 4 KB) with the stream in the
+/// mini stream: its 64-byte mini sectors first, then the mini FAT, the directory and
+/// the FAT.
+fn container(mut stream: Vec<u8>, small: bool) -> Vec<u8> {
+    const END: u32 = 0xFFFF_FFFE;
+    let chain = |first: u32, n: u32| {
+        (first..first + n).map(move |i| if i + 1 == first + n { END } else { i + 1 })
+    };
     let size = stream.len() as u64;
-    stream.resize(stream.len().max(4096).div_ceil(512) * 512, 0);
+    let mini_sectors = stream.len().div_ceil(64) as u32;
+    if small {
+        stream.resize(mini_sectors as usize * 64, 0);
+    }
+    let root_size = if small { stream.len() as u64 } else { 0 };
+    let least = if small { 0 } else { 4096 };
+    stream.resize(stream.len().max(least).div_ceil(512) * 512, 0);
     let sectors = (stream.len() / 512) as u32;
+    let mini_fat_sectors = u32::from(small);
+    let dir = sectors + mini_fat_sectors;
     let mut fats = 1u32;
-    while sectors + 1 + fats > fats * 128 {
+    while dir + 1 + fats > fats * 128 {
         fats += 1;
     }
-    const END: u32 = 0xFFFF_FFFE;
-    let mut fat: Vec<u32> = (1..=sectors)
-        .map(|n| if n == sectors { END } else { n })
-        .collect();
+    let mut fat: Vec<u32> = chain(0, sectors).collect();
+    if small {
+        fat.push(END); // the mini FAT
+    }
     fat.push(END); // the directory
     fat.extend(std::iter::repeat_n(0xFFFF_FFFD, fats as usize));
     fat.resize(fats as usize * 128, 0xFFFF_FFFF);
@@ -263,21 +287,32 @@ fn in_cfb(mut stream: Vec<u8>) -> Vec<u8> {
     file.extend([0; 16]);
     file.extend([0x3E, 3, 0xFFFE, 9, 6].map(u16::to_le_bytes).concat());
     file.extend([0; 6]);
+    let mini_fat_start = if small { sectors } else { END };
     file.extend(
-        [0, fats, sectors, 0, 4096, END, 0, END, 0]
-            .map(u32::to_le_bytes)
-            .concat(),
+        [
+            0,
+            fats,
+            dir,
+            0,
+            4096,
+            mini_fat_start,
+            mini_fat_sectors,
+            END,
+            0,
+        ]
+        .map(u32::to_le_bytes)
+        .concat(),
     );
-    let difat = (0..109).map(|i| {
-        if i < fats {
-            sectors + 1 + i
-        } else {
-            0xFFFF_FFFF
-        }
-    });
+    let difat = (0..109).map(|i| if i < fats { dir + 1 + i } else { 0xFFFF_FFFF });
     file.extend(difat.flat_map(u32::to_le_bytes));
     file.extend(stream);
-    file.extend(entry("Root Entry", 5, END, 0, 1));
+    if small {
+        let mut mini_fat: Vec<u32> = chain(0, mini_sectors).collect();
+        mini_fat.resize(128, 0xFFFF_FFFF);
+        file.extend(mini_fat.into_iter().flat_map(u32::to_le_bytes));
+    }
+    let root_start = if small { 0 } else { END };
+    file.extend(entry("Root Entry", 5, root_start, root_size, 1));
     file.extend(entry("Workbook", 2, 0, size, 0xFFFF_FFFF));
     file.extend([0; 256]);
     file.extend(fat.into_iter().flat_map(u32::to_le_bytes));
@@ -316,6 +351,29 @@ fn xls_dimensions_and_shared_text_past_the_budgets_are_refused() {
     refused(
         "declared.xls",
         declared,
+        "a sheet declares dimensions of 12800000000 cells, more than an xls sheet can hold",
+    );
+    // The same sheet in a stream under 4 KB, kept in the mini stream: read the same
+    // way when honest, refused the same way when forged.
+    let small = |cells: &[u8]| {
+        let mut strings = strings.clone();
+        strings.pop();
+        container(book_stream(&strings, cells), true)
+    };
+    let (json, _, _) = Run::new()
+        .file("small.xls", small(&cells))
+        .report_json(&["small.xls"], &[]);
+    assert_eq!(kpi_names(&json), ["A"]);
+    let mut forged_small = small(&cells);
+    let at = forged_small
+        .windows(4)
+        .position(|w| w == [0x00, 0x02, 14, 0])
+        .expect("DIMENSIONS")
+        + 4;
+    forged_small[at + 4..at + 8].copy_from_slice(&50_000_000u32.to_le_bytes());
+    refused(
+        "declared_small.xls",
+        forged_small,
         "a sheet declares dimensions of 12800000000 cells, more than an xls sheet can hold",
     );
     for row in 20..40_020u16 {
