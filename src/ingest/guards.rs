@@ -579,25 +579,39 @@ pub(super) fn cfb_chains(bytes: &[u8], path: &Path) -> Result<()> {
         } else {
             cfb.stream(&fat, start, len)
         };
-        let demands = biff::demands(&bytes);
-        if demands.reserved_cells > CELL_BUDGET {
-            return Err(damaged(
-                path,
-                format!(
-                    "a sheet declares dimensions of {} cells, more than an xls sheet can hold",
-                    demands.reserved_cells
-                ),
-            ));
-        }
-        if demands.text > TEXT_BUDGET {
-            return Err(Error::read(
-                path.display(),
-                format!(
-                    "its cells would hold more than {} MB of text together (shared strings named by many cells), over the budget of a workbook; export only the data range, without long texts repeated in many cells",
-                    TEXT_BUDGET >> 20
-                ),
-            ));
-        }
+        within_demands(&biff::demands(&bytes), path)?;
+    }
+    Ok(())
+}
+
+/// What an xls's records ask calamine for, against the budgets.
+fn within_demands(demands: &biff::Demands, path: &Path) -> Result<()> {
+    if demands.reserved_cells > CELL_BUDGET {
+        return Err(damaged(
+            path,
+            format!(
+                "a sheet declares dimensions of {} cells, more than an xls sheet can hold",
+                demands.reserved_cells
+            ),
+        ));
+    }
+    let (rows, cols) = demands.extent;
+    if rows.saturating_mul(cols) > CELL_BUDGET {
+        return Err(Error::read(
+            path.display(),
+            format!(
+                "a sheet's cells span {rows} rows × {cols} columns, over the budget of {CELL_BUDGET} cells; delete the stray cells far from the data or export only the data range"
+            ),
+        ));
+    }
+    if demands.text > TEXT_BUDGET {
+        return Err(Error::read(
+            path.display(),
+            format!(
+                "its cells would hold more than {} MB of text together (shared strings named by many cells), over the budget of a workbook; export only the data range, without long texts repeated in many cells",
+                TEXT_BUDGET >> 20
+            ),
+        ));
     }
     Ok(())
 }

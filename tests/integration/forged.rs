@@ -353,6 +353,19 @@ fn xls_dimensions_and_shared_text_past_the_budgets_are_refused() {
         declared,
         "a sheet declares dimensions of 12800000000 cells, more than an xls sheet can hold",
     );
+    // One stray cell far to the right: calamine lays out rows × columns from the
+    // first cell to the last (a fuzzed 12 KB file asked for 136 GB).
+    let stray = [cells.clone(), number(60_000, 1000, 1.0)].concat();
+    let (o, _d) = Run::new()
+        .file("stray.xls", xls_of(&strings, &stray))
+        .args(["report", "stray.xls", "-o", "out.xlsx"])
+        .run();
+    assert_eq!(o.code, 4, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("could not read stray.xls: a sheet's cells span 60001 rows × 1001 columns, over the budget of 20000000 cells"),
+        "{}",
+        o.stderr
+    );
     // The same sheet in a stream under 4 KB, kept in the mini stream: read the same
     // way when honest, refused the same way when forged.
     let small = |cells: &[u8]| {

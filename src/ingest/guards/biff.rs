@@ -28,6 +28,9 @@ const LABEL_SST: u16 = 0x00FD;
 pub(super) struct Demands {
     /// The most cells one sheet's `DIMENSIONS` has calamine reserve room for.
     pub(super) reserved_cells: u64,
+    /// The largest sheet calamine lays its cells out in: rows × columns from its
+    /// first to its last cell (a grid of that many values is allocated).
+    pub(super) extent: (u64, u64),
     /// Characters the `LABELSST` cells name, all copies counted (a string's UTF-8
     /// bytes are at most three times as many).
     pub(super) text: u64,
@@ -64,6 +67,7 @@ pub(super) fn demands(stream: &[u8]) -> Demands {
             continue;
         };
         let (mut seen_bof, mut nested) = (false, 0_u32);
+        let mut span = Span::default();
         for (kind, data) in (Records { rest }) {
             if nested > 0 {
                 match kind {
@@ -82,15 +86,58 @@ pub(super) fn demands(stream: &[u8]) -> Demands {
                     demands.reserved_cells = demands.reserved_cells.max(cells);
                 }
                 LABEL_SST if data.len() >= 10 => {
+                    span.cell(data, None);
                     let index = u32::from_le_bytes([data[6], data[7], data[8], data[9]]);
                     let length = lengths.get(index as usize).copied().unwrap_or(0);
                     demands.text = demands.text.saturating_add(length);
                 }
+                MUL_RK if data.len() >= 6 => {
+                    let last = u16::from_le_bytes([data[data.len() - 2], data[data.len() - 1]]);
+                    span.cell(data, Some(last));
+                }
+                kind if CELLS.contains(&kind) => span.cell(data, None),
                 _ => {}
             }
         }
+        let (rows, cols) = span.size();
+        if rows.saturating_mul(cols) > demands.extent.0.saturating_mul(demands.extent.1) {
+            demands.extent = (rows, cols);
+        }
     }
     demands
+}
+
+/// Records that put a cell where their first four bytes say (row, column), besides
+/// LABELSST and MULRK: FORMULA, NUMBER, LABEL, BOOLERR, RK, RSTRING.
+const CELLS: [u16; 6] = [0x0006, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6];
+const MUL_RK: u16 = 0x00BD;
+
+/// The rows and columns a sheet's cells reach, first to last.
+#[derive(Default)]
+struct Span {
+    rows: Option<(u16, u16)>,
+    cols: Option<(u16, u16)>,
+}
+
+impl Span {
+    /// A cell record: its row and column, and (MULRK) the last column of its run.
+    fn cell(&mut self, data: &[u8], last_col: Option<u16>) {
+        let Some(head) = data.get(..4) else {
+            return;
+        };
+        let row = u16::from_le_bytes([head[0], head[1]]);
+        let col = u16::from_le_bytes([head[2], head[3]]);
+        let widen = |range: &mut Option<(u16, u16)>, lo: u16, hi: u16| {
+            *range = Some(range.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+        };
+        widen(&mut self.rows, row, row);
+        widen(&mut self.cols, col, last_col.unwrap_or(col).max(col));
+    }
+
+    fn size(&self) -> (u64, u64) {
+        let len = |r: Option<(u16, u16)>| r.map_or(0, |(a, b)| u64::from(b - a) + 1);
+        (len(self.rows), len(self.cols))
+    }
 }
 
 /// The cells calamine 0.38 reserves for a `DIMENSIONS` record (`parse_dimensions`
@@ -362,6 +409,25 @@ mod tests {
         .concat();
         let stream = book(&tables, &[0], &[&cells]);
         assert_eq!(demands(&stream).text, 3);
+    }
+
+    #[test]
+    fn the_cells_of_a_sheet_span_first_to_last() {
+        let number = |row: u16, col: u16| {
+            let mut d = [row, col, 15].map(u16::to_le_bytes).concat();
+            d.extend(1f64.to_le_bytes());
+            record(0x0203, &d)
+        };
+        // A MULRK at row 7 runs from column 2 to column 9.
+        let mul_rk = record(MUL_RK, &[7, 0, 2, 0, 0, 0, 0, 0, 0, 0, 9, 0]);
+        let body = [number(3, 1), number(10, 4), mul_rk, label_sst(0, 0)].concat();
+        assert_eq!(demands(&book(&[], &[0], &[&body])).extent, (11, 10));
+        // A stray cell at the last row and column spans the whole grid.
+        let stray = [number(0, 0), number(u16::MAX, u16::MAX)].concat();
+        assert_eq!(
+            demands(&book(&[], &[0], &[&stray])).extent,
+            (65_536, 65_536)
+        );
     }
 
     #[test]
