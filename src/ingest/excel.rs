@@ -334,11 +334,11 @@ impl<'a> Sparse<'a> {
         if let Cell::Text(s) = &cell {
             self.text = self.text.saturating_add(s.len() as u64);
             if self.text > TEXT_BUDGET {
-                return Err(Error::read(
+                return Err(super::over_text_budget(
                     self.file,
-                    format!(
-                        "its cells hold more than {} MB of text together (sheet '{}' passes it at {}{}), over the budget of a workbook; export only the data range, without long texts repeated in many cells",
-                        TEXT_BUDGET >> 20,
+                    "hold",
+                    &format!(
+                        "(sheet '{}' passes it at {}{})",
                         self.sheet,
                         crate::model::finding::column_letter(c),
                         r + 1

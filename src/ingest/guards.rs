@@ -212,6 +212,11 @@ struct OdsScan<'p> {
     in_row: bool,
 }
 
+/// Is this a cell element's tag (covered cells included)?
+fn is_cell(tag: &str) -> bool {
+    matches!(tag, "table:table-cell" | "table:covered-table-cell")
+}
+
 /// The name of a start, empty or end tag ("" for any other event).
 fn tag<'e>(event: &'e Event) -> &'e str {
     match event {
@@ -234,9 +239,7 @@ impl OdsScan<'_> {
             self.cell_content(event, tag, is_end);
         } else if self.in_row {
             match event {
-                Event::Start(e) | Event::Empty(e)
-                    if matches!(tag, "table:table-cell" | "table:covered-table-cell") =>
-                {
+                Event::Start(e) | Event::Empty(e) if is_cell(tag) => {
                     let cell = OdsCell::of(e);
                     let repeats = self
                         .sheet
@@ -279,7 +282,7 @@ impl OdsScan<'_> {
     /// Inside a string cell: its text (a run of spaces is `text:c` of them, one by
     /// default; an entity up to four bytes), a note skipped, until the cell's end.
     fn cell_content(&mut self, event: &Event, tag: &str, is_end: bool) {
-        if is_end && matches!(tag, "table:table-cell" | "table:covered-table-cell") {
+        if is_end && is_cell(tag) {
             if let Some(cell) = self.open.take() {
                 self.sheet.add_text(cell.text, cell.repeats);
             }
@@ -309,11 +312,11 @@ impl OdsScan<'_> {
         self.in_row = false;
         self.sheet.end_row();
         if self.text_before.saturating_add(self.sheet.text) > TEXT_BUDGET {
-            return Err(Error::read(
+            return Err(super::over_text_budget(
                 self.path.display(),
-                format!(
-                    "its cells would hold more than {} MB of text together through their repeat counts (sheet '{}' passes it), over the budget of a workbook; export only the data range, without long texts repeated in many cells",
-                    TEXT_BUDGET >> 20,
+                "would hold",
+                &format!(
+                    "through their repeat counts (sheet '{}' passes it)",
                     self.sheet.name
                 ),
             ));
@@ -605,12 +608,10 @@ fn within_demands(demands: &biff::Demands, path: &Path) -> Result<()> {
         ));
     }
     if demands.text > TEXT_BUDGET {
-        return Err(Error::read(
+        return Err(super::over_text_budget(
             path.display(),
-            format!(
-                "its cells would hold more than {} MB of text together (shared strings named by many cells), over the budget of a workbook; export only the data range, without long texts repeated in many cells",
-                TEXT_BUDGET >> 20
-            ),
+            "would hold",
+            "(shared strings named by many cells)",
         ));
     }
     Ok(())
@@ -619,24 +620,34 @@ fn within_demands(demands: &biff::Demands, path: &Path) -> Result<()> {
 /// The bytes of a small stream of `len` bytes: its chain of 64-byte mini sectors in
 /// `mini_stream` (a chain already walked), from `start`.
 fn mini_chain(mini_stream: &[u8], mini_fat: &[u32], start: u32, len: u64) -> Vec<u8> {
-    let len = usize::try_from(len)
-        .unwrap_or(usize::MAX)
-        .min(mini_stream.len());
+    chain_bytes(start, len, (mini_fat, 64), mini_stream.len(), |id| {
+        let at = id as usize * 64;
+        mini_stream.get(at..(at + 64).min(mini_stream.len()))
+    })
+}
+
+/// The first `len` bytes (at most `available`) of a chain already walked, from
+/// `start`: each (mini) sector's bytes as `sector` gives them, the next sector from
+/// the chain's `table`, sectors of `unit` bytes. Never more sectors than the walk
+/// checked for loops; a sector missing or empty ends it.
+fn chain_bytes<'s>(
+    start: u32,
+    len: u64,
+    (table, unit): (&[u32], usize),
+    available: usize,
+    sector: impl Fn(u32) -> Option<&'s [u8]>,
+) -> Vec<u8> {
+    let len = usize::try_from(len).unwrap_or(usize::MAX).min(available);
     let mut out = Vec::with_capacity(len);
     let mut id = start;
-    // The walk checked this many sectors for loops; never more.
-    let mut steps = len / 64 + 1;
+    let mut steps = len / unit + 1;
     while id != END_OF_CHAIN && out.len() < len && steps > 0 {
         steps -= 1;
-        let at = id as usize * 64;
-        let Some(sector) = mini_stream.get(at..(at + 64).min(mini_stream.len())) else {
+        let Some(s) = sector(id).filter(|s| !s.is_empty()) else {
             break;
         };
-        if sector.is_empty() {
-            break;
-        }
-        out.extend_from_slice(&sector[..sector.len().min(len - out.len())]);
-        id = mini_fat.get(id as usize).copied().unwrap_or(END_OF_CHAIN);
+        out.extend_from_slice(&s[..s.len().min(len - out.len())]);
+        id = table.get(id as usize).copied().unwrap_or(END_OF_CHAIN);
     }
     out
 }
@@ -810,20 +821,13 @@ impl<'a> Container<'a> {
     /// The bytes of a stream of `len` bytes in the FAT's sectors, from `start` (a chain
     /// already walked); short when the chain is.
     fn stream(&self, fat: &[u32], start: u32, len: u64) -> Vec<u8> {
-        let len = usize::try_from(len)
-            .unwrap_or(usize::MAX)
-            .min(self.bytes.len());
-        let mut out = Vec::with_capacity(len);
-        let mut id = start;
-        // The walk checked this many sectors for loops; never more.
-        let mut steps = len / self.sector_size + 1;
-        while id != END_OF_CHAIN && out.len() < len && steps > 0 {
-            steps -= 1;
-            let Some(s) = self.sector(id) else { break };
-            out.extend_from_slice(&s[..s.len().min(len - out.len())]);
-            id = fat.get(id as usize).copied().unwrap_or(END_OF_CHAIN);
-        }
-        out
+        chain_bytes(
+            start,
+            len,
+            (fat, self.sector_size),
+            self.bytes.len(),
+            |id| self.sector(id),
+        )
     }
 
     /// The mini FAT, to follow the small streams.

@@ -44,6 +44,18 @@ pub const CELL_BUDGET: u64 = 20_000_000;
 /// millions of cells, each read as a copy of its own; a KPI export holds far less.
 pub const TEXT_BUDGET: u64 = 256 << 20;
 
+/// The error for a workbook whose cells hold, or would hold, more text than
+/// [`TEXT_BUDGET`]: "its cells `verb` more than 256 MB of text together `how`, …".
+pub(crate) fn over_text_budget(file: impl std::fmt::Display, verb: &str, how: &str) -> Error {
+    Error::read(
+        file,
+        format!(
+            "its cells {verb} more than {} MB of text together {how}, over the budget of a workbook; export only the data range, without long texts repeated in many cells",
+            TEXT_BUDGET >> 20
+        ),
+    )
+}
+
 /// How to read inputs (from flags and config).
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {

@@ -35,17 +35,34 @@ fn put(bytes: &mut [u8], at: usize, v: u32) {
 
 /// `report FILE` on its own: exit 4 and the damaged-workbook message.
 fn refused(name: &str, bytes: Vec<u8>, why: &str) {
+    let stderr = exit_4(
+        name,
+        bytes,
+        &format!("could not read {name}: damaged workbook ("),
+    );
+    assert!(stderr.contains(why), "{name}: {stderr}");
+}
+
+/// `report FILE` on its own: exit 4 and a message containing `want`; the message.
+fn exit_4(name: &str, bytes: Vec<u8>, want: &str) -> String {
     let (o, _d) = Run::new()
         .file(name, bytes)
         .args(["report", name, "-o", "out.xlsx"])
         .run();
     assert_eq!(o.code, 4, "{name}: {}", o.stderr);
-    let want = format!("could not read {name}: damaged workbook (");
-    assert!(
-        o.stderr.contains(&want) && o.stderr.contains(why),
-        "{name}: {}",
-        o.stderr
-    );
+    assert!(o.stderr.contains(want), "{name}: {}", o.stderr);
+    o.stderr
+}
+
+/// An xls whose DIMENSIONS record (BIFF8, 14 bytes) declares `rows` rows.
+fn declaring_rows(mut xls: Vec<u8>, rows: u32) -> Vec<u8> {
+    let at = xls
+        .windows(4)
+        .position(|w| w == [0x00, 0x02, 14, 0])
+        .expect("DIMENSIONS")
+        + 4;
+    xls[at + 4..at + 8].copy_from_slice(&rows.to_le_bytes());
+    xls
 }
 
 #[test]
@@ -341,30 +358,18 @@ fn xls_dimensions_and_shared_text_past_the_budgets_are_refused() {
     assert_eq!(json["kpis"][0]["n"], 12);
     // A DIMENSIONS record that declares 50 million rows has calamine reserve room
     // for all of them (an abort): patched into the file above.
-    let mut declared = xls_of(&strings, &cells);
-    let at = declared
-        .windows(4)
-        .position(|w| w == [0x00, 0x02, 14, 0])
-        .expect("DIMENSIONS")
-        + 4;
-    declared[at + 4..at + 8].copy_from_slice(&50_000_000u32.to_le_bytes());
     refused(
         "declared.xls",
-        declared,
+        declaring_rows(xls_of(&strings, &cells), 50_000_000),
         "a sheet declares dimensions of 12800000000 cells, more than an xls sheet can hold",
     );
     // One stray cell far to the right: calamine lays out rows × columns from the
     // first cell to the last (a fuzzed 12 KB file asked for 136 GB).
     let stray = [cells.clone(), number(60_000, 1000, 1.0)].concat();
-    let (o, _d) = Run::new()
-        .file("stray.xls", xls_of(&strings, &stray))
-        .args(["report", "stray.xls", "-o", "out.xlsx"])
-        .run();
-    assert_eq!(o.code, 4, "{}", o.stderr);
-    assert!(
-        o.stderr.contains("could not read stray.xls: a sheet's cells span 60001 rows × 1001 columns, over the budget of 20000000 cells"),
-        "{}",
-        o.stderr
+    exit_4(
+        "stray.xls",
+        xls_of(&strings, &stray),
+        "could not read stray.xls: a sheet's cells span 60001 rows × 1001 columns, over the budget of 20000000 cells",
     );
     // The same sheet in a stream under 4 KB, kept in the mini stream: read the same
     // way when honest, refused the same way when forged.
@@ -377,30 +382,18 @@ fn xls_dimensions_and_shared_text_past_the_budgets_are_refused() {
         .file("small.xls", small(&cells))
         .report_json(&["small.xls"], &[]);
     assert_eq!(kpi_names(&json), ["A"]);
-    let mut forged_small = small(&cells);
-    let at = forged_small
-        .windows(4)
-        .position(|w| w == [0x00, 0x02, 14, 0])
-        .expect("DIMENSIONS")
-        + 4;
-    forged_small[at + 4..at + 8].copy_from_slice(&50_000_000u32.to_le_bytes());
     refused(
         "declared_small.xls",
-        forged_small,
+        declaring_rows(small(&cells), 50_000_000),
         "a sheet declares dimensions of 12800000000 cells, more than an xls sheet can hold",
     );
     for row in 20..40_020u16 {
         cells.extend(label_sst(row, 3, 14));
     }
-    let (o, _d) = Run::new()
-        .file("amplified.xls", xls_of(&strings, &cells))
-        .args(["report", "amplified.xls", "-o", "out.xlsx"])
-        .run();
-    assert_eq!(o.code, 4, "{}", o.stderr);
-    assert!(
-        o.stderr.contains("could not read amplified.xls: its cells would hold more than 256 MB of text together (shared strings named by many cells), over the budget of a workbook"),
-        "{}",
-        o.stderr
+    exit_4(
+        "amplified.xls",
+        xls_of(&strings, &cells),
+        "could not read amplified.xls: its cells would hold more than 256 MB of text together (shared strings named by many cells), over the budget of a workbook",
     );
 }
 
@@ -438,27 +431,14 @@ fn ods_repeat_counts_that_expand_past_the_budget_are_refused() {
     // that calamine would hold (about 2 GB) from a file of a few kilobytes.
     let wide = r#"<table:table-row><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row>"#;
     let forged = ods(&format!("{header}{}", wide.repeat(2000)));
-    let (o, _d) = Run::new()
-        .file("wide.ods", forged)
-        .args(["report", "wide.ods", "-o", "out.xlsx"])
-        .run();
-    assert_eq!(o.code, 4, "{}", o.stderr);
-    assert!(
-        o.stderr.contains("sheet 'Data' expands to") && o.stderr.contains("budget"),
-        "{}",
-        o.stderr
-    );
+    let stderr = exit_4("wide.ods", forged, "sheet 'Data' expands to");
+    assert!(stderr.contains("budget"), "{stderr}");
     // One row repeated a million times is refused the same way.
     let tall = r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="100"/></table:table-row>"#;
-    let (o, _d) = Run::new()
-        .file("tall.ods", ods(&format!("{header}{tall}")))
-        .args(["report", "tall.ods", "-o", "out.xlsx"])
-        .run();
-    assert_eq!(o.code, 4, "{}", o.stderr);
-    assert!(
-        o.stderr.contains("1000001 rows × 100 columns"),
-        "{}",
-        o.stderr
+    exit_4(
+        "tall.ods",
+        ods(&format!("{header}{tall}")),
+        "1000001 rows × 100 columns",
     );
     // An honest ods with trailing empty repeats (as LibreOffice writes them) reads.
     let row = |d: &str, v: &str| {
@@ -491,12 +471,7 @@ fn ods_text_repeated_past_the_text_budget_is_refused() {
         text_cell("Value")
     );
     let refused = |xml: &str, want: &str| {
-        let (o, _d) = Run::new()
-            .file("t.ods", ods(&format!("{header}{xml}")))
-            .args(["report", "t.ods", "-o", "out.xlsx"])
-            .run();
-        assert_eq!(o.code, 4, "{}", o.stderr);
-        assert!(o.stderr.contains(want), "{}", o.stderr);
+        exit_4("t.ods", ods(&format!("{header}{xml}")), want);
     };
     let text_budget = "t.ods: its cells would hold more than 256 MB of text together through their repeat counts (sheet 'Data' passes it), over the budget of a workbook; export only the data range, without long texts repeated in many cells";
     // 300 characters in a row repeated a million times: 300 MB in a million cells.
