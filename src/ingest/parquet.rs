@@ -88,7 +88,7 @@ pub(super) fn read(bytes: Vec<u8>, display: &str) -> Result<Vec<Table>> {
             return Err(Error::read(
                 display,
                 format!(
-                    "its {} {} of a type kpilens does not read (decimal, 8- or 16-bit integer, half float, categorical or nested); export {} as double, integer, text or date columns",
+                    "its {} {} of a type kpilens does not read (half float, 256-bit decimal, categorical of anything but text, struct or map); export {} as double, decimal, integer, text or date columns",
                     if columns.len() == 1 { "column" } else { "columns" },
                     if columns.len() == 1 {
                         format!("{} is", columns[0])
@@ -104,20 +104,27 @@ pub(super) fn read(bytes: Vec<u8>, display: &str) -> Result<Vec<Table>> {
     Ok(vec![table_of(&frame, display)])
 }
 
-/// Can polars, built with the features kpilens uses, read a column of this type? The
-/// others (decimals, 8- and 16-bit integers, half floats, dictionaries, structs, maps)
-/// make it fail or panic.
+/// Can polars, built with the features kpilens uses, read a column of this type?
+/// Decimals (up to 38 digits, as warehouses and Spark write money), 8- and 16-bit
+/// integers and categoricals of text (a pandas `category`) are read; half floats,
+/// 256-bit decimals, categoricals of anything but text, structs and maps make polars
+/// fail or panic.
 fn readable(dtype: &ArrowDataType) -> bool {
     use ArrowDataType as A;
     match dtype {
         A::Null
         | A::Boolean
+        | A::Int8
+        | A::Int16
         | A::Int32
         | A::Int64
+        | A::UInt8
+        | A::UInt16
         | A::UInt32
         | A::UInt64
         | A::Float32
         | A::Float64
+        | A::Decimal(..)
         | A::Timestamp(..)
         | A::Date32
         | A::Date64
@@ -130,6 +137,9 @@ fn readable(dtype: &ArrowDataType) -> bool {
         | A::Utf8
         | A::LargeUtf8
         | A::Utf8View => true,
+        A::Dictionary(_, values, _) => {
+            matches!(values.as_ref(), A::Utf8 | A::LargeUtf8 | A::Utf8View)
+        }
         A::List(inner) | A::LargeList(inner) => readable(&inner.dtype),
         _ => false,
     }
@@ -139,11 +149,10 @@ fn readable(dtype: &ArrowDataType) -> bool {
 fn type_name(dtype: &ArrowDataType) -> String {
     use ArrowDataType as A;
     match dtype {
-        A::Decimal(p, s) | A::Decimal256(p, s) => format!("decimal({p}, {s})"),
-        A::Int8 | A::UInt8 => "8-bit integer".into(),
-        A::Int16 | A::UInt16 => "16-bit integer".into(),
+        A::Decimal(p, s) => format!("decimal({p}, {s})"),
+        A::Decimal256(p, s) => format!("256-bit decimal({p}, {s})"),
         A::Float16 => "half float".into(),
-        A::Dictionary(..) => "categorical".into(),
+        A::Dictionary(_, values, _) => format!("categorical of {}", type_name(values)),
         A::Struct(_) => "struct".into(),
         A::Map(..) => "map".into(),
         A::List(inner) | A::LargeList(inner) | A::FixedSizeList(inner, _) => {
@@ -278,6 +287,11 @@ fn cell_of(value: &AnyValue) -> Cell {
         AnyValue::Boolean(b) => Cell::Bool(*b),
         AnyValue::String(s) => Cell::Text((*s).into()),
         AnyValue::StringOwned(s) => Cell::Text(s.as_str().into()),
+        AnyValue::Decimal(unscaled, _, scale) => decimal(*unscaled, *scale),
+        AnyValue::Categorical(..)
+        | AnyValue::CategoricalOwned(..)
+        | AnyValue::Enum(..)
+        | AnyValue::EnumOwned(..) => Cell::Text(value.get_str().unwrap_or_default().into()),
         AnyValue::Date(d) => days(i64::from(*d)),
         AnyValue::Datetime(v, unit, _) | AnyValue::DatetimeOwned(v, unit, _) => {
             let per_day: i64 = match unit {
@@ -294,6 +308,33 @@ fn cell_of(value: &AnyValue) -> Cell {
             },
             None => Cell::Text(other.to_string().into()),
         },
+    }
+}
+
+/// A decimal, `unscaled` × 10^−`scale`, as the number nearest to it: written out in
+/// digits and parsed (polars' own conversion divides in floating point, which rounds
+/// twice for the 19- to 38-digit decimals Spark writes).
+fn decimal(unscaled: i128, scale: usize) -> Cell {
+    // 39 digits at most, so beyond 400 places every decimal is nearest to zero (a forged
+    // scale must not size the text).
+    let scale = scale.min(400);
+    let digits = unscaled.unsigned_abs().to_string();
+    let sign = if unscaled < 0 { "-" } else { "" };
+    let text = if scale == 0 {
+        format!("{sign}{digits}")
+    } else if digits.len() > scale {
+        let (whole, fraction) = digits.split_at(digits.len() - scale);
+        format!("{sign}{whole}.{fraction}")
+    } else {
+        format!("{sign}0.{digits:0>scale$}")
+    };
+    match text.parse() {
+        Ok(value) => Cell::Number {
+            value,
+            percent: false,
+        },
+        // Digits with one point always parse; the text would be read as a CSV's.
+        Err(_) => Cell::Text(text.into()),
     }
 }
 

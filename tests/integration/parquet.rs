@@ -82,31 +82,108 @@ fn a_damaged_parquet_file_is_exit_4_naming_it() {
     );
 }
 
-/// Columns of types polars is built here without (decimals, as warehouses write money;
-/// pandas categoricals) are named with their types and what to export instead, not
-/// called damaged (`scripts/parquet_fixtures.py` wrote the files with pyarrow).
+/// A fixture written by `scripts/parquet_fixtures.py` (pyarrow).
+fn fixture(file: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/parquet/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture")
+}
+
+/// Each KPI's (period, value) pairs in the JSON of a report on `file`.
+fn series(file: &str) -> Vec<(String, Vec<(String, f64)>)> {
+    let (json, _o, _d) = Run::new()
+        .file(file, fixture(file))
+        .report_json(&[file], &[]);
+    json["kpis"]
+        .as_array()
+        .expect("kpis")
+        .iter()
+        .map(|k| {
+            let points = k["series"]
+                .as_array()
+                .expect("series")
+                .iter()
+                .map(|p| {
+                    (
+                        p["period"].as_str().expect("period").to_string(),
+                        p["value"].as_f64().expect("value"),
+                    )
+                })
+                .collect();
+            (k["name"].as_str().expect("name").to_string(), points)
+        })
+        .collect()
+}
+
+/// A Spark-style export: the KPI a categorical, the value a decimal(38, 18) stored as
+/// fixed-length bytes. Each value is the double nearest to the decimal, as Python's
+/// `float(Decimal(text))` gives it (spark_types.expected.csv, written beside it).
+#[test]
+fn spark_decimals_and_categoricals_are_read_as_the_nearest_doubles() {
+    let expected: Vec<(String, f64)> = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/parquet/spark_types.expected.csv",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("expected")
+    .lines()
+    .skip(1)
+    .map(|line| {
+        let (date, value) = line.split_once(',').expect("two fields");
+        (date.to_string(), value.parse().expect("number"))
+    })
+    .collect();
+    assert_eq!(expected.len(), 12);
+    assert_eq!(
+        series("spark_types.parquet"),
+        vec![("Net revenue".to_string(), expected)]
+    );
+}
+
+/// Warehouse money (decimal(18, 2)), pandas categoricals, and a wide file of 16- and
+/// 8-bit integers and a decimal(9, 4) read like the numbers and text they hold.
+#[test]
+fn decimals_small_integers_and_categoricals_are_read() {
+    let months = |values: &[f64]| -> Vec<(String, f64)> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(m, v)| (format!("2024-{:02}-01", m + 1), *v))
+            .collect()
+    };
+    let steps =
+        |from: f64, by: f64| -> Vec<f64> { (0..12).map(|m| from + by * f64::from(m)).collect() };
+    assert_eq!(
+        series("decimal_value.parquet"),
+        vec![("Revenue".to_string(), months(&steps(100.25, 1.0)))]
+    );
+    assert_eq!(
+        series("categorical.parquet"),
+        vec![("Revenue".to_string(), months(&steps(0.0, 1.0)))]
+    );
+    let margins: Vec<f64> = (0..12).map(|m| f64::from(1234 + m) / 10_000.0).collect();
+    assert_eq!(
+        series("small_types.parquet"),
+        vec![
+            ("Net change".to_string(), months(&steps(-300.0, 50.0))),
+            ("Agents".to_string(), months(&steps(200.0, 1.0))),
+            ("Fill".to_string(), months(&steps(-5.0, 1.0))),
+            ("Margin".to_string(), months(&margins)),
+        ]
+    );
+}
+
+/// Columns of the types still not read (half floats, 256-bit decimals) are named with
+/// their types and what to export instead, not called damaged.
 #[test]
 fn columns_of_types_not_read_are_named_with_what_to_export() {
-    for (file, want) in [
-        (
-            "decimal_value.parquet",
-            "could not read decimal_value.parquet: its column 'Value' (decimal(18, 2)) is of a type kpilens does not read (decimal, 8- or 16-bit integer, half float, categorical or nested); export it as double, integer, text or date columns",
-        ),
-        (
-            "categorical.parquet",
-            "could not read categorical.parquet: its columns 'Month' (categorical), 'KPI' (categorical) are of a type kpilens does not read (decimal, 8- or 16-bit integer, half float, categorical or nested); export them as double, integer, text or date columns",
-        ),
-    ] {
-        let bytes = std::fs::read(format!(
-            "{}/tests/fixtures/parquet/{file}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .expect("fixture");
-        let (o, _d) = Run::new()
-            .file(file, bytes)
-            .args(["report", file, "-q"])
-            .run();
-        assert_eq!(o.code, 4, "{}", o.stderr);
-        assert!(o.stderr.contains(want), "{}", o.stderr);
-    }
+    let file = "refused_types.parquet";
+    let (o, _d) = Run::new()
+        .file(file, fixture(file))
+        .args(["report", file, "-q"])
+        .run();
+    assert_eq!(o.code, 4, "{}", o.stderr);
+    let want = "could not read refused_types.parquet: its columns 'Value' (half float), 'Target' (256-bit decimal(40, 2)) are of a type kpilens does not read (half float, 256-bit decimal, categorical of anything but text, struct or map); export them as double, decimal, integer, text or date columns";
+    assert!(o.stderr.contains(want), "{}", o.stderr);
 }

@@ -140,3 +140,34 @@ fn dates_beyond_the_years_1_to_9999_are_bad_dates_showing_what_they_name() {
         ))
     );
 }
+
+/// The number a decimal cell holds, or the cell itself.
+fn number(cell: &Cell) -> f64 {
+    match cell {
+        Cell::Number { value, .. } => *value,
+        other => panic!("not a number: {other:?}"),
+    }
+}
+
+#[test]
+fn decimals_become_the_double_nearest_to_them() {
+    assert_eq!(number(&decimal(12_345, 2)), 123.45);
+    assert_eq!(number(&decimal(-5, 2)), -0.05);
+    assert_eq!(number(&decimal(7, 0)), 7.0);
+    assert_eq!(number(&decimal(0, 4)), 0.0);
+    // 38 digits, scale 18: dividing in floating point would round twice; the nearest
+    // double to 12345678901234567890.123456789012345678 is 12345678901234567168
+    // (Python: float(Decimal("12345678901234567890.123456789012345678"))).
+    assert_eq!(
+        number(&decimal(
+            12_345_678_901_234_567_890_123_456_789_012_345_678,
+            18
+        )),
+        12_345_678_901_234_567_168.0
+    );
+    // 0.1 + 6e-18 is nearer 0.1 than any other double.
+    assert_eq!(number(&decimal(-100_000_000_000_000_006, 18)), -0.1);
+    assert_eq!(number(&decimal(i128::MIN, 0)), -1.7014118346046923e38);
+    // A forged scale: every decimal is then nearest to zero, and no text is sized by it.
+    assert_eq!(number(&decimal(i128::MAX, usize::MAX)), 0.0);
+}
