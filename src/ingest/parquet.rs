@@ -52,7 +52,7 @@ pub(super) fn read(bytes: Vec<u8>, display: &str) -> Result<Vec<Table>> {
     check_footer(&bytes).map_err(damaged)?;
     let bytes = Buffer::from(bytes);
     let outcome = catch_unwind(AssertUnwindSafe(
-        move || -> std::result::Result<DataFrame, Refusal> {
+        move || -> std::result::Result<Table, Refusal> {
             check_pages(&bytes).map_err(Refusal::Damaged)?;
             let failed = |e: polars_core::error::PolarsError| Refusal::Damaged(e.to_string());
             let mut reader = ParquetReader::new(Cursor::new(bytes));
@@ -70,11 +70,13 @@ pub(super) fn read(bytes: Vec<u8>, display: &str) -> Result<Vec<Table>> {
             if (rows as u64).saturating_mul(columns.max(1) as u64) > PARQUET_CELL_BUDGET {
                 return Err(Refusal::TooBig { rows, columns });
             }
-            reader.finish().map_err(failed)
+            // The cells are taken inside the guard too: a categorical's text is looked
+            // up in the mapping polars built from the file.
+            Ok(table_of(&reader.finish().map_err(failed)?, display))
         },
     ));
-    let frame = match outcome {
-        Ok(Ok(df)) => df,
+    let table = match outcome {
+        Ok(Ok(table)) => table,
         Ok(Err(Refusal::Damaged(why))) => return Err(damaged(why)),
         Ok(Err(Refusal::TooBig { rows, columns })) => {
             return Err(Error::read(
@@ -101,7 +103,7 @@ pub(super) fn read(bytes: Vec<u8>, display: &str) -> Result<Vec<Table>> {
         }
         Err(_) => return Err(damaged("its metadata does not match its data".into())),
     };
-    Ok(vec![table_of(&frame, display)])
+    Ok(vec![table])
 }
 
 /// Can polars, built with the features kpilens uses, read a column of this type?
