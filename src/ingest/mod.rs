@@ -185,7 +185,7 @@ pub fn read_inputs_counting(
             }
         };
         out.findings.extend(findings);
-        let more = rest.as_ref().is_some_and(text::Rest::has_more);
+        let more = rest.as_ref().is_some_and(Rest::has_more);
         if !more
             && tables
                 .iter()
@@ -202,9 +202,9 @@ pub fn read_inputs_counting(
         let mut sheets = Vec::new();
         for table in &tables {
             sheets.extend(table.sheet.clone());
-            // A text file read whole in its first chunk needs no reading thread: its
+            // A file read whole in its first chunk needs no reading thread: its
             // findings, the cut fields among them, are the file's already.
-            let result = match rest.take().filter(text::Rest::has_more) {
+            let result = match rest.take().filter(Rest::has_more) {
                 Some(rest) => read_streamed(table, rest, opts, &mut out, rows),
                 None => read_table(table, opts, &mut out, rows),
             };
@@ -256,13 +256,13 @@ fn guarded_read(path: &Path, opts: &ReadOptions) -> Result<FileTables> {
     }
 }
 
-/// Read a text file's first chunk and then the rest, chunk by chunk: one thread reads
-/// and splits the next chunk while this one turns the last into observations. The
-/// findings about the later rows (lines that could not be split) go where the file's
-/// own findings are.
+/// Read a text or Parquet file's first chunk and then the rest, chunk by chunk: one
+/// thread makes the next chunk's cells (splitting a text file's lines) while this one
+/// turns the last into observations. The findings about the later rows (lines that
+/// could not be split) go where the file's own findings are.
 fn read_streamed(
     first: &Table,
-    rest: text::Rest,
+    rest: Rest,
     opts: &ReadOptions,
     out: &mut Dataset,
     rows: &AtomicU64,
@@ -420,12 +420,51 @@ fn describe(l: &LayoutInfo) -> String {
     }
 }
 
-/// One file read: its tables (a text file's first chunk of rows), the rest of a text
-/// file still to read, and the findings about the file.
+/// A chunk of a long text or Parquet file holds about this many cells (some 60 MB),
+/// and at least [`CHUNK_MIN_ROWS`] rows: a file of ten million rows is read a chunk at
+/// a time, never held as cells all at once. Layouts are detected in the first chunk.
+const CHUNK_CELLS: usize = 1_000_000;
+const CHUNK_MIN_ROWS: usize = 1_000;
+
+/// One file read: its tables (a text or Parquet file's first chunk of rows), the rest
+/// of such a file still to read, and the findings about the file.
 struct FileTables {
     tables: Vec<Table>,
-    rest: Option<text::Rest>,
+    rest: Option<Rest>,
     findings: Vec<Finding>,
+}
+
+/// The rows of a file after its first chunk, turned into cells a chunk at a time: a
+/// text file's lines, or a Parquet file's records (held compactly by polars until
+/// then).
+enum Rest {
+    Text(text::Rest),
+    Parquet(parquet::Rest),
+}
+
+impl Rest {
+    fn has_more(&self) -> bool {
+        match self {
+            Rest::Text(r) => r.has_more(),
+            Rest::Parquet(r) => r.has_more(),
+        }
+    }
+
+    /// The next chunk of rows in the memory of `spare`, or `None` at the end.
+    fn next_chunk_in(&mut self, spare: Rows) -> Option<Table> {
+        match self {
+            Rest::Text(r) => r.next_chunk_in(spare),
+            Rest::Parquet(r) => r.next_chunk_in(spare),
+        }
+    }
+
+    /// The findings about the rows read after the first chunk.
+    fn finish(self) -> Vec<Finding> {
+        match self {
+            Rest::Text(r) => r.finish(),
+            Rest::Parquet(r) => r.finish(),
+        }
+    }
 }
 
 /// Read one file into tables, with format findings.
@@ -465,10 +504,13 @@ fn read_tables(path: &Path, opts: &ReadOptions) -> Result<FileTables> {
     let (tables, rest) = match format {
         Format::Text => {
             let (first, rest) = text::read(bytes, &display, opts, &mut findings)?;
-            (vec![first], Some(rest))
+            (vec![first], Some(Rest::Text(rest)))
         }
         Format::Html => (html::read(bytes, &display, opts, &mut findings)?, None),
-        Format::Parquet => (parquet::read(bytes, &display)?, None),
+        Format::Parquet => {
+            let (first, rest) = parquet::read(bytes, &display)?;
+            (vec![first], Some(Rest::Parquet(rest)))
+        }
         Format::Xlsx | Format::Xlsb | Format::Ods | Format::Xls => (
             excel::read(bytes, format, &display, opts, &mut findings)?,
             None,

@@ -21,11 +21,12 @@ use polars_parquet::parquet::read::{get_page_iterator, read_metadata};
 
 use super::{Cell, Rows, Table};
 
-/// Most cells a Parquet file may hold (rows × columns): the whole file is held as cells
-/// while its layout is read (about 32 bytes each), so this keeps it within about 2 GB.
-/// A long export of 10 million rows in five columns fits.
+/// Most cells a Parquet file may hold (rows × columns): polars holds the whole file
+/// while it is read (8 to 20 bytes a value), so this keeps it within about 1 GB. A long
+/// export of 10 million rows in five columns fits.
 pub(super) const PARQUET_CELL_BUDGET: u64 = 50_000_000;
 use crate::error::{Error, Result};
+use crate::model::finding::{Finding, FindingCode};
 
 /// The magic bytes a Parquet file starts and ends with.
 pub(super) const MAGIC: &[u8; 4] = b"PAR1";
@@ -46,13 +47,15 @@ enum Refusal {
     Types(Vec<String>),
 }
 
-/// Read the file's single table: column names as the header row, one row per record.
-pub(super) fn read(bytes: Vec<u8>, display: &str) -> Result<Vec<Table>> {
+/// Read the file's single table: column names as the header row, one row per record;
+/// the first chunk of rows as cells, and the records after it to take a chunk at a
+/// time.
+pub(super) fn read(bytes: Vec<u8>, display: &str) -> Result<(Table, Rest)> {
     let damaged = |why: String| Error::read(display, format!("damaged Parquet file ({why})"));
     check_footer(&bytes).map_err(damaged)?;
     let bytes = Buffer::from(bytes);
     let outcome = catch_unwind(AssertUnwindSafe(
-        move || -> std::result::Result<Table, Refusal> {
+        move || -> std::result::Result<DataFrame, Refusal> {
             check_pages(&bytes).map_err(Refusal::Damaged)?;
             let failed = |e: polars_core::error::PolarsError| Refusal::Damaged(e.to_string());
             let mut reader = ParquetReader::new(Cursor::new(bytes));
@@ -70,13 +73,11 @@ pub(super) fn read(bytes: Vec<u8>, display: &str) -> Result<Vec<Table>> {
             if (rows as u64).saturating_mul(columns.max(1) as u64) > PARQUET_CELL_BUDGET {
                 return Err(Refusal::TooBig { rows, columns });
             }
-            // The cells are taken inside the guard too: a categorical's text is looked
-            // up in the mapping polars built from the file.
-            Ok(table_of(&reader.finish().map_err(failed)?, display))
+            reader.finish().map_err(failed)
         },
     ));
-    let table = match outcome {
-        Ok(Ok(table)) => table,
+    let frame = match outcome {
+        Ok(Ok(frame)) => frame,
         Ok(Err(Refusal::Damaged(why))) => return Err(damaged(why)),
         Ok(Err(Refusal::TooBig { rows, columns })) => {
             return Err(Error::read(
@@ -103,7 +104,105 @@ pub(super) fn read(bytes: Vec<u8>, display: &str) -> Result<Vec<Table>> {
         }
         Err(_) => return Err(damaged("its metadata does not match its data".into())),
     };
-    Ok(vec![table])
+    let mut rest = Rest {
+        chunk_rows: super::CHUNK_MIN_ROWS.max(super::CHUNK_CELLS / frame.width().max(1)),
+        frame,
+        next: 0,
+        file: display.to_string(),
+        findings: Vec::new(),
+    };
+    let first = rest.chunk(Rows::default());
+    Ok((first, rest))
+}
+
+/// The records of a Parquet file not yet turned into cells. polars holds them a column
+/// at a time (about 20 bytes a number or a date); as cells they would take some 32
+/// bytes each, so a file of ten million records becomes cells a chunk at a time, as a
+/// text file does.
+pub(super) struct Rest {
+    frame: DataFrame,
+    /// The next record to read (the header row comes before record 0).
+    next: usize,
+    /// Records in a chunk.
+    chunk_rows: usize,
+    file: String,
+    findings: Vec<Finding>,
+}
+
+impl Rest {
+    /// Are there records after those read?
+    pub(super) fn has_more(&self) -> bool {
+        self.next < self.frame.height()
+    }
+
+    /// The next chunk of records in the memory of `spare`, or `None` at the end.
+    pub(super) fn next_chunk_in(&mut self, spare: Rows) -> Option<Table> {
+        self.has_more().then(|| self.chunk(spare))
+    }
+
+    /// A finding if the records could not all be turned into cells.
+    pub(super) fn finish(self) -> Vec<Finding> {
+        self.findings
+    }
+
+    /// The next chunk: the header row first (the column names), then the records,
+    /// the columns read side by side. Taken behind a panic guard (a categorical's text
+    /// is looked up in the mapping polars built from the file): a chunk that fails
+    /// ends the file with an error finding naming the row.
+    fn chunk(&mut self, mut cells: Rows) -> Table {
+        cells.clear();
+        let start = self.next;
+        let len = self.chunk_rows.min(self.frame.height() - start);
+        let header = start == 0;
+        self.next += len;
+        let frame = &self.frame;
+        let taken = catch_unwind(AssertUnwindSafe(|| {
+            let columns = frame.columns();
+            cells.reserve(len + usize::from(header), (len + 1) * columns.len());
+            if header {
+                cells.push(columns.iter().map(|c| Cell::Text(c.name().as_str().into())));
+            }
+            let slices: Vec<_> = columns
+                .iter()
+                .map(|c| c.slice(start as i64, len).take_materialized_series())
+                .collect();
+            let mut values: Vec<_> = slices.iter().map(|s| s.iter()).collect();
+            for _ in 0..len {
+                cells.push(
+                    values
+                        .iter_mut()
+                        .filter_map(Iterator::next)
+                        .map(|v| cell_of(&v)),
+                );
+            }
+            cells
+        }));
+        let cells = taken.unwrap_or_else(|_| {
+            self.next = self.frame.height();
+            self.findings.push(
+                Finding::error(
+                    FindingCode::UnreadableFile,
+                    format!(
+                        "the records from row {} on could not be read; they were left out",
+                        start + 2
+                    ),
+                )
+                .file(&self.file)
+                .row(start as u32 + 2),
+            );
+            Rows::default()
+        });
+        Table {
+            file: self.file.clone(),
+            sheet: None,
+            cells,
+            // Sheet rows: the header is row 0, record i row i + 1.
+            first_row: if header { 0 } else { start + 1 },
+            from_text: false,
+            is_1904: false,
+            decimal_comma: false,
+        }
+    }
 }
 
 /// Can polars, built with the features kpilens uses, read a column of this type?
@@ -232,36 +331,6 @@ fn page_values(header: &DataPageHeader) -> i64 {
     match header {
         DataPageHeader::V1(h) => i64::from(h.num_values),
         DataPageHeader::V2(h) => i64::from(h.num_values),
-    }
-}
-
-/// The frame as a table of cells.
-fn table_of(df: &DataFrame, display: &str) -> Table {
-    let columns = df.columns();
-    let mut cells = Rows::default();
-    cells.reserve(df.height() + 1, (df.height() + 1) * columns.len());
-    cells.push(columns.iter().map(|c| Cell::Text(c.name().as_str().into())));
-    // Row by row, the columns read side by side: no second copy of the cells.
-    let mut values: Vec<_> = columns
-        .iter()
-        .map(|c| c.as_materialized_series().iter())
-        .collect();
-    for _ in 0..df.height() {
-        cells.push(
-            values
-                .iter_mut()
-                .filter_map(Iterator::next)
-                .map(|v| cell_of(&v)),
-        );
-    }
-    Table {
-        file: display.to_string(),
-        sheet: None,
-        cells,
-        first_row: 0,
-        from_text: false,
-        is_1904: false,
-        decimal_comma: false,
     }
 }
 

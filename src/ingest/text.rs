@@ -6,18 +6,12 @@ stay text; layout detection parses numbers and dates per column.
 */
 use encoding_rs::{UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 
-use super::{numbers, Cell, Encoding, ReadOptions, Rows, Table};
+use super::{numbers, Cell, Encoding, ReadOptions, Rows, Table, CHUNK_CELLS, CHUNK_MIN_ROWS};
 use crate::error::{Error, Result};
 use crate::model::finding::{Finding, FindingCode};
 
 /// Longest field kept; longer text is cut (it cannot be a KPI value or name).
 const MAX_FIELD: usize = 32_767;
-
-/// A chunk of a long text file holds about this many cells (some 60 MB), and at least
-/// [`CHUNK_MIN_ROWS`] rows: a file of ten million rows is read a chunk at a time, never
-/// held as cells all at once. Layouts are detected in the first chunk.
-const CHUNK_CELLS: usize = 1_000_000;
-const CHUNK_MIN_ROWS: usize = 1_000;
 
 /// Read delimited text: the first chunk of rows as a table, and the rest of the file
 /// to read chunk by chunk.

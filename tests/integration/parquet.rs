@@ -10,14 +10,24 @@ use crate::support::Run;
 /// 30 months of two KPIs, long: as CSV text and as Parquet bytes (dates as a Date
 /// column, values as floats with one missing).
 fn long_table() -> (String, Vec<u8>) {
+    long_table_of(2, 30)
+}
+
+/// `months` months of `kpis` KPIs, long, as [`long_table`] describes.
+fn long_table_of(kpis: usize, months: u32) -> (String, Vec<u8>) {
     let mut csv = String::from("date,kpi,value,target\n");
     let (mut days, mut names, mut values, mut targets) = (vec![], vec![], vec![], vec![]);
-    for m in 0..30u32 {
+    for m in 0..months {
         let (y, mo) = (2024 + (m / 12) as i32, m % 12 + 1);
         let day = chrono::NaiveDate::from_ymd_opt(y, mo, 1).unwrap();
         let since = (day - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days() as i32;
-        for (k, base) in [("Orders", 100.0), ("Returns", 7.0)] {
-            let v = (m != 17 || k == "Orders").then_some(base + f64::from(m * 3 % 11) * 0.5);
+        for (i, (k, base)) in [("Orders".to_string(), 100.0), ("Returns".to_string(), 7.0)]
+            .into_iter()
+            .chain((2..kpis).map(|i| (format!("KPI {i:05}"), 50.0 + (i % 97) as f64)))
+            .take(kpis)
+            .enumerate()
+        {
+            let v = (m != 17 || i == 0).then_some(base + f64::from(m * 3 % 11) * 0.5);
             let _ = writeln!(
                 csv,
                 "{day},{k},{},{}",
@@ -62,6 +72,39 @@ fn a_parquet_export_reads_like_the_same_csv() {
     assert_eq!(layout.code, 0, "{}", layout.stderr);
     assert!(layout.stdout.contains("long"), "{}", layout.stdout);
     drop(o);
+}
+
+/// A file of more than a million cells becomes cells a chunk at a time (the first
+/// chunk, where the layout is found, is 250,000 records of its 252,000) and reads like
+/// the same CSV.
+#[test]
+fn a_long_parquet_export_read_in_chunks_reads_like_the_same_csv() {
+    let (csv, parquet) = long_table_of(100, 2_520);
+    assert_eq!(csv.lines().count(), 252_001);
+    let (from_csv, _, _) = Run::new().file("k.csv", csv).report_json(&["k.csv"], &[]);
+    let (from_parquet, _, _) = Run::new()
+        .file("k.parquet", parquet)
+        .report_json(&["k.parquet"], &[]);
+    assert_eq!(from_parquet["kpis"].as_array().map(Vec::len), Some(100));
+    assert_eq!(from_parquet["kpis"], from_csv["kpis"]);
+    // The same findings, each naming its own file (or none, like a KPI's own).
+    let findings = |json: &serde_json::Value, file: &str| -> Vec<serde_json::Value> {
+        json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                assert!(f["file"] == file || f["file"].is_null(), "{f}");
+                let mut f = f.clone();
+                f["file"] = serde_json::Value::Null;
+                f
+            })
+            .collect()
+    };
+    assert_eq!(
+        findings(&from_parquet, "k.parquet"),
+        findings(&from_csv, "k.csv")
+    );
 }
 
 #[test]

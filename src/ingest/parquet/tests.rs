@@ -21,11 +21,23 @@ fn parquet_bytes() -> Vec<u8> {
     out
 }
 
+/// Every chunk of a Parquet file, the first one first.
+fn read_all(bytes: Vec<u8>) -> Result<Vec<Table>> {
+    let (first, mut rest) = read(bytes, "k.parquet")?;
+    let mut tables = vec![first];
+    while let Some(chunk) = rest.next_chunk_in(Rows::default()) {
+        tables.push(chunk);
+    }
+    assert!(rest.finish().is_empty());
+    Ok(tables)
+}
+
 #[test]
 fn a_parquet_file_becomes_a_table_of_cells() {
     let bytes = parquet_bytes();
     assert!(is_parquet(&bytes));
-    let tables = read(bytes, "k.parquet").expect("read");
+    let tables = read_all(bytes).expect("read");
+    assert_eq!(tables.len(), 1);
     let t = &tables[0];
     assert_eq!(
         t.row(0),
@@ -52,12 +64,37 @@ fn a_parquet_file_becomes_a_table_of_cells() {
 }
 
 #[test]
+fn a_long_file_becomes_cells_a_chunk_at_a_time_numbered_as_sheet_rows() {
+    let (_, mut rest) = read(parquet_bytes(), "k.parquet").expect("read");
+    // Read again from the start, two records a chunk.
+    rest.next = 0;
+    rest.chunk_rows = 2;
+    let first = rest.next_chunk_in(Rows::default()).expect("first chunk");
+    assert_eq!((first.first_row, first.cells.len()), (0, 3));
+    assert_eq!(first.row(0)[2], Cell::Text("value".into()));
+    assert_eq!(first.row(2)[2], Cell::Empty);
+    let second = rest.next_chunk_in(first.cells).expect("second chunk");
+    // Record 2 is the sheet's row 3 (the header is row 0).
+    assert_eq!((second.first_row, second.cells.len()), (3, 1));
+    assert_eq!(second.row(2), []);
+    assert_eq!(
+        second.row(3)[2],
+        Cell::Number {
+            value: 3.25,
+            percent: false
+        }
+    );
+    assert!(!rest.has_more());
+    assert!(rest.next_chunk_in(second.cells).is_none());
+}
+
+#[test]
 fn a_damaged_footer_is_refused_naming_the_file() {
     let mut bytes = parquet_bytes();
     let n = bytes.len();
     // The footer length claims more than the file holds.
     bytes[n - 8..n - 4].copy_from_slice(&u32::MAX.to_le_bytes());
-    let err = read(bytes, "k.parquet").expect_err("damaged");
+    let err = read_all(bytes).expect_err("damaged");
     assert_eq!(err.exit_code(), 4);
     assert!(err.to_string().contains("k.parquet"), "{err}");
     assert!(
@@ -75,7 +112,7 @@ proptest::proptest! {
         let mut bytes = parquet_bytes();
         let i = at % bytes.len();
         bytes[i] = byte;
-        let _ = read(bytes, "k.parquet");
+        let _ = read_all(bytes);
     }
 }
 
@@ -85,7 +122,7 @@ fn a_page_with_a_negative_value_count_is_refused_before_it_is_decoded() {
     // count negative, which polars would read as an exabyte reservation and abort.
     let mut bytes = parquet_bytes();
     bytes[46] = 1;
-    let err = read(bytes, "k.parquet").unwrap_err().to_string();
+    let err = read_all(bytes).unwrap_err().to_string();
     assert!(
         err.starts_with("could not read k.parquet: damaged Parquet file (a page claims -"),
         "{err}"
@@ -101,7 +138,7 @@ fn every_byte_forged_to_a_few_values_is_a_table_or_a_clear_error() {
         for byte in [0u8, 1, 0x3f, 0x40, 0x7f, 0x80, 0xc0, 0xfe, 0xff] {
             let mut bytes = base.clone();
             bytes[i] = byte;
-            if let Err(e) = read(bytes, "k.parquet") {
+            if let Err(e) = read_all(bytes) {
                 assert!(
                     e.to_string().starts_with("could not read k.parquet: "),
                     "{e}"
