@@ -37,9 +37,6 @@ const LEFT: (u16, u16, u16) = (0, 1, 4);
 /// The headline block: labels in column F (running into the empty G), values from H.
 const RIGHT_LABEL: u16 = 5;
 const RIGHT_VALUES: u16 = 7;
-/// Table rows that print on one landscape page (one page wide, at the size the sheet
-/// prints).
-const PAGE_ROWS: u32 = 40;
 /// Width of column A, so the block labels fit beside the dates below them.
 const LABEL_WIDTH: f64 = 14.0;
 
@@ -189,9 +186,9 @@ fn write(
             &st.subtitle,
         )?,
     }
-    // A table longer than a printed page repeats its header on every page.
-    let long = table.len > PAGE_ROWS && sheet.repeat_headers;
-    super::cells::print_setup(ws, long.then_some(header_row))?;
+    // The table starts below the blocks and charts, so even a short one may run onto
+    // a second printed page: its header repeats there.
+    super::cells::print_setup(ws, sheet.repeat_headers.then_some(header_row))?;
     Ok(())
 }
 

@@ -672,6 +672,13 @@ fn headers_repeat_on_printed_pages_until_the_workbook_is_large() {
     let header = row_of(&sheet(&path, "Summary"), "KPI") + 1;
     let summary = format!(r#"localSheetId="0">Summary!${header}:${header}<"#);
     assert!(names.contains(&summary), "{names}");
+    // A KPI sheet's table, short as it is, starts below the blocks and charts and may
+    // run onto a second page: its header repeats there too.
+    let kpi_sheet = open_workbook_auto(&path).expect("workbook").sheet_names()[1].clone();
+    let header = row_of(&sheet(&path, &kpi_sheet), "Period") + 1;
+    assert!(small.kpis[0].series.len() < 40);
+    let kpi = format!(r#"localSheetId="1">{kpi_sheet}!${header}:${header}<"#);
+    assert!(names.contains(&kpi), "{kpi} not in {names}");
 
     let mut large = sample();
     let template = large.kpis[0].clone();
