@@ -17,6 +17,10 @@ doubles and text, for tests/integration/parquet.rs. Needs pyarrow.
   integers and a decimal(9, 4) (stored as a 32-bit integer).
 - refused_types.parquet: half-float and 256-bit decimal columns, which kpilens does not
   read (exit 4 naming them).
+- repeated_text.parquet (7 KB): one 60 MB text, stored once in a dictionary page and
+  named by five rows: 300 MB of cells, over the text budget (exit 4).
+- inflating_pages.parquet (40 KB): five pages of 250 MB each once inflated, none over
+  the 1 GiB a page may have but 1.25 GB together, over the file's budget (exit 4).
 """
 import datetime as dt
 import decimal
@@ -92,4 +96,19 @@ pq.write_table(
         "Target": pa.array([decimal.Decimal("110.5")] * 12, pa.decimal256(40, 2)),
     }),
     out / "refused_types.parquet",
+)
+
+# Hostile: text that inflates far beyond the file (zstd packs a repeated letter ~30,000:1).
+five = ["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01"]
+pq.write_table(
+    pa.table({"date": five, "kpi": pa.array(["a" * 60_000_000] * 5, pa.large_string()), "value": [1.0, 2, 3, 4, 5]}),
+    out / "repeated_text.parquet",
+    compression="zstd",
+)
+pq.write_table(
+    pa.table({"date": five, "kpi": pa.array(["b" * 250_000_000] * 5, pa.large_string()), "value": [1.0, 2, 3, 4, 5]}),
+    out / "inflating_pages.parquet",
+    compression="zstd",
+    use_dictionary=False,
+    row_group_size=1,
 )

@@ -14,7 +14,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use chrono::{Datelike, NaiveDate};
 use polars_buffer::Buffer;
-use polars_core::prelude::{AnyValue, ArrowDataType, DataFrame, TimeUnit};
+use polars_core::prelude::{AnyValue, ArrowDataType, DataFrame, DataType, TimeUnit};
 use polars_io::prelude::{ParquetReader, SerReader};
 use polars_parquet::parquet::page::{CompressedPage, DataPageHeader};
 use polars_parquet::parquet::read::{get_page_iterator, read_metadata};
@@ -27,6 +27,12 @@ use super::{Cell, Rows, Table};
 pub(super) const PARQUET_CELL_BUDGET: u64 = 50_000_000;
 use crate::error::{Error, Result};
 use crate::model::finding::{Finding, FindingCode};
+
+/// Most bytes a Parquet file's pages may inflate to: polars holds them all while the
+/// file is read. The 10 million records of the scale test take 84 MB; a page of one
+/// text repeated compresses a thousandfold, so a file of kilobytes could otherwise ask
+/// for gigabytes.
+const PARQUET_INFLATED_BUDGET: u64 = 1 << 30;
 
 /// The magic bytes a Parquet file starts and ends with.
 pub(super) const MAGIC: &[u8; 4] = b"PAR1";
@@ -45,65 +51,54 @@ enum Refusal {
     },
     /// Columns of types polars is built here without (each "'name' (type)").
     Types(Vec<String>),
+    /// The pages would inflate to this many bytes, over [`PARQUET_INFLATED_BUDGET`].
+    Inflated(u64),
+    /// The text cells would hold more than [`super::TEXT_BUDGET`] bytes.
+    Text,
+}
+
+impl Refusal {
+    /// The refusal in words, naming the file (exit 4).
+    fn into_error(self, display: &str) -> Error {
+        let why = match self {
+            Refusal::Damaged(why) => format!("damaged Parquet file ({why})"),
+            Refusal::TooBig { rows, columns } => format!(
+                "{rows} rows × {columns} columns is over the budget of {PARQUET_CELL_BUDGET} cells for one Parquet file; aggregate it to one row per KPI per day, or split it, first"
+            ),
+            Refusal::Types(columns) => format!(
+                "its {} {} of a type kpilens does not read (half float, 256-bit decimal, categorical of anything but text, struct or map); export {} as double, decimal, integer, text or date columns",
+                if columns.len() == 1 { "column" } else { "columns" },
+                if columns.len() == 1 {
+                    format!("{} is", columns[0])
+                } else {
+                    format!("{} are", columns.join(", "))
+                },
+                if columns.len() == 1 { "it" } else { "them" }
+            ),
+            Refusal::Inflated(bytes) => format!(
+                "its pages inflate to {} MB, over the budget of {} MB for one Parquet file; aggregate it to one row per KPI per day, or split it, first",
+                bytes >> 20,
+                PARQUET_INFLATED_BUDGET >> 20
+            ),
+            Refusal::Text => return super::over_text_budget(display, "would hold", "once read"),
+        };
+        Error::read(display, why)
+    }
 }
 
 /// Read the file's single table: column names as the header row, one row per record;
 /// the first chunk of rows as cells, and the records after it to take a chunk at a
 /// time.
 pub(super) fn read(bytes: Vec<u8>, display: &str) -> Result<(Table, Rest)> {
-    let damaged = |why: String| Error::read(display, format!("damaged Parquet file ({why})"));
-    check_footer(&bytes).map_err(damaged)?;
+    check_footer(&bytes).map_err(|why| Refusal::Damaged(why).into_error(display))?;
     let bytes = Buffer::from(bytes);
-    let outcome = catch_unwind(AssertUnwindSafe(
-        move || -> std::result::Result<DataFrame, Refusal> {
-            check_pages(&bytes).map_err(Refusal::Damaged)?;
-            let failed = |e: polars_core::error::PolarsError| Refusal::Damaged(e.to_string());
-            let mut reader = ParquetReader::new(Cursor::new(bytes));
-            let rows = reader.num_rows().map_err(failed)?;
-            let schema = reader.schema().map_err(failed)?;
-            let unread: Vec<String> = schema
-                .iter_values()
-                .filter(|f| !readable(&f.dtype))
-                .map(|f| format!("'{}' ({})", f.name, type_name(&f.dtype)))
-                .collect();
-            if !unread.is_empty() {
-                return Err(Refusal::Types(unread));
-            }
-            let columns = schema.len();
-            if (rows as u64).saturating_mul(columns.max(1) as u64) > PARQUET_CELL_BUDGET {
-                return Err(Refusal::TooBig { rows, columns });
-            }
-            reader.finish().map_err(failed)
-        },
-    ));
-    let frame = match outcome {
-        Ok(Ok(frame)) => frame,
-        Ok(Err(Refusal::Damaged(why))) => return Err(damaged(why)),
-        Ok(Err(Refusal::TooBig { rows, columns })) => {
-            return Err(Error::read(
-                display,
-                format!(
-                    "{rows} rows × {columns} columns is over the budget of {PARQUET_CELL_BUDGET} cells for one Parquet file; aggregate it to one row per KPI per day, or split it, first"
-                ),
+    let frame = catch_unwind(AssertUnwindSafe(move || decode(bytes)))
+        .unwrap_or_else(|_| {
+            Err(Refusal::Damaged(
+                "its metadata does not match its data".into(),
             ))
-        }
-        Ok(Err(Refusal::Types(columns))) => {
-            return Err(Error::read(
-                display,
-                format!(
-                    "its {} {} of a type kpilens does not read (half float, 256-bit decimal, categorical of anything but text, struct or map); export {} as double, decimal, integer, text or date columns",
-                    if columns.len() == 1 { "column" } else { "columns" },
-                    if columns.len() == 1 {
-                        format!("{} is", columns[0])
-                    } else {
-                        format!("{} are", columns.join(", "))
-                    },
-                    if columns.len() == 1 { "it" } else { "them" }
-                ),
-            ))
-        }
-        Err(_) => return Err(damaged("its metadata does not match its data".into())),
-    };
+        })
+        .map_err(|refusal| refusal.into_error(display))?;
     let mut rest = Rest {
         chunk_rows: super::CHUNK_MIN_ROWS.max(super::CHUNK_CELLS / frame.width().max(1)),
         frame,
@@ -113,6 +108,36 @@ pub(super) fn read(bytes: Vec<u8>, display: &str) -> Result<(Table, Rest)> {
     };
     let first = rest.chunk(Rows::default());
     Ok((first, rest))
+}
+
+/// The file's records as polars holds them, once its pages, column types and sizes
+/// are checked; the text its cells would hold checked after.
+fn decode(bytes: Buffer<u8>) -> std::result::Result<DataFrame, Refusal> {
+    let inflated = check_pages(&bytes).map_err(Refusal::Damaged)?;
+    if inflated > PARQUET_INFLATED_BUDGET {
+        return Err(Refusal::Inflated(inflated));
+    }
+    let failed = |e: polars_core::error::PolarsError| Refusal::Damaged(e.to_string());
+    let mut reader = ParquetReader::new(Cursor::new(bytes));
+    let rows = reader.num_rows().map_err(failed)?;
+    let schema = reader.schema().map_err(failed)?;
+    let unread: Vec<String> = schema
+        .iter_values()
+        .filter(|f| !readable(&f.dtype))
+        .map(|f| format!("'{}' ({})", f.name, type_name(&f.dtype)))
+        .collect();
+    if !unread.is_empty() {
+        return Err(Refusal::Types(unread));
+    }
+    let columns = schema.len();
+    if (rows as u64).saturating_mul(columns.max(1) as u64) > PARQUET_CELL_BUDGET {
+        return Err(Refusal::TooBig { rows, columns });
+    }
+    let frame = reader.finish().map_err(failed)?;
+    if text_bytes(&frame) > super::TEXT_BUDGET {
+        return Err(Refusal::Text);
+    }
+    Ok(frame)
 }
 
 /// The records of a Parquet file not yet turned into cells. polars holds them a column
@@ -287,12 +312,17 @@ const MAX_PAGE_BYTES: usize = 1 << 30;
 /// Every data page header of every column chunk, checked against its chunk before any
 /// page is decoded: the page's value count within the chunk's (a negative count, read
 /// as an unsigned one, would have polars reserve exabytes and abort), and no page over
-/// [`MAX_PAGE_BYTES`] compressed or inflated.
-fn check_pages(bytes: &Buffer<u8>) -> std::result::Result<(), String> {
+/// [`MAX_PAGE_BYTES`] compressed or inflated. Returns how many bytes the pages take
+/// once inflated: the data pages' own sizes, or the column chunks' declared sizes
+/// (which count the dictionary pages too) where those are larger.
+fn check_pages(bytes: &Buffer<u8>) -> std::result::Result<u64, String> {
     let mut cursor = Cursor::new(bytes.clone());
     let metadata = read_metadata(&mut cursor).map_err(|e| e.to_string())?;
+    let (mut pages_inflated, mut chunks_inflated) = (0u64, 0u64);
     for group in &metadata.row_groups {
         for chunk in group.parquet_columns() {
+            chunks_inflated = chunks_inflated
+                .saturating_add(u64::try_from(chunk.uncompressed_size()).unwrap_or(0));
             let values = usize::try_from(chunk.num_values())
                 .map_err(|_| format!("a column claims {} values", chunk.num_values()))?;
             let pages = get_page_iterator(
@@ -320,10 +350,11 @@ fn check_pages(bytes: &Buffer<u8>) -> std::result::Result<(), String> {
                         page.uncompressed_size()
                     ));
                 }
+                pages_inflated = pages_inflated.saturating_add(page.uncompressed_size() as u64);
             }
         }
     }
-    Ok(())
+    Ok(pages_inflated.max(chunks_inflated))
 }
 
 /// A data page header's value count, as written (it may be negative in a forged file).
@@ -332,6 +363,33 @@ fn page_values(header: &DataPageHeader) -> i64 {
         DataPageHeader::V1(h) => i64::from(h.num_values),
         DataPageHeader::V2(h) => i64::from(h.num_values),
     }
+}
+
+/// The bytes of text the frame's cells would hold. A text column's values may share
+/// their bytes in polars (a dictionary page's text, decoded once, is named by every row
+/// that uses it), but each becomes a cell of its own: a file of kilobytes naming one
+/// long text in many rows would otherwise become gigabytes of cells.
+fn text_bytes(frame: &DataFrame) -> u64 {
+    frame
+        .columns()
+        .iter()
+        .map(|c| {
+            let s = c.as_materialized_series();
+            match s.dtype() {
+                DataType::String => s.str().map_or(0, |t| {
+                    t.downcast_iter().map(|a| a.total_bytes_len() as u64).sum()
+                }),
+                DataType::Binary => s.binary().map_or(0, |b| {
+                    b.downcast_iter().map(|a| a.total_bytes_len() as u64).sum()
+                }),
+                DataType::Categorical(..) | DataType::Enum(..) => s
+                    .iter()
+                    .map(|v| v.get_str().map_or(0, |t| t.len() as u64))
+                    .sum(),
+                _ => 0,
+            }
+        })
+        .fold(0u64, u64::saturating_add)
 }
 
 /// 1970-01-01, the day Parquet dates count from.

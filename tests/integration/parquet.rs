@@ -230,3 +230,27 @@ fn columns_of_types_not_read_are_named_with_what_to_export() {
     let want = "could not read refused_types.parquet: its columns 'Value' (half float), 'Target' (256-bit decimal(40, 2)) are of a type kpilens does not read (half float, 256-bit decimal, categorical of anything but text, struct or map); export them as double, decimal, integer, text or date columns";
     assert!(o.stderr.contains(want), "{}", o.stderr);
 }
+
+/// Files of kilobytes that would inflate to gigabytes are refused before their cells
+/// are made (scripts/parquet_fixtures.py): a 60 MB text stored once and named by five
+/// rows (300 MB of cells; it took 2 GB), and five pages of 250 MB (1.25 GB in polars).
+#[test]
+fn parquet_files_that_would_inflate_beyond_the_budgets_are_refused() {
+    for (file, want) in [
+        (
+            "repeated_text.parquet",
+            "could not read repeated_text.parquet: its cells would hold more than 256 MB of text together once read, over the budget of a workbook; export only the data range, without long texts repeated in many cells",
+        ),
+        (
+            "inflating_pages.parquet",
+            "could not read inflating_pages.parquet: its pages inflate to 1192 MB, over the budget of 1024 MB for one Parquet file; aggregate it to one row per KPI per day, or split it, first",
+        ),
+    ] {
+        let (o, _d) = Run::new()
+            .file(file, fixture(file))
+            .args(["report", file, "-q"])
+            .run();
+        assert_eq!(o.code, 4, "{}", o.stderr);
+        assert!(o.stderr.contains(want), "{}", o.stderr);
+    }
+}
