@@ -107,6 +107,10 @@ pub(super) fn read(bytes: Vec<u8>, display: &str) -> Result<(Table, Rest)> {
         findings: Vec::new(),
     };
     let first = rest.chunk(Rows::default());
+    if !rest.findings.is_empty() {
+        // Not even the first records became cells: the file is unreadable, not empty.
+        return Err(Refusal::Damaged("its records could not be read".into()).into_error(display));
+    }
     Ok((first, rest))
 }
 
