@@ -45,10 +45,12 @@ const MAX_ROWS: u64 = 1_048_576;
 const MAX_COLUMNS: u64 = 16_384;
 /// Most cells the sheets of an ods may expand to, together. calamine expands them all
 /// when it opens the file, each cell twice (its value and its formula) before a cell
-/// is read: 16 million cells took 2.6 GB. A quarter of the budget of the other formats
-/// keeps that under 1 GB, and an ods export of five million cells would be some
-/// 500 MB of XML, beyond what a spreadsheet program writes in reasonable time.
-const ODS_CELL_BUDGET: u64 = 5_000_000;
+/// is read, some 170 bytes a cell with the table made from them: one row of four
+/// numbers and texts repeated a million times (a 1 KB file) took 706 MB. A tenth of
+/// the budget of the other formats keeps any ods under about 350 MB; an ods export of
+/// two million cells would be some 200 MB of XML, beyond what a spreadsheet program
+/// writes in reasonable time.
+const ODS_CELL_BUDGET: u64 = 2_000_000;
 
 fn damaged(path: &Path, why: impl std::fmt::Display) -> Error {
     Error::read(path.display(), format!("damaged workbook ({why})"))

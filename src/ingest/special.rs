@@ -4,6 +4,8 @@ sheet (config keys as columns) and a `Targets` sheet (kpi, period, target — or
 kpi, from, target). Also the one place that turns an attribute text (direction,
 aggregation, owner…) into a `KpiDef` field, shared with the data layouts.
 */
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::cells::{self, ValueCell};
@@ -12,7 +14,7 @@ use super::{Cell, ReadOptions, Table};
 use crate::error::Result;
 use crate::model::dataset::{Dataset, Layout, LayoutInfo};
 use crate::model::finding::{Finding, FindingCode, Listing};
-use crate::model::kpi::{Aggregation, Direction, KpiDef, KpiRole, Transform, MAX_LAG};
+use crate::model::kpi::{name_key, Aggregation, Direction, KpiDef, KpiRole, Transform, MAX_LAG};
 use crate::model::series::{SourceRef, TargetRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,36 +73,36 @@ pub fn read(kind: Kind, table: &Table, opts: &ReadOptions, out: &mut Dataset) ->
         return Ok(());
     };
     let head: Vec<String> = table.row(header).iter().map(|c| norm(&c.text())).collect();
-    let col = |names: &[&str]| head.iter().position(|h| names.contains(&h.as_str()));
     let Some(name_col) = head.iter().position(|h| header_role(h) == Some(Role::Kpi)) else {
         return Ok(());
     };
     let targets_before = out.targets.len();
-    let findings_before = out.findings.len();
-    let count = match kind {
-        Kind::Definitions => read_definitions(table, header, name_col, &head, out),
-        Kind::Targets => {
-            let period_col = col(&["period", "date", "month", "quarter", "week", "year", "from"]);
-            let target_col = col(&["target", "value", "goal", "plan", "budget"]);
-            let is_step = period_col.is_some_and(|c| head[c] == "from");
-            if let (Some(p), Some(tc)) = (period_col, target_col) {
-                read_targets(table, opts, header, name_col, p, tc, is_step, out)?
-            } else {
-                out.findings.push(table.at(
-                    Finding::warning(
-                        FindingCode::LayoutNotDetected,
-                        "a Targets sheet needs columns kpi, period (or from) and target; it was skipped",
-                    ),
-                    header,
-                    None,
-                ));
-                0
-            }
-        }
-    };
     // Each row may give a finding: a sheet of bad rows lists a hundred of each kind.
-    let rows_findings = out.findings.split_off(findings_before);
-    out.findings.extend(Listing::list(rows_findings));
+    let mut found = RowFindings {
+        listed: &mut out.findings,
+        listing: Listing::default(),
+    };
+    let count = match kind {
+        Kind::Definitions => Ok(read_definitions(
+            table,
+            header,
+            name_col,
+            &head,
+            &mut out.sheet_defs,
+            &mut found,
+        )),
+        Kind::Targets => targets_sheet(
+            table,
+            opts,
+            header,
+            name_col,
+            &head,
+            &mut out.targets,
+            &mut found,
+        ),
+    };
+    found.close();
+    let count = count?;
     out.layouts.push(LayoutInfo {
         file: table.file.clone(),
         sheet: table.sheet.clone(),
@@ -114,7 +116,7 @@ pub fn read(kind: Kind, table: &Table, opts: &ReadOptions, out: &mut Dataset) ->
             Kind::Targets => {
                 let mut names: Vec<String> = out.targets[targets_before..]
                     .iter()
-                    .map(|t| crate::model::kpi::name_key(&t.kpi))
+                    .map(|t| name_key(&t.kpi))
                     .collect();
                 names.sort();
                 names.dedup();
@@ -131,6 +133,70 @@ pub fn read(kind: Kind, table: &Table, opts: &ReadOptions, out: &mut Dataset) ->
     Ok(())
 }
 
+/// The findings of a sheet's rows as they are made: a hundred of each kind listed, the
+/// rest counted into one closing finding. A sheet of a million bad rows (a 1 KB ods can
+/// repeat one row a million times) never holds a million findings.
+struct RowFindings<'a> {
+    listed: &'a mut Vec<Finding>,
+    listing: Listing,
+}
+
+impl RowFindings<'_> {
+    fn push(&mut self, f: Finding) {
+        if let Some(f) = self.listing.admit(f) {
+            self.listed.push(f);
+        }
+    }
+
+    /// The closing findings after the listed ones.
+    fn close(self) {
+        self.listed.extend(self.listing.closing());
+    }
+}
+
+/// A Targets sheet's rows, when it has the columns they need (else a finding).
+fn targets_sheet(
+    table: &Table,
+    opts: &ReadOptions,
+    header: usize,
+    name_col: usize,
+    head: &[String],
+    targets: &mut Vec<TargetRow>,
+    found: &mut RowFindings,
+) -> Result<usize> {
+    let col = |names: &[&str]| head.iter().position(|h| names.contains(&h.as_str()));
+    let period_col = col(&["period", "date", "month", "quarter", "week", "year", "from"]);
+    let target_col = col(&["target", "value", "goal", "plan", "budget"]);
+    let (Some(period), Some(target)) = (period_col, target_col) else {
+        found.push(table.at(
+            Finding::warning(
+                FindingCode::LayoutNotDetected,
+                "a Targets sheet needs columns kpi, period (or from) and target; it was skipped",
+            ),
+            header,
+            None,
+        ));
+        return Ok(0);
+    };
+    let columns = TargetColumns {
+        name: name_col,
+        period,
+        target,
+        is_step: head[period] == "from",
+    };
+    read_targets(table, opts, header, columns, targets, found)
+}
+
+/// The columns of a Targets sheet.
+#[derive(Clone, Copy)]
+struct TargetColumns {
+    name: usize,
+    period: usize,
+    target: usize,
+    /// The period column is `from`: each target holds from its period on.
+    is_step: bool,
+}
+
 fn number(table: &Table, r: usize, c: usize) -> Option<f64> {
     match cells::value_of(table.get(r, c), table.decimal_comma) {
         ValueCell::Value { value, .. } => Some(value),
@@ -138,14 +204,19 @@ fn number(table: &Table, r: usize, c: usize) -> Option<f64> {
     }
 }
 
+/// Each row's definition: a name given again in a later row fills in only what its
+/// first row left empty (as definitions from several places merge), so a sheet holds
+/// one definition per name however many rows repeat it. Returns the rows read.
 fn read_definitions(
     table: &Table,
     header: usize,
     name_col: usize,
     head: &[String],
-    out: &mut Dataset,
+    defs: &mut Vec<KpiDef>,
+    found: &mut RowFindings,
 ) -> usize {
     let mut n = 0;
+    let mut at: HashMap<String, usize> = HashMap::new();
     for r in table.rows_below(header) {
         let name = table.get(r, name_col).text();
         if name.is_empty() {
@@ -159,7 +230,7 @@ fn read_definitions(
             }
             let text = cell.text();
             if !set_key(&mut def, h, &text, number(table, r, c)) {
-                out.findings.push(
+                found.push(
                     table.at(
                         Finding::warning(
                             FindingCode::BadValue,
@@ -174,9 +245,15 @@ fn read_definitions(
         }
         if let Some(f) = upside_down_band(&mut def) {
             let col = head.iter().position(|h| h == "target min");
-            out.findings.push(table.at(f.kpi(&name), r, col));
+            found.push(table.at(f.kpi(&name), r, col));
         }
-        out.sheet_defs.push(def);
+        match at.entry(name_key(&name)) {
+            Entry::Occupied(first) => defs[*first.get()].fill_from(&def),
+            Entry::Vacant(slot) => {
+                slot.insert(defs.len());
+                defs.push(def);
+            }
+        }
         n += 1;
     }
     n
@@ -260,12 +337,12 @@ fn read_targets(
     table: &Table,
     opts: &ReadOptions,
     header: usize,
-    name_col: usize,
-    period_col: usize,
-    target_col: usize,
-    is_step: bool,
-    out: &mut Dataset,
+    columns: TargetColumns,
+    targets: &mut Vec<TargetRow>,
+    found: &mut RowFindings,
 ) -> Result<usize> {
+    let (name_col, period_col, target_col) = (columns.name, columns.period, columns.target);
+    let is_step = columns.is_step;
     let rows = table.rows_below(header);
     let order = cells::column_order(
         table,
@@ -285,7 +362,7 @@ fn read_targets(
         let period = match cells::date_of(table.get(r, period_col), order, opts, table.is_1904) {
             Ok(p) => p,
             Err(why) => {
-                out.findings.push(
+                found.push(
                     table.at(
                         Finding::error(
                             FindingCode::BadDate,
@@ -301,7 +378,7 @@ fn read_targets(
         };
         match cells::value_of(table.get(r, target_col), table.decimal_comma) {
             ValueCell::Value { value, .. } => {
-                out.targets.push(TargetRow {
+                targets.push(TargetRow {
                     kpi: name,
                     period: period.date,
                     label_grain: period.grain,
@@ -316,7 +393,7 @@ fn read_targets(
                 n += 1;
             }
             ValueCell::Missing => {}
-            ValueCell::NoResult => out.findings.push(
+            ValueCell::NoResult => found.push(
                 table.at(
                     Finding::warning(
                         FindingCode::FormulaWithoutValue,
@@ -330,7 +407,7 @@ fn read_targets(
                     Some(target_col),
                 ),
             ),
-            ValueCell::ExcelError(e) | ValueCell::Bad(e) => out.findings.push(
+            ValueCell::ExcelError(e) | ValueCell::Bad(e) => found.push(
                 table.at(
                     Finding::error(FindingCode::BadValue, format!("target {e}; it was skipped"))
                         .kpi(&name),

@@ -503,10 +503,16 @@ fn ods_text_repeated_past_the_text_budget_is_refused() {
         r#"<table:table-row><table:table-cell office:value-type="string" office:string-value="" calcext:value-type="error"><text:p><text:s text:c="300000000"/></text:p></table:table-cell></table:table-row>"#,
         text_budget,
     );
+    // One row of four cells repeated a million times (a 1 KB file): 4.2 million
+    // cells, which took 2 GB (706 MB of it calamine's).
+    refused(
+        r#"<table:table-row table:number-rows-repeated="1048575"><table:table-cell office:value-type="string"><text:p>99999</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>Date</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="99.89"/><table:table-cell office:value-type="percentage" office:value="71.47"/></table:table-row>"#,
+        "sheet 'Data' expands to 1048576 rows × 4 columns through its repeat counts, over the budget of 2000000 cells of an ods workbook",
+    );
     // Six million numbers: over the cells an ods may expand to.
     refused(
         r#"<table:table-row table:number-rows-repeated="100000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="60"/></table:table-row>"#,
-        "sheet 'Data' expands to 100001 rows × 60 columns through its repeat counts, over the budget of 5000000 cells of an ods workbook",
+        "sheet 'Data' expands to 100001 rows × 60 columns through its repeat counts, over the budget of 2000000 cells of an ods workbook",
     );
     // Spaces, a note and a repeated KPI name of an honest sheet are read.
     let row = |d: &str, v: &str| {

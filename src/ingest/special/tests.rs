@@ -182,3 +182,32 @@ fn a_targets_sheet_without_a_target_column_is_skipped_with_a_finding() {
         "a Targets sheet needs columns kpi, period (or from) and target; it was skipped"
     );
 }
+
+/// One name in a thousand rows (an ods repeats a row a million times for a kilobyte)
+/// is one definition: later rows fill in only what the first left empty, as the
+/// definitions of a config, a sheet and the data merge. Its bad cells list a hundred
+/// findings and count the rest in one.
+#[test]
+fn a_name_repeated_in_many_rows_is_one_definition_and_its_findings_are_listed() {
+    let mut cells: Vec<Vec<&str>> = vec![
+        vec!["KPI", "Direction", "Unit", "Owner"],
+        vec!["Revenue", "sideways", "", ""],
+        vec![" revenue", "higher", "USD", ""],
+    ];
+    cells.extend((0..1_000).map(|_| vec!["REVENUE", "upwards", "EUR", "Sales"]));
+    let rows: Vec<&[&str]> = cells.iter().map(Vec::as_slice).collect();
+    let ds = read_sheet("KPIs", &rows);
+    assert_eq!(ds.sheet_defs.len(), 1);
+    let d = &ds.sheet_defs[0];
+    assert_eq!(d.name, "Revenue");
+    assert_eq!(d.direction, Some(Direction::Higher));
+    assert_eq!(d.unit.as_deref(), Some("USD"));
+    assert_eq!(d.owner.as_deref(), Some("Sales"));
+    // 'sideways' and 1,000 × 'upwards' are bad directions: 100 listed, then one more.
+    assert_eq!(ds.findings.len(), 101);
+    assert_eq!(
+        ds.findings[100].message,
+        "901 more like the 100 above in column B (rows 103 to 1003), not listed one by one"
+    );
+    assert_eq!(ds.layouts[0].kpis, 1_002);
+}
