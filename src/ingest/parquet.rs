@@ -444,29 +444,17 @@ fn cell_of(value: &AnyValue) -> Cell {
     }
 }
 
-/// A decimal, `unscaled` × 10^−`scale`, as the number nearest to it: written out in
-/// digits and parsed (polars' own conversion divides in floating point, which rounds
-/// twice for the 19- to 38-digit decimals Spark writes).
+/// A decimal, `unscaled` × 10^−`scale`, as the number nearest to it: its digits with an
+/// exponent, parsed (correctly rounded; polars' own conversion divides in floating
+/// point, which rounds twice for the 19- to 38-digit decimals Spark writes).
 fn decimal(unscaled: i128, scale: usize) -> Cell {
-    // 39 digits at most, so beyond 400 places every decimal is nearest to zero (a forged
-    // scale must not size the text).
-    let scale = scale.min(400);
-    let digits = unscaled.unsigned_abs().to_string();
-    let sign = if unscaled < 0 { "-" } else { "" };
-    let text = if scale == 0 {
-        format!("{sign}{digits}")
-    } else if digits.len() > scale {
-        let (whole, fraction) = digits.split_at(digits.len() - scale);
-        format!("{sign}{whole}.{fraction}")
-    } else {
-        format!("{sign}0.{digits:0>scale$}")
-    };
+    let text = format!("{unscaled}e-{scale}");
     match text.parse() {
         Ok(value) => Cell::Number {
             value,
             percent: false,
         },
-        // Digits with one point always parse; the text would be read as a CSV's.
+        // Digits with an exponent always parse; the text would be read as a CSV's.
         Err(_) => Cell::Text(text.into()),
     }
 }
