@@ -387,8 +387,8 @@ mod tests {
         let template = r.kpis[0].clone();
         r.kpis = vec![template; MAX_KPI_SHEETS + 5];
         let lines = title_block(&r, 200);
-        assert!(lines.contains(&"KPI sheets are written for the first 10000 KPIs of 10005; the other 5 are on this sheet, Targets, Re-evaluation and Data, and in the JSON.".to_string()), "{lines:?}");
-        assert!(lines.contains(&"Charts are drawn for the first 200 KPIs of 10000 (--max-charts 200); the other 9800 KPI sheets have their tables only.".to_string()), "{lines:?}");
+        assert!(lines.contains(&"KPI sheets are written for the first 2000 KPIs of 2005; the other 5 are on this sheet, Targets, Re-evaluation and Data, and in the JSON.".to_string()), "{lines:?}");
+        assert!(lines.contains(&"Charts are drawn for the first 200 KPIs of 2000 (--max-charts 200); the other 1800 KPI sheets have their tables only.".to_string()), "{lines:?}");
         r.kpis.truncate(300);
         let lines = title_block(&r, 200);
         assert!(!lines.iter().any(|l| l.starts_with("KPI sheets are")));
