@@ -176,19 +176,26 @@ fn title_block(r: &Results, max_charts: usize) -> Vec<String> {
     lines.extend(r.changes.as_ref().map(super::since::sentence));
     lines.push(counts_line(r));
     if r.kpis.len() > MAX_KPI_SHEETS {
+        let left = r.kpis.len() - MAX_KPI_SHEETS;
         lines.push(format!(
-            "KPI sheets are written for the first {} of {}; the other {} are on this sheet, Targets, Re-evaluation and Data, and in the JSON.",
+            "KPI sheets are written for the first {} of {}; the other {} {} on this sheet, Targets, Re-evaluation and Data, and in the JSON.",
             words::plural(MAX_KPI_SHEETS, "KPI", "KPIs"),
             r.kpis.len(),
-            r.kpis.len() - MAX_KPI_SHEETS,
+            words::plural(left, "KPI", "KPIs"),
+            if left == 1 { "is" } else { "are" },
         ));
     }
     let sheets = r.kpis.len().min(MAX_KPI_SHEETS);
     if sheets > max_charts {
         lines.push(format!(
-            "Charts are drawn for the first {} of {sheets} (--max-charts {max_charts}); the other {} have their tables only.",
+            "Charts are drawn for the first {} of {sheets} (--max-charts {max_charts}); the other {} {} only.",
             words::plural(max_charts, "KPI", "KPIs"),
             words::plural(sheets - max_charts, "KPI sheet", "KPI sheets"),
+            if sheets - max_charts == 1 {
+                "has its table"
+            } else {
+                "have their tables"
+            },
         ));
     }
     lines
@@ -387,11 +394,16 @@ mod tests {
         let template = r.kpis[0].clone();
         r.kpis = vec![template; MAX_KPI_SHEETS + 5];
         let lines = title_block(&r, 200);
-        assert!(lines.contains(&"KPI sheets are written for the first 2000 KPIs of 2005; the other 5 are on this sheet, Targets, Re-evaluation and Data, and in the JSON.".to_string()), "{lines:?}");
+        assert!(lines.contains(&"KPI sheets are written for the first 2000 KPIs of 2005; the other 5 KPIs are on this sheet, Targets, Re-evaluation and Data, and in the JSON.".to_string()), "{lines:?}");
         assert!(lines.contains(&"Charts are drawn for the first 200 KPIs of 2000 (--max-charts 200); the other 1800 KPI sheets have their tables only.".to_string()), "{lines:?}");
+        r.kpis.truncate(MAX_KPI_SHEETS + 1);
+        let lines = title_block(&r, 200);
+        assert!(lines.contains(&"KPI sheets are written for the first 2000 KPIs of 2001; the other 1 KPI is on this sheet, Targets, Re-evaluation and Data, and in the JSON.".to_string()), "{lines:?}");
         r.kpis.truncate(300);
         let lines = title_block(&r, 200);
         assert!(!lines.iter().any(|l| l.starts_with("KPI sheets are")));
         assert!(lines.contains(&"Charts are drawn for the first 200 KPIs of 300 (--max-charts 200); the other 100 KPI sheets have their tables only.".to_string()), "{lines:?}");
+        let lines = title_block(&r, 299);
+        assert!(lines.contains(&"Charts are drawn for the first 299 KPIs of 300 (--max-charts 299); the other 1 KPI sheet has its table only.".to_string()), "{lines:?}");
     }
 }
