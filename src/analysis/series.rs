@@ -426,13 +426,21 @@ fn within_limit(all: &[KpiObservations], max: usize) -> (&[KpiObservations], Opt
     let Some(left_out) = all.get(max..).filter(|rest| !rest.is_empty()) else {
         return (all, None);
     };
-    let (first, last) = (&left_out[0].name, &left_out[left_out.len() - 1].name);
+    let first = &left_out[0].name;
+    let others = match left_out {
+        [_] => format!("the other one ('{first}') is"),
+        [.., last] => format!(
+            "the other {} ('{first}' to '{}') are",
+            left_out.len(),
+            last.name
+        ),
+        [] => unreachable!("left_out is not empty"),
+    };
     let finding = Finding::error(
         FindingCode::TooManyKpis,
         format!(
-            "{} KPIs were found, more than one report analyses ({max}): the first {max}, in the order the inputs name them, are analysed and the other {} ('{first}' to '{last}') are left out. A column of order, customer or product IDs read as the KPI name makes every row a KPI: check which column names the KPI, or split the export",
+            "{} KPIs were found, more than one report analyses ({max}): the first {max}, in the order the inputs name them, are analysed and {others} left out. A column of order, customer or product IDs read as the KPI name makes every row a KPI: check which column names the KPI, or split the export",
             all.len(),
-            left_out.len()
         ),
     );
     (&all[..max], Some(finding))

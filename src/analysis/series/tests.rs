@@ -427,6 +427,11 @@ fn kpis_beyond_the_limit_are_left_out_with_an_error_naming_them() {
     let (kept, over) = within_limit(all, 4);
     assert_eq!(kept.len(), 4);
     assert!(over.is_none());
+    let (_, over) = within_limit(all, 3);
+    assert_eq!(
+        over.unwrap().message,
+        "4 KPIs were found, more than one report analyses (3): the first 3, in the order the inputs name them, are analysed and the other one ('ORD-4') is left out. A column of order, customer or product IDs read as the KPI name makes every row a KPI: check which column names the KPI, or split the export"
+    );
     let (kept, over) = within_limit(all, 2);
     let names: Vec<&str> = kept.iter().map(|k| k.name.as_str()).collect();
     assert_eq!(names, ["ORD-1", "ORD-2"]);
