@@ -423,18 +423,15 @@ pub const MAX_KPIS: usize = 100_000;
 /// The first `max` KPIs, in the order the inputs name them, and a `too_many_kpis`
 /// error naming the others when there are more.
 fn within_limit(all: &[KpiObservations], max: usize) -> (&[KpiObservations], Option<Finding>) {
-    let Some(left_out) = all.get(max..).filter(|rest| !rest.is_empty()) else {
-        return (all, None);
-    };
-    let first = &left_out[0].name;
-    let others = match left_out {
-        [_] => format!("the other one ('{first}') is"),
-        [.., last] => format!(
-            "the other {} ('{first}' to '{}') are",
+    let others = match all.get(max..).unwrap_or_default() {
+        [] => return (all, None),
+        [only] => format!("the other one ('{}') is", only.name),
+        left_out @ [first, .., last] => format!(
+            "the other {} ('{}' to '{}') are",
             left_out.len(),
+            first.name,
             last.name
         ),
-        [] => unreachable!("left_out is not empty"),
     };
     let finding = Finding::error(
         FindingCode::TooManyKpis,
