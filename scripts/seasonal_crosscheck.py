@@ -11,7 +11,8 @@ The fixtures hold twelve hand-made cases; this draws many more: per seed, a grai
 (month, quarter with any fiscal-year start, day), a history of 2 to 7 cycles, and three
 KPIs with random seasonal profiles (from none to strong against the noise), trends,
 rounding (ties), missing periods, directions, bounds, targets, rebase periods,
-`seasonal = true` or `"auto"` and a random window. Each case runs
+`freeze_after`, `run_length`, `seasonal` (true, "auto" or false, per KPI or in
+`[report]`) and a random window. Each case runs
 
     kpilens report data.csv -c kpis.toml --json out.json --period GRAIN --as-of END
                    --window W --fiscal-year-start FYS -q
@@ -62,15 +63,20 @@ def draw_case(rng):
         start = date(2019, int(rng.integers(1, 13)), 1)
     periods = [sf.shift(start, i, grain) for i in range(n)]
     window = int(rng.choice([2 * L, 3 * L, 24, 36, 48, n]))
+    # [report] seasonal, which a KPI's own key overrides (sometimes with false).
+    report = {}
+    if rng.random() < 0.4:
+        report["seasonal"] = bool(rng.random() < 0.5) or "auto"
     kpis = {}
     for k in range(3):
-        kcfg, rows = draw_kpi(rng, periods, grain, fys)
+        kcfg, rows = draw_kpi(rng, periods, grain, fys, "seasonal" in report)
         kpis[f"KPI {k + 1}"] = (kcfg, rows)
     as_of = period_end(periods[-1], grain)
-    return {"grain": grain, "fys": fys, "window": window, "as_of": as_of, "kpis": kpis}
+    return {"grain": grain, "fys": fys, "window": window, "as_of": as_of, "report": report,
+            "kpis": kpis}
 
 
-def draw_kpi(rng, periods, grain, fys):
+def draw_kpi(rng, periods, grain, fys, report_seasonal):
     L = LENGTH[grain]
     sd = float(rng.choice([0.5, 2.0, 10.0, 40.0]))
     strength = float(rng.choice([0.0, 0.3, 1.0, 2.5, 6.0]))
@@ -78,8 +84,14 @@ def draw_kpi(rng, periods, grain, fys):
     base = float(rng.choice([5.0, 100.0, 1000.0]))
     slope = float(rng.choice([0.0, 0.0, sd * 0.05, -sd * 0.08]))
     digits = int(rng.choice([0, 1, 2, 3]))
-    kcfg = {"direction": str(rng.choice(["higher", "lower"])),
-            "seasonal": bool(rng.random() < 0.6) or "auto"}
+    kcfg = {"direction": str(rng.choice(["higher", "lower"]))}
+    if not report_seasonal or rng.random() < 0.5:
+        kcfg["seasonal"] = [True, True, "auto", False][int(rng.integers(0, 4))] \
+            if report_seasonal else (bool(rng.random() < 0.6) or "auto")
+    if rng.random() < 0.2:
+        kcfg["run_length"] = int(rng.choice([5, 6, 7, 9]))
+    if rng.random() < 0.2:
+        kcfg["freeze_after"] = int(rng.integers(6, 20))
     lo = None
     if rng.random() < 0.2:
         lo = 0.0
@@ -105,7 +117,7 @@ def draw_kpi(rng, periods, grain, fys):
 
 def write_case(c, folder):
     lines = ["date,kpi,value,target"]
-    toml = ["[report]", ""]
+    toml = ["[report]"] + [f"{k} = {json.dumps(v)}" for k, v in c["report"].items()] + [""]
     for name, (kcfg, rows) in c["kpis"].items():
         for p, v, tg in rows:
             lines.append(f"{p.isoformat()},{name},{v!r},{'' if tg is None else repr(float(tg))}")
@@ -162,7 +174,7 @@ def season_findings(js, name):
 def run_seed(seed, binary, keep):
     rng = np.random.default_rng(seed)
     c = draw_case(rng)
-    report = {"window": c["window"]}
+    report = dict(c["report"], window=c["window"])
     expected, skipped = {}, 0
     for name, (kcfg, rows) in c["kpis"].items():
         try:
