@@ -23,7 +23,8 @@ use crate::model::previous::{
 const FIX: &str = "give --previous the JSON file an earlier `kpilens report --json` wrote";
 
 /// Largest results file read: a run of thousands of KPIs writes tens of megabytes, and
-/// the parsed tree takes several times the file's size.
+/// the parsed tree takes several times the file's size. A report of about 20,000 KPIs
+/// with the default window of 24 periods writes 256 MB (about 11 KB a KPI).
 const MAX_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Read and check the earlier results file.
@@ -35,11 +36,13 @@ pub fn read(path: &Path) -> Result<PreviousRun> {
             return Err(Error::read(&shown, format!("not a regular file; {FIX}")));
         }
         if meta.len() > MAX_BYTES {
+            // kpilens itself writes files this large for reports of tens of thousands of
+            // KPIs: say what fits rather than that the file cannot be ours.
             return Err(Error::read(
                 &shown,
                 format!(
-                    "{} MB is more than a kpilens results file holds (at most {} MB read); {FIX}",
-                    meta.len() / (1024 * 1024),
+                    "{} MB is more than --previous reads (at most {} MB: the results of a report of about 20,000 KPIs with a window of 24 periods); compare reports of fewer KPIs or a shorter --window, or leave --previous out",
+                    meta.len().div_ceil(1024 * 1024),
                     MAX_BYTES / (1024 * 1024)
                 ),
             ));

@@ -163,3 +163,23 @@ fn a_folder_or_device_is_refused_without_reading_it() {
     let err = read(std::path::Path::new("/dev/zero")).expect_err("a device");
     assert_eq!(err.exit_code(), 4);
 }
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_without_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big.json");
+    // A sparse file: its size is all that is looked at.
+    std::fs::File::create(&p)
+        .unwrap()
+        .set_len(MAX_BYTES + 1)
+        .unwrap();
+    let e = read(&p).unwrap_err();
+    assert_eq!(e.exit_code(), 4);
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "could not read {}: 257 MB is more than --previous reads (at most 256 MB: the results of a report of about 20,000 KPIs with a window of 24 periods); compare reports of fewer KPIs or a shorter --window, or leave --previous out",
+            p.display()
+        )
+    );
+}
