@@ -8,11 +8,18 @@ JSON, or JSON that is not a kpilens results object (no `"tool": {"name": "kpilen
 exit 3 naming the file. Inside a results object nothing is required: an earlier
 version's file is read for the fields it has, and a field of an unexpected type counts
 as absent rather than failing the run.
+
+The file is parsed as it is read, one KPI (one element of `kpis`) at a time: only that
+KPI's JSON tree and what the comparison keeps are in memory, not the whole file or its
+tree, which takes several times the file's size.
 */
+use std::fmt;
+use std::io::BufReader;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use serde_json::{Map, Value};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::model::previous::{
@@ -22,13 +29,23 @@ use crate::model::previous::{
 /// What to do when the file is not what `--previous` needs.
 const FIX: &str = "give --previous the JSON file an earlier `kpilens report --json` wrote";
 
-/// Largest results file read: a run of thousands of KPIs writes tens of megabytes, and
-/// the parsed tree takes several times the file's size. A report of about 20,000 KPIs
-/// with the default window of 24 periods writes 256 MB (about 11 KB a KPI).
-const MAX_BYTES: u64 = 256 * 1024 * 1024;
+/// Largest results file read: the results of a report of 100,000 KPIs (the most one
+/// report analyses) with the default window of 24 periods take about 1.1 GB. The file
+/// is parsed as it is read, so its size is not held in memory.
+const MAX_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// Most series values kept from the file (about 72 bytes each): the 2.4 million of the
+/// largest report above, with room. A forged file of many tiny points stops here
+/// rather than filling memory.
+const MAX_POINTS: usize = 10_000_000;
 
 /// Read and check the earlier results file.
 pub fn read(path: &Path) -> Result<PreviousRun> {
+    read_keeping(path, MAX_POINTS)
+}
+
+/// [`read`], keeping at most `max_points` series values.
+fn read_keeping(path: &Path, max_points: usize) -> Result<PreviousRun> {
     let shown = path.display().to_string();
     // Only a regular file of a sane size: not a folder, a device or a pipe.
     if let Ok(meta) = std::fs::metadata(path) {
@@ -36,19 +53,17 @@ pub fn read(path: &Path) -> Result<PreviousRun> {
             return Err(Error::read(&shown, format!("not a regular file; {FIX}")));
         }
         if meta.len() > MAX_BYTES {
-            // kpilens itself writes files this large for reports of tens of thousands of
-            // KPIs: say what fits rather than that the file cannot be ours.
             return Err(Error::read(
                 &shown,
                 format!(
-                    "{} MB is more than --previous reads (at most {} MB: the results of a report of about 20,000 KPIs with a window of 24 periods); compare reports of fewer KPIs or a shorter --window, or leave --previous out",
+                    "{} MB is more than --previous reads (at most {} MB); compare reports of fewer KPIs or a shorter --window, or leave --previous out",
                     meta.len().div_ceil(1024 * 1024),
                     MAX_BYTES / (1024 * 1024)
                 ),
             ));
         }
     }
-    let bytes = std::fs::read(path).map_err(|e| {
+    let file = std::fs::File::open(path).map_err(|e| {
         let reason = if e.kind() == std::io::ErrorKind::NotFound {
             format!("no such file; {FIX}, or leave --previous out for the first report")
         } else {
@@ -56,42 +71,193 @@ pub fn read(path: &Path) -> Result<PreviousRun> {
         };
         Error::read(&shown, reason)
     })?;
-    let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
-        Error::Data(format!(
-            "{shown} is not a kpilens results file: it is not JSON ({e}); {FIX}"
-        ))
-    })?;
-    let top = value
-        .as_object()
-        .filter(|o| o.get("tool").and_then(|t| t.get("name")) == Some(&Value::from("kpilens")))
-        .ok_or_else(|| {
-            Error::Data(format!(
-                "{shown} is not a kpilens results file: it has no \"tool\": {{\"name\": \"kpilens\"}}; {FIX}"
-            ))
-        })?;
-    Ok(run(top, shown))
+    let mut points = 0;
+    let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 20, file));
+    let parsed = de
+        .deserialize_any(TopVisitor {
+            points: &mut points,
+            max_points,
+        })
+        .and_then(|top| de.end().map(|()| top));
+    let top = match parsed {
+        Ok(top) => top,
+        Err(e) if e.is_io() => return Err(Error::read(&shown, format!("{e}; {FIX}"))),
+        Err(e) => {
+            return Err(Error::Data(format!(
+                "{shown} is not a kpilens results file: it is not JSON ({e}); {FIX}"
+            )))
+        }
+    };
+    if points > max_points {
+        return Err(Error::Data(format!(
+            "{shown} holds {points} series values, more than --previous reads ({max_points}); compare reports of fewer KPIs or a shorter --window, or leave --previous out"
+        )));
+    }
+    match top.filter(Top::is_ours) {
+        Some(top) => Ok(top.into_run(shown)),
+        None => Err(Error::Data(format!(
+            "{shown} is not a kpilens results file: it has no \"tool\": {{\"name\": \"kpilens\"}}; {FIX}"
+        ))),
+    }
 }
 
-/// The results object, field by field.
-fn run(top: &Map<String, Value>, path: String) -> PreviousRun {
-    PreviousRun {
-        path,
-        version: top
-            .get("tool")
-            .and_then(|t| t.get("version"))
-            .and_then(text),
-        as_of: top.get("as_of").and_then(date),
-        rules: top.get("rules").and_then(text),
-        kpis: top
-            .get("kpis")
-            .and_then(Value::as_array)
-            .map(|ks| ks.iter().filter_map(kpi).collect())
-            .unwrap_or_default(),
-        correlations: top
-            .get("correlations")
-            .and_then(Value::as_array)
-            .map(|ps| ps.iter().filter_map(pair).collect()),
+/// The fields of the results object the comparison reads, as they are met (a key given
+/// twice keeps its last value, as a JSON tree would).
+#[derive(Default)]
+struct Top {
+    tool: Option<Value>,
+    as_of: Option<Value>,
+    rules: Option<Value>,
+    /// `None` when `kpis` is missing or not an array.
+    kpis: Option<Vec<PreviousKpi>>,
+    correlations: Option<Vec<PreviousPair>>,
+}
+
+impl Top {
+    /// Is this a kpilens results object (`"tool": {"name": "kpilens"}`)?
+    fn is_ours(&self) -> bool {
+        self.tool
+            .as_ref()
+            .and_then(|t| t.get("name"))
+            .and_then(Value::as_str)
+            == Some("kpilens")
     }
+
+    fn into_run(self, path: String) -> PreviousRun {
+        PreviousRun {
+            path,
+            version: self
+                .tool
+                .as_ref()
+                .and_then(|t| t.get("version"))
+                .and_then(text),
+            as_of: self.as_of.as_ref().and_then(date),
+            rules: self.rules.as_ref().and_then(text),
+            kpis: self.kpis.unwrap_or_default(),
+            correlations: self.correlations,
+        }
+    }
+}
+
+/// The `Visitor` methods for a JSON scalar where the visitor reads an object or an
+/// array: it counts as absent (`None`), as a field of an unexpected type does.
+macro_rules! scalars_are_absent {
+    () => {
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E: serde::de::Error>(self, _: i64) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E: serde::de::Error>(self, _: u64) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_str<E: serde::de::Error>(self, _: &str) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+    };
+}
+
+/// The results object, field by field; `None` for JSON that is not an object.
+struct TopVisitor<'p> {
+    /// Series values met so far, kept up to `max_points`.
+    points: &'p mut usize,
+    max_points: usize,
+}
+
+impl<'de> Visitor<'de> for TopVisitor<'_> {
+    type Value = Option<Top>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a kpilens results object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut top = Top::default();
+        let (points, max_points) = (self.points, self.max_points);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tool" => top.tool = Some(map.next_value()?),
+                "as_of" => top.as_of = Some(map.next_value()?),
+                "rules" => top.rules = Some(map.next_value()?),
+                "kpis" => {
+                    top.kpis = map.next_value_seed(ArrayOf(|v: Value| {
+                        let k = kpi(&v)?;
+                        *points += k.series.as_ref().map_or(0, Vec::len);
+                        // Past the limit the file is read to its end, keeping nothing.
+                        (*points <= max_points).then_some(k)
+                    }))?;
+                }
+                "correlations" => {
+                    top.correlations = map.next_value_seed(ArrayOf(|v: Value| pair(&v)))?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Some(top))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    scalars_are_absent!();
+}
+
+/// An array whose elements are read one at a time, each as a JSON tree that `F` turns
+/// into what is kept (or `None`, left out); `None` for any other JSON.
+struct ArrayOf<F>(F);
+
+impl<'de, T, F: FnMut(Value) -> Option<T>> DeserializeSeed<'de> for ArrayOf<F> {
+    type Value = Option<Vec<T>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T, F: FnMut(Value) -> Option<T>> Visitor<'de> for ArrayOf<F> {
+    type Value = Option<Vec<T>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(
+        mut self,
+        mut seq: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element::<Value>()? {
+            out.extend((self.0)(v));
+        }
+        Ok(Some(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    scalars_are_absent!();
 }
 
 /// One KPI; one without a name cannot be matched and is left out.

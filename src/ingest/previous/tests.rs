@@ -178,7 +178,88 @@ fn a_file_over_the_size_limit_is_refused_without_reading_it() {
     assert_eq!(
         e.to_string(),
         format!(
-            "could not read {}: 257 MB is more than --previous reads (at most 256 MB: the results of a report of about 20,000 KPIs with a window of 24 periods); compare reports of fewer KPIs or a shorter --window, or leave --previous out",
+            "could not read {}: 2049 MB is more than --previous reads (at most 2048 MB); compare reports of fewer KPIs or a shorter --window, or leave --previous out",
+            p.display()
+        )
+    );
+}
+
+#[test]
+fn the_file_is_read_a_kpi_at_a_time_as_a_json_tree_would_read_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // `tool` after `kpis`; a `kpis` key given twice keeps the last (as a JSON tree
+    // does); elements that are not objects are left out; `correlations` of another
+    // type is absent; keys nobody reads are skipped whatever they hold.
+    let p = write(
+        &dir,
+        "r.json",
+        r#"{"kpis": [{"name": "Old"}], "extra": {"deep": [[1, {"x": null}]]},
+            "kpis": [7, "x", null, [1], {"name": "Revenue", "series": {"not": "an array"}}],
+            "correlations": {"leading": "A"}, "tool": {"name": "kpilens"}}"#,
+    );
+    let r = read(&p).unwrap();
+    let names: Vec<&str> = r.kpis.iter().map(|k| k.name.as_str()).collect();
+    assert_eq!(names, ["Revenue"]);
+    assert_eq!(r.kpis[0].series, None);
+    assert_eq!(r.correlations, None);
+    // `kpis` of another type is no KPIs, not a failure.
+    for kpis in ["{}", "3", "\"x\"", "null", "true"] {
+        let p = write(
+            &dir,
+            "r.json",
+            &format!(r#"{{"tool": {{"name": "kpilens"}}, "kpis": {kpis}}}"#),
+        );
+        assert_eq!(read(&p).unwrap().kpis, [], "{kpis}");
+    }
+    // Anything after the object is not JSON, as before.
+    let p = write(&dir, "r.json", r#"{"tool": {"name": "kpilens"}} x"#);
+    let e = read(&p).unwrap_err();
+    assert_eq!(e.exit_code(), 3);
+    assert!(
+        e.to_string()
+            .contains("it is not JSON (trailing characters at line 1 column 31)"),
+        "{e}"
+    );
+    // A top level that is not an object is not a results file.
+    for text in ["3", "null", "\"kpilens\""] {
+        let p = write(&dir, "r.json", text);
+        assert!(
+            read(&p)
+                .unwrap_err()
+                .to_string()
+                .contains("it has no \"tool\""),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn series_values_past_the_limit_are_refused_after_reading_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let point = r#"{"period": "2026-08-01", "value": 1}"#;
+    let kpi = |name: &str, n: usize| {
+        format!(
+            r#"{{"name": "{name}", "series": [{}]}}"#,
+            vec![point; n].join(",")
+        )
+    };
+    let p = write(
+        &dir,
+        "r.json",
+        &format!(
+            r#"{{"tool": {{"name": "kpilens"}}, "kpis": [{}, {}, {}]}}"#,
+            kpi("A", 3),
+            kpi("B", 2),
+            kpi("C", 2)
+        ),
+    );
+    assert_eq!(read_keeping(&p, 7).unwrap().kpis.len(), 3);
+    let e = read_keeping(&p, 6).unwrap_err();
+    assert_eq!(e.exit_code(), 3);
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{} holds 7 series values, more than --previous reads (6); compare reports of fewer KPIs or a shorter --window, or leave --previous out",
             p.display()
         )
     );
