@@ -19,6 +19,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -32,20 +33,39 @@ const FIX: &str = "give --previous the JSON file an earlier `kpilens report --js
 /// Largest results file read: the results of a report of 100,000 KPIs (the most one
 /// report analyses) with the default window of 24 periods take about 1.1 GB. The file
 /// is parsed as it is read, so its size is not held in memory.
-const MAX_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+const MAX_BYTES: u64 = 1536 * 1024 * 1024;
 
-/// Most series values kept from the file (about 72 bytes each): the 2.4 million of the
-/// largest report above, with room. A forged file of many tiny points stops here
-/// rather than filling memory.
-const MAX_POINTS: usize = 10_000_000;
+/// Largest piece of the file read as a JSON tree (a KPI's object, a lead-lag pair, the
+/// `tool` object), which takes up to some thirty times its text: a KPI of 10,000
+/// periods (the longest window) writes about 5 MB.
+const MAX_PIECE: usize = 16 * 1024 * 1024;
+
+/// Most memory what is kept of the file may take (see [`kpi_bytes`], [`pair_bytes`]):
+/// the results of 100,000 KPIs with a window of 24 periods keep about 220 MB. A forged
+/// file of many tiny KPIs or points stops here rather than filling memory.
+const MAX_KEPT: usize = 768 * 1024 * 1024;
+
+/// What is kept of a results file at most: bytes of memory (see [`MAX_KEPT`]), and the text of one piece
+/// read as a JSON tree.
+#[derive(Clone, Copy)]
+struct Limits {
+    kept: usize,
+    piece: usize,
+}
 
 /// Read and check the earlier results file.
 pub fn read(path: &Path) -> Result<PreviousRun> {
-    read_keeping(path, MAX_POINTS)
+    read_within(
+        path,
+        Limits {
+            kept: MAX_KEPT,
+            piece: MAX_PIECE,
+        },
+    )
 }
 
-/// [`read`], keeping at most `max_points` series values.
-fn read_keeping(path: &Path, max_points: usize) -> Result<PreviousRun> {
+/// [`read`] within `limits`.
+fn read_within(path: &Path, limits: Limits) -> Result<PreviousRun> {
     let shown = path.display().to_string();
     // Only a regular file of a sane size: not a folder, a device or a pipe.
     if let Ok(meta) = std::fs::metadata(path) {
@@ -71,26 +91,33 @@ fn read_keeping(path: &Path, max_points: usize) -> Result<PreviousRun> {
         };
         Error::read(&shown, reason)
     })?;
-    let mut points = 0;
+    let mut kept = 0;
     let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 20, file));
     let parsed = de
         .deserialize_any(TopVisitor {
-            points: &mut points,
-            max_points,
+            kept: &mut kept,
+            limits,
         })
         .and_then(|top| de.end().map(|()| top));
     let top = match parsed {
         Ok(top) => top,
         Err(e) if e.is_io() => return Err(Error::read(&shown, format!("{e}; {FIX}"))),
+        // A piece too large to be ours (see `tree`).
+        Err(e) if e.is_data() => {
+            return Err(Error::Data(format!(
+                "{shown} is not a kpilens results file: {e}; {FIX}"
+            )))
+        }
         Err(e) => {
             return Err(Error::Data(format!(
                 "{shown} is not a kpilens results file: it is not JSON ({e}); {FIX}"
             )))
         }
     };
-    if points > max_points {
+    if kept > limits.kept {
         return Err(Error::Data(format!(
-            "{shown} holds {points} series values, more than --previous reads ({max_points}); compare reports of fewer KPIs or a shorter --window, or leave --previous out"
+            "what the comparison keeps of {shown} would take more than {} MB; compare reports of fewer KPIs or a shorter --window, or leave --previous out",
+            limits.kept.div_ceil(1024 * 1024)
         )));
     }
     match top.filter(Top::is_ours) {
@@ -166,9 +193,9 @@ macro_rules! scalars_are_absent {
 
 /// The results object, field by field; `None` for JSON that is not an object.
 struct TopVisitor<'p> {
-    /// Series values met so far, kept up to `max_points`.
-    points: &'p mut usize,
-    max_points: usize,
+    /// Bytes of what was met so far, kept up to `limits.kept`.
+    kept: &'p mut usize,
+    limits: Limits,
 }
 
 impl<'de> Visitor<'de> for TopVisitor<'_> {
@@ -183,22 +210,28 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
         mut map: A,
     ) -> std::result::Result<Self::Value, A::Error> {
         let mut top = Top::default();
-        let (points, max_points) = (self.points, self.max_points);
+        let (kept, limits) = (self.kept, self.limits);
+        // The value of the key just read, as a JSON tree.
+        let piece = |map: &mut A| tree(&map.next_value::<Box<RawValue>>()?, limits.piece);
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "tool" => top.tool = Some(map.next_value()?),
-                "as_of" => top.as_of = Some(map.next_value()?),
-                "rules" => top.rules = Some(map.next_value()?),
+                "tool" => top.tool = Some(piece(&mut map)?),
+                "as_of" => top.as_of = Some(piece(&mut map)?),
+                "rules" => top.rules = Some(piece(&mut map)?),
                 "kpis" => {
-                    top.kpis = map.next_value_seed(ArrayOf(|v: Value| {
+                    top.kpis = map.next_value_seed(ArrayOf(limits.piece, |v: Value| {
                         let k = kpi(&v)?;
-                        *points += k.series.as_ref().map_or(0, Vec::len);
+                        *kept += kpi_bytes(&k);
                         // Past the limit the file is read to its end, keeping nothing.
-                        (*points <= max_points).then_some(k)
+                        (*kept <= limits.kept).then_some(k)
                     }))?;
                 }
                 "correlations" => {
-                    top.correlations = map.next_value_seed(ArrayOf(|v: Value| pair(&v)))?;
+                    top.correlations = map.next_value_seed(ArrayOf(limits.piece, |v: Value| {
+                        let p = pair(&v)?;
+                        *kept += pair_bytes(&p);
+                        (*kept <= limits.kept).then_some(p)
+                    }))?;
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -219,9 +252,10 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
     scalars_are_absent!();
 }
 
-/// An array whose elements are read one at a time, each as a JSON tree that `F` turns
-/// into what is kept (or `None`, left out); `None` for any other JSON.
-struct ArrayOf<F>(F);
+/// An array whose elements are read one at a time, each as a JSON tree (of at most the
+/// given size of text) that `F` turns into what is kept (or `None`, left out); `None`
+/// for any other JSON.
+struct ArrayOf<F>(usize, F);
 
 impl<'de, T, F: FnMut(Value) -> Option<T>> DeserializeSeed<'de> for ArrayOf<F> {
     type Value = Option<Vec<T>>;
@@ -243,8 +277,8 @@ impl<'de, T, F: FnMut(Value) -> Option<T>> Visitor<'de> for ArrayOf<F> {
         mut seq: A,
     ) -> std::result::Result<Self::Value, A::Error> {
         let mut out = Vec::new();
-        while let Some(v) = seq.next_element::<Value>()? {
-            out.extend((self.0)(v));
+        while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
+            out.extend((self.1)(tree(&raw, self.0)?));
         }
         Ok(Some(out))
     }
@@ -258,6 +292,50 @@ impl<'de, T, F: FnMut(Value) -> Option<T>> Visitor<'de> for ArrayOf<F> {
     }
 
     scalars_are_absent!();
+}
+
+/// A piece of the file as a JSON tree, once its text is known to be of a size kpilens
+/// writes (a tree takes several times its text, and a forged piece could be the whole
+/// file).
+fn tree<E: serde::de::Error>(raw: &RawValue, piece: usize) -> std::result::Result<Value, E> {
+    let text = raw.get();
+    if text.len() > piece {
+        return Err(E::custom(format!(
+            "one of its values takes {} MB, more than kpilens writes for a KPI ({} MB at most)",
+            text.len().div_ceil(1024 * 1024),
+            piece.div_ceil(1024 * 1024)
+        )));
+    }
+    serde_json::from_str(text).map_err(|e| E::custom(format!("it is not JSON ({e})")))
+}
+
+/// About the memory a kept KPI takes, with its texts, series and signals.
+fn kpi_bytes(k: &PreviousKpi) -> usize {
+    let texts = [
+        &k.direction,
+        &k.grain,
+        &k.status,
+        &k.variation,
+        &k.assurance,
+        &k.action,
+        &k.realism,
+    ];
+    let signals = k.signals.iter().flatten();
+    std::mem::size_of::<PreviousKpi>()
+        + k.name.len()
+        + texts
+            .iter()
+            .map(|t| t.as_ref().map_or(0, String::len))
+            .sum::<usize>()
+        + k.series.as_ref().map_or(0, Vec::len) * std::mem::size_of::<PreviousPoint>()
+        + signals
+            .map(|s| std::mem::size_of::<PreviousSignal>() + s.rule.len() + s.side.len())
+            .sum::<usize>()
+}
+
+/// About the memory a kept lead-lag pair takes, with its names.
+fn pair_bytes(p: &PreviousPair) -> usize {
+    std::mem::size_of::<PreviousPair>() + p.leading.len() + p.lagging.len()
 }
 
 /// One KPI; one without a name cannot be matched and is left out.

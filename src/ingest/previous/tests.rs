@@ -178,7 +178,7 @@ fn a_file_over_the_size_limit_is_refused_without_reading_it() {
     assert_eq!(
         e.to_string(),
         format!(
-            "could not read {}: 2049 MB is more than --previous reads (at most 2048 MB); compare reports of fewer KPIs or a shorter --window, or leave --previous out",
+            "could not read {}: 1537 MB is more than --previous reads (at most 1536 MB); compare reports of fewer KPIs or a shorter --window, or leave --previous out",
             p.display()
         )
     );
@@ -234,7 +234,7 @@ fn the_file_is_read_a_kpi_at_a_time_as_a_json_tree_would_read_it() {
 }
 
 #[test]
-fn series_values_past_the_limit_are_refused_after_reading_the_file() {
+fn what_is_kept_past_its_limit_is_refused_after_reading_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let point = r#"{"period": "2026-08-01", "value": 1}"#;
     let kpi = |name: &str, n: usize| {
@@ -243,23 +243,75 @@ fn series_values_past_the_limit_are_refused_after_reading_the_file() {
             vec![point; n].join(",")
         )
     };
+    // Three KPIs with 3, 2 and 2 points, a signal and a lead-lag pair.
     let p = write(
         &dir,
         "r.json",
         &format!(
-            r#"{{"tool": {{"name": "kpilens"}}, "kpis": [{}, {}, {}]}}"#,
+            r#"{{"tool": {{"name": "kpilens"}}, "kpis": [{}, {}, {}],
+                "correlations": [{{"leading": "A", "lagging": "B"}}]}}"#,
             kpi("A", 3),
             kpi("B", 2),
-            kpi("C", 2)
+            kpi("C", 2).replace(
+                r#""series""#,
+                r#""spc": {"signals": [{"rule": "run", "period": "2026-08-01", "side": "high"}]}, "series""#
+            ),
         ),
     );
-    assert_eq!(read_keeping(&p, 7).unwrap().kpis.len(), 3);
-    let e = read_keeping(&p, 6).unwrap_err();
+    let within = |kept| Limits {
+        kept,
+        piece: MAX_PIECE,
+    };
+    let r = read_within(&p, within(usize::MAX)).unwrap();
+    let total: usize = r.kpis.iter().map(kpi_bytes).sum::<usize>()
+        + r.correlations
+            .iter()
+            .flatten()
+            .map(pair_bytes)
+            .sum::<usize>();
+    // The KPIs, their 7 points and the signal with its two texts, the pair with its names.
+    assert_eq!(
+        total,
+        3 * std::mem::size_of::<PreviousKpi>()
+            + 3
+            + 7 * std::mem::size_of::<PreviousPoint>()
+            + std::mem::size_of::<PreviousSignal>()
+            + 7
+            + std::mem::size_of::<PreviousPair>()
+            + 2
+    );
+    assert_eq!(read_within(&p, within(total)).unwrap(), r);
+    let e = read_within(&p, within(total - 1)).unwrap_err();
     assert_eq!(e.exit_code(), 3);
     assert_eq!(
         e.to_string(),
         format!(
-            "{} holds 7 series values, more than --previous reads (6); compare reports of fewer KPIs or a shorter --window, or leave --previous out",
+            "what the comparison keeps of {} would take more than 1 MB; compare reports of fewer KPIs or a shorter --window, or leave --previous out",
+            p.display()
+        )
+    );
+}
+
+#[test]
+fn a_piece_larger_than_kpilens_writes_is_refused_before_it_becomes_a_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        &dir,
+        "r.json",
+        r#"{"tool": {"name": "kpilens"}, "kpis": [{"name": "A"}, {"name": "B", "unit": "a long text"}]}"#,
+    );
+    let limits = |piece| Limits {
+        kept: MAX_KEPT,
+        piece,
+    };
+    // `{"name": "A"}` is 13 bytes, B's object 36.
+    assert_eq!(read_within(&p, limits(36)).unwrap().kpis.len(), 2);
+    let e = read_within(&p, limits(35)).unwrap_err();
+    assert_eq!(e.exit_code(), 3);
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{} is not a kpilens results file: one of its values takes 1 MB, more than kpilens writes for a KPI (1 MB at most) at line 1 column 91; give --previous the JSON file an earlier `kpilens report --json` wrote",
             p.display()
         )
     );
