@@ -9,9 +9,11 @@ exit 3 naming the file. Inside a results object nothing is required: an earlier
 version's file is read for the fields it has, and a field of an unexpected type counts
 as absent rather than failing the run.
 
-The file is parsed as it is read, one KPI (one element of `kpis`) at a time: only that
-KPI's JSON tree and what the comparison keeps are in memory, not the whole file or its
-tree, which takes several times the file's size.
+The file is parsed as it is read, a piece (a KPI, a lead-lag pair) at a time: the
+piece's text, then its JSON tree, then what the comparison keeps of it. A JSON tree takes
+up to some thirty times its text, so the whole file's tree is never made, and each
+piece's text and all that is kept have limits ([`MAX_PIECE`], [`MAX_KEPT`]): a forged
+file cannot fill memory.
 */
 use std::fmt;
 use std::io::BufReader;
@@ -45,8 +47,8 @@ const MAX_PIECE: usize = 16 * 1024 * 1024;
 /// file of many tiny KPIs or points stops here rather than filling memory.
 const MAX_KEPT: usize = 768 * 1024 * 1024;
 
-/// What is kept of a results file at most: bytes of memory (see [`MAX_KEPT`]), and the text of one piece
-/// read as a JSON tree.
+/// What is kept of a results file at most: bytes of memory (see [`MAX_KEPT`]), and the
+/// text of one piece read as a JSON tree.
 #[derive(Clone, Copy)]
 struct Limits {
     kept: usize,
