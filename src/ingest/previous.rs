@@ -32,6 +32,10 @@ use crate::model::previous::{
 /// What to do when the file is not what `--previous` needs.
 const FIX: &str = "give --previous the JSON file an earlier `kpilens report --json` wrote";
 
+/// What to do when the file is larger than `--previous` reads.
+const SMALLER: &str =
+    "compare reports of fewer KPIs or a shorter --window, or leave --previous out";
+
 /// Largest results file read: the results of a report of 100,000 KPIs (the most one
 /// report analyses) with the default window of 24 periods take about 1.1 GB. The file
 /// is parsed as it is read, so its size is not held in memory.
@@ -78,7 +82,7 @@ fn read_within(path: &Path, limits: Limits) -> Result<PreviousRun> {
             return Err(Error::read(
                 &shown,
                 format!(
-                    "{} MB is more than --previous reads (at most {} MB); compare reports of fewer KPIs or a shorter --window, or leave --previous out",
+                    "{} MB is more than --previous reads (at most {} MB); {SMALLER}",
                     meta.len().div_ceil(1024 * 1024),
                     MAX_BYTES / (1024 * 1024)
                 ),
@@ -101,24 +105,21 @@ fn read_within(path: &Path, limits: Limits) -> Result<PreviousRun> {
             limits,
         })
         .and_then(|top| de.end().map(|()| top));
-    let top = match parsed {
-        Ok(top) => top,
-        Err(e) if e.is_io() => return Err(Error::read(&shown, format!("{e}; {FIX}"))),
-        // A piece too large to be ours (see `tree`).
-        Err(e) if e.is_data() => {
-            return Err(Error::Data(format!(
-                "{shown} is not a kpilens results file: {e}; {FIX}"
-            )))
-        }
-        Err(e) => {
-            return Err(Error::Data(format!(
+    let top = parsed.map_err(|e| {
+        if e.is_io() {
+            Error::read(&shown, format!("{e}; {FIX}"))
+        } else if e.is_data() {
+            // Raised by `tree` (a piece too large, or not JSON within), in its words.
+            Error::Data(format!("{shown} is not a kpilens results file: {e}; {FIX}"))
+        } else {
+            Error::Data(format!(
                 "{shown} is not a kpilens results file: it is not JSON ({e}); {FIX}"
-            )))
+            ))
         }
-    };
+    })?;
     if kept > limits.kept {
         return Err(Error::Data(format!(
-            "what the comparison keeps of {shown} would take more than {} MB; compare reports of fewer KPIs or a shorter --window, or leave --previous out",
+            "what the comparison keeps of {shown} would take more than {} MB; {SMALLER}",
             limits.kept.div_ceil(1024 * 1024)
         )));
     }
