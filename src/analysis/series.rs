@@ -22,7 +22,7 @@ use crate::model::dataset::Dataset;
 use crate::model::finding::{FindingCode, Listing};
 use crate::model::kpi::{name_key, Aggregation, Direction, KpiDef};
 use crate::model::period::{Calendar, Grain};
-use crate::model::series::{KpiObservations, Provenance, TargetRow};
+use crate::model::series::{KpiObservations, Observations, Provenance, TargetRow};
 
 /// Series-building output: each KPI's series, the as-of date and findings.
 pub struct Built {
@@ -133,7 +133,7 @@ fn merged_defs(ing: &Dataset, cfg: &Settings) -> HashMap<String, KpiDef> {
 
 /// `kpi_not_found` for every KPI the config or a Targets sheet names that no input has.
 fn unknown_kpis(ds: &Dataset, cfg: &Settings) -> Vec<Finding> {
-    let known = |name: &str| ds.observations.find(name).is_some();
+    let known = |name: &str| ds.observations.names(name);
     let mut findings = Vec::new();
     for d in &cfg.kpis {
         if !known(&d.name) {
@@ -393,8 +393,8 @@ pub fn build(ds: &Dataset, cfg: &Settings) -> Result<Built> {
         targets: targets_by_kpi(ds),
     };
     let mut findings = unknown_kpis(ds, cfg);
-    let (analysed, over) = within_limit(ds.observations.kpis(), MAX_KPIS);
-    findings.extend(over);
+    let analysed = ds.observations.kpis();
+    findings.extend(left_out(&ds.observations));
     let as_of = as_of(ds, analysed, cfg)?;
     let built: Vec<OneKpi> = analysed
         .par_iter()
@@ -415,32 +415,23 @@ pub fn build(ds: &Dataset, cfg: &Settings) -> Result<Built> {
     })
 }
 
-/// The most KPIs one report analyses. More names than this in a KPI column are IDs
-/// (of orders, customers, products) rather than KPIs, and every KPI costs memory and
-/// rows on every sheet: 400,000 single-value "KPIs" took 54 s and 8 GB.
-pub const MAX_KPIS: usize = 100_000;
-
-/// The first `max` KPIs, in the order the inputs name them, and a `too_many_kpis`
-/// error naming the others when there are more.
-fn within_limit(all: &[KpiObservations], max: usize) -> (&[KpiObservations], Option<Finding>) {
-    let others = match all.get(max..).unwrap_or_default() {
-        [] => return (all, None),
-        [only] => format!("the other one ('{}') is", only.name),
-        left_out @ [first, .., last] => format!(
-            "the other {} ('{}' to '{}') are",
-            left_out.len(),
-            first.name,
-            last.name
-        ),
+/// The `too_many_kpis` error naming the KPIs the store left out, when there were more
+/// than it keeps (the first ones, in the order the inputs name them).
+fn left_out(obs: &Observations) -> Option<Finding> {
+    let (count, first, last) = obs.left_out()?;
+    let others = if count == 1 {
+        format!("the other one ('{first}') is")
+    } else {
+        format!("the other {count} ('{first}' to '{last}') are")
     };
-    let finding = Finding::error(
+    let max = obs.limit();
+    Some(Finding::error(
         FindingCode::TooManyKpis,
         format!(
             "{} KPIs were found, more than one report analyses ({max}): the first {max}, in the order the inputs name them, are analysed and {others} left out. A column of order, customer or product IDs read as the KPI name makes every row a KPI: check which column names the KPI, or split the export",
-            all.len(),
+            obs.kpi_count(),
         ),
-    );
-    (&all[..max], Some(finding))
+    ))
 }
 
 /// What a KPI's series takes from beyond its own observations, found by its name key

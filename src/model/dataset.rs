@@ -86,8 +86,8 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// How many distinct KPIs the observations name.
+    /// How many distinct KPIs the inputs name (those past the store's limit included).
     pub fn kpi_count(&self) -> usize {
-        self.observations.kpis().len()
+        self.observations.kpi_count()
     }
 }

@@ -9,9 +9,11 @@ referred to by index, and each KPI's observations are columns (date, value, targ
 origin) rather than one struct per row — about 30 bytes an observation instead of 150.
 */
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 
 use crate::model::kpi::name_key;
 use crate::model::period::Grain;
@@ -182,6 +184,16 @@ impl KpiObservations {
         self.bands.get_or_insert_with(|| vec![[f64::NAN; 2]; n])[i][end] = stored(v);
     }
 
+    /// Forget the observations (the name stays).
+    fn clear(&mut self) {
+        self.dates.clear();
+        self.label_grains.clear();
+        self.values.clear();
+        self.targets = None;
+        self.bands = None;
+        self.origins.clear();
+    }
+
     fn push(
         &mut self,
         date: NaiveDate,
@@ -202,34 +214,119 @@ impl KpiObservations {
     }
 }
 
+/// The most KPIs one report analyses. More names than this in a KPI column are IDs
+/// (of orders, customers, products) rather than KPIs, and every KPI costs memory and
+/// rows on every sheet: 400,000 single-value "KPIs" took 54 s and 8 GB.
+pub const MAX_KPIS: usize = 100_000;
+
+/// The index [`Observations::kpi_in`] gives every KPI named after the store holds its
+/// limit of KPIs.
+pub const LEFT_OUT: usize = usize::MAX;
+
 /// Every observation read, grouped by KPI in order of first appearance (KPIs whose
 /// names differ only in case and spacing are one).
-#[derive(Debug, Clone, Default)]
+///
+/// The store keeps the first [`MAX_KPIS`] KPIs the inputs name. Those named after them
+/// are only counted (see [`LeftOut`]): a KPI column of order numbers names a KPI on
+/// every row, and keeping them all only to leave them out later took 2.8 GB for five
+/// million rows.
+#[derive(Debug, Clone)]
 pub struct Observations {
     kpis: Vec<KpiObservations>,
     by_key: HashMap<String, usize>,
     tables: Vec<(Arc<str>, Option<Arc<str>>)>,
+    limit: usize,
+    left_out: LeftOut,
+}
+
+impl Default for Observations {
+    fn default() -> Self {
+        Self::with_limit(MAX_KPIS)
+    }
+}
+
+/// The KPIs named after the store was full: how many, the first and the last (for the
+/// finding that names them), and how many rows and values they had.
+#[derive(Debug, Clone, Default)]
+struct LeftOut {
+    /// A hash of each name key (8 bytes rather than the name), and the last table
+    /// that named it: tables are read one after another, so each table counts each
+    /// of its names once.
+    keys: FxHashMap<u64, u32>,
+    first: Option<String>,
+    last: Option<String>,
+    rows: usize,
+    values: usize,
+    /// The latest observation of a KPI left out, kept until the next one so that the
+    /// readers set and check its target as for any other KPI (and name it in their
+    /// findings).
+    scratch: KpiObservations,
+}
+
+/// A name key's hash, the same in every run (std's SipHash with its fixed keys). Of ten
+/// million names left out, two share a hash with a chance of about three in a
+/// million; the count is then one short.
+fn key_hash(key: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    key.hash(&mut hasher);
+    hasher.finish()
+}
+
+impl LeftOut {
+    /// Count `name` (whose key is `key`) as named by table `table`; is it the first
+    /// time this table names it?
+    fn named(&mut self, name: &str, key: &str, table: u32) -> bool {
+        self.scratch.name.clear();
+        self.scratch.name.push_str(name);
+        if let Some(before) = self.keys.insert(key_hash(key), table) {
+            return before != table;
+        }
+        self.first.get_or_insert_with(|| name.to_string());
+        self.last = Some(name.to_string());
+        true
+    }
 }
 
 impl Observations {
+    /// An empty store that keeps at most `limit` KPIs.
+    pub fn with_limit(limit: usize) -> Self {
+        Self {
+            kpis: Vec::new(),
+            by_key: HashMap::new(),
+            tables: Vec::new(),
+            limit,
+            left_out: LeftOut::default(),
+        }
+    }
+
     /// Register a table observations come from; returns its index for [`Origin`].
     pub fn add_table(&mut self, file: &str, sheet: Option<&str>) -> u32 {
         self.tables.push((Arc::from(file), sheet.map(Arc::from)));
         (self.tables.len() - 1) as u32
     }
 
-    /// The index of the KPI named `name`, added if new.
+    /// The index of the KPI named `name`, added if new ([`LEFT_OUT`] past the limit).
     pub fn kpi(&mut self, name: &str) -> usize {
+        self.kpi_in(name, u32::MAX).0
+    }
+
+    /// The index of the KPI named `name` by table `table`, added if new; past the
+    /// limit, [`LEFT_OUT`] and whether `table` names that KPI for the first time (the
+    /// flag is false for a KPI kept: a reader knows those by their index).
+    pub fn kpi_in(&mut self, name: &str, table: u32) -> (usize, bool) {
         let key = name_key(name);
         if let Some(&i) = self.by_key.get(&key) {
-            return i;
+            return (i, false);
+        }
+        if self.kpis.len() >= self.limit {
+            return (LEFT_OUT, self.left_out.named(name, &key, table));
         }
         self.kpis.push(KpiObservations {
             name: name.to_string(),
             ..KpiObservations::default()
         });
         self.by_key.insert(key, self.kpis.len() - 1);
-        self.kpis.len() - 1
+        (self.kpis.len() - 1, false)
     }
 
     /// Add an observation of KPI `kpi` (from [`Observations::kpi`]); returns its
@@ -242,6 +339,14 @@ impl Observations {
         value: Option<f64>,
         origin: Origin,
     ) -> usize {
+        if kpi == LEFT_OUT {
+            let l = &mut self.left_out;
+            l.rows += 1;
+            l.values += usize::from(value.is_some());
+            l.scratch.clear();
+            l.scratch.push(date, label_grain, value, origin);
+            return 0;
+        }
         let k = &mut self.kpis[kpi];
         k.push(date, label_grain, value, origin);
         k.len() - 1
@@ -263,41 +368,77 @@ impl Observations {
             row: o.source.row,
         };
         let i = self.push(kpi, o.date, o.label_grain, o.value, origin);
-        let k = &mut self.kpis[kpi];
+        let k = self.get_mut(kpi);
         k.set_target(i, o.target);
         k.set_band(i, 0, o.target_min);
         k.set_band(i, 1, o.target_max);
     }
 
+    /// KPI `kpi` (for [`LEFT_OUT`], its latest observation only).
     pub fn get_mut(&mut self, kpi: usize) -> &mut KpiObservations {
+        if kpi == LEFT_OUT {
+            return &mut self.left_out.scratch;
+        }
         &mut self.kpis[kpi]
     }
 
-    /// The KPIs in order of first appearance.
+    /// The KPIs kept, in order of first appearance.
     pub fn kpis(&self) -> &[KpiObservations] {
         &self.kpis
     }
 
-    /// The KPI whose name is `name` (ignoring case and spacing).
+    /// The most KPIs the store keeps.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// How many distinct KPIs the inputs name, those left out included.
+    pub fn kpi_count(&self) -> usize {
+        self.kpis.len() + self.left_out.keys.len()
+    }
+
+    /// The KPIs named after the store was full: how many, and the first and last of
+    /// them in order of first appearance.
+    pub fn left_out(&self) -> Option<(usize, &str, &str)> {
+        let l = &self.left_out;
+        Some((l.keys.len(), l.first.as_deref()?, l.last.as_deref()?))
+    }
+
+    /// Does the store keep, or would it keep, the KPI whose name key is `key`?
+    pub fn keeps(&self, key: &str) -> bool {
+        self.kpis.len() < self.limit || self.by_key.contains_key(key)
+    }
+
+    /// The KPI whose name is `name` (ignoring case and spacing), if it was kept.
     pub fn find(&self, name: &str) -> Option<&KpiObservations> {
         self.by_key.get(&name_key(name)).map(|&i| &self.kpis[i])
     }
 
-    /// How many observations there are.
+    /// Does any input name KPI `name`, kept or left out?
+    pub fn names(&self, name: &str) -> bool {
+        let key = name_key(name);
+        if self.by_key.contains_key(&key) {
+            return true;
+        }
+        self.left_out.keys.contains_key(&key_hash(&key))
+    }
+
+    /// How many observations were read, those of KPIs left out included.
     pub fn len(&self) -> usize {
-        self.kpis.iter().map(KpiObservations::len).sum()
+        self.kpis.iter().map(KpiObservations::len).sum::<usize>() + self.left_out.rows
     }
 
     pub fn is_empty(&self) -> bool {
-        self.kpis.iter().all(KpiObservations::is_empty)
+        self.len() == 0
     }
 
-    /// How many observations have a value.
+    /// How many observations have a value, those of KPIs left out included.
     pub fn values(&self) -> usize {
         self.kpis
             .iter()
             .map(|k| k.values.iter().filter(|v| !v.is_nan()).count())
-            .sum()
+            .sum::<usize>()
+            + self.left_out.values
     }
 
     /// Every observation as a plain value, KPI by KPI (for tests and small tools: a

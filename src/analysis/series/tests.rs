@@ -415,40 +415,50 @@ fn a_mistyped_year_far_ahead_costs_its_value_not_every_day_between() {
 
 #[test]
 fn kpis_beyond_the_limit_are_left_out_with_an_error_naming_them() {
-    let mut ds = Dataset::default();
-    for (i, kpi) in ["ORD-1", "ORD-2", "ORD-3", "ORD-4", "ORD-2"]
-        .iter()
-        .enumerate()
-    {
-        ds.observations
-            .push_one(&obs(kpi, ym(2024, 1), Some(i as f64), i as u32 + 2));
-    }
-    let all = ds.observations.kpis();
-    let (kept, over) = within_limit(all, 4);
-    assert_eq!(kept.len(), 4);
-    assert!(over.is_none());
-    let (_, over) = within_limit(all, 3);
+    let read = |limit: usize| {
+        let mut ds = Dataset {
+            observations: Observations::with_limit(limit),
+            ..Dataset::default()
+        };
+        for (i, kpi) in ["ORD-1", "ORD-2", "ORD-3", "ORD-4", "ORD-2"]
+            .iter()
+            .enumerate()
+        {
+            ds.observations
+                .push_one(&obs(kpi, ym(2024, 1), Some(i as f64), i as u32 + 2));
+        }
+        ds
+    };
+    let ds = read(4);
+    assert_eq!(ds.observations.kpis().len(), 4);
+    assert!(left_out(&ds.observations).is_none());
     assert_eq!(
-        over.unwrap().message,
+        left_out(&read(3).observations).unwrap().message,
         "4 KPIs were found, more than one report analyses (3): the first 3, in the order the inputs name them, are analysed and the other one ('ORD-4') is left out. A column of order, customer or product IDs read as the KPI name makes every row a KPI: check which column names the KPI, or split the export"
     );
-    let (kept, over) = within_limit(all, 2);
-    let names: Vec<&str> = kept.iter().map(|k| k.name.as_str()).collect();
+    let mut ds = read(2);
+    let names: Vec<&str> = ds
+        .observations
+        .kpis()
+        .iter()
+        .map(|k| k.name.as_str())
+        .collect();
     assert_eq!(names, ["ORD-1", "ORD-2"]);
     // The KPIs left out do not set the as-of date: ORD-4's later month is not it.
     ds.observations
         .push_one(&obs("ORD-4", ym(2024, 6), Some(1.0), 7));
-    let (kept, _) = within_limit(ds.observations.kpis(), 2);
-    assert_eq!(as_of(&ds, kept, &Settings::default()).unwrap(), ym(2024, 1));
     assert_eq!(
         as_of(&ds, ds.observations.kpis(), &Settings::default()).unwrap(),
-        ym(2024, 6)
+        ym(2024, 1)
     );
-    let f = over.unwrap();
+    let f = left_out(&ds.observations).unwrap();
     assert_eq!(f.code, FindingCode::TooManyKpis);
     assert_eq!(f.severity, crate::model::finding::Severity::Error);
     assert_eq!(
         f.message,
         "4 KPIs were found, more than one report analyses (2): the first 2, in the order the inputs name them, are analysed and the other 2 ('ORD-3' to 'ORD-4') are left out. A column of order, customer or product IDs read as the KPI name makes every row a KPI: check which column names the KPI, or split the export"
     );
+    // Every row is counted, those of the KPIs left out too.
+    assert_eq!((ds.observations.len(), ds.observations.values()), (6, 6));
+    assert_eq!(ds.kpi_count(), 4);
 }

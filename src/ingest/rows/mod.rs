@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::model::dataset::{Dataset, Layout, LayoutInfo};
 use crate::model::finding::{Finding, FindingCode, Listing};
 use crate::model::kpi::{name_key, KpiDef};
-use crate::model::series::{Observations, Origin};
+use crate::model::series::{Observations, Origin, LEFT_OUT};
 
 /// One observation just read, for setting its targets.
 #[derive(Clone, Copy)]
@@ -65,11 +65,15 @@ pub(in crate::ingest) struct State {
     /// The KPIs this table gave values for, in order of first appearance.
     kpis: Vec<usize>,
     seen: FxHashSet<usize>,
+    /// How many KPIs the table named past the store's limit.
+    left_out: usize,
     /// Observations with a value.
     values: usize,
     /// The first three KPI names as this table writes them (for `check`).
     shown: Vec<String>,
     defs: HashMap<String, KpiDef>,
+    /// The definition of a KPI left out, written to and forgotten.
+    scratch_def: Option<KpiDef>,
     /// Dates already parsed, by their text: a long export repeats each date once per
     /// KPI, and parsing is the costly part of reading a row.
     dates: FxHashMap<CompactString, ParsedDate>,
@@ -124,9 +128,11 @@ impl<'a> RowReader<'a> {
             last_kpi: (String::new(), None),
             kpis: Vec::new(),
             seen: FxHashSet::default(),
+            left_out: 0,
             values: 0,
             shown: Vec::new(),
             defs: HashMap::new(),
+            scratch_def: None,
             dates: FxHashMap::default(),
             last_date: None,
             order: None,
@@ -172,11 +178,14 @@ impl<'a> RowReader<'a> {
         self.st
     }
 
+    /// The definition this table gives `kpi` (unit, owner, …); for a KPI the store
+    /// leaves out, a scratch one that is not kept.
     fn def(&mut self, kpi: &str) -> &mut KpiDef {
-        self.st
-            .defs
-            .entry(name_key(kpi))
-            .or_insert_with(|| KpiDef::new(kpi))
+        let key = name_key(kpi);
+        if !self.obs.keeps(&key) {
+            return self.st.scratch_def.insert(KpiDef::new(kpi));
+        }
+        self.st.defs.entry(key).or_insert_with(|| KpiDef::new(kpi))
     }
 
     /// A row skipped as a note or total.
@@ -244,21 +253,36 @@ impl<'a> RowReader<'a> {
         let id = if let Some(&id) = self.st.ids.get(kpi) {
             id
         } else {
-            let id = self.obs.kpi(kpi);
+            let (id, first_here) = self.obs.kpi_in(kpi, self.st.origin_table);
+            if id == LEFT_OUT {
+                // Past the store's limit: counted, never remembered here (there may be
+                // millions), so the store names the next row's KPI again.
+                if first_here {
+                    self.st.left_out += 1;
+                    self.show(kpi);
+                }
+                self.st.last_kpi.1 = None;
+                return id;
+            }
             self.st.ids.insert(kpi.to_string(), id);
             id
         };
         if self.st.seen.insert(id) {
             self.st.kpis.push(id);
-            if self.st.shown.len() < 3 {
-                self.st.shown.push(kpi.to_string());
-            }
+            self.show(kpi);
         }
         let last = &mut self.st.last_kpi;
         last.0.clear();
         last.0.push_str(kpi);
         last.1 = Some(id);
         id
+    }
+
+    /// Keep a KPI name new to this table for `check`, if fewer than three are kept.
+    fn show(&mut self, kpi: &str) {
+        if self.st.shown.len() < 3 {
+            self.st.shown.push(kpi.to_string());
+        }
     }
 
     /// The day/month order of date column `col` (docs/methods.md §1, "Dates"): decided
@@ -515,7 +539,7 @@ impl<'a> RowReader<'a> {
             sheet: t.sheet.clone(),
             layout,
             header_row: Some(header as u32 + 1),
-            kpis: self.st.kpis.len(),
+            kpis: self.st.kpis.len() + self.st.left_out,
             values: self.st.values,
             data_rows: self.st.data_rows,
             kpi_names: self.st.shown,

@@ -202,6 +202,66 @@ fn a_unit_in_brackets_becomes_the_kpi_unit() {
 }
 
 #[test]
+fn kpis_past_the_store_limit_are_read_counted_and_dropped() {
+    let mut ds = Dataset {
+        observations: crate::model::series::Observations::with_limit(2),
+        ..Dataset::default()
+    };
+    // Long: ORD-3 and ORD-4 come after the store holds two KPIs. ORD-3's bad value
+    // and ORD-4's upside-down band are still findings naming them; ORD-4's owner is
+    // not kept.
+    let long: &[&[&str]] = &[
+        &["Date", "KPI", "Value", "Target min", "Target max", "Owner"],
+        &["2024-01", "ORD-1", "1", "", "", "Ann"],
+        &["2024-01", "ORD-2", "2", "", "", ""],
+        &["2024-01", "ORD-3", "x", "", "", ""],
+        &["2024-02", "ORD-4", "4", "9", "5", "Bob"],
+        &["2024-02", "ORD-1", "5", "", "", ""],
+        &["2024-03", "ord-3", "6", "", "", ""],
+    ];
+    read_table(&table("long.csv", long), &ReadOptions::default(), &mut ds).unwrap();
+    // Periods across, another table: ORD-3 again and a new ORD-5.
+    let across: &[&[&str]] = &[
+        &["KPI", "Owner", "2024-01", "2024-02"],
+        &["ORD-3", "Cy", "7", "8"],
+        &["ORD-5", "Di", "9", ""],
+        &["ORD-2", "Ed", "10", "11"],
+    ];
+    read_table(
+        &table("across.csv", across),
+        &ReadOptions::default(),
+        &mut ds,
+    )
+    .unwrap();
+    let o = &ds.observations;
+    let kept: Vec<&str> = o.kpis().iter().map(|k| k.name.as_str()).collect();
+    assert_eq!(kept, ["ORD-1", "ORD-2"]);
+    assert_eq!(o.kpis()[1].len(), 3);
+    assert_eq!(o.left_out(), Some((3, "ORD-3", "ORD-5")));
+    assert_eq!((ds.kpi_count(), o.len(), o.values()), (5, 12, 10));
+    let per_table: Vec<usize> = ds.layouts.iter().map(|l| l.kpis).collect();
+    assert_eq!(per_table, [4, 3]);
+    let owners: Vec<(&str, Option<&str>)> = ds
+        .data_defs
+        .iter()
+        .map(|d| (d.name.as_str(), d.owner.as_deref()))
+        .collect();
+    assert_eq!(owners, [("ORD-1", Some("Ann")), ("ORD-2", Some("Ed"))]);
+    let findings: Vec<(FindingCode, Option<&str>)> = ds
+        .findings
+        .iter()
+        .map(|f| (f.code, f.kpi.as_deref()))
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            (FindingCode::BadValue, Some("ORD-3")),
+            (FindingCode::BadTargetRange, Some("ORD-4")),
+        ]
+    );
+}
+
+#[test]
 fn a_table_with_no_header_is_skipped_with_a_finding() {
     let mut ds = Dataset::default();
     let cells: &[&[&str]] = &[&["hello", "world"], &["foo", "bar"]];

@@ -66,3 +66,44 @@ fn provenance_names_the_first_rows_and_counts_all() {
     let files: Vec<&str> = p.tables.iter().map(|(f, _)| &**f).collect();
     assert_eq!(files, ["a.csv", "b.csv"]);
 }
+
+#[test]
+fn kpis_past_the_limit_are_counted_not_kept() {
+    let mut s = Observations::with_limit(2);
+    let t = s.add_table("a.csv", None);
+    let u = s.add_table("b.csv", None);
+    assert_eq!(s.kpi_in("A", t), (0, false));
+    assert_eq!(s.kpi_in("B", t), (1, false));
+    // Past the limit: C and D are new to table t once each, then C again in u.
+    assert_eq!(s.kpi_in("C", t), (LEFT_OUT, true));
+    assert_eq!(s.kpi_in(" c ", t), (LEFT_OUT, false));
+    assert_eq!(s.kpi_in("D", t), (LEFT_OUT, true));
+    assert_eq!(s.kpi_in("C", u), (LEFT_OUT, true));
+    assert_eq!(s.kpi_in("a", u), (0, false));
+    assert_eq!(s.kpis().len(), 2);
+    assert_eq!(s.kpi_count(), 4);
+    assert_eq!(s.left_out(), Some((2, "C", "D")));
+    assert!(s.names("d") && s.names("A") && !s.names("E"));
+    assert!(s.find("C").is_none());
+    assert!(s.keeps(&name_key(" a")) && !s.keeps(&name_key("C")) && !s.keeps("e"));
+    // A KPI left out holds its latest observation only, with its name, so a reader
+    // can set and check its target; every row and value is counted.
+    s.kpi("C");
+    let i = s.push(LEFT_OUT, ym(2024, 1), None, Some(5.0), origin(2));
+    s.get_mut(LEFT_OUT).set_target(i, Some(7.0));
+    let j = s.push(LEFT_OUT, ym(2024, 2), None, None, origin(3));
+    let k = s.get_mut(LEFT_OUT);
+    assert_eq!((i, j, k.len(), k.name.as_str()), (0, 0, 1, "C"));
+    assert_eq!(k.columns(0), [None, None, None, None]);
+    assert_eq!((s.len(), s.values(), s.is_empty()), (2, 1, false));
+}
+
+#[test]
+fn a_store_within_its_limit_leaves_nothing_out() {
+    let mut s = Observations::with_limit(2);
+    s.kpi("A");
+    assert!(s.keeps("e"));
+    s.kpi("B");
+    assert_eq!((s.kpi_count(), s.left_out(), s.is_empty()), (2, None, true));
+    assert_eq!(Observations::default().limit(), MAX_KPIS);
+}
