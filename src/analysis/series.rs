@@ -23,6 +23,7 @@ use crate::model::finding::{FindingCode, Listing};
 use crate::model::kpi::{name_key, Aggregation, Direction, KpiDef};
 use crate::model::period::{Calendar, Grain};
 use crate::model::series::{KpiObservations, Observations, Provenance, TargetRow};
+use crate::model::units::thousands;
 
 /// Series-building output: each KPI's series, the as-of date and findings.
 pub struct Built {
@@ -419,17 +420,18 @@ pub fn build(ds: &Dataset, cfg: &Settings) -> Result<Built> {
 /// than it keeps (the first ones, in the order the inputs name them).
 fn left_out(obs: &Observations) -> Option<Finding> {
     let (count, first, last) = obs.left_out()?;
+    let n = |n: usize| thousands(n as f64);
     let others = if count == 1 {
         format!("the other one ('{first}') is")
     } else {
-        format!("the other {count} ('{first}' to '{last}') are")
+        format!("the other {} ('{first}' to '{last}') are", n(count))
     };
-    let max = obs.limit();
+    let max = n(obs.limit());
     Some(Finding::error(
         FindingCode::TooManyKpis,
         format!(
             "{} KPIs were found, more than one report analyses ({max}): the first {max}, in the order the inputs name them, are analysed and {others} left out. A column of order, customer or product IDs read as the KPI name makes every row a KPI: check which column names the KPI, or split the export",
-            obs.kpi_count(),
+            n(obs.kpi_count()),
         ),
     ))
 }

@@ -458,6 +458,14 @@ fn kpis_beyond_the_limit_are_left_out_with_an_error_naming_them() {
         f.message,
         "4 KPIs were found, more than one report analyses (2): the first 2, in the order the inputs name them, are analysed and the other 2 ('ORD-3' to 'ORD-4') are left out. A column of order, customer or product IDs read as the KPI name makes every row a KPI: check which column names the KPI, or split the export"
     );
+    // Counts in thousands are written as a reader writes them.
+    let mut o = Observations::with_limit(1000);
+    for i in 0..1002 {
+        o.kpi(&format!("K{i}"));
+    }
+    assert!(left_out(&o).unwrap().message.starts_with(
+        "1,002 KPIs were found, more than one report analyses (1,000): the first 1,000, in the order the inputs name them, are analysed and the other 2 ('K1000' to 'K1001') are left out."
+    ));
     // Every row is counted, those of the KPIs left out too.
     assert_eq!((ds.observations.len(), ds.observations.values()), (6, 6));
     assert_eq!(ds.kpi_count(), 4);
