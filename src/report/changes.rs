@@ -9,6 +9,8 @@ the numbers beside it. The same content is the JSON `changes` object.
 All tables share their first two columns (KPI, what changed), so the sheet reads as one
 list and prints one page wide; the details follow in columns sized to the widest table.
 */
+use std::collections::HashMap;
+
 use rust_xlsxwriter::{Format, Url, Worksheet, XlsxError};
 
 use super::cells::{print_setup, wrapped_height, write_text, Cell, Columns};
@@ -392,9 +394,14 @@ fn retargeted_table<'a>(
 
 fn kpi_table<'a>(r: &Results, c: &Changes) -> Table<'a> {
     let then = report_of(c.previous.as_of);
-    let index = |name: &str| r.kpis.iter().position(|k| k.def.name == name);
+    // Each KPI's index by name, the first of a name as a search from the start finds
+    // it (a search per new KPI was quadratic: every KPI is new against a file of others).
+    let mut by_name: HashMap<&str, usize> = HashMap::with_capacity(r.kpis.len());
+    for (i, k) in r.kpis.iter().enumerate() {
+        by_name.entry(k.def.name.as_str()).or_insert(i);
+    }
     let new = c.new_kpis.iter().map(|n| Row {
-        kpi: index(n),
+        kpi: by_name.get(n.as_str()).copied(),
         name: n.clone(),
         note: format!("New: {n} was not in {then}"),
         details: vec![],
