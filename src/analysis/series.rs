@@ -430,11 +430,15 @@ fn left_out(obs: &Observations) -> Option<Finding> {
     Some(Finding::error(
         FindingCode::TooManyKpis,
         format!(
-            "{} KPIs were found, more than one report analyses ({max}): the first {max}, in the order the inputs name them, are analysed and {others} left out. A column of order, customer or product IDs read as the KPI name makes every row a KPI: check which column names the KPI, or split the export",
+            "{} KPIs were found, more than one report analyses ({max}): the first {max}, in the order the inputs name them, are analysed and {others} left out. {TOO_MANY_KPIS_ADVICE}",
             n(obs.kpi_count()),
         ),
     ))
 }
+
+/// The last sentence of the `too_many_kpis` message: what to do about it (Summary
+/// shows the message without it).
+pub const TOO_MANY_KPIS_ADVICE: &str = "A column of order, customer or product IDs read as the KPI name makes every row a KPI: check which column names the KPI, or split the export";
 
 /// What a KPI's series takes from beyond its own observations, found by its name key
 /// once for every KPI (a Targets sheet may hold a row per KPI and period).

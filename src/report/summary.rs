@@ -13,8 +13,10 @@ use rust_xlsxwriter::{Sparkline, SparklineType, Url, Worksheet, XlsxError};
 use super::cells::{print_setup, write_text, Cell, Columns};
 use super::{data, plans, reasons, value_format, words, Styles, MAX_KPI_SHEETS};
 use crate::analysis::changes::{Changes, StatusChange};
+use crate::analysis::series::TOO_MANY_KPIS_ADVICE;
 use crate::analysis::spc::{Rules, Variation};
 use crate::analysis::{KpiResult, Results, Severity, Status};
+use crate::model::finding::FindingCode;
 use crate::model::kpi::Direction;
 use crate::model::period::Calendar;
 
@@ -175,12 +177,28 @@ fn title_block(r: &Results, max_charts: usize) -> Vec<String> {
     ];
     lines.extend(r.changes.as_ref().map(super::since::sentence));
     lines.push(counts_line(r));
+    // KPIs left out as IDs: said here, where a reader counts the KPIs, not only on
+    // Data Quality.
+    let left_out = r
+        .findings
+        .iter()
+        .find(|f| f.code == FindingCode::TooManyKpis);
+    lines.extend(left_out.map(|f| {
+        let what = f
+            .message
+            .strip_suffix(TOO_MANY_KPIS_ADVICE)
+            .unwrap_or(&f.message);
+        format!(
+            "Not every KPI is in this report: {} See Data Quality.",
+            what.trim_end()
+        )
+    }));
     if r.kpis.len() > MAX_KPI_SHEETS {
         let left = r.kpis.len() - MAX_KPI_SHEETS;
         lines.push(format!(
             "KPI sheets are written for the first {} of {}; the other {} {} on this sheet, Targets, Re-evaluation and Data, and in the JSON.",
             words::plural(MAX_KPI_SHEETS, "KPI", "KPIs"),
-            r.kpis.len(),
+            words::count(r.kpis.len()),
             words::plural(left, "KPI", "KPIs"),
             if left == 1 { "is" } else { "are" },
         ));
@@ -188,8 +206,9 @@ fn title_block(r: &Results, max_charts: usize) -> Vec<String> {
     let sheets = r.kpis.len().min(MAX_KPI_SHEETS);
     if sheets > max_charts {
         lines.push(format!(
-            "Charts are drawn for the first {} of {sheets} (--max-charts {max_charts}); the other {} {} only.",
+            "Charts are drawn for the first {} of {} (--max-charts {max_charts}); the other {} {} only.",
             words::plural(max_charts, "KPI", "KPIs"),
+            words::count(sheets),
             words::plural(sheets - max_charts, "KPI sheet", "KPI sheets"),
             if sheets - max_charts == 1 {
                 "has its table"
@@ -221,17 +240,17 @@ pub fn counts_line(r: &Results) -> String {
         .count();
     let no_data = count(None);
     let no_data = if no_data > 0 {
-        format!(", {no_data} no data")
+        format!(", {} no data", words::count(no_data))
     } else {
         String::new()
     };
     format!(
         "{}: {} green, {} amber, {} red, {} no target{no_data}; {}; {}",
         words::plural(r.kpis.len(), "KPI", "KPIs"),
-        count(Some(Status::Green)),
-        count(Some(Status::Amber)),
-        count(Some(Status::Red)),
-        count(Some(Status::None)),
+        words::count(count(Some(Status::Green))),
+        words::count(count(Some(Status::Amber))),
+        words::count(count(Some(Status::Red))),
+        words::count(count(Some(Status::None))),
         words::plural(concerns, "special-cause concern", "special-cause concerns"),
         findings_line(r),
     )
@@ -244,7 +263,7 @@ pub fn findings_line(r: &Results) -> String {
         words::plural(r.findings.len(), "data finding", "data findings"),
         words::plural(r.count_findings(Severity::Error), "error", "errors"),
         words::plural(r.count_findings(Severity::Warning), "warning", "warnings"),
-        r.count_findings(Severity::Info),
+        words::count(r.count_findings(Severity::Info)),
     )
 }
 
@@ -394,16 +413,45 @@ mod tests {
         let template = r.kpis[0].clone();
         r.kpis = vec![template; MAX_KPI_SHEETS + 5];
         let lines = title_block(&r, 200);
-        assert!(lines.contains(&"KPI sheets are written for the first 2000 KPIs of 2005; the other 5 KPIs are on this sheet, Targets, Re-evaluation and Data, and in the JSON.".to_string()), "{lines:?}");
-        assert!(lines.contains(&"Charts are drawn for the first 200 KPIs of 2000 (--max-charts 200); the other 1800 KPI sheets have their tables only.".to_string()), "{lines:?}");
+        assert!(lines.contains(&"KPI sheets are written for the first 2,000 KPIs of 2,005; the other 5 KPIs are on this sheet, Targets, Re-evaluation and Data, and in the JSON.".to_string()), "{lines:?}");
+        assert!(lines.contains(&"Charts are drawn for the first 200 KPIs of 2,000 (--max-charts 200); the other 1,800 KPI sheets have their tables only.".to_string()), "{lines:?}");
         r.kpis.truncate(MAX_KPI_SHEETS + 1);
         let lines = title_block(&r, 200);
-        assert!(lines.contains(&"KPI sheets are written for the first 2000 KPIs of 2001; the other 1 KPI is on this sheet, Targets, Re-evaluation and Data, and in the JSON.".to_string()), "{lines:?}");
+        assert!(lines.contains(&"KPI sheets are written for the first 2,000 KPIs of 2,001; the other 1 KPI is on this sheet, Targets, Re-evaluation and Data, and in the JSON.".to_string()), "{lines:?}");
         r.kpis.truncate(300);
         let lines = title_block(&r, 200);
         assert!(!lines.iter().any(|l| l.starts_with("KPI sheets are")));
         assert!(lines.contains(&"Charts are drawn for the first 200 KPIs of 300 (--max-charts 200); the other 100 KPI sheets have their tables only.".to_string()), "{lines:?}");
         let lines = title_block(&r, 299);
         assert!(lines.contains(&"Charts are drawn for the first 299 KPIs of 300 (--max-charts 299); the other 1 KPI sheet has its table only.".to_string()), "{lines:?}");
+        // Counts of a thousand or more are written with separators.
+        assert!(
+            counts_line(&r).starts_with("300 KPIs: "),
+            "{}",
+            counts_line(&r)
+        );
+        let mut green = r.kpis[0].clone();
+        green.latest.status = Some(Status::Green);
+        r.kpis = vec![green; 1200];
+        assert!(
+            counts_line(&r).starts_with("1,200 KPIs: 1,200 green, 0 amber, 0 red, 0 no target; "),
+            "{}",
+            counts_line(&r)
+        );
+    }
+
+    #[test]
+    fn the_title_block_says_when_kpis_were_left_out() {
+        let mut r = crate::report::tests::sample();
+        assert!(!title_block(&r, 200)
+            .iter()
+            .any(|l| l.starts_with("Not every KPI")));
+        let message = format!("60,000 KPIs were found, more than one report analyses (50,000): the first 50,000, in the order the inputs name them, are analysed and the other 10,000 ('No. 50000' to 'No. 59999') are left out. {TOO_MANY_KPIS_ADVICE}");
+        r.findings.push(crate::model::finding::Finding::error(
+            FindingCode::TooManyKpis,
+            message,
+        ));
+        let lines = title_block(&r, 200);
+        assert!(lines.contains(&"Not every KPI is in this report: 60,000 KPIs were found, more than one report analyses (50,000): the first 50,000, in the order the inputs name them, are analysed and the other 10,000 ('No. 50000' to 'No. 59999') are left out. See Data Quality.".to_string()), "{lines:?}");
     }
 }

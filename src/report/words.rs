@@ -6,15 +6,20 @@ carries a sentence saying why. Only wording lives here: the numbers come from `R
 use crate::analysis::{KpiResult, Status};
 use crate::model::kpi::Direction;
 pub(super) use crate::model::units::fmt_value;
-use crate::model::units::{is_percent, trim_zeros};
+use crate::model::units::{is_percent, thousands, trim_zeros};
 
-/// "1 KPI", "3 KPIs".
+/// "1 KPI", "3 KPIs", "1,000 KPIs".
 pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
-        format!("{n} {one}")
+        format!("1 {one}")
     } else {
-        format!("{n} {many}")
+        format!("{} {many}", count(n))
     }
+}
+
+/// A count as a reader writes it: "950", "1,000", "50,000".
+pub(super) fn count(n: usize) -> String {
+    thousands(n as f64)
 }
 
 /// How a status is written in a cell.

@@ -247,7 +247,7 @@ fn hit_rate<'a>(k: &KpiResult, st: &'a Styles) -> Item<'a> {
         } else {
             format!(
                 "{} of {} met the target{streak}.",
-                a.hits,
+                words::count(a.hits),
                 words::plural(
                     a.periods_with_target,
                     "period with a target",
