@@ -519,3 +519,42 @@ fn an_export_read_twice_lists_a_hundred_duplicates_per_kpi() {
     // The values themselves are combined as before (the mean of two equal values).
     assert_eq!(kpi(&json, "A")["latest"]["value"], 149.0);
 }
+
+#[test]
+fn a_kpi_column_of_order_numbers_keeps_the_first_fifty_thousand() {
+    // 50,003 names, each an order number with one value in January 2024; the last
+    // three are past the limit of 50,000, one of them dated years later and one named
+    // by the config.
+    let mut csv = String::from("Date,KPI,Value\n");
+    for k in 0..50_000 {
+        writeln!(csv, "2024-01-01,ORD{k},1").unwrap();
+    }
+    csv.push_str("2024-01-01,ORD50000,x\n2030-06-01,ORD50001,2\n2024-01-01,ORD50002,3\n");
+    let (o, _d) = Run::new()
+        .file("orders.csv", &csv)
+        .file("kpis.toml", "[[kpi]]\nname = \"ORD50001\"\n")
+        .args(["check", "orders.csv", "-c", "kpis.toml"])
+        .run();
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(o.stdout.contains("  error   too_many_kpis            50,003 KPIs were found, more than one report analyses (50,000): the first 50,000, in the order the inputs name them, are analysed and the other 3 ('ORD50000' to 'ORD50002') are left out. A column of order, customer or product IDs read as the KPI name makes every row a KPI: check which column names the KPI, or split the export\n"), "{}", o.stdout);
+    // The table counts every name; a KPI left out is still read (its bad value is a
+    // finding naming it), is not "missing" from the inputs, and does not set the as-of.
+    assert!(
+        o.stdout
+            .contains("orders.csv: long, header row 1, 50003 KPIs, 50002 values"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains("bad_value") && o.stdout.contains("[ORD50000]"),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stdout.contains("kpi_not_found"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("KPIs (as of 2024-01-01):"),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stdout.contains("ORD50001 "), "{}", o.stdout);
+}
