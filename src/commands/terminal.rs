@@ -12,6 +12,7 @@ use std::sync::mpsc::RecvTimeoutError;
 use crate::analysis::{Results, Severity};
 use crate::error::{Error, Result};
 use crate::model::dataset::Layout;
+use crate::model::units::thousands;
 use crate::report;
 
 /// Print what the user asked for on standard output. A reader that stops early
@@ -40,7 +41,7 @@ pub(super) fn words_count(n: usize, what: &str) -> String {
     if n == 1 {
         format!("1 {what}")
     } else {
-        format!("{} {what}s", crate::model::units::thousands(n as f64))
+        format!("{} {what}s", thousands(n as f64))
     }
 }
 
@@ -230,8 +231,8 @@ pub(super) fn check_text(results: &Results) -> String {
             s,
             "  {place}: {}{header}, {} KPIs, {} {what}",
             l.layout.as_str(),
-            l.kpis,
-            l.values
+            thousands(l.kpis as f64),
+            thousands(l.values as f64)
         );
     }
     let _ = writeln!(s, "\nKPIs (as of {}):", results.as_of);

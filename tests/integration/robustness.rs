@@ -541,7 +541,7 @@ fn a_kpi_column_of_order_numbers_keeps_the_first_fifty_thousand() {
     // finding naming it), is not "missing" from the inputs, and does not set the as-of.
     assert!(
         o.stdout
-            .contains("orders.csv: long, header row 1, 50003 KPIs, 50002 values"),
+            .contains("orders.csv: long, header row 1, 50,003 KPIs, 50,002 values"),
         "{}",
         o.stdout
     );
