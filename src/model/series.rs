@@ -430,7 +430,7 @@ impl Observations {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.left_out.rows == 0 && self.kpis.iter().all(KpiObservations::is_empty)
     }
 
     /// How many observations have a value, those of KPIs left out included.
