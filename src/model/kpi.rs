@@ -85,11 +85,13 @@ impl Aggregation {
     }
 }
 
-/// Arithmetic mean that decides exact ties the way exact arithmetic does: equal values
-/// average to exactly that value (three observations of 0.7 give 0.7, where a plain sum
-/// gives 2.0999999999999996 / 3 = 0.6999999999999998), so a constant series sits on its
-/// centre line; otherwise the correctly rounded sum over n, which does not depend on the
-/// order of the values (1, 0, 1 and 0, 1, 1 have the same mean). NaN for no values.
+/// Arithmetic mean that decides exact ties the way exact arithmetic on the numbers as
+/// written does: equal values average to exactly that value (three observations of 0.7
+/// give 0.7, where a plain sum gives 2.0999999999999996 / 3 = 0.6999999999999998), so a
+/// constant series sits on its centre line; values of up to six decimal places average
+/// as those decimals ([`decimal_mean`]); others give the correctly rounded sum over n.
+/// None depends on the order of the values (1, 0, 1 and 0, 1, 1 have the same mean).
+/// NaN for no values.
 pub fn mean(v: &[f64]) -> f64 {
     let Some(&first) = v.first() else {
         return f64::NAN;
@@ -97,7 +99,54 @@ pub fn mean(v: &[f64]) -> f64 {
     if v.iter().all(|x| *x == first) {
         return first;
     }
-    exact_sum(v) / v.len() as f64
+    decimal_mean(v).unwrap_or_else(|| exact_sum(v) / v.len() as f64)
+}
+
+/// The mean of the values as decimals with at most six places (as exports write them:
+/// 0.1 is 1/10, not the double nearest it), rounded once to a double; `None` when a
+/// value has more places or the sum would not fit. Eight 0.1s and two 0.2s then average
+/// to 0.12 exactly, as a target of 0.12 does, where the doubles' sum gives
+/// 0.12000000000000002 and would miss that target.
+fn decimal_mean(v: &[f64]) -> Option<f64> {
+    const SCALE: [f64; 7] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6];
+    let mut places = 0;
+    let mut digits: Vec<(i128, usize)> = Vec::with_capacity(v.len());
+    for &x in v {
+        // The fewest decimal places whose digits read back as exactly this double.
+        let (m, k) = (0..SCALE.len()).find_map(|k| {
+            let m = (x * SCALE[k]).round();
+            (m.abs() < 1e15 && m / SCALE[k] == x).then_some((m as i128, k))
+        })?;
+        places = places.max(k);
+        digits.push((m, k));
+    }
+    let mut sum: i128 = 0;
+    for (m, k) in digits {
+        sum = sum.checked_add(m.checked_mul(10_i128.pow((places - k) as u32))?)?;
+    }
+    // sum / n / 10^places, written out to 60 decimal places (and a last 1 when
+    // more follow, so the parse rounds a remainder up, not down) and read back: the
+    // parse rounds correctly.
+    let n = v.len() as i128;
+    let (negative, sum) = (sum < 0, sum.unsigned_abs());
+    let n = n.unsigned_abs();
+    let mut text = if negative { String::from("-") } else { String::new() };
+    let whole = sum / n;
+    let mut rest = sum % n;
+    text.push_str(&whole.to_string());
+    text.push('.');
+    let mut fraction_digits = 0;
+    while rest != 0 && fraction_digits < 60 {
+        rest *= 10;
+        text.push(char::from(b'0' + (rest / n) as u8));
+        rest %= n;
+        fraction_digits += 1;
+    }
+    if rest != 0 {
+        text.push('1');
+    }
+    text.push_str(&format!("e-{places}"));
+    text.parse().ok()
 }
 
 /// The sum of `v` carried in non-overlapping partial sums and rounded once at the end

@@ -23,3 +23,21 @@ fn aggregations() {
 fn names_match_loosely() {
     assert_eq!(name_key("  Net  Revenue "), name_key("net revenue"));
 }
+
+#[test]
+fn means_of_decimals_are_the_decimals_mean() {
+    // Eight 0.1s and two 0.2s: 1.2 / 10 = 0.12, as a target of 0.12 reads; the doubles'
+    // exact sum over n gives 0.12000000000000002 (crosscheck seed 7272).
+    let v = [0.1, 0.1, 0.2, 0.1, 0.1, 0.1, 0.2, 0.1, 0.1, 0.1];
+    assert_eq!(mean(&v), 0.12);
+    assert_eq!(mean(&[0.1, 0.2]), 0.15);
+    assert_eq!(mean(&[-0.1, -0.2]), -0.15);
+    assert_eq!(mean(&[1.005, 2.5, -3.25]), 0.085);
+    assert_eq!(mean(&[1.0, 2.0]), 1.5);
+    // A repeating quotient rounds once: 0.1 + 0.2 + 0.2 = 0.5 over 3.
+    assert_eq!(mean(&[0.1, 0.2, 0.2]), 0.5 / 3.0);
+    // More than six places, or values too large for the scaled sum: the doubles' mean.
+    assert_eq!(mean(&[1.0 / 3.0, 0.0]), 1.0 / 6.0);
+    assert_eq!(mean(&[1e300, -1e300, 3.0]), 1.0);
+    assert!(mean(&[f64::NAN, 1.0]).is_nan());
+}
