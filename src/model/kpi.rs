@@ -124,16 +124,14 @@ fn decimal_mean(v: &[f64]) -> Option<f64> {
     for (m, k) in digits {
         sum = sum.checked_add(m.checked_mul(10_i128.pow((places - k) as u32))?)?;
     }
-    // sum / n / 10^places, written out to 60 decimal places (and a last 1 when
-    // more follow, so the parse rounds a remainder up, not down) and read back: the
-    // parse rounds correctly.
-    let n = v.len() as i128;
-    let (negative, sum) = (sum < 0, sum.unsigned_abs());
-    let n = n.unsigned_abs();
-    let mut text = if negative { String::from("-") } else { String::new() };
-    let whole = sum / n;
+    // sum / n / 10^places written out to 60 decimal places, and a last 1 when more
+    // digits follow (so what is cut off still counts), then read back: Rust's parse
+    // rounds correctly to the nearest double.
+    let n = v.len() as u128;
+    let mut text = String::from(if sum < 0 { "-" } else { "" });
+    let sum = sum.unsigned_abs();
     let mut rest = sum % n;
-    text.push_str(&whole.to_string());
+    text.push_str(&(sum / n).to_string());
     text.push('.');
     let mut fraction_digits = 0;
     while rest != 0 && fraction_digits < 60 {
@@ -145,7 +143,8 @@ fn decimal_mean(v: &[f64]) -> Option<f64> {
     if rest != 0 {
         text.push('1');
     }
-    text.push_str(&format!("e-{places}"));
+    text.push_str("e-");
+    text.push_str(&places.to_string());
     text.parse().ok()
 }
 
