@@ -41,3 +41,19 @@ fn means_of_decimals_are_the_decimals_mean() {
     assert_eq!(mean(&[1e300, -1e300, 3.0]), 1.0);
     assert!(mean(&[f64::NAN, 1.0]).is_nan());
 }
+
+#[test]
+fn means_match_the_exact_mean_of_the_decimals_as_written() {
+    // 2,000 lists and their means from scripts/mean_fixtures.py (Python's Fraction of
+    // each value's repr, summed, divided and rounded once): equal to the last bit.
+    let text = include_str!("../../../tests/fixtures/stats/decimal_means.txt");
+    let mut checked = 0;
+    for line in text.lines() {
+        let (values, want) = line.split_once(" | ").unwrap();
+        let v: Vec<f64> = values.split(' ').map(|x| x.parse().unwrap()).collect();
+        let want: f64 = want.parse().unwrap();
+        assert_eq!(mean(&v).to_bits(), want.to_bits(), "{line}");
+        checked += 1;
+    }
+    assert_eq!(checked, 500);
+}
