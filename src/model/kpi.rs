@@ -124,10 +124,17 @@ fn decimal_mean(v: &[f64]) -> Option<f64> {
     for (m, k) in digits {
         sum = sum.checked_add(m.checked_mul(10_i128.pow((places - k) as u32))?)?;
     }
-    // sum / n / 10^places written out to 60 decimal places, and a last 1 when more
-    // digits follow (so what is cut off still counts), then read back: Rust's parse
-    // rounds correctly to the nearest double.
     let n = v.len() as u128;
+    // Integers below 2^53 are exact doubles, and one division of two exact doubles is
+    // the correctly rounded quotient: the double the text below reads, found directly
+    // (nearly always: a mean of up to about nine billion six-place values).
+    let scaled_n = n.saturating_mul(10_u128.pow(places as u32));
+    if sum.unsigned_abs() < 1 << 53 && scaled_n < 1 << 53 {
+        return Some(sum as f64 / scaled_n as f64);
+    }
+    // Otherwise sum / n / 10^places written out to 60 decimal places, and a last 1 when
+    // more digits follow (so what is cut off still counts), then read back: Rust's parse
+    // rounds correctly to the nearest double.
     let mut text = String::from(if sum < 0 { "-" } else { "" });
     let sum = sum.unsigned_abs();
     let mut rest = sum % n;

@@ -44,8 +44,9 @@ fn means_of_decimals_are_the_decimals_mean() {
 
 #[test]
 fn means_match_the_exact_mean_of_the_decimals_as_written() {
-    // 2,000 lists and their means from scripts/mean_fixtures.py (Python's Fraction of
-    // each value's repr, summed, divided and rounded once): equal to the last bit.
+    // 600 lists and their means from scripts/mean_fixtures.py (Python's Fraction of
+    // each value's repr, summed, divided and rounded once): equal to the last bit. The
+    // last 100 have scaled sums past 2^53, so both ways `decimal_mean` divides are met.
     let text = include_str!("../../../tests/fixtures/stats/decimal_means.txt");
     let mut checked = 0;
     for line in text.lines() {
@@ -55,5 +56,5 @@ fn means_match_the_exact_mean_of_the_decimals_as_written() {
         assert_eq!(mean(&v).to_bits(), want.to_bits(), "{line}");
         checked += 1;
     }
-    assert_eq!(checked, 500);
+    assert_eq!(checked, 600);
 }
