@@ -21,7 +21,9 @@ mod table;
 use rayon::prelude::*;
 use rust_xlsxwriter::{Url, Worksheet, XlsxError};
 
-use super::cells::{merge_text, wrapped_height, write_date, write_num, write_text, Columns};
+use super::cells::{
+    merge_text, wrapped_height, write_date, write_num, write_text, Columns, Covered,
+};
 use super::{words, Styles};
 use crate::analysis::{KpiResult, Results};
 use crate::model::period::Calendar;
@@ -312,7 +314,14 @@ fn write_item(
     let mut height = None;
     match &it.value {
         Value::Text(text) => {
-            merge_text(ws, row, (span.first, span.last), text, &st.wrap)?;
+            merge_text(
+                ws,
+                row,
+                (span.first, span.last),
+                text,
+                &st.wrap,
+                Covered::Empty,
+            )?;
             // Column widths count digits; text in a proportional font fits about a
             // tenth more characters.
             let width: usize = (span.first..=span.last)
@@ -321,7 +330,14 @@ fn write_item(
             height = wrapped_height(text, width * 11 / 10);
         }
         Value::Badge(text, fmt) => {
-            merge_text(ws, row, (span.first, span.first + 1), text, fmt)?;
+            merge_text(
+                ws,
+                row,
+                (span.first, span.first + 1),
+                text,
+                fmt,
+                Covered::Formatted,
+            )?;
         }
         Value::Num(v, fmt) => write_num(ws, row, span.first, *v, fmt)?,
         Value::Date(d, fmt) => write_date(ws, row, span.first, *d, fmt)?,

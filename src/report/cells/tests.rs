@@ -96,17 +96,43 @@ fn merged_text_fills_the_merge_and_stays_literal() {
     let st = Styles::new();
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    merge_text(ws, 0, (1, 3), "Plain words", &st.wrap).unwrap();
-    merge_text(ws, 1, (1, 2), "=SUM(A1)", &st.wrap).unwrap();
+    merge_text(ws, 0, (1, 3), "Plain words", &st.wrap, Covered::Formatted).unwrap();
+    merge_text(ws, 1, (1, 2), "=SUM(A1)", &st.wrap, Covered::Formatted).unwrap();
     // One column: no merge, just the cell.
-    merge_text(ws, 2, (4, 4), "alone", &st.wrap).unwrap();
-    merge_text(ws, 3, (0, 1), &"x".repeat(MAX_CELL_TEXT + 10), &st.wrap).unwrap();
+    merge_text(ws, 2, (4, 4), "alone", &st.wrap, Covered::Empty).unwrap();
+    merge_text(
+        ws,
+        3,
+        (0, 1),
+        &"x".repeat(MAX_CELL_TEXT + 10),
+        &st.wrap,
+        Covered::Empty,
+    )
+    .unwrap();
+    merge_text(
+        ws,
+        4,
+        (1, 3),
+        "=covered cells left out",
+        &st.wrap,
+        Covered::Empty,
+    )
+    .unwrap();
     let (sheet, styles, strings) = saved_parts(&mut wb);
 
-    assert!(sheet.contains(r#"<mergeCells count="3"><mergeCell ref="B1:D1"/><mergeCell ref="B2:C2"/><mergeCell ref="A4:B4"/></mergeCells>"#), "{sheet}");
-    // The text in the first cell, the rest of the merge blank.
+    assert!(sheet.contains(r#"<mergeCells count="4"><mergeCell ref="B1:D1"/><mergeCell ref="B2:C2"/><mergeCell ref="A4:B4"/><mergeCell ref="B5:D5"/></mergeCells>"#), "{sheet}");
+    // The text in the first cell, the rest of the merge blank with the format...
     assert!(
         sheet.contains(r#"<c r="B1" s="1" t="s"><v>0</v></c><c r="C1" s="1"/><c r="D1" s="1"/>"#),
+        "{sheet}"
+    );
+    // ... or left out when the format shows nothing there.
+    assert!(
+        sheet.contains(r#"<row r="4" spans="1:5"><c r="A4" s="1" t="s"><v>3</v></c></row>"#),
+        "{sheet}"
+    );
+    assert!(
+        sheet.contains(r#"<row r="5" spans="1:5"><c r="B5" s="2" t="s"><v>4</v></c></row>"#),
         "{sheet}"
     );
     // Formula-like text keeps Excel's quote prefix, in the cell and across the merge.
@@ -120,7 +146,7 @@ fn merged_text_fills_the_merge_and_stays_literal() {
             .unwrap();
         xfs[xf].contains(r#"quotePrefix="1""#)
     };
-    assert!(quoted("B2") && quoted("C2") && !quoted("B1"));
+    assert!(quoted("B2") && quoted("C2") && quoted("B5") && !quoted("B1"));
     assert!(strings.contains("<t>=SUM(A1)</t>"), "{strings}");
     assert!(sheet.contains(r#"<c r="E3" s="1" t="s">"#), "{sheet}");
     // Text over Excel's limit is cut to it.
