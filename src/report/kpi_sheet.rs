@@ -21,9 +21,7 @@ mod table;
 use rayon::prelude::*;
 use rust_xlsxwriter::{Url, Worksheet, XlsxError};
 
-use super::cells::{
-    merge_text, wrapped_height, write_date, write_num, write_text, Columns, Covered,
-};
+use super::cells::{merge_text, span_text, write_date, write_num, write_text, Columns, Covered};
 use super::{words, Styles};
 use crate::analysis::{KpiResult, Results};
 use crate::model::period::Calendar;
@@ -314,20 +312,12 @@ fn write_item(
     let mut height = None;
     match &it.value {
         Value::Text(text) => {
-            merge_text(
-                ws,
-                row,
-                (span.first, span.last),
-                text,
-                &st.wrap,
-                Covered::Empty,
-            )?;
             // Column widths count digits; text in a proportional font fits about a
             // tenth more characters.
             let width: usize = (span.first..=span.last)
                 .map(|c| cols.width(usize::from(c)) + 2)
                 .sum();
-            height = wrapped_height(text, width * 11 / 10);
+            height = span_text(ws, row, (span.first, span.last), width * 11 / 10, text, st)?;
         }
         Value::Badge(text, fmt) => {
             merge_text(

@@ -153,3 +153,46 @@ fn merged_text_fills_the_merge_and_stays_literal() {
     let long = format!("<t>{}</t>", "x".repeat(MAX_CELL_TEXT));
     assert!(strings.contains(&long));
 }
+
+#[test]
+fn span_text_merges_only_text_of_more_than_one_line() {
+    let st = Styles::new();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    // 20 characters fit a span 20 wide on one line; 21 do not, nor do two lines.
+    let one = "x".repeat(20);
+    assert_eq!(span_text(ws, 0, (1, 3), 20, &one, &st).unwrap(), None);
+    let long = "y".repeat(21);
+    assert_eq!(
+        span_text(ws, 1, (1, 3), 20, &long, &st).unwrap(),
+        Some(28.0)
+    );
+    assert_eq!(
+        span_text(ws, 2, (1, 3), 20, "a\nb", &st).unwrap(),
+        Some(28.0)
+    );
+    let (sheet, styles, _) = saved_parts(&mut wb);
+
+    // One line: the first cell alone, unwrapped, so it shows across the empty cells.
+    assert!(
+        sheet.contains(r#"<row r="1" spans="2:2"><c r="B1" s="1" t="s"><v>0</v></c></row>"#),
+        "{sheet}"
+    );
+    // More: merged and wrapped, the covered cells left out.
+    assert!(
+        sheet.contains(
+            r#"<mergeCells count="2"><mergeCell ref="B2:D2"/><mergeCell ref="B3:D3"/></mergeCells>"#
+        ),
+        "{sheet}"
+    );
+    assert!(
+        sheet.contains(r#"<row r="2" spans="2:2"><c r="B2" s="2" t="s"><v>1</v></c></row>"#),
+        "{sheet}"
+    );
+    let cell_xfs = &styles[styles.find("<cellXfs").unwrap()..styles.find("</cellXfs>").unwrap()];
+    let xfs: Vec<&str> = cell_xfs.split("<xf ").skip(1).collect();
+    assert!(
+        !xfs[1].contains("wrapText") && xfs[2].contains(r#"wrapText="1""#),
+        "{cell_xfs}"
+    );
+}

@@ -14,7 +14,7 @@ use rust_xlsxwriter::{
 use crate::analysis::seasonality::{p_words, Seasonality};
 use crate::analysis::KpiResult;
 use crate::model::units::fmt_value;
-use crate::report::cells::{merge_text, wrapped_height, write_num, write_text, Columns, Covered};
+use crate::report::cells::{span_text, write_num, write_text, Columns};
 use crate::report::styles::chart_color;
 use crate::report::{value_format, Styles};
 
@@ -97,9 +97,8 @@ pub(super) fn write(
         return Ok(());
     };
     super::heading(ws, st, top, "Seasonality", (0, last_col))?;
-    merge_text(ws, top + 1, (0, last_col), &text, &st.wrap, Covered::Empty)?;
     let width: usize = (0..=last_col).map(|c| cols.width(usize::from(c)) + 2).sum();
-    if let Some(h) = wrapped_height(&text, width * 11 / 10) {
+    if let Some(h) = span_text(ws, top + 1, (0, last_col), width * 11 / 10, &text, st)? {
         ws.set_row_height(top + 1, h)?;
     }
     let (labels, values) = (top + 2, top + 3);
