@@ -171,18 +171,24 @@ fn numeric_parts(s: &str) -> Option<(Vec<&str>, char)> {
     parts.iter().all(|p| all_digits(p)).then_some((parts, sep))
 }
 
-/// The first two fields of a `dd/mm/yyyy`-shaped date (either order), if it is one.
-fn day_month_fields(text: &str) -> Option<(u32, u32)> {
+/// Could `text` be a date with a day and a month field (`01/02/2024`, `1.2.24`)? The
+/// shape needs a first field of one or two digits and then its separator: most texts
+/// (ISO dates, labels) fail that before anything is copied or split. False means
+/// [`day_month_fields`] finds none; true, that it may.
+pub fn may_have_day_month(text: &str) -> bool {
     let t = text.trim();
-    // The shape needs a first field of one or two digits and then its separator: most
-    // texts (ISO dates, labels) fail that before anything is copied or split.
     let b = t.as_bytes();
     let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
     let sep = |i: usize| b.get(i).is_some_and(|c| matches!(c, b'-' | b'/' | b'.'));
-    if t.len() > MAX_LEN || !(digit(0) && (sep(1) || (digit(1) && sep(2)))) {
+    t.len() <= MAX_LEN && digit(0) && (sep(1) || (digit(1) && sep(2)))
+}
+
+/// The first two fields of a `dd/mm/yyyy`-shaped date (either order), if it is one.
+fn day_month_fields(text: &str) -> Option<(u32, u32)> {
+    if !may_have_day_month(text) {
         return None;
     }
-    let lower = t.to_ascii_lowercase();
+    let lower = text.trim().to_ascii_lowercase();
     let (parts, _) = numeric_parts(date_part(&lower).0)?;
     match parts.as_slice() {
         [a, b, y] if a.len() <= 2 && b.len() <= 2 && matches!(y.len(), 2 | 4) => {

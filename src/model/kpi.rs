@@ -109,19 +109,21 @@ pub fn mean(v: &[f64]) -> f64 {
 /// 0.12000000000000002 and would miss that target.
 fn decimal_mean(v: &[f64]) -> Option<f64> {
     const SCALE: [f64; 7] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6];
-    let mut places = 0;
-    let mut digits: Vec<(i128, usize)> = Vec::with_capacity(v.len());
+    // The sum in units of 10^-places, places the most any value so far has needed.
+    let (mut sum, mut places): (i128, usize) = (0, 0);
     for &x in v {
-        // The fewest decimal places whose digits read back as exactly this double.
-        let (m, k) = (0..SCALE.len()).find_map(|k| {
+        // Decimal digits that read back as exactly this double, with as few places as
+        // it needs. Tried from `places` up first: a value of fewer places then reads
+        // the same with `places` (its digits and zeros after them, as rounding x·10^k
+        // gives them while |m| < 10^15), so most values take one try, not up to seven.
+        let (m, k) = (places..SCALE.len()).chain(0..places).find_map(|k| {
             let m = (x * SCALE[k]).round();
             (m.abs() < 1e15 && m / SCALE[k] == x).then_some((m as i128, k))
         })?;
-        places = places.max(k);
-        digits.push((m, k));
-    }
-    let mut sum: i128 = 0;
-    for (m, k) in digits {
+        if k > places {
+            sum = sum.checked_mul(10_i128.pow((k - places) as u32))?;
+            places = k;
+        }
         sum = sum.checked_add(m.checked_mul(10_i128.pow((places - k) as u32))?)?;
     }
     let n = v.len() as u128;

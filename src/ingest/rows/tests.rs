@@ -358,6 +358,27 @@ fn a_later_chunk_settles_the_day_month_order() {
     );
 }
 
+/// A later chunk whose dates read the other way round than the first chunk's stops
+/// the read, naming the row where the chunk starts; ISO dates and labels between them
+/// change nothing.
+#[test]
+fn a_later_chunk_read_the_other_way_round_stops_the_read() {
+    let cells: &[&[&str]] = &[
+        &["Date", "KPI", "Value"],
+        &["13/04/2024", "Revenue", "10"],
+        &["2024-05-31", "Revenue", "11"],
+        &["04/14/2024", "Revenue", "12"],
+    ];
+    let err = read_in_chunks(&table("data.csv", cells), 2)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "data.csv, the date column: the dates read day-first in the rows before row 4 and \
+         month-first from there; fix the column or give --date-format"
+    );
+}
+
 /// The same long rows sorted by KPI and sorted by date give the same observations and
 /// KPIs (a reader remembers the row before's KPI and date to skip lookups).
 #[test]

@@ -36,6 +36,15 @@ fn means_of_decimals_are_the_decimals_mean() {
     assert_eq!(mean(&[1.0, 2.0]), 1.5);
     // A repeating quotient rounds once: 0.1 + 0.2 + 0.2 = 0.5 over 3.
     assert_eq!(mean(&[0.1, 0.2, 0.2]), 0.5 / 3.0);
+    // A value of fewer places after one of six places, too large for six places (10^15
+    // millionths or more): read with its own places. Expected means from Python's
+    // Fraction.
+    assert_eq!(mean(&[0.000_001, 1_000_000_000.5]), 500_000_000.250_000_5);
+    // (The doubles' mean of these is 5746572495.797284.)
+    assert_eq!(
+        mean(&[0.491_855, 8_464_978_683.0, 8_774_738_803.9]),
+        5_746_572_495.797_285
+    );
     // More than six places, or values too large for the scaled sum: the doubles' mean.
     assert_eq!(mean(&[1.0 / 3.0, 0.0]), 1.0 / 6.0);
     assert_eq!(mean(&[1e300, -1e300, 3.0]), 1.0);
