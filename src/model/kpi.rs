@@ -129,7 +129,8 @@ fn decimal_mean(v: &[f64]) -> Option<f64> {
     let n = v.len() as u128;
     // Integers below 2^53 are exact doubles, and one division of two exact doubles is
     // the correctly rounded quotient: the double the text below reads, found directly
-    // (nearly always: a mean of up to about nine billion six-place values).
+    // (nearly always: the scaled sum passes 2^53, about 9·10^15, only for very large
+    // values or very many of them).
     let scaled_n = n.saturating_mul(10_u128.pow(places as u32));
     if sum.unsigned_abs() < 1 << 53 && scaled_n < 1 << 53 {
         return Some(sum as f64 / scaled_n as f64);
