@@ -496,7 +496,8 @@ fn build_one(
     );
     let rows = by_kpi.targets.get(&key).map_or(&[][..], Vec::as_slice);
     let sheet = sheet_targets(rows, g.report, &cal, aggregation);
-    let (history, series) = periods_of(periods, g.report, &cal, &def, &sheet, cfg);
+    let (history, series) =
+        periods_of(periods, &ds.observations, g.report, &cal, &def, &sheet, cfg);
     // The effective tolerance is recorded on the definition so every reader of the
     // result (notes, JSON, later rules) uses the same number.
     let tolerance = def.tolerance.unwrap_or(cfg.defaults.tolerance);
@@ -559,6 +560,7 @@ fn step_at(steps: impl IntoIterator<Item = (NaiveDate, f64)>, p: NaiveDate) -> O
 /// centuries (a mistyped year), and what reads it needs only the values.
 fn periods_of(
     periods: Vec<combine::Period>,
+    store: &Observations,
     grain: Grain,
     cal: &Calendar,
     def: &KpiDef,
@@ -590,7 +592,7 @@ fn periods_of(
     let mut in_window: HashMap<NaiveDate, Point> = HashMap::new();
     for p in periods {
         if (window_start..=last).contains(&p.start) {
-            let pt = point.at(p.start, p.columns, p.sources);
+            let pt = point.at(p.start, p.columns, p.rows.provenance(store));
             history.extend(Observed::of(&pt));
             in_window.insert(p.start, pt);
         } else if let Some(value) = p.columns[0] {

@@ -14,11 +14,12 @@ use crate::model::kpi::Aggregation;
 use crate::model::period::{Calendar, Grain};
 use crate::model::series::{KpiObservations, Observations, Origin, Provenance};
 
-/// One period of the report-grain series: the four columns and the rows behind them.
+/// One period of the report-grain series: the four columns and the rows behind them
+/// (made a [`Provenance`] only for the periods that keep one, those of the window).
 pub(super) struct Period {
     pub(super) start: NaiveDate,
     pub(super) columns: [Option<f64>; 4],
-    pub(super) sources: Provenance,
+    pub(super) rows: Rows,
 }
 
 /// An own-grain period holding several values.
@@ -75,31 +76,70 @@ impl Columns {
 }
 
 /// The rows behind one value while it is being combined: the first few origins, the
-/// count and the tables, as plain numbers (turned into a [`Provenance`] once per
-/// report period, not once per row).
-#[derive(Default)]
-struct Rows {
-    first: Vec<Origin>,
+/// count and the tables, as plain numbers held in place. A series at day grain has a
+/// period a day, and only its window's periods turn these into a [`Provenance`] (a
+/// vector of rows and one of tables, each row naming its file): built for every period,
+/// with vectors of their own here too, that was most of the time ten million daily
+/// rows took to analyse.
+#[derive(Clone)]
+pub(super) struct Rows {
+    first: [Origin; Provenance::KEPT],
+    kept: usize,
     count: u32,
-    tables: Vec<u32>,
+    /// The distinct tables of the rows, in order of first appearance: the first
+    /// [`TABLES_IN_PLACE`] here, any more (rare) in `more`.
+    tables: [u32; TABLES_IN_PLACE],
+    distinct: usize,
+    more: Vec<u32>,
+}
+
+/// Distinct tables a period's rows name that [`Rows`] holds in place.
+const TABLES_IN_PLACE: usize = 4;
+
+impl Default for Rows {
+    fn default() -> Self {
+        Rows {
+            first: [Origin { table: 0, row: 0 }; Provenance::KEPT],
+            kept: 0,
+            count: 0,
+            tables: [0; TABLES_IN_PLACE],
+            distinct: 0,
+            more: Vec::new(),
+        }
+    }
 }
 
 impl Rows {
     fn add(&mut self, o: Origin) {
         self.count = self.count.saturating_add(1);
-        if self.first.len() < Provenance::KEPT {
-            self.first.push(o);
+        if let Some(slot) = self.first.get_mut(self.kept) {
+            *slot = o;
+            self.kept += 1;
         }
-        if !self.tables.contains(&o.table) {
-            self.tables.push(o.table);
+        if self.tables[..self.distinct].contains(&o.table) || self.more.contains(&o.table) {
+            return;
+        }
+        match self.tables.get_mut(self.distinct) {
+            Some(slot) => {
+                *slot = o.table;
+                self.distinct += 1;
+            }
+            None => self.more.push(o.table),
         }
     }
 
-    fn provenance(&self, store: &Observations) -> Provenance {
+    pub(super) fn provenance(&self, store: &Observations) -> Provenance {
         Provenance {
-            rows: self.first.iter().map(|&o| store.source(o)).collect(),
+            rows: self.first[..self.kept]
+                .iter()
+                .map(|&o| store.source(o))
+                .collect(),
             count: self.count,
-            tables: self.tables.iter().map(|&t| store.table(t)).collect(),
+            tables: self.tables[..self.distinct]
+                .iter()
+                .chain(&self.more)
+                .map(|&t| store.table(t))
+                .collect(),
         }
     }
 }
@@ -163,7 +203,7 @@ impl Grouping<'_> {
         Period {
             start: period,
             columns: report.pick(self.aggregation),
-            sources: rows.provenance(self.store),
+            rows: rows.clone(),
         }
     }
 

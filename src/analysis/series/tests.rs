@@ -470,3 +470,41 @@ fn kpis_beyond_the_limit_are_left_out_with_an_error_naming_them() {
     assert_eq!((ds.observations.len(), ds.observations.values()), (6, 6));
     assert_eq!(ds.kpi_count(), 4);
 }
+
+/// A month combined from rows of six files (five more than the first) names its first
+/// five rows, counts all seven and lists the six files in the order the rows met them,
+/// past the four a period holds in place.
+#[test]
+fn a_period_from_many_files_names_them_all_in_order() {
+    let mut ds = Dataset::default();
+    let files = ["f.csv", "a.csv", "e.csv", "a.csv", "b.csv", "d.csv", "c.csv"];
+    for (day, file) in files.iter().enumerate() {
+        let mut o = obs(
+            "Calls",
+            NaiveDate::from_ymd_opt(2024, 3, day as u32 + 1).unwrap(),
+            Some(1.0),
+            day as u32 + 10,
+        );
+        o.source = source(file, None, day as u32 + 10);
+        ds.observations.push_one(&o);
+    }
+    let settings = Settings {
+        period: Some(Grain::Month),
+        ..Settings::default()
+    };
+    let built = build(&ds, &settings).unwrap();
+    let sources = &built.kpis[0].series[0].sources;
+    assert_eq!(sources.count, 7);
+    let rows: Vec<(String, u32)> = sources
+        .rows
+        .iter()
+        .map(|r| (r.file.to_string(), r.row))
+        .collect();
+    assert_eq!(
+        rows,
+        [("f.csv", 10), ("a.csv", 11), ("e.csv", 12), ("a.csv", 13), ("b.csv", 14)]
+            .map(|(f, r)| (f.to_string(), r))
+    );
+    let tables: Vec<String> = sources.tables.iter().map(|(f, _)| f.to_string()).collect();
+    assert_eq!(tables, ["f.csv", "a.csv", "e.csv", "b.csv", "d.csv", "c.csv"]);
+}
