@@ -14,7 +14,7 @@ its deseasonalised values d = value − index of its season.
 use chrono::{Datelike, NaiveDate};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
-use super::ties::tie_values;
+use super::ties::tie;
 use super::trend::{mean, ols};
 use super::{Finding, Observed};
 use crate::model::finding::FindingCode;
@@ -293,16 +293,17 @@ pub fn p_words(p: f64) -> String {
 /// significant digits (docs/methods.md §9), and its χ² p with length − 1 degrees of
 /// freedom. `None` when every value is equal (H is undefined).
 pub fn kruskal_wallis(values: &[f64], groups: &[usize], length: usize) -> Option<(f64, f64)> {
-    let rounded = tie_values(values);
-    let n = rounded.len();
+    let n = values.len();
+    // Sorted as they are: rounding never reverses two values, so values that round
+    // equal sit side by side, and [`tie`] rounds only such near neighbours.
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&i, &j| rounded[i].total_cmp(&rounded[j]));
+    order.sort_by(|&i, &j| values[i].total_cmp(&values[j]));
     let mut ranks = vec![0.0; n];
     let mut tie_sum = 0.0;
     let mut i = 0;
     while i < n {
         let mut j = i + 1;
-        while j < n && rounded[order[j]] == rounded[order[i]] {
+        while j < n && tie(values[order[j - 1]], values[order[j]]) {
             j += 1;
         }
         // Positions i..j (0-based) share the average rank (i + 1 + j) / 2.

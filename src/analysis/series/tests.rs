@@ -477,7 +477,9 @@ fn kpis_beyond_the_limit_are_left_out_with_an_error_naming_them() {
 #[test]
 fn a_period_from_many_files_names_them_all_in_order() {
     let mut ds = Dataset::default();
-    let files = ["f.csv", "a.csv", "e.csv", "a.csv", "b.csv", "d.csv", "c.csv"];
+    let files = [
+        "f.csv", "a.csv", "e.csv", "a.csv", "b.csv", "d.csv", "c.csv",
+    ];
     for (day, file) in files.iter().enumerate() {
         let mut o = obs(
             "Calls",
@@ -502,9 +504,18 @@ fn a_period_from_many_files_names_them_all_in_order() {
         .collect();
     assert_eq!(
         rows,
-        [("f.csv", 10), ("a.csv", 11), ("e.csv", 12), ("a.csv", 13), ("b.csv", 14)]
-            .map(|(f, r)| (f.to_string(), r))
+        [
+            ("f.csv", 10),
+            ("a.csv", 11),
+            ("e.csv", 12),
+            ("a.csv", 13),
+            ("b.csv", 14)
+        ]
+        .map(|(f, r)| (f.to_string(), r))
     );
     let tables: Vec<String> = sources.tables.iter().map(|(f, _)| f.to_string()).collect();
-    assert_eq!(tables, ["f.csv", "a.csv", "e.csv", "b.csv", "d.csv", "c.csv"]);
+    assert_eq!(
+        tables,
+        ["f.csv", "a.csv", "e.csv", "b.csv", "d.csv", "c.csv"]
+    );
 }
