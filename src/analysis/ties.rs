@@ -25,11 +25,9 @@ pub fn tie(a: f64, b: f64) -> bool {
     if a == b {
         return true;
     }
-    // False for NaN too, which ties with nothing, as its rounding does.
-    if !((a - b).abs() <= 1e-10 * a.abs().max(b.abs())) {
-        return false;
-    }
-    tie_value(a) == tie_value(b)
+    // Not close for NaN either, which ties with nothing, as its rounding does.
+    let close = (a - b).abs() <= 1e-10 * a.abs().max(b.abs());
+    close && tie_value(a) == tie_value(b)
 }
 
 /// Every value of `v` rounded for comparison.
