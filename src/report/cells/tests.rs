@@ -70,6 +70,12 @@ fn most_common_counts_by_address() {
     assert!(std::ptr::eq(most_common(tied).unwrap(), &raw const st.r));
 }
 
+/// The cell formats of a styles part, in index order (what a cell's `s="N"` names).
+fn cell_xfs(styles: &str) -> Vec<&str> {
+    let xfs = &styles[styles.find("<cellXfs").unwrap()..styles.find("</cellXfs>").unwrap()];
+    xfs.split("<xf ").skip(1).collect()
+}
+
 /// The parts of a one-sheet workbook, saved to memory: (sheet XML, styles XML, shared
 /// strings XML).
 fn saved_parts(wb: &mut rust_xlsxwriter::Workbook) -> (String, String, String) {
@@ -136,8 +142,7 @@ fn merged_text_fills_the_merge_and_stays_literal() {
         "{sheet}"
     );
     // Formula-like text keeps Excel's quote prefix, in the cell and across the merge.
-    let cell_xfs = &styles[styles.find("<cellXfs").unwrap()..styles.find("</cellXfs>").unwrap()];
-    let xfs: Vec<&str> = cell_xfs.split("<xf ").skip(1).collect();
+    let xfs = cell_xfs(&styles);
     let quoted = |cell: &str| {
         let open = format!(r#"<c r="{cell}" s=""#);
         let at = sheet.find(&open).unwrap() + open.len();
@@ -189,10 +194,9 @@ fn span_text_merges_only_text_of_more_than_one_line() {
         sheet.contains(r#"<row r="2" spans="2:2"><c r="B2" s="2" t="s"><v>1</v></c></row>"#),
         "{sheet}"
     );
-    let cell_xfs = &styles[styles.find("<cellXfs").unwrap()..styles.find("</cellXfs>").unwrap()];
-    let xfs: Vec<&str> = cell_xfs.split("<xf ").skip(1).collect();
+    let xfs = cell_xfs(&styles);
     assert!(
         !xfs[1].contains("wrapText") && xfs[2].contains(r#"wrapText="1""#),
-        "{cell_xfs}"
+        "{xfs:?}"
     );
 }
