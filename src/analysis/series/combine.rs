@@ -81,7 +81,6 @@ impl Columns {
 /// vector of rows and one of tables, each row naming its file): built for every period,
 /// with vectors of their own here too, that was most of the time ten million daily
 /// rows took to analyse.
-#[derive(Clone)]
 pub(super) struct Rows {
     first: [Origin; Provenance::KEPT],
     kept: usize,
@@ -183,10 +182,9 @@ impl Grouping<'_> {
             let rp = self.cal.period_start(p, self.report);
             if current != Some(rp) {
                 if let Some(done) = current {
-                    periods.push(self.period(done, &report, &rows));
+                    periods.push(self.period(done, &report, std::mem::take(&mut rows)));
                 }
                 report.clear();
-                rows = Rows::default();
                 current = Some(rp);
             }
             report.push(own.pick(self.aggregation));
@@ -194,16 +192,16 @@ impl Grouping<'_> {
             start = end;
         }
         if let Some(done) = current {
-            periods.push(self.period(done, &report, &rows));
+            periods.push(self.period(done, &report, rows));
         }
         (periods, duplicates)
     }
 
-    fn period(&self, period: NaiveDate, report: &Columns, rows: &Rows) -> Period {
+    fn period(&self, period: NaiveDate, report: &Columns, rows: Rows) -> Period {
         Period {
             start: period,
             columns: report.pick(self.aggregation),
-            rows: rows.clone(),
+            rows,
         }
     }
 
