@@ -13,6 +13,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Map, Value};
 
 use crate::analysis::attainment::Summary;
@@ -82,7 +83,13 @@ pub fn write_json_to(results: &Results, out: &mut dyn Write) -> std::io::Result<
             for (i, chunk) in results.kpis.chunks(KPIS_AT_ONCE).enumerate() {
                 let texts: Vec<String> = chunk
                     .par_iter()
-                    .map(|k| serde_json::to_string_pretty(&kpi(k)).map(|t| indent(&t)))
+                    .map(|k| {
+                        let object = KpiObject {
+                            blocks: kpi_blocks(k),
+                            series: series(k),
+                        };
+                        serde_json::to_string_pretty(&object).map(|t| indent(&t))
+                    })
                     .collect::<std::result::Result<_, _>>()?;
                 for (j, text) in texts.iter().enumerate() {
                     if i + j > 0 {
@@ -163,8 +170,8 @@ impl Prepared {
     }
 }
 
-/// One KPI: its definition, then one block per analysis, then the series.
-fn kpi(k: &KpiResult) -> Value {
+/// One KPI's object without its series.
+fn kpi_blocks(k: &KpiResult) -> Map<String, Value> {
     let d = &k.def;
     let mut o = Map::new();
     o.insert("name".into(), json!(d.name));
@@ -214,12 +221,67 @@ fn kpi(k: &KpiResult) -> Value {
         "seasonality".into(),
         k.seasonality.as_ref().map_or(Value::Null, seasonality),
     );
-    let adjusted = k.adjusted();
-    o.insert(
-        "series".into(),
-        Value::Array(k.series.iter().map(|p| point(p, adjusted)).collect()),
-    );
+    o
+}
+
+/// One KPI: its definition, then one block per analysis, then the series.
+fn kpi(k: &KpiResult) -> Value {
+    let mut o = kpi_blocks(k);
+    let series = serde_json::to_value(series(k)).unwrap_or(Value::Null);
+    o.insert("series".into(), series);
     Value::Object(o)
+}
+
+/// A KPI object as [`kpi`] builds it, printed with its series straight from the points:
+/// the series is most of the JSON (a point object per period), and building each point
+/// as a map of owned keys only to print and free it took most of the JSON's time.
+struct KpiObject<'a> {
+    blocks: Map<String, Value>,
+    series: Series<'a>,
+}
+
+impl Serialize for KpiObject<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        // The keys in the order a `Map` keeps them (sorted), the series in its place.
+        let mut m = s.serialize_map(Some(self.blocks.len() + 1))?;
+        let mut pending = Some(&self.series);
+        for (key, value) in &self.blocks {
+            if key.as_str() > SERIES {
+                if let Some(series) = pending.take() {
+                    m.serialize_entry(SERIES, series)?;
+                }
+            }
+            m.serialize_entry(key, value)?;
+        }
+        if let Some(series) = pending {
+            m.serialize_entry(SERIES, series)?;
+        }
+        m.end()
+    }
+}
+
+const SERIES: &str = "series";
+
+/// The periods of a KPI's window, as the `series` array.
+struct Series<'a> {
+    points: &'a [Point],
+    adjusted: bool,
+}
+
+fn series(k: &KpiResult) -> Series<'_> {
+    Series {
+        points: &k.series,
+        adjusted: k.adjusted(),
+    }
+}
+
+impl Serialize for Series<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.points.iter().map(|p| PointObject {
+            p,
+            adjusted: self.adjusted,
+        }))
+    }
 }
 
 /// The `seasonality` block (docs/methods.md §10).
@@ -361,28 +423,54 @@ fn attainment(a: &Summary) -> Value {
 }
 
 /// One period of the window; an adjusted KPI's periods also carry their season index
-/// and seasonal limits (null where the period has no value).
-fn point(p: &Point, adjusted: bool) -> Value {
-    let mut v = json!({
-        "period": date(Some(p.period)),
-        "value": num(p.value),
-        "target": num(p.target),
-        "target_min": num(p.target_min),
-        "target_max": num(p.target_max),
-        "gap": num(p.gap),
-        "met": p.met,
-        "status": p.status.as_str(),
-        "mr": num(p.mr),
-        "rules": p.rules.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-    });
-    if let (true, Value::Object(o)) = (adjusted, &mut v) {
-        let s = p.seasonal;
-        o.insert("season_index".into(), num(s.map(|s| s.index)));
-        o.insert("seasonal_cl".into(), num(s.and_then(|s| s.cl)));
-        o.insert("seasonal_unpl".into(), num(s.and_then(|s| s.unpl)));
-        o.insert("seasonal_lnpl".into(), num(s.and_then(|s| s.lnpl)));
+/// and seasonal limits (null where the period has no value). Its keys are printed in
+/// the sorted order of a `Map`, like every other object of the JSON.
+struct PointObject<'a> {
+    p: &'a Point,
+    adjusted: bool,
+}
+
+impl Serialize for PointObject<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let p = self.p;
+        let mut m = s.serialize_map(Some(if self.adjusted { 14 } else { 10 }))?;
+        m.serialize_entry("gap", &finite(p.gap))?;
+        m.serialize_entry("met", &p.met)?;
+        m.serialize_entry("mr", &finite(p.mr))?;
+        m.serialize_entry("period", &Iso(p.period))?;
+        m.serialize_entry("rules", &Rules(&p.rules))?;
+        if self.adjusted {
+            let x = p.seasonal;
+            m.serialize_entry("season_index", &finite(x.map(|x| x.index)))?;
+            m.serialize_entry("seasonal_cl", &finite(x.and_then(|x| x.cl)))?;
+            m.serialize_entry("seasonal_lnpl", &finite(x.and_then(|x| x.lnpl)))?;
+            m.serialize_entry("seasonal_unpl", &finite(x.and_then(|x| x.unpl)))?;
+        }
+        m.serialize_entry("status", p.status.as_str())?;
+        m.serialize_entry("target", &finite(p.target))?;
+        m.serialize_entry("target_max", &finite(p.target_max))?;
+        m.serialize_entry("target_min", &finite(p.target_min))?;
+        m.serialize_entry("value", &finite(p.value))?;
+        m.end()
     }
-    v
+}
+
+/// A point's rules by name.
+struct Rules<'a>(&'a [crate::analysis::spc::Rule]);
+
+impl Serialize for Rules<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|r| r.as_str()))
+    }
+}
+
+/// A date as its ISO text, printed without an intermediate string.
+struct Iso(NaiveDate);
+
+impl Serialize for Iso {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.format("%Y-%m-%d"))
+    }
 }
 
 fn input(i: &InputInfo) -> Value {
@@ -409,10 +497,12 @@ fn rules(r: &Results) -> Value {
 
 /// A finite number, else `null`.
 fn num(v: Option<f64>) -> Value {
-    match v {
-        Some(x) if x.is_finite() => json!(x),
-        _ => Value::Null,
-    }
+    finite(v).map_or(Value::Null, |x| json!(x))
+}
+
+/// A finite number, else `None` (printed as `null`).
+fn finite(v: Option<f64>) -> Option<f64> {
+    v.filter(|x| x.is_finite())
 }
 
 fn date(d: Option<NaiveDate>) -> Value {

@@ -202,6 +202,26 @@ fn seasonality_block_and_adjusted_series_fields() {
     // Not adjusted: the series carries none of the four fields.
     assert!(j["kpis"][1]["series"][0].get("season_index").is_none());
     assert_eq!(j["kpis"][1]["seasonality"], Value::Null);
+    // The printed points (not built as maps) list the four in their sorted places.
+    let text = json_text(&r).unwrap();
+    assert_eq!(text, serde_json::to_string_pretty(&j).unwrap() + "\n");
+    // In the first point, each after the one before it.
+    let mut from = text.find("\"series\"").expect("series");
+    for key in [
+        "rules",
+        "season_index",
+        "seasonal_cl",
+        "seasonal_lnpl",
+        "seasonal_unpl",
+        "status",
+    ] {
+        let at = text[from..].find(&format!("\"{key}\"")).expect(key);
+        assert!(
+            !text[from..from + at].contains('}'),
+            "{key} is not next in the point"
+        );
+        from += at;
+    }
 }
 
 #[test]
