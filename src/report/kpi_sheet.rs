@@ -293,10 +293,12 @@ fn heading(
     text: &str,
     (first, last): (u16, u16),
 ) -> Result<(), XlsxError> {
-    for c in first..=last {
+    // The text's cell first: it and the blanks beside it share the fill.
+    write_text(ws, row, first, text, &st.group)?;
+    for c in first + 1..=last {
         ws.write_blank(row, c, &st.group)?;
     }
-    write_text(ws, row, first, text, &st.group)
+    Ok(())
 }
 
 /// Write one label–value pair; return the row height its wrapped text needs.

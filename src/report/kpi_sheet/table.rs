@@ -226,7 +226,8 @@ impl Table {
         // One number format for the whole table (it looks at every value).
         let vf = value_format(st, k);
         cols.set_formats(ws, self.cols.iter().map(|c| c.format(k, st, vf)))?;
-        cols.write_headers(ws, self.header_row, &st.header)?;
+        // Each header once, in the format of its column's alignment (Period's, the
+        // first, is the plain header's).
         for (c, col) in self.cols.iter().enumerate() {
             let Ok(c) = u16::try_from(c) else { continue };
             let header = match col {
