@@ -10,6 +10,7 @@ half-written report and the previous one stays intact. Document times come from 
 caller, so identical inputs give byte-identical files; a custom document property marks the file as ours, so a
 later run may replace it without `--force`.
 */
+mod beside;
 mod cells;
 mod changes;
 mod data;
@@ -98,8 +99,9 @@ pub fn write_workbook(
 }
 
 /// [`write_workbook`], running `alongside` on the other core while the finished
-/// sheets are saved: rust_xlsxwriter then assembles each sheet's XML on a thread of
-/// its own and deflates the parts one after another, which leaves a core mostly idle.
+/// sheets are saved: rust_xlsxwriter assembles each sheet's XML on a thread of its
+/// own and then deflates the parts one after another, which leaves a core idle;
+/// `alongside` starts when that last stretch does (`beside`).
 /// `alongside`'s result is `None` when the workbook failed before the save (it then
 /// never runs) or when the save panicked (its result is then dropped).
 pub fn write_workbook_alongside<R: Send>(
@@ -113,13 +115,20 @@ pub fn write_workbook_alongside<R: Send>(
     let staged = guarded(path, || {
         let mut wb = prepare_workbook(results, settings, created)
             .map_err(|e| Error::write(path.display(), e))?;
+        // `alongside` waits for the save's last stretch (see `beside`).
+        let gate = beside::Gate::default();
         let (staged, r) = rayon::join(
             || {
+                let _open = gate.opener();
                 stage(path, |out| {
-                    wb.save_to_writer(out).map_err(|e| xlsx_error(path, e))
+                    wb.save_to_writer(beside::Watch::new(out, &gate))
+                        .map_err(|e| xlsx_error(path, e))
                 })
             },
-            alongside,
+            || {
+                gate.wait();
+                alongside()
+            },
         );
         side = Some(r);
         // A thousand sheets take a while to free; nothing waits for it (an `--eml`
