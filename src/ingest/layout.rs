@@ -107,13 +107,14 @@ fn read_rows_of(
 
 /// One chunk's rows, by the layout's reader.
 fn read_rows(reader: &mut RowReader, header: usize, shape: &Shape) -> Result<Layout> {
-    reader.count_rows(header);
     Ok(match shape {
+        // The long reader counts the rows as it reads them.
         Shape::Long(cols) => {
             reader.long(header, cols)?;
             Layout::Long
         }
         Shape::Wide { date } => {
+            reader.count_rows(header);
             reader.wide(header, *date)?;
             Layout::Wide
         }
@@ -122,6 +123,7 @@ fn read_rows(reader: &mut RowReader, header: usize, shape: &Shape) -> Result<Lay
             years,
             serials,
         } => {
+            reader.count_rows(header);
             reader.across(header, *name, *years, *serials)?;
             Layout::PeriodsAcross
         }

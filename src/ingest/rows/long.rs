@@ -12,11 +12,15 @@ impl RowReader<'_> {
     pub(in crate::ingest) fn long(&mut self, header: usize, cols: &LongCols) -> Result<()> {
         let rows = self.table.rows_below(header);
         let t = self.table;
+        // Rows are counted as they are read, not in a pass of their own (the finding
+        // about ragged rows still goes before any other of the table's).
+        self.start_count(header);
         let order = self.date_order(header, cols.date)?;
         for r in rows {
             if self.is_blank_row(r) {
                 continue;
             }
+            self.count_row(r);
             let kpi = t.get(r, cols.kpi).text_ref();
             let parsed = match cols.part {
                 // A Month column that holds whole dates needs no year.

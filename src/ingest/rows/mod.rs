@@ -445,21 +445,33 @@ impl<'a> RowReader<'a> {
     /// with another field count than the header: one finding for the table, placed
     /// before the findings of its cells.
     pub(in crate::ingest) fn count_rows(&mut self, header: usize) {
-        let t = self.table;
+        self.start_count(header);
+        for r in self.table.rows_below(header) {
+            if !self.is_blank_row(r) {
+                self.count_row(r);
+            }
+        }
+    }
+
+    /// Before a chunk's rows are counted one by one as they are read ([`count_row`]):
+    /// the header's width, and where the table's finding about ragged rows will go.
+    ///
+    /// [`count_row`]: RowReader::count_row
+    pub(super) fn start_count(&mut self, header: usize) {
         if self.st.header_width.is_none() {
-            self.st.header_width = Some(row_cells(t, header).len());
+            self.st.header_width = Some(row_cells(self.table, header).len());
             self.st.ragged_at = self.st.findings.len();
         }
-        let width = self.st.header_width.unwrap_or(0);
-        for r in t.rows_below(header) {
-            if self.is_blank_row(r) {
-                continue;
-            }
-            self.st.data_rows += 1;
-            let len = row_cells(t, r).len();
-            if t.from_text && len != width {
-                self.st.ragged.push((r, len));
-            }
+    }
+
+    /// Count row `r`, one that holds something (see [`count_rows`]).
+    ///
+    /// [`count_rows`]: RowReader::count_rows
+    pub(super) fn count_row(&mut self, r: usize) {
+        self.st.data_rows += 1;
+        let len = row_cells(self.table, r).len();
+        if self.table.from_text && Some(len) != self.st.header_width {
+            self.st.ragged.push((r, len));
         }
     }
 

@@ -429,3 +429,33 @@ fn long_rows_read_alike_in_any_order() {
         "'revenue ' is Revenue"
     );
 }
+
+/// A long text table counts its rows as it reads them: the rows that hold something
+/// (not the blank one), and the ragged ones in one finding that comes before the
+/// table's other findings, the same read whole or a row per chunk.
+#[test]
+fn a_long_tables_rows_and_ragged_rows_are_counted_as_they_are_read() {
+    let cells: &[&[&str]] = &[
+        &["Date", "KPI", "Value"],
+        &["2024-01-01", "A", "1"],
+        &["2024-02-01", "A", "2", "extra"],
+        &["", "", ""],
+        &["someday", "A", "3"],
+        &["2024-03-01", "A"],
+        &["2024-04-01", "A", "4"],
+    ];
+    let whole = table("data.csv", cells);
+    let mut expected = Dataset::default();
+    read_table(&whole, &ReadOptions::default(), &mut expected).unwrap();
+    let got = read_in_chunks(&whole, 2).unwrap();
+    for ds in [&expected, &got] {
+        assert_eq!(ds.layouts[0].data_rows, 5);
+        let codes: Vec<FindingCode> = ds.findings.iter().map(|f| f.code).collect();
+        assert_eq!(codes, [FindingCode::RaggedRow, FindingCode::BadDate]);
+        assert_eq!(
+            ds.findings[0].message,
+            "2 row(s) have a different number of fields than the header's 3 (row 3 has 4); extra fields were ignored and missing ones read as empty"
+        );
+    }
+    assert_eq!(got.findings, expected.findings);
+}
