@@ -464,12 +464,14 @@ impl Serialize for Rules<'_> {
     }
 }
 
-/// A date as its ISO text, printed without an intermediate string.
+/// A date as its ISO text, printed without an intermediate string: chrono's `Display`
+/// of a date, documented as the same as `%Y-%m-%d` (what [`date`] gives), without
+/// parsing a format for each date.
 struct Iso(NaiveDate);
 
 impl Serialize for Iso {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(&self.0.format("%Y-%m-%d"))
+        s.collect_str(&self.0)
     }
 }
 

@@ -395,3 +395,22 @@ fn the_text_is_the_same_across_the_batches_kpis_are_printed_in() {
         assert_eq!(text.matches("\"name\": \"KPI ").count(), n);
     }
 }
+
+#[test]
+fn a_points_period_is_printed_as_the_other_dates_are() {
+    for (y, m, d) in [
+        (2024, 1, 1),
+        (1, 12, 31),
+        (0, 1, 1),
+        (-1, 1, 1),
+        (9999, 12, 31),
+        (10000, 12, 31),
+    ] {
+        let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(
+            serde_json::to_value(Iso(day)).unwrap(),
+            date(Some(day)),
+            "{day:?}"
+        );
+    }
+}
