@@ -41,6 +41,12 @@ const SMALLER: &str =
 /// is parsed as it is read, so its size is not held in memory.
 const MAX_BYTES: u64 = 1536 * 1024 * 1024;
 
+/// Results files up to this size are read whole and parsed from memory: parsing through
+/// a reader goes a byte at a time, keeping count of lines and columns, and took about
+/// three times as long (90 MB/s). Larger files are parsed as they are read, so their
+/// size is never held in memory.
+const READ_WHOLE: u64 = 256 * 1024 * 1024;
+
 /// Largest piece of the file read as a JSON tree (a KPI's object, a lead-lag pair, the
 /// `tool` object), which takes up to some thirty times its text: a KPI of 10,000
 /// periods (the longest window) writes about 5 MB.
@@ -57,6 +63,8 @@ const MAX_KEPT: usize = 768 * 1024 * 1024;
 struct Limits {
     kept: usize,
     piece: usize,
+    /// Files up to this size are read whole (see [`READ_WHOLE`]).
+    whole: u64,
 }
 
 /// Read and check the earlier results file.
@@ -66,6 +74,7 @@ pub fn read(path: &Path) -> Result<PreviousRun> {
         Limits {
             kept: MAX_KEPT,
             piece: MAX_PIECE,
+            whole: READ_WHOLE,
         },
     )
 }
@@ -74,16 +83,19 @@ pub fn read(path: &Path) -> Result<PreviousRun> {
 fn read_within(path: &Path, limits: Limits) -> Result<PreviousRun> {
     let shown = path.display().to_string();
     // Only a regular file of a sane size: not a folder, a device or a pipe.
-    if let Ok(meta) = std::fs::metadata(path) {
-        if !meta.is_file() {
+    let size = std::fs::metadata(path)
+        .ok()
+        .map(|meta| (meta.is_file(), meta.len()));
+    if let Some((is_file, len)) = size {
+        if !is_file {
             return Err(Error::read(&shown, format!("not a regular file; {FIX}")));
         }
-        if meta.len() > MAX_BYTES {
+        if len > MAX_BYTES {
             return Err(Error::read(
                 &shown,
                 format!(
                     "{} MB is more than --previous reads (at most {} MB); {SMALLER}",
-                    meta.len().div_ceil(1024 * 1024),
+                    len.div_ceil(1024 * 1024),
                     MAX_BYTES / (1024 * 1024)
                 ),
             ));
@@ -98,13 +110,23 @@ fn read_within(path: &Path, limits: Limits) -> Result<PreviousRun> {
         Error::read(&shown, reason)
     })?;
     let mut kept = 0;
-    let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 20, file));
-    let parsed = de
-        .deserialize_any(TopVisitor {
-            kept: &mut kept,
+    let parsed = match size {
+        Some((_, len)) if len <= limits.whole => {
+            let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+            std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_BYTES), &mut bytes)
+                .map_err(|e| Error::read(&shown, format!("{e}; {FIX}")))?;
+            parse(
+                serde_json::Deserializer::from_slice(&bytes),
+                limits,
+                &mut kept,
+            )
+        }
+        _ => parse(
+            serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 20, file)),
             limits,
-        })
-        .and_then(|top| de.end().map(|()| top));
+            &mut kept,
+        ),
+    };
     let top = parsed.map_err(|e| {
         if e.is_io() {
             Error::read(&shown, format!("{e}; {FIX}"))
@@ -129,6 +151,17 @@ fn read_within(path: &Path, limits: Limits) -> Result<PreviousRun> {
             "{shown} is not a kpilens results file: it has no \"tool\": {{\"name\": \"kpilens\"}}; {FIX}"
         ))),
     }
+}
+
+/// The results object read by `de`, to its end; what is kept counted in `kept`.
+fn parse<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    limits: Limits,
+    kept: &mut usize,
+) -> serde_json::Result<Option<Top>> {
+    let top = de.deserialize_any(TopVisitor { kept, limits })?;
+    de.end()?;
+    Ok(top)
 }
 
 /// The fields of the results object the comparison reads, as they are met (a key given

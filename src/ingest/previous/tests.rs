@@ -259,6 +259,7 @@ fn what_is_kept_past_its_limit_is_refused_after_reading_the_file() {
         ),
     );
     let within = |kept| Limits {
+        whole: READ_WHOLE,
         kept,
         piece: MAX_PIECE,
     };
@@ -301,6 +302,7 @@ fn a_piece_larger_than_kpilens_writes_is_refused_before_it_becomes_a_tree() {
         r#"{"tool": {"name": "kpilens"}, "kpis": [{"name": "A"}, {"name": "B", "unit": "a long text"}]}"#,
     );
     let limits = |piece| Limits {
+        whole: READ_WHOLE,
         kept: MAX_KEPT,
         piece,
     };
@@ -314,5 +316,53 @@ fn a_piece_larger_than_kpilens_writes_is_refused_before_it_becomes_a_tree() {
             "{} is not a kpilens results file: one of its values takes 1 MB, more than kpilens writes for a KPI (1 MB at most) at line 1 column 91; give --previous the JSON file an earlier `kpilens report --json` wrote",
             p.display()
         )
+    );
+}
+
+/// A file read whole or as it is read gives the same run, and the same error.
+#[test]
+fn a_file_read_whole_or_streamed_reads_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = r#"{"tool": {"name": "kpilens", "version": "0.1.0"}, "as_of": "2026-08-31",
+        "rules": "wheeler", "inputs": [{"path": "x.csv", "sheets": []}],
+        "kpis": [
+          {"name": "Revenue", "direction": "up", "grain": "month",
+           "first_period": "2026-01-01", "trend": {"mk_p": 0.2, "n": 8},
+           "latest": {"period": "2026-08-01", "status": "red", "value": 9.5},
+           "spc": {"variation": "special", "assurance": null,
+                   "signals": [{"rule": "outside", "period": "2026-08-01", "side": "low"}]},
+           "health": {"action": "improve", "flags": []}, "targets": {"realism": "ok"},
+           "series": [
+             {"period": "2026-07-01", "value": 12.25, "target": 10, "target_min": null,
+              "target_max": "x", "rules": [], "gap": 2.25},
+             {"period": "2026-08-01", "value": null, "target": 10, "value": 9.5},
+             {"period": "not a date", "value": 1},
+             "not a point"
+           ]},
+          {"name": 7},
+          {"name": "Calls", "series": {"not": "an array"}}
+        ],
+        "correlations": [{"leading": "Calls", "lagging": "Revenue", "significant": true,
+                          "best_lag": 2}],
+        "findings": []}"#;
+    let p = write(&dir, "r.json", text);
+    let bad = write(&dir, "bad.json", &text[..text.len() / 2]);
+    let ways = [READ_WHOLE, 0].map(|whole| Limits {
+        kept: MAX_KEPT,
+        piece: MAX_PIECE,
+        whole,
+    });
+    let [whole, streamed] = ways.map(|l| read_within(&p, l).unwrap());
+    assert_eq!(whole.kpis.len(), 2);
+    let points = whole.kpis[0].series.as_ref().unwrap();
+    assert_eq!(points.len(), 2);
+    assert_eq!(points[1].value, Some(Some(9.5)));
+    assert_eq!(points[0].target_max, None);
+    assert_eq!(whole, streamed);
+    let [a, b] = ways.map(|l| read_within(&bad, l).unwrap_err().to_string());
+    assert_eq!(a, b);
+    assert!(
+        a.contains("is not a kpilens results file: it is not JSON (EOF"),
+        "{a}"
     );
 }
