@@ -16,7 +16,7 @@ piece's text and all that is kept have limits ([`MAX_PIECE`], [`MAX_KEPT`]): a f
 file cannot fill memory.
 */
 use std::fmt;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -112,8 +112,10 @@ fn read_within(path: &Path, limits: Limits) -> Result<PreviousRun> {
     let mut kept = 0;
     let parsed = match size {
         Some((_, len)) if len <= limits.whole => {
+            // Never more than the largest file read, should it grow meanwhile.
             let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-            std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_BYTES), &mut bytes)
+            file.take(MAX_BYTES)
+                .read_to_end(&mut bytes)
                 .map_err(|e| Error::read(&shown, format!("{e}; {FIX}")))?;
             parse(
                 serde_json::Deserializer::from_slice(&bytes),
