@@ -25,6 +25,11 @@ const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// `text` cut to at most `limit` UTF-16 code units, on a character boundary.
 pub(super) fn cut_utf16(text: &str, limit: usize) -> &str {
+    // No character takes more UTF-16 units than UTF-8 bytes: text of at most `limit`
+    // bytes (nearly every cell's) needs no count.
+    if text.len() <= limit {
+        return text;
+    }
     let mut units = 0;
     for (i, ch) in text.char_indices() {
         units += ch.len_utf16();

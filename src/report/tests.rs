@@ -475,6 +475,12 @@ fn formula_like_text_gets_the_quote_prefix() {
     assert!(cells::looks_like_formula("@user"));
     assert!(!cells::looks_like_formula("Revenue"));
     assert_eq!(cells::cut_utf16("a😀b", 2), "a");
+    // At the limit, in bytes or in units, nothing is cut; past it in units, the rest is.
+    assert_eq!(cells::cut_utf16("a😀b", 6), "a😀b");
+    assert_eq!(cells::cut_utf16("a😀b", 4), "a😀b");
+    assert_eq!(cells::cut_utf16("a😀b", 3), "a😀");
+    assert_eq!(cells::cut_utf16("éé", 2), "éé");
+    assert_eq!(cells::cut_utf16("ééé", 2), "éé");
 }
 
 #[cfg(unix)]
