@@ -205,26 +205,27 @@ impl Top {
 }
 
 /// The `Visitor` methods for a JSON scalar where the visitor reads an object or an
-/// array: it counts as absent (`None`), as a field of an unexpected type does.
-macro_rules! scalars_are_absent {
-    () => {
+/// array: the scalar gives `$none`, as a field of an unexpected type counts as absent
+/// (or, for [`Skip`], as any value is dropped).
+macro_rules! scalars_are {
+    ($none:expr) => {
         fn visit_bool<E: serde::de::Error>(self, _: bool) -> std::result::Result<Self::Value, E> {
-            Ok(None)
+            Ok($none)
         }
         fn visit_i64<E: serde::de::Error>(self, _: i64) -> std::result::Result<Self::Value, E> {
-            Ok(None)
+            Ok($none)
         }
         fn visit_u64<E: serde::de::Error>(self, _: u64) -> std::result::Result<Self::Value, E> {
-            Ok(None)
+            Ok($none)
         }
         fn visit_f64<E: serde::de::Error>(self, _: f64) -> std::result::Result<Self::Value, E> {
-            Ok(None)
+            Ok($none)
         }
         fn visit_str<E: serde::de::Error>(self, _: &str) -> std::result::Result<Self::Value, E> {
-            Ok(None)
+            Ok($none)
         }
         fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
-            Ok(None)
+            Ok($none)
         }
     };
 }
@@ -257,19 +258,23 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                 "as_of" => top.as_of = Some(piece(&mut map)?),
                 "rules" => top.rules = Some(piece(&mut map)?),
                 "kpis" => {
-                    top.kpis = map.next_value_seed(ArrayOf(limits.piece, |v: Value| {
-                        let k = kpi(&v)?;
+                    top.kpis = map.next_value_seed(ArrayOf(limits.piece, kpi_piece, |k| {
+                        let k = k?;
                         *kept += kpi_bytes(&k);
                         // Past the limit the file is read to its end, keeping nothing.
                         (*kept <= limits.kept).then_some(k)
                     }))?;
                 }
                 "correlations" => {
-                    top.correlations = map.next_value_seed(ArrayOf(limits.piece, |v: Value| {
-                        let p = pair(&v)?;
-                        *kept += pair_bytes(&p);
-                        (*kept <= limits.kept).then_some(p)
-                    }))?;
+                    top.correlations = map.next_value_seed(ArrayOf(
+                        limits.piece,
+                        tree::<serde_json::Error>,
+                        |v: Value| {
+                            let p = pair(&v)?;
+                            *kept += pair_bytes(&p);
+                            (*kept <= limits.kept).then_some(p)
+                        },
+                    ))?;
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -287,15 +292,19 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
         Ok(None)
     }
 
-    scalars_are_absent!();
+    scalars_are!(None);
 }
 
-/// An array whose elements are read one at a time, each as a JSON tree (of at most the
-/// given size of text) that `F` turns into what is kept (or `None`, left out); `None`
-/// for any other JSON.
-struct ArrayOf<F>(usize, F);
+/// An array whose elements are read one at a time: each element's text (of at most the
+/// given size) read by `R` (as a JSON tree, say), which `F` turns into what is kept (or
+/// `None`, left out); `None` for any other JSON.
+struct ArrayOf<R, F>(usize, R, F);
 
-impl<'de, T, F: FnMut(Value) -> Option<T>> DeserializeSeed<'de> for ArrayOf<F> {
+impl<'de, P, T, R, F> DeserializeSeed<'de> for ArrayOf<R, F>
+where
+    R: Fn(&RawValue, usize) -> serde_json::Result<P>,
+    F: FnMut(P) -> Option<T>,
+{
     type Value = Option<Vec<T>>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
@@ -303,7 +312,11 @@ impl<'de, T, F: FnMut(Value) -> Option<T>> DeserializeSeed<'de> for ArrayOf<F> {
     }
 }
 
-impl<'de, T, F: FnMut(Value) -> Option<T>> Visitor<'de> for ArrayOf<F> {
+impl<'de, P, T, R, F> Visitor<'de> for ArrayOf<R, F>
+where
+    R: Fn(&RawValue, usize) -> serde_json::Result<P>,
+    F: FnMut(P) -> Option<T>,
+{
     type Value = Option<Vec<T>>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -316,7 +329,8 @@ impl<'de, T, F: FnMut(Value) -> Option<T>> Visitor<'de> for ArrayOf<F> {
     ) -> std::result::Result<Self::Value, A::Error> {
         let mut out = Vec::new();
         while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
-            out.extend((self.1)(tree(&raw, self.0)?));
+            let piece = (self.1)(&raw, self.0).map_err(serde::de::Error::custom)?;
+            out.extend((self.2)(piece));
         }
         Ok(Some(out))
     }
@@ -329,13 +343,18 @@ impl<'de, T, F: FnMut(Value) -> Option<T>> Visitor<'de> for ArrayOf<F> {
         Ok(None)
     }
 
-    scalars_are_absent!();
+    scalars_are!(None);
 }
 
 /// A piece of the file as a JSON tree, once its text is known to be of a size kpilens
 /// writes (a tree takes several times its text, and a forged piece could be the whole
 /// file).
 fn tree<E: serde::de::Error>(raw: &RawValue, piece: usize) -> std::result::Result<Value, E> {
+    serde_json::from_str(sized(raw, piece)?).map_err(|e| E::custom(format!("it is not JSON ({e})")))
+}
+
+/// A piece's text, if it is of a size kpilens writes.
+fn sized<E: serde::de::Error>(raw: &RawValue, piece: usize) -> std::result::Result<&str, E> {
     let text = raw.get();
     if text.len() > piece {
         return Err(E::custom(format!(
@@ -344,7 +363,203 @@ fn tree<E: serde::de::Error>(raw: &RawValue, piece: usize) -> std::result::Resul
             piece.div_ceil(1024 * 1024)
         )));
     }
-    serde_json::from_str(text).map_err(|e| E::custom(format!("it is not JSON ({e})")))
+    Ok(text)
+}
+
+/// A KPI's piece as [`tree`] reads it, but its series, most of its text, read straight
+/// into points: a point's fields other than those kept are checked as a tree would
+/// check them and dropped, rather than built into a map of owned keys first. The same
+/// KPI, or the same error, as `kpi(&tree(..))`.
+fn kpi_piece(raw: &RawValue, piece: usize) -> serde_json::Result<Option<PreviousKpi>> {
+    use serde::de::Error as _;
+    let mut de = serde_json::Deserializer::from_str(sized::<serde_json::Error>(raw, piece)?);
+    let read = de
+        .deserialize_any(KpiVisitor)
+        .and_then(|k| de.end().map(|()| k));
+    let (fields, series) =
+        read.map_err(|e| serde_json::Error::custom(format!("it is not JSON ({e})")))?;
+    Ok(kpi_with(&fields, series))
+}
+
+/// A KPI object's fields as a JSON tree, but its series, read as points (`None` when
+/// not an array; the last of a repeated key, as in a tree); `Value::Null` and no series
+/// for JSON that is not an object.
+struct KpiVisitor;
+
+impl<'de> Visitor<'de> for KpiVisitor {
+    type Value = (Value, Option<Vec<PreviousPoint>>);
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a KPI object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut fields = serde_json::Map::new();
+        let mut series = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "series" {
+                series = map.next_value_seed(Points)?;
+            } else {
+                fields.insert(key, map.next_value()?);
+            }
+        }
+        Ok((Value::Object(fields), series))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok((Value::Null, None))
+    }
+
+    scalars_are!((Value::Null, None));
+}
+
+/// A series read straight into points: `None` for JSON that is not an array, and a
+/// point for each element [`point_with`] keeps.
+struct Points;
+
+impl<'de> DeserializeSeed<'de> for Points {
+    type Value = Option<Vec<PreviousPoint>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Points {
+    type Value = Option<Vec<PreviousPoint>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a series")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(p) = seq.next_element::<PointFields>()? {
+            out.extend(point_with(|f| p.get(f)));
+        }
+        Ok(Some(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        while map.next_entry::<Skip, Skip>()?.is_some() {}
+        Ok(None)
+    }
+
+    scalars_are!(None);
+}
+
+/// The fields of a point [`point_with`] reads, as JSON trees (the last of a repeated
+/// key); none for JSON that is not an object.
+#[derive(Default)]
+struct PointFields {
+    period: Option<Value>,
+    value: Option<Value>,
+    target: Option<Value>,
+    target_min: Option<Value>,
+    target_max: Option<Value>,
+}
+
+impl PointFields {
+    fn get(&self, field: &str) -> Option<&Value> {
+        match field {
+            "period" => self.period.as_ref(),
+            "value" => self.value.as_ref(),
+            "target" => self.target.as_ref(),
+            "target_min" => self.target_min.as_ref(),
+            "target_max" => self.target_max.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PointFields {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(PointVisitor)
+    }
+}
+
+struct PointVisitor;
+
+impl<'de> Visitor<'de> for PointVisitor {
+    type Value = PointFields;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a point")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<PointFields, A::Error> {
+        let mut p = PointFields::default();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let slot = match key.as_ref() {
+                "period" => &mut p.period,
+                "value" => &mut p.value,
+                "target" => &mut p.target,
+                "target_min" => &mut p.target_min,
+                "target_max" => &mut p.target_max,
+                _ => {
+                    map.next_value::<Skip>()?;
+                    continue;
+                }
+            };
+            *slot = Some(map.next_value()?);
+        }
+        Ok(p)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<PointFields, A::Error> {
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok(PointFields::default())
+    }
+
+    scalars_are!(PointFields::default());
+}
+
+/// A value read and dropped: parsed as a JSON tree would parse it (a number out of
+/// range is an error there too), kept nowhere.
+struct Skip;
+
+impl<'de> serde::Deserialize<'de> for Skip {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(SkipVisitor)
+    }
+}
+
+struct SkipVisitor;
+
+impl<'de> Visitor<'de> for SkipVisitor {
+    type Value = Skip;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON")
+    }
+    scalars_are!(Skip);
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Skip, A::Error> {
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok(Skip)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Skip, A::Error> {
+        while map.next_entry::<Skip, Skip>()?.is_some() {}
+        Ok(Skip)
+    }
 }
 
 /// About the memory a kept KPI takes, with its texts, series and signals.
@@ -377,7 +592,17 @@ fn pair_bytes(p: &PreviousPair) -> usize {
 }
 
 /// One KPI; one without a name cannot be matched and is left out.
+#[cfg(test)]
 fn kpi(v: &Value) -> Option<PreviousKpi> {
+    let series = v
+        .get("series")
+        .and_then(Value::as_array)
+        .map(|ps| ps.iter().filter_map(point).collect());
+    kpi_with(v, series)
+}
+
+/// One KPI from its fields but the series, and its series as read.
+fn kpi_with(v: &Value, series: Option<Vec<PreviousPoint>>) -> Option<PreviousKpi> {
     let name = v.get("name").and_then(text)?;
     let word = |block: &str, field: &str| v.get(block).and_then(|b| b.get(field)).and_then(text);
     Some(PreviousKpi {
@@ -396,10 +621,7 @@ fn kpi(v: &Value) -> Option<PreviousKpi> {
             .and_then(|s| s.get("signals"))
             .and_then(Value::as_array)
             .map(|ss| ss.iter().filter_map(signal).collect()),
-        series: v
-            .get("series")
-            .and_then(Value::as_array)
-            .map(|ps| ps.iter().filter_map(point).collect()),
+        series,
     })
 }
 
@@ -411,10 +633,16 @@ fn signal(v: &Value) -> Option<PreviousSignal> {
     })
 }
 
+#[cfg(test)]
 fn point(v: &Value) -> Option<PreviousPoint> {
+    point_with(|field| v.get(field))
+}
+
+/// A point from its fields; one without a period is left out.
+fn point_with<'v>(get: impl Fn(&str) -> Option<&'v Value>) -> Option<PreviousPoint> {
     // `null` is a value that is missing; a field of another type counts as absent.
     let number = |field: &str| {
-        v.get(field).and_then(|x| {
+        get(field).and_then(|x| {
             if x.is_null() {
                 Some(None)
             } else {
@@ -423,7 +651,7 @@ fn point(v: &Value) -> Option<PreviousPoint> {
         })
     };
     Some(PreviousPoint {
-        period: v.get("period").and_then(date)?,
+        period: get("period").and_then(date)?,
         value: number("value"),
         target: number("target"),
         target_min: number("target_min"),

@@ -366,3 +366,38 @@ fn a_file_read_whole_or_streamed_reads_alike() {
         "{a}"
     );
 }
+
+/// A KPI's piece read with its series straight into points gives what its JSON tree
+/// gives, or the same error.
+#[test]
+fn a_kpi_read_with_its_series_as_points_reads_as_its_tree_does() {
+    let cases = [
+        r#"{"name": "A", "series": [{"period": "2026-01-01", "value": 1.5, "gap": [1, {"x": null}], "rules": ["outside"], "status": "red", "met": true, "target": 2, "target_min": null, "target_max": "x"}]}"#,
+        r#"{"series": [{"period": "2026-01-01", "value": 1}], "name": "B", "series": [{"value": 2, "period": "2026-02-01", "value": null}]}"#,
+        r#"{"name": "C", "series": [1, "x", null, true, [], [{"period": "2026-01-01"}], {"period": 7}, {"period": "2026-03-01", "target": {"a": 1}}]}"#,
+        r#"{"name": "D", "series": {"period": "2026-01-01"}}"#,
+        r#"{"name": "E", "series": null, "latest": {"period": "2026-03-01", "status": "green"}}"#,
+        r#"{"name": "F", "spc": {"signals": [{"rule": "run", "period": "2026-08-01", "side": "high"}]}, "series": []}"#,
+        r#"{"name": "G", "series": [{"period": "2026-01-01", "mr": 1e999}]}"#,
+        r#"{"name": "H", "series": [{"period": "2026-01-01", "value": -0, "target": 18446744073709551615}]}"#,
+        r#"{"name": 5, "series": [{"period": "2026-01-01"}]}"#,
+        r#"["name", "I"]"#,
+        r#""J""#,
+        "null",
+        r#"{"name": "K", "series": [{"period": "2026-01-01", "value": 1}, {"period": " 2026-02-01 "}]}"#,
+    ];
+    for text in cases {
+        let raw: Box<RawValue> = serde_json::from_str(text).unwrap();
+        let by_tree = tree::<serde_json::Error>(&raw, MAX_PIECE)
+            .map(|v| kpi(&v))
+            .map_err(|e| e.to_string());
+        let by_points = kpi_piece(&raw, MAX_PIECE).map_err(|e| e.to_string());
+        assert_eq!(by_points, by_tree, "{text}");
+    }
+    // The size limit, in the same words.
+    let raw: Box<RawValue> = serde_json::from_str(cases[0]).unwrap();
+    assert_eq!(
+        kpi_piece(&raw, 10).unwrap_err().to_string(),
+        tree::<serde_json::Error>(&raw, 10).unwrap_err().to_string()
+    );
+}
