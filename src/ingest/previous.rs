@@ -505,8 +505,8 @@ impl<'de> Visitor<'de> for PointVisitor {
         mut map: A,
     ) -> std::result::Result<PointFields, A::Error> {
         let mut p = PointFields::default();
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            let slot = match key.as_ref() {
+        while let Some(key) = map.next_key::<String>()? {
+            let slot = match key.as_str() {
                 "period" => &mut p.period,
                 "value" => &mut p.value,
                 "target" => &mut p.target,
