@@ -9,11 +9,13 @@ exit 3 naming the file. Inside a results object nothing is required: an earlier
 version's file is read for the fields it has, and a field of an unexpected type counts
 as absent rather than failing the run.
 
-The file is parsed as it is read, a piece (a KPI, a lead-lag pair) at a time: the
-piece's text, then its JSON tree, then what the comparison keeps of it. A JSON tree takes
-up to some thirty times its text, so the whole file's tree is never made, and each
-piece's text and all that is kept have limits ([`MAX_PIECE`], [`MAX_KEPT`]): a forged
-file cannot fill memory.
+The file is parsed a piece (a KPI, a lead-lag pair) at a time: the piece's text, then
+its JSON tree (a KPI's series read straight into points, [`kpi_piece`]), then what the
+comparison keeps of it. A file of up to [`READ_WHOLE`] is read into memory first and
+parsed from there; a larger one is parsed as it is read. A JSON tree takes up to some
+thirty times its text, so the whole file's tree is never made, and each piece's text
+and all that is kept have limits ([`MAX_PIECE`], [`MAX_KEPT`]): a forged file cannot
+fill memory.
 */
 use std::fmt;
 use std::io::{BufReader, Read};
@@ -42,9 +44,9 @@ const SMALLER: &str =
 const MAX_BYTES: u64 = 1536 * 1024 * 1024;
 
 /// Results files up to this size are read whole and parsed from memory: parsing through
-/// a reader goes a byte at a time, keeping count of lines and columns, and took about
-/// three times as long (90 MB/s). Larger files are parsed as they are read, so their
-/// size is never held in memory.
+/// a reader goes a byte at a time, keeping count of lines and columns (about 90 MB/s),
+/// and reading whole took a 1,000-KPI report with `--previous` from 0.88 to 0.81 s.
+/// Larger files are parsed as they are read, so their size is never held in memory.
 const READ_WHOLE: u64 = 256 * 1024 * 1024;
 
 /// Largest piece of the file read as a JSON tree (a KPI's object, a lead-lag pair, the
